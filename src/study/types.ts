@@ -24,3 +24,28 @@ export interface FrozenTrial {
 }
 
 export type { Distribution, ParamValue, Params };
+
+export interface FloatOptions {
+  step?: number;
+  log?: boolean;
+}
+export interface IntOptions {
+  step?: number;
+  log?: boolean;
+}
+
+/** The live trial an objective receives: suggestions are define-by-run, values are recorded. */
+export interface Trial {
+  readonly number: number;
+  /** Parameters suggested or fixed so far. */
+  readonly params: Readonly<Params>;
+  suggestFloat(name: string, low: number, high: number, options?: FloatOptions): number;
+  suggestInt(name: string, low: number, high: number, options?: IntOptions): number;
+  suggestCategorical<T extends import("../space/types.ts").CategoricalChoice>(name: string, choices: readonly T[]): T;
+  /** An intermediate value (a learning curve point); stored at once. */
+  report(step: number, value: number): void;
+  setUserAttr(key: string, value: unknown): void;
+}
+
+/** What the user optimizes: returns the value to minimize or maximize. */
+export type Objective = (trial: Trial) => number | Promise<number>;
