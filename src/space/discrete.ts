@@ -78,7 +78,8 @@ function leveledValues(distribution: Exclude<Distribution, { type: "categorical"
     // Pin the ends exactly: exp(log(x)) can miss x by an ulp.
     if (i === 0) value = low;
     else if (i === levels - 1) value = high;
-    else value = tidy(value);
+    // Interior levels are arbitrary points, so 12 significant digits lose nothing and hide exp/log noise.
+    else value = Number(value.toPrecision(12));
     raw.push(value);
   }
   const step = distribution.type === "int" ? (distribution.step ?? 1) : distribution.step;
