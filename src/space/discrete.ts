@@ -83,7 +83,7 @@ function leveledValues(distribution: Exclude<Distribution, { type: "categorical"
     raw.push(value);
   }
   const step = distribution.type === "int" ? (distribution.step ?? 1) : distribution.step;
-  if (step === undefined) return raw;
+  if (step === undefined) return raw.filter((value, i) => i === 0 || value !== raw[i - 1]);
   const count = gridCount(low, high, step);
   const onGrid: number[] = [];
   for (const value of raw) {
