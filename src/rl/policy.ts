@@ -1,0 +1,114 @@
+/**
+ * What the REINFORCE and PPO updates need of a policy over a discrete space: sample an action for a
+ * state, evaluate log pi(action | state) and the entropy, and accumulate their gradients.
+ *
+ * A state and an action are both one index per parameter (the state is the previous configuration).
+ * Parameters are Float32Array (what Adam updates); every intermediate value is float64, so the
+ * gradients are as exact as float32 weights allow and finite differences check them cleanly.
+ */
+import type { Rng } from "../nn/rng.ts";
+
+export type PolicyKind = "mlp" | "rnn";
+export type RecurrentCellKind = "elman" | "gru";
+
+export interface PolicyEvaluation {
+  /** log pi(action | state), summed over the parameters. */
+  logProb: number;
+  /**
+   * Sum of the per-parameter entropies. For the mlp the heads are independent, so this is the exact
+   * entropy of the joint distribution; for the rnn head i is conditioned on the action's earlier
+   * choices, and this sum is the usual single-sample estimate of the joint entropy.
+   */
+  entropy: number;
+  headEntropies: number[];
+  /** probabilities[i]: head i's distribution (for the rnn, given the action's choices before i). */
+  probabilities: Float64Array[];
+}
+
+export interface PolicyShape {
+  kind: PolicyKind;
+  cell?: RecurrentCellKind;
+  sizes: number[];
+  hidden: number[];
+}
+
+export interface Policy {
+  readonly kind: PolicyKind;
+  readonly sizes: readonly number[];
+  readonly params: Float32Array[];
+  readonly grads: Float32Array[];
+  shape(): PolicyShape;
+  /** Runs the policy on (state, action) and keeps what `backward` needs. */
+  evaluate(state: ArrayLike<number>, action: ArrayLike<number>): PolicyEvaluation;
+  /** Adds logProbWeight * d(logProb)/dparams + entropyWeight * d(entropy)/dparams of the last evaluate. */
+  backward(logProbWeight: number, entropyWeight: number): void;
+  /** Draws an action for the state, head by head. */
+  sample(state: ArrayLike<number>, rng: Rng): { action: Int32Array; logProb: number };
+  zeroGrads(): void;
+}
+
+/** Writes softmax(logits) into probs and log-softmax into logProbs; returns the entropy. */
+export function softmaxWithEntropy(logits: Float64Array, probs: Float64Array, logProbs: Float64Array): number {
+  let max = -Infinity;
+  for (let j = 0; j < logits.length; j++) if (logits[j] > max) max = logits[j];
+  let total = 0;
+  for (let j = 0; j < logits.length; j++) total += Math.exp(logits[j] - max);
+  const logTotal = Math.log(total);
+  let entropy = 0;
+  for (let j = 0; j < logits.length; j++) {
+    logProbs[j] = logits[j] - max - logTotal;
+    probs[j] = Math.exp(logProbs[j]);
+    entropy -= probs[j] * logProbs[j];
+  }
+  return entropy;
+}
+
+/**
+ * Gradient with respect to one head's logits of
+ *   logProbWeight * log p[chosen] + entropyWeight * H(p),
+ * using d log p_c / dz_j = [j = c] - p_j and dH / dz_j = -p_j (log p_j + H).
+ */
+export function headLogitGradient(
+  probs: Float64Array,
+  logProbs: Float64Array,
+  entropy: number,
+  chosen: number,
+  logProbWeight: number,
+  entropyWeight: number,
+  out: Float64Array,
+): void {
+  for (let j = 0; j < probs.length; j++) {
+    out[j] = logProbWeight * ((j === chosen ? 1 : 0) - probs[j]) - entropyWeight * probs[j] * (logProbs[j] + entropy);
+  }
+}
+
+/** Index drawn from a probability vector. */
+export function drawIndex(probs: Float64Array, rng: Rng): number {
+  return rng.categorical(probs);
+}
+
+/** PyTorch's default init for nn.Linear / nn.RNN / nn.GRU: uniform in +-bound, element by element. */
+export function uniformInit(array: Float32Array, bound: number, rng: Rng): void {
+  for (let i = 0; i < array.length; i++) array[i] = rng.uniformIn(-bound, bound);
+}
+
+export function checkSizes(sizes: readonly number[]): void {
+  if (sizes.length === 0) throw new Error("a policy needs at least one parameter");
+  sizes.forEach((size, i) => {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`parameter ${i} needs a positive integer number of choices, got ${size}`);
+  });
+}
+
+export function checkHidden(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+}
+
+export function checkIndices(what: string, indices: ArrayLike<number>, sizes: readonly number[]): void {
+  if (indices.length !== sizes.length) throw new Error(`${what} has ${indices.length} indices, the policy has ${sizes.length} parameters`);
+  for (let i = 0; i < sizes.length; i++) {
+    const k = indices[i];
+    if (!Number.isInteger(k) || k < 0 || k >= sizes[i]) {
+      throw new Error(`${what} index ${k} for parameter ${i} is outside 0..${sizes[i] - 1}`);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * The paper's RNN policy (Fig. 2), autoregressive over the parameters. At step i the input is the
+ * one-hot of a token together with the state encoding (concatenated one-hots of the previous
+ * configuration); the token is a start token at i = 0, and "parameter i-1 took choice c" after that.
+ * Each (parameter, choice) pair has its own token, which amounts to a per-step input layer: the cell
+ * sees which parameter it is choosing for without having to count steps. Then a recurrent cell
+ * (hidden[0] units, elman or gru), a layer of hidden[1] ReLU units shared by the steps, and a softmax
+ * head over parameter i's choices (one output layer per parameter, sized to its choices).
+ * Later choices depend on earlier ones through the token and the recurrent state.
+ */
+import type { Rng } from "../nn/rng.ts";
+import {
+  checkHidden,
+  checkIndices,
+  checkSizes,
+  headLogitGradient,
+  softmaxWithEntropy,
+  uniformInit,
+  type Policy,
+  type PolicyEvaluation,
+  type PolicyShape,
+  type RecurrentCellKind,
+} from "./policy.ts";
+import { createCell, type RecurrentCell } from "./recurrent-cell.ts";
+
+export interface RnnPolicyOptions {
+  cell?: RecurrentCellKind;
+  /** [recurrent units, ReLU units]; the paper's are [16, 8]. */
+  hidden?: [number, number];
+}
+
+export class RnnPolicy implements Policy {
+  readonly kind = "rnn" as const;
+  readonly sizes: readonly number[];
+  readonly params: Float32Array[];
+  readonly grads: Float32Array[];
+  readonly cellKind: RecurrentCellKind;
+  private readonly hidden: [number, number];
+  private readonly cell: RecurrentCell;
+  private readonly tokenOffsets: number[];
+  private readonly stateOffsets: number[];
+  private readonly vocabulary: number;
+  private readonly wm: Float32Array;
+  private readonly bm: Float32Array;
+  private readonly headW: Float32Array[];
+  private readonly headB: Float32Array[];
+  // Per-step activations of the last evaluate/sample.
+  private readonly active: Int32Array[];
+  private readonly h: Float64Array[];
+  private readonly zeroH: Float64Array;
+  private readonly mPre: Float64Array[];
+  private readonly y: Float64Array[];
+  private readonly logits: Float64Array[];
+  private readonly probs: Float64Array[];
+  private readonly logProbs: Float64Array[];
+  private readonly entropies: Float64Array;
+  private readonly action: Int32Array;
+  private readonly gLogits: Float64Array;
+  private readonly gY: Float64Array;
+  private readonly gH: Float64Array;
+  private readonly gCarry: Float64Array;
+  private evaluated = false;
+
+  /** Weights drawn from rng in this order: the cell's, the ReLU layer's (w, b), each head's (w, b). */
+  constructor(sizes: readonly number[], rng: Rng, options: RnnPolicyOptions = {}) {
+    checkSizes(sizes);
+    const hidden = options.hidden ?? [16, 8];
+    if (hidden.length !== 2) throw new Error(`the rnn policy takes hidden = [recurrent units, ReLU units], got length ${hidden.length}`);
+    hidden.forEach((h, i) => checkHidden(`hidden[${i}]`, h));
+    this.sizes = sizes.slice();
+    this.hidden = [hidden[0], hidden[1]];
+    this.cellKind = options.cell ?? "gru";
+    const n = sizes.length;
+    // Token 0 is the start token; token 1 + tokenOffsets[i] + c means "parameter i took choice c".
+    this.tokenOffsets = [];
+    let vocabulary = 1;
+    for (let i = 0; i < n - 1; i++) {
+      this.tokenOffsets.push(vocabulary - 1);
+      vocabulary += sizes[i];
+    }
+    this.vocabulary = vocabulary;
+    this.stateOffsets = [];
+    let stateSize = 0;
+    for (const size of sizes) {
+      this.stateOffsets.push(stateSize);
+      stateSize += size;
+    }
+    const [H, M] = this.hidden;
+    this.cell = createCell(this.cellKind, vocabulary + stateSize, H, n, rng);
+    this.wm = new Float32Array(M * H);
+    this.bm = new Float32Array(M);
+    uniformInit(this.wm, 1 / Math.sqrt(H), rng);
+    uniformInit(this.bm, 1 / Math.sqrt(H), rng);
+    this.headW = sizes.map((size) => new Float32Array(size * M));
+    this.headB = sizes.map((size) => new Float32Array(size));
+    for (let i = 0; i < n; i++) {
+      uniformInit(this.headW[i], 1 / Math.sqrt(M), rng);
+      uniformInit(this.headB[i], 1 / Math.sqrt(M), rng);
+    }
+    this.params = [...this.cell.params, this.wm, this.bm];
+    const cellGrads = this.cell.grads;
+    this.grads = [...cellGrads, new Float32Array(this.wm.length), new Float32Array(this.bm.length)];
+    for (let i = 0; i < n; i++) {
+      this.params.push(this.headW[i], this.headB[i]);
+      this.grads.push(new Float32Array(this.headW[i].length), new Float32Array(this.headB[i].length));
+    }
+    this.active = Array.from({ length: n }, () => new Int32Array(1 + n));
+    this.h = Array.from({ length: n }, () => new Float64Array(H));
+    this.zeroH = new Float64Array(H);
+    this.mPre = Array.from({ length: n }, () => new Float64Array(M));
+    this.y = Array.from({ length: n }, () => new Float64Array(M));
+    this.logits = sizes.map((size) => new Float64Array(size));
+    this.probs = sizes.map((size) => new Float64Array(size));
+    this.logProbs = sizes.map((size) => new Float64Array(size));
+    this.entropies = new Float64Array(n);
+    this.action = new Int32Array(n);
+    this.gLogits = new Float64Array(Math.max(...sizes));
+    this.gY = new Float64Array(M);
+    this.gH = new Float64Array(H);
+    this.gCarry = new Float64Array(H);
+  }
+
+  shape(): PolicyShape {
+    return { kind: "rnn", cell: this.cellKind, sizes: this.sizes.slice(), hidden: this.hidden.slice() };
+  }
+
+  /** Computes head i's distribution given the state and action[0..i-1] (already in this.action). */
+  private step(i: number, state: ArrayLike<number>): void {
+    const n = this.sizes.length;
+    const [H, M] = this.hidden;
+    const active = this.active[i];
+    active[0] = i === 0 ? 0 : 1 + this.tokenOffsets[i - 1] + this.action[i - 1];
+    for (let k = 0; k < n; k++) active[1 + k] = this.vocabulary + this.stateOffsets[k] + state[k];
+    const hPrev = i === 0 ? this.zeroH : this.h[i - 1];
+    this.cell.forward(i, active, hPrev, this.h[i]);
+    const h = this.h[i];
+    const mPre = this.mPre[i];
+    const y = this.y[i];
+    for (let o = 0; o < M; o++) {
+      let sum = this.bm[o];
+      const row = o * H;
+      for (let j = 0; j < H; j++) sum += this.wm[row + j] * h[j];
+      mPre[o] = sum;
+      y[o] = sum > 0 ? sum : 0;
+    }
+    const w = this.headW[i];
+    const b = this.headB[i];
+    const logits = this.logits[i];
+    for (let c = 0; c < this.sizes[i]; c++) {
+      let sum = b[c];
+      const row = c * M;
+      for (let j = 0; j < M; j++) sum += w[row + j] * y[j];
+      logits[c] = sum;
+    }
+    this.entropies[i] = softmaxWithEntropy(logits, this.probs[i], this.logProbs[i]);
+  }
+
+  evaluate(state: ArrayLike<number>, action: ArrayLike<number>): PolicyEvaluation {
+    checkIndices("state", state, this.sizes);
+    checkIndices("action", action, this.sizes);
+    let logProb = 0;
+    let entropy = 0;
+    for (let i = 0; i < this.sizes.length; i++) {
+      this.step(i, state);
+      this.action[i] = action[i];
+      logProb += this.logProbs[i][action[i]];
+      entropy += this.entropies[i];
+    }
+    this.evaluated = true;
+    return {
+      logProb,
+      entropy,
+      headEntropies: Array.from(this.entropies),
+      probabilities: this.probs.map((p) => Float64Array.from(p)),
+    };
+  }
+
+  sample(state: ArrayLike<number>, rng: Rng): { action: Int32Array; logProb: number } {
+    checkIndices("state", state, this.sizes);
+    let logProb = 0;
+    for (let i = 0; i < this.sizes.length; i++) {
+      this.step(i, state);
+      this.action[i] = rng.categorical(this.probs[i]);
+      logProb += this.logProbs[i][this.action[i]];
+    }
+    this.evaluated = false;
+    return { action: Int32Array.from(this.action), logProb };
+  }
+
+  backward(logProbWeight: number, entropyWeight: number): void {
+    if (!this.evaluated) throw new Error("RnnPolicy.backward needs an evaluate() first");
+    const n = this.sizes.length;
+    const [H, M] = this.hidden;
+    const cellCount = this.cell.params.length;
+    const gWm = this.grads[cellCount];
+    const gBm = this.grads[cellCount + 1];
+    this.gCarry.fill(0);
+    for (let i = n - 1; i >= 0; i--) {
+      const size = this.sizes[i];
+      const g = this.gLogits.subarray(0, size);
+      headLogitGradient(this.probs[i], this.logProbs[i], this.entropies[i], this.action[i], logProbWeight, entropyWeight, g);
+      const w = this.headW[i];
+      const gW = this.grads[cellCount + 2 + 2 * i];
+      const gB = this.grads[cellCount + 3 + 2 * i];
+      const y = this.y[i];
+      this.gY.fill(0);
+      for (let c = 0; c < size; c++) {
+        const gc = g[c];
+        gB[c] += gc;
+        const row = c * M;
+        for (let j = 0; j < M; j++) {
+          gW[row + j] += gc * y[j];
+          this.gY[j] += w[row + j] * gc;
+        }
+      }
+      const h = this.h[i];
+      const gH = this.gH;
+      gH.set(this.gCarry);
+      for (let o = 0; o < M; o++) {
+        if (this.mPre[i][o] <= 0) continue;
+        const gm = this.gY[o];
+        gBm[o] += gm;
+        const row = o * H;
+        for (let j = 0; j < H; j++) {
+          gWm[row + j] += gm * h[j];
+          gH[j] += this.wm[row + j] * gm;
+        }
+      }
+      const hPrev = i === 0 ? this.zeroH : this.h[i - 1];
+      this.cell.backward(i, this.active[i], hPrev, gH, this.gCarry);
+    }
+  }
+
+  zeroGrads(): void {
+    for (const g of this.grads) g.fill(0);
+  }
+}
