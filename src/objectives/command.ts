@@ -14,7 +14,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, statSync, type WriteStream } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
-import type { Objective, Trial } from "../study/types.ts";
+import type { Trial } from "../study/types.ts";
 
 export interface CommandObjectiveOptions {
   /** A template string split with shell-like quoting, or the words already split. */
@@ -398,7 +398,7 @@ export function commandWords(command: string | string[], space: SearchSpace): st
  * with them, and returns the value the program reports. The command is checked here, before any
  * trial runs: an empty command or an unknown placeholder throws at once.
  */
-export function commandObjective(options: CommandObjectiveOptions): Objective {
+export function commandObjective(options: CommandObjectiveOptions): (trial: Trial) => Promise<number> {
   const words = commandWords(options.command, options.space);
   checkEnvNames(options.space);
   const cwd = resolve(options.cwd ?? process.cwd());
