@@ -103,3 +103,21 @@ function nearlyEqual(a: number, b: number): boolean {
 function sameChoice(a: ParamValue, b: ParamValue): boolean {
   return a === b || (typeof a === "number" && typeof b === "number" && Number.isNaN(a) && Number.isNaN(b));
 }
+
+/** How many values discreteChoices(distribution, levels) has, without building the list for plain grids. */
+export function choiceCount(distribution: Distribution, levels?: number): number {
+  if (distribution.type === "categorical") return distribution.choices.length;
+  if (levels === undefined && (distribution.type === "int" || distribution.step !== undefined)) {
+    return gridCount(distribution.low, distribution.high, distribution.step ?? 1);
+  }
+  return discreteChoices(distribution, levels).length;
+}
+
+/** discreteChoices(distribution, levels)[index], without building the list for plain grids. */
+export function choiceAt(distribution: Distribution, index: number, levels?: number): ParamValue {
+  if (distribution.type === "categorical") return distribution.choices[index];
+  if (levels === undefined && (distribution.type === "int" || distribution.step !== undefined)) {
+    return gridValue(distribution.low, distribution.step ?? 1, index, distribution.type === "int");
+  }
+  return discreteChoices(distribution, levels)[index];
+}

@@ -8,7 +8,7 @@ export type {
   Params,
   SearchSpace,
 } from "./types.ts";
-export { choiceIndex, discreteChoices, gridCount, isDiscrete } from "./discrete.ts";
+export { choiceAt, choiceCount, choiceIndex, discreteChoices, gridCount, isDiscrete } from "./discrete.ts";
 export { paperSpace, presetNames, spacePreset } from "./presets.ts";
 export { distributionProblems, spaceProblems, validateDistribution, validateSpace } from "./validate.ts";
 export { defineSpace, type NamedParameter } from "./define.ts";
