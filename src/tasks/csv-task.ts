@@ -1,0 +1,282 @@
+/**
+ * The user's own CSV file as a dataset for the paper's MLP, and one evaluation on it.
+ *
+ * Columns:
+ * - The target column is named by its header, or by its 1-based position ("3") in a file without a
+ *   header (its columns are then named "1", "2", ...).
+ * - A feature column whose present cells are all numbers is one input, kept raw here (the split
+ *   z-scores inputs with the training rows' statistics).
+ * - Any other feature column is categorical: one-hot encoded, one input per distinct value in sorted
+ *   order, named `column=value`.
+ *
+ * Missing values are empty cells and NA, ?, nan (in any letter case). The rule:
+ * - a row whose target is missing is dropped (it can be neither trained on nor scored);
+ * - a numeric feature's missing cells get the median of that column's present cells over all kept
+ *   rows (the training rows are not known yet at this point), and an indicator input
+ *   `column_missing` (1 where the cell was missing, else 0) follows the column;
+ * - a categorical feature's missing cells get zeros in all its one-hot inputs, and the same
+ *   `column_missing` indicator follows them;
+ * - a feature column with no present cell at all carries nothing and is left out.
+ * Indicators exist only for columns that have at least one missing cell.
+ *
+ * Kind, when not given: a target with a non-numeric cell is classification; a numeric target whose
+ * values are all integers with at most 10 distinct values is classification; any other numeric
+ * target is regression. Class labels are indexed in sorted order (numerically when every label is a
+ * number, else by code point).
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import { cellLocation, isNumber, parseCsv, type CsvSeparator, type CsvTable } from "./csv.ts";
+import { splitDataset } from "./split.ts";
+import { trainAndEvaluate } from "./train.ts";
+import type { Dataset, EvaluationResult, MlpConfig, SplitData, TaskKind } from "./types.ts";
+
+export interface CsvDatasetOptions {
+  /** The target column: its header name, or its 1-based position when the file has no header. */
+  target: string;
+  /** Inferred from the target column when absent (see the rule above). */
+  kind?: TaskKind;
+  /** Detected among , ; and tab when absent. */
+  separator?: CsvSeparator;
+  /** Detected when absent: a first row with text where the second row has numbers is a header. */
+  header?: boolean;
+  /** Columns to leave out (identifiers, free text, leaks of the target). */
+  exclude?: string[];
+  /** A categorical feature with more distinct values than this is an error (default 100). */
+  maxCategories?: number;
+}
+
+/** How the file became a dataset, for the user to read. */
+export interface CsvDatasetSummary {
+  path: string;
+  separator: CsvSeparator;
+  header: boolean;
+  kind: TaskKind;
+  kindInferred: boolean;
+  rows: number;
+  /** Rows dropped because their target was missing. */
+  droppedRows: number;
+  numericColumns: string[];
+  categoricalColumns: string[];
+  /** Column -> number of missing cells filled, for columns that had any. */
+  missingFilled: Record<string, number>;
+  /** Feature columns left out because every cell was missing. */
+  emptyColumns: string[];
+}
+
+/** The minimum number of rows: 0.7/0.1/0.2 must leave at least one row in every part. */
+export const MIN_CSV_ROWS = 10;
+/** At most this many distinct integers make a numeric target a classification target. */
+export const MAX_INFERRED_CLASSES = 10;
+
+const MISSING = new Set(["", "na", "?", "nan"]);
+
+export function isMissingCell(cell: string): boolean {
+  return MISSING.has(cell.trim().toLowerCase());
+}
+
+/** Labels in class-index order: numerically when all are numbers, else by code point. */
+export function sortLabels(labels: Iterable<string>): string[] {
+  const list = [...new Set(labels)];
+  if (list.every(isNumber)) return list.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function median(values: number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function readTable(path: string, options: CsvDatasetOptions): CsvTable {
+  if (!existsSync(path)) throw new Error(`${path}: file not found`);
+  if (!statSync(path).isFile()) throw new Error(`${path}: not a file`);
+  const text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+  const table = parseCsv(text, { source: path, separator: options.separator, header: options.header ?? "auto" });
+  if (table.columnNames === null) {
+    table.columnNames = Array.from({ length: table.columnCount }, (_, i) => String(i + 1));
+  }
+  return table;
+}
+
+function findColumn(table: CsvTable, name: string, what: string): number {
+  const names = table.columnNames as string[];
+  const matches = names.flatMap((column, i) => (column === name ? [i] : []));
+  if (matches.length > 1) throw new Error(`${table.source}: the ${what} "${name}" names ${matches.length} columns (${matches.map((i) => i + 1).join(", ")}); rename them`);
+  if (matches.length === 1) return matches[0];
+  const listed = table.header === null
+    ? `the file has no header, so name a column by its position, 1 to ${table.columnCount}`
+    : `the columns are: ${names.join(", ")}`;
+  throw new Error(`${table.source}: no column "${name}" for the ${what}; ${listed}`);
+}
+
+function inferKind(table: CsvTable, target: number, rows: number[]): TaskKind {
+  const values = rows.map((r) => table.rows[r][target].trim());
+  if (!values.every(isNumber)) return "classification";
+  const numbers = values.map(Number);
+  if (numbers.every(Number.isInteger) && new Set(numbers).size <= MAX_INFERRED_CLASSES) return "classification";
+  return "regression";
+}
+
+/** Reads the file into a Dataset and says what it did (kind, dropped rows, filled cells). */
+export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptions): { dataset: Dataset; summary: CsvDatasetSummary } {
+  if (options.kind !== undefined && options.kind !== "regression" && options.kind !== "classification") {
+    throw new Error(`${path}: kind must be "regression" or "classification", got ${JSON.stringify(options.kind)}`);
+  }
+  const maxCategories = options.maxCategories ?? 100;
+  const table = readTable(path, options);
+  const names = table.columnNames as string[];
+  const target = findColumn(table, options.target, "target");
+  const excluded = new Set<number>();
+  for (const name of options.exclude ?? []) {
+    const column = findColumn(table, name, "excluded column");
+    if (column === target) throw new Error(`${path}: the target column "${name}" cannot also be excluded`);
+    excluded.add(column);
+  }
+
+  const kept: number[] = [];
+  for (let r = 0; r < table.rows.length; r++) if (!isMissingCell(table.rows[r][target])) kept.push(r);
+  const droppedRows = table.rows.length - kept.length;
+  if (kept.length < MIN_CSV_ROWS) {
+    const dropped = droppedRows > 0 ? ` (${droppedRows} more have no target value)` : "";
+    throw new Error(
+      `${path}: ${kept.length} rows with a target value${dropped} are too few for the 0.7/0.1/0.2 train/validation/test split; at least ${MIN_CSV_ROWS} are needed`,
+    );
+  }
+
+  const kind = options.kind ?? inferKind(table, target, kept);
+  const targetName = names[target];
+  const targets = new Float32Array(kept.length);
+  let classNames: string[] | undefined;
+  if (kind === "regression") {
+    kept.forEach((r, i) => {
+      const cell = table.rows[r][target];
+      if (!isNumber(cell)) {
+        throw new Error(`${cellLocation(table, r, target)}: the regression target must be a number, found ${JSON.stringify(cell)}`);
+      }
+      targets[i] = Number(cell);
+    });
+    if (targets.every((value) => value === targets[0])) {
+      throw new Error(`${path}: the target column "${targetName}" has the same value (${table.rows[kept[0]][target].trim()}) in all ${kept.length} rows; there is nothing to learn`);
+    }
+  } else {
+    classNames = sortLabels(kept.map((r) => table.rows[r][target].trim()));
+    if (classNames.length < 2) {
+      throw new Error(`${path}: the target column "${targetName}" has a single class ("${classNames[0]}") in all ${kept.length} rows; classification needs at least 2 classes`);
+    }
+    const index = new Map(classNames.map((label, i) => [label, i]));
+    kept.forEach((r, i) => (targets[i] = index.get(table.rows[r][target].trim()) as number));
+  }
+
+  // Each feature column becomes one or more inputs, written by a filler per row.
+  const featureNames: string[] = [];
+  const fillers: Array<(row: string[], out: Float32Array, at: number) => void> = [];
+  const summary: CsvDatasetSummary = {
+    path,
+    separator: table.separator,
+    header: table.header !== null,
+    kind,
+    kindInferred: options.kind === undefined,
+    rows: kept.length,
+    droppedRows,
+    numericColumns: [],
+    categoricalColumns: [],
+    missingFilled: {},
+    emptyColumns: [],
+  };
+  for (let c = 0; c < table.columnCount; c++) {
+    if (c === target || excluded.has(c)) continue;
+    const name = names[c];
+    const present = kept.filter((r) => !isMissingCell(table.rows[r][c]));
+    const missingCount = kept.length - present.length;
+    if (present.length === 0) {
+      summary.emptyColumns.push(name);
+      continue;
+    }
+    if (missingCount > 0) summary.missingFilled[name] = missingCount;
+    const width = featureNames.length;
+    if (present.every((r) => isNumber(table.rows[r][c]))) {
+      summary.numericColumns.push(name);
+      const fill = median(present.map((r) => Number(table.rows[r][c])));
+      featureNames.push(name);
+      fillers.push((row, out, at) => {
+        const cell = row[c];
+        out[at + width] = isMissingCell(cell) ? fill : Number(cell);
+      });
+    } else {
+      const categories = sortLabels(present.map((r) => table.rows[r][c].trim()));
+      if (categories.length > maxCategories) {
+        throw new Error(
+          `${path}: the text column "${name}" has ${categories.length} distinct values, more than ${maxCategories} one-hot inputs; exclude it, or raise maxCategories`,
+        );
+      }
+      summary.categoricalColumns.push(name);
+      const index = new Map(categories.map((value, i) => [value, i]));
+      for (const value of categories) featureNames.push(`${name}=${value}`);
+      fillers.push((row, out, at) => {
+        const cell = row[c];
+        if (!isMissingCell(cell)) out[at + width + (index.get(cell.trim()) as number)] = 1;
+      });
+    }
+    if (missingCount > 0) {
+      const indicator = featureNames.length;
+      featureNames.push(`${name}_missing`);
+      fillers.push((row, out, at) => {
+        if (isMissingCell(row[c])) out[at + indicator] = 1;
+      });
+    }
+  }
+  if (featureNames.length === 0) throw new Error(`${path}: no feature column is left besides the target "${targetName}"`);
+
+  const nInputs = featureNames.length;
+  const inputs = new Float32Array(kept.length * nInputs);
+  kept.forEach((r, i) => {
+    for (const fill of fillers) fill(table.rows[r], inputs, i * nInputs);
+  });
+  const dataset: Dataset = {
+    name: basename(path),
+    kind,
+    inputs,
+    targets,
+    nRows: kept.length,
+    nInputs,
+    nOutputs: kind === "regression" ? 1 : (classNames as string[]).length,
+    featureNames,
+  };
+  if (classNames !== undefined) dataset.classNames = classNames;
+  return { dataset, summary };
+}
+
+/** Reads the user's CSV file into a Dataset for the paper's MLP (see the rules at the top of this file). */
+export function loadCsvDataset(path: string, options: CsvDatasetOptions): Dataset {
+  return loadCsvDatasetWithSummary(path, options).dataset;
+}
+
+export interface CsvEvaluationOptions {
+  /** Seeds the model's initial weights and the minibatch order. */
+  seed: number;
+  /** Seeds the train / validation / test partition; default 0. */
+  splitSeed?: number;
+}
+
+const splits = new WeakMap<Dataset, Map<number, SplitData>>();
+
+/** The split of this dataset for this split seed, computed once (every trial trains on the same rows). */
+export function csvTaskSplit(dataset: Dataset, splitSeed = 0): SplitData {
+  let bySeed = splits.get(dataset);
+  if (bySeed === undefined) {
+    bySeed = new Map();
+    splits.set(dataset, bySeed);
+  }
+  let split = bySeed.get(splitSeed);
+  if (split === undefined) {
+    split = splitDataset(dataset, splitSeed);
+    bySeed.set(splitSeed, split);
+  }
+  return split;
+}
+
+/** Trains the paper's MLP once on the dataset's training rows and scores it on validation and test. */
+export function evaluateCsvTask(dataset: Dataset, config: MlpConfig, options: CsvEvaluationOptions): EvaluationResult {
+  return trainAndEvaluate(csvTaskSplit(dataset, options.splitSeed ?? 0), config, options.seed);
+}
