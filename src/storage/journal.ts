@@ -1,0 +1,159 @@
+/**
+ * Studies in one append-only file in Optuna's JournalStorage format (Optuna 3.1+ loads it with
+ * `JournalStorage(JournalFileStorage(path))`). Each operation is appended as one JSON line under
+ * the file lock and fsync'ed before the call returns; other processes' lines are replayed before
+ * every write and on every read, from the byte offset read so far.
+ */
+import { randomUUID } from "node:crypto";
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { FileLock, type FileLockOptions } from "./file-lock.ts";
+import { opFromJournalRecord, opToJournalRecord } from "./journal-ops.ts";
+import type { StorageOp } from "./ops.ts";
+import { OpStorage } from "./op-storage.ts";
+import { fromPythonJson, toPythonJson } from "./python-json.ts";
+
+export interface JournalFileStorageOptions extends FileLockOptions {}
+
+const NEWLINE = 0x0a;
+
+export class JournalFileStorage extends OpStorage {
+  readonly path: string;
+  /** Written into every line, as Optuna's worker_id: one per storage object. */
+  readonly workerId = `${randomUUID()}-${process.pid}`;
+  private readonly lock: FileLock;
+  /** Bytes of the file replayed so far: always the end of a complete line. */
+  private offset = 0;
+  private linesRead = 0;
+  private closed = false;
+
+  constructor(path: string, options: JournalFileStorageOptions = {}) {
+    super();
+    this.path = path;
+    this.lock = new FileLock(path, options);
+    closeSync(openSync(path, "a"));
+    this.sync();
+  }
+
+  /** Replays what was appended since the last read (complete lines only). */
+  sync(): void {
+    this.ensureOpen();
+    this.readNewLines();
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  protected refresh(): void {
+    this.sync();
+  }
+
+  protected perform(op: StorageOp): void {
+    this.ensureOpen();
+    this.lock.withLock(() => {
+      this.readNewLines();
+      this.repairTail();
+      this.state.check(op);
+      this.append(`${toPythonJson(opToJournalRecord(op, this.workerId))}\n`);
+      this.readNewLines();
+    });
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new Error(`journal storage ${this.path} is closed`);
+  }
+
+  /** The bytes after the last complete line; empty unless a writer died mid-line. */
+  private readTail(fd: number): Buffer {
+    const size = fstatSync(fd).size;
+    if (size < this.offset) {
+      throw new Error(`journal file ${this.path} shrank from ${this.offset} to ${size} bytes: it was replaced or truncated by something other than a journal storage`);
+    }
+    const bytes = Buffer.alloc(size - this.offset);
+    let done = 0;
+    while (done < bytes.length) {
+      const n = readSync(fd, bytes, done, bytes.length - done, this.offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return bytes.subarray(0, done);
+  }
+
+  private readNewLines(): void {
+    const fd = openSync(this.path, "r");
+    let bytes: Buffer;
+    try {
+      bytes = this.readTail(fd);
+    } finally {
+      closeSync(fd);
+    }
+    let start = 0;
+    for (let end = bytes.indexOf(NEWLINE); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
+      const text = bytes.subarray(start, end).toString("utf8");
+      const lineNumber = this.linesRead + 1;
+      let record: unknown;
+      try {
+        record = fromPythonJson(text);
+      } catch (error) {
+        // As Optuna: a broken last line is a write cut short and is ignored (repairTail removes it
+        // before the next append); a broken line followed by others is a damaged file.
+        if (bytes.indexOf(NEWLINE, end + 1) < 0 && end + 1 === bytes.length) return;
+        throw new Error(`journal file ${this.path} line ${lineNumber} is not valid JSON (${(error as Error).message}): ${text.slice(0, 200)}`);
+      }
+      let op: StorageOp;
+      try {
+        op = opFromJournalRecord(record);
+      } catch (error) {
+        throw new Error(`journal file ${this.path} line ${lineNumber}: ${(error as Error).message}`);
+      }
+      this.state.apply(op);
+      this.linesRead = lineNumber;
+      this.offset += end + 1 - start;
+      start = end + 1;
+    }
+  }
+
+  /**
+   * Under the lock, nobody is writing: bytes after the last complete line are a write cut short
+   * by a killed process. A tail that is a whole JSON operation (only its newline is missing; Optuna
+   * 3.1 already counts it) gets its newline; anything else is cut off.
+   */
+  private repairTail(): void {
+    const fd = openSync(this.path, "r+");
+    try {
+      const tail = this.readTail(fd);
+      if (tail.length === 0) return;
+      const text = tail.toString("utf8");
+      let whole = false;
+      if (!text.includes("\n")) {
+        try {
+          opFromJournalRecord(fromPythonJson(text));
+          whole = true;
+        } catch {
+          whole = false;
+        }
+      }
+      if (whole) {
+        writeSync(fd, "\n", fstatSync(fd).size);
+      } else {
+        ftruncateSync(fd, this.offset);
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.readNewLines();
+  }
+
+  private append(line: string): void {
+    const bytes = Buffer.from(line, "utf8");
+    const fd = openSync(this.path, "a");
+    try {
+      let done = 0;
+      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}

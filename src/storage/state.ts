@@ -1,0 +1,317 @@
+/**
+ * The studies and trials a storage holds, changed only by StorageOps.
+ * `apply` follows Optuna's journal replay: an operation that does not fit (unknown study, finished
+ * trial, duplicate study name, incompatible distribution) is skipped, as Optuna skips other
+ * workers' operations. `check` is the strict test run before an operation is accepted from our API,
+ * so that everything hyperforce writes replays the same way in Optuna.
+ */
+import type { Distribution } from "../space/types.ts";
+import type { Direction, FrozenTrial, TrialState } from "../study/types.ts";
+import type { StudySummary } from "./storage.ts";
+import { FAIL_REASON_ATTR, type StorageOp } from "./ops.ts";
+import { checkDistribution, isFinished, paramToInternal } from "./optuna-format.ts";
+
+interface StudyRecord {
+  studyId: number;
+  name: string;
+  directions: Direction[];
+  userAttrs: Record<string, unknown>;
+  systemAttrs: Record<string, unknown>;
+  trialIds: number[];
+}
+
+interface TrialRecord {
+  trialId: number;
+  studyId: number;
+  trial: FrozenTrial;
+}
+
+export class StorageState {
+  private readonly studies = new Map<number, StudyRecord>();
+  private readonly trials: TrialRecord[] = [];
+  private nextStudyId = 0;
+
+  // ---- queries ----
+
+  findStudy(name: string): StudySummary | undefined {
+    for (const study of this.studies.values()) if (study.name === name) return summarize(study);
+    return undefined;
+  }
+
+  /** Single-objective studies; multi-objective ones written by Optuna are left out. */
+  listStudies(): StudySummary[] {
+    return [...this.studies.values()].filter((s) => s.directions.length === 1).map(summarize);
+  }
+
+  trialId(studyId: number, number: number): number {
+    const study = this.study(studyId);
+    if (!Number.isInteger(number) || number < 0 || number >= study.trialIds.length) {
+      throw new Error(`study "${study.name}" has no trial number ${number} (it has ${study.trialIds.length} trials)`);
+    }
+    return study.trialIds[number];
+  }
+
+  /** Number of the newest trial of a study. */
+  lastTrialNumber(studyId: number): number {
+    return this.study(studyId).trialIds.length - 1;
+  }
+
+  getTrial(studyId: number, number: number): FrozenTrial {
+    return this.trials[this.trialId(studyId, number)].trial;
+  }
+
+  getAllTrials(studyId: number): FrozenTrial[] {
+    const study = this.study(studyId);
+    singleObjective(study);
+    return study.trialIds.map((id) => this.trials[id].trial);
+  }
+
+  private study(studyId: number): StudyRecord {
+    const study = this.studies.get(studyId);
+    if (study === undefined) throw new Error(`no study with id ${JSON.stringify(studyId)}`);
+    return study;
+  }
+
+  private trialRecord(trialId: number): TrialRecord {
+    const record = this.trials[trialId];
+    if (record === undefined) throw new Error(`no trial with id ${JSON.stringify(trialId)}`);
+    return record;
+  }
+
+  // ---- strict checks ----
+
+  check(op: StorageOp): void {
+    switch (op.kind) {
+      case "createStudy": {
+        if (typeof op.name !== "string" || op.name === "") throw new Error(`a study name must be a non-empty string, got ${JSON.stringify(op.name)}`);
+        if (this.findStudyRecord(op.name) !== undefined) throw new Error(`a study named "${op.name}" already exists`);
+        for (const d of op.directions) {
+          if (d !== "minimize" && d !== "maximize") throw new Error(`unknown direction ${JSON.stringify(d)} (expected "minimize" or "maximize")`);
+        }
+        return;
+      }
+      case "deleteStudy":
+        this.study(op.studyId);
+        return;
+      case "setStudyUserAttr":
+      case "setStudySystemAttr":
+        this.study(op.studyId);
+        checkKey(op.key);
+        return;
+      case "createTrial": {
+        const study = this.study(op.studyId);
+        if (op.state !== "RUNNING" && op.state !== "WAITING") {
+          throw new Error(`a new trial is RUNNING or WAITING, not ${JSON.stringify(op.state)}`);
+        }
+        for (const [name, value] of Object.entries(op.params)) {
+          const distribution = op.distributions[name];
+          if (distribution === undefined) throw new Error(`parameter "${name}" has no distribution`);
+          this.checkParam(study, name, value, distribution);
+        }
+        return;
+      }
+      case "setTrialParam": {
+        const record = this.updatable(op.trialId);
+        this.checkParam(this.study(record.studyId), op.name, op.value, op.distribution);
+        return;
+      }
+      case "setTrialState": {
+        const record = this.updatable(op.trialId);
+        const { state, values } = op;
+        const where = `trial ${record.trial.number} of study "${this.studyName(record.studyId)}"`;
+        if (state === "WAITING") throw new Error(`${where} cannot be set back to WAITING`);
+        if (state === "RUNNING" && record.trial.state === "RUNNING") throw new Error(`${where} is already RUNNING`);
+        if (!(state in STATES)) throw new Error(`unknown trial state ${JSON.stringify(state)} (expected RUNNING, COMPLETE, PRUNED, FAIL or WAITING)`);
+        const value = values?.[0];
+        if (state === "COMPLETE" && value === undefined) throw new Error(`${where}: a COMPLETE trial needs a value`);
+        if (value !== undefined && state !== "COMPLETE" && state !== "PRUNED") throw new Error(`${where}: a ${state} trial has no value`);
+        if (value !== undefined && (typeof value !== "number" || Number.isNaN(value))) {
+          throw new Error(`${where}: the value must be a number, got ${String(value)}`);
+        }
+        return;
+      }
+      case "setTrialIntermediateValue": {
+        const record = this.updatable(op.trialId);
+        if (!Number.isInteger(op.step) || op.step < 0) {
+          throw new Error(`trial ${record.trial.number}: an intermediate value's step must be a non-negative integer, got ${op.step}`);
+        }
+        if (typeof op.value !== "number") throw new Error(`trial ${record.trial.number}: intermediate value at step ${op.step} must be a number, got ${JSON.stringify(op.value)}`);
+        return;
+      }
+      case "setTrialUserAttr":
+      case "setTrialSystemAttr":
+        this.updatable(op.trialId);
+        checkKey(op.key);
+        return;
+    }
+  }
+
+  private studyName(studyId: number): string {
+    return this.studies.get(studyId)?.name ?? String(studyId);
+  }
+
+  private updatable(trialId: number): TrialRecord {
+    const record = this.trialRecord(trialId);
+    if (isFinished(record.trial.state)) {
+      throw new Error(`trial ${record.trial.number} of study "${this.studyName(record.studyId)}" is already ${record.trial.state} and cannot be updated`);
+    }
+    return record;
+  }
+
+  private checkParam(study: StudyRecord, name: string, value: unknown, distribution: Distribution): void {
+    if (typeof name !== "string" || name === "") throw new Error(`a parameter name must be a non-empty string, got ${JSON.stringify(name)}`);
+    checkDistribution(distribution);
+    try {
+      paramToInternal(value as never, distribution);
+    } catch (error) {
+      throw new Error(`parameter "${name}": ${(error as Error).message}`);
+    }
+    const problem = this.incompatibility(study, name, distribution);
+    if (problem !== undefined) throw new Error(`parameter "${name}" ${problem}`);
+  }
+
+  /** Optuna's rule: the first trial of the study that has the parameter fixes its kind, log and choices. */
+  private incompatibility(study: StudyRecord, name: string, distribution: Distribution): string | undefined {
+    for (const id of study.trialIds) {
+      const earlier = this.trials[id].trial.distributions[name];
+      if (earlier === undefined) continue;
+      if (earlier.type !== distribution.type) return `was stored in this study as ${earlier.type}, not ${distribution.type}`;
+      if (earlier.type !== "categorical" && distribution.type !== "categorical" && Boolean(earlier.log) !== Boolean(distribution.log)) {
+        return `was stored in this study with log ${Boolean(earlier.log)}, not ${Boolean(distribution.log)}`;
+      }
+      if (earlier.type === "categorical" && distribution.type === "categorical" && JSON.stringify(earlier.choices) !== JSON.stringify(distribution.choices)) {
+        return `was stored in this study with choices ${JSON.stringify(earlier.choices)}, not ${JSON.stringify(distribution.choices)}`;
+      }
+      return undefined;
+    }
+    return undefined;
+  }
+
+  private findStudyRecord(name: string): StudyRecord | undefined {
+    for (const study of this.studies.values()) if (study.name === name) return study;
+    return undefined;
+  }
+
+  // ---- replay ----
+
+  /** Applies an operation as Optuna's replay does; returns false when it was skipped. */
+  apply(op: StorageOp): boolean {
+    switch (op.kind) {
+      case "createStudy": {
+        if (this.findStudyRecord(op.name) !== undefined) return false;
+        const studyId = this.nextStudyId++;
+        this.studies.set(studyId, { studyId, name: op.name, directions: [...op.directions], userAttrs: {}, systemAttrs: {}, trialIds: [] });
+        return true;
+      }
+      case "deleteStudy":
+        return this.studies.delete(op.studyId);
+      case "setStudyUserAttr":
+      case "setStudySystemAttr": {
+        const study = this.studies.get(op.studyId);
+        if (study === undefined) return false;
+        const attrs = op.kind === "setStudyUserAttr" ? "userAttrs" : "systemAttrs";
+        study[attrs] = deepFreeze({ ...study[attrs], [op.key]: op.value });
+        return true;
+      }
+      case "createTrial": {
+        const study = this.studies.get(op.studyId);
+        if (study === undefined) return false;
+        const trialId = this.trials.length;
+        const trial: FrozenTrial = {
+          number: study.trialIds.length,
+          state: op.state,
+          params: { ...op.params },
+          distributions: { ...op.distributions },
+          intermediateValues: { ...op.intermediateValues },
+          userAttrs: { ...op.userAttrs },
+          systemAttrs: { ...op.systemAttrs },
+        };
+        if (op.values?.[0] !== undefined) trial.value = op.values[0];
+        if (op.datetimeStart !== undefined) trial.datetimeStart = op.datetimeStart;
+        if (op.datetimeComplete !== undefined) trial.datetimeComplete = op.datetimeComplete;
+        this.trials.push({ trialId, studyId: op.studyId, trial: seal(trial) });
+        study.trialIds.push(trialId);
+        return true;
+      }
+      case "setTrialParam": {
+        const record = this.trials[op.trialId];
+        if (record === undefined || isFinished(record.trial.state)) return false;
+        const study = this.studies.get(record.studyId);
+        if (study !== undefined && this.incompatibility(study, op.name, op.distribution) !== undefined) return false;
+        this.update(record, {
+          params: { ...record.trial.params, [op.name]: op.value },
+          distributions: { ...record.trial.distributions, [op.name]: op.distribution },
+        });
+        return true;
+      }
+      case "setTrialState": {
+        const record = this.trials[op.trialId];
+        if (record === undefined || isFinished(record.trial.state)) return false;
+        if (op.state === "RUNNING" && record.trial.state === "RUNNING") return false;
+        const change: Partial<FrozenTrial> = { state: op.state };
+        if (op.state === "RUNNING" && op.datetimeStart !== undefined) change.datetimeStart = op.datetimeStart;
+        if (isFinished(op.state) && op.datetimeComplete !== undefined) change.datetimeComplete = op.datetimeComplete;
+        if (op.values?.[0] !== undefined) change.value = op.values[0];
+        this.update(record, change);
+        return true;
+      }
+      case "setTrialIntermediateValue": {
+        const record = this.trials[op.trialId];
+        if (record === undefined || isFinished(record.trial.state)) return false;
+        this.update(record, { intermediateValues: { ...record.trial.intermediateValues, [op.step]: op.value } });
+        return true;
+      }
+      case "setTrialUserAttr":
+      case "setTrialSystemAttr": {
+        const record = this.trials[op.trialId];
+        if (record === undefined || isFinished(record.trial.state)) return false;
+        const attrs = op.kind === "setTrialUserAttr" ? "userAttrs" : "systemAttrs";
+        this.update(record, { [attrs]: { ...record.trial[attrs], [op.key]: op.value } });
+        return true;
+      }
+    }
+  }
+
+  private update(record: TrialRecord, change: Partial<FrozenTrial>): void {
+    record.trial = seal({ ...record.trial, ...change });
+  }
+}
+
+const STATES: Record<TrialState, true> = { RUNNING: true, COMPLETE: true, PRUNED: true, FAIL: true, WAITING: true };
+
+function checkKey(key: unknown): void {
+  if (typeof key !== "string" || key === "") throw new Error(`an attr key must be a non-empty string, got ${JSON.stringify(key)}`);
+}
+
+function singleObjective(study: StudyRecord): void {
+  if (study.directions.length !== 1) {
+    throw new Error(`study "${study.name}" has ${study.directions.length} objectives; hyperforce reads single-objective studies only`);
+  }
+}
+
+function summarize(study: StudyRecord): StudySummary {
+  singleObjective(study);
+  return {
+    studyId: study.studyId,
+    name: study.name,
+    direction: study.directions[0],
+    userAttrs: study.userAttrs,
+    systemAttrs: study.systemAttrs,
+  };
+}
+
+/** Freezes a finished record (failReason derived from the system attr) so callers cannot change it. */
+function seal(trial: FrozenTrial): FrozenTrial {
+  const { failReason: _old, ...rest } = trial;
+  const reason = rest.systemAttrs[FAIL_REASON_ATTR];
+  const sealed: FrozenTrial = rest.state === "FAIL" && typeof reason === "string" ? { ...rest, failReason: reason } : rest;
+  return deepFreeze(sealed);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
