@@ -20,10 +20,12 @@ export interface ModuleReference {
 
 const TYPESCRIPT_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx"]);
 
-/** Splits `path#name` (the last `#` separates them) and resolves the path against `baseDir`. */
+/** Splits `path#name` (the last `#` not followed by a folder separator) and resolves the path against `baseDir`. */
 export function parseModuleReference(reference: string, baseDir: string = process.cwd()): ModuleReference {
   if (reference.trim() === "") throw new Error("module objective: the reference is empty; expected path/to/file.js#exportName");
-  const hash = reference.lastIndexOf("#");
+  // A "#" followed by a path separator belongs to a folder name, not to an export name.
+  const last = reference.lastIndexOf("#");
+  const hash = last >= 0 && /[\\/]/.test(reference.slice(last + 1)) ? -1 : last;
   const file = hash < 0 ? reference : reference.slice(0, hash);
   const exportName = hash < 0 ? undefined : reference.slice(hash + 1);
   if (file === "") throw new Error(`module objective "${reference}": no file before #`);
