@@ -20,6 +20,23 @@ export interface AdamState {
   v: number[][];
 }
 
+/** The options with defaults filled in, after checking each one (throws a specific message). */
+export function resolveAdamOptions(options: AdamOptions): Required<AdamOptions> {
+  const resolved = {
+    lr: options.lr,
+    beta1: options.beta1 ?? 0.9,
+    beta2: options.beta2 ?? 0.999,
+    eps: options.eps ?? 1e-8,
+    weightDecay: options.weightDecay ?? 0,
+  };
+  checkOption("lr", resolved.lr, 0, Infinity);
+  checkOption("beta1", resolved.beta1, 0, 1);
+  checkOption("beta2", resolved.beta2, 0, 1);
+  checkOption("eps", resolved.eps, 0, Infinity);
+  checkOption("weightDecay", resolved.weightDecay, 0, Infinity);
+  return resolved;
+}
+
 export class Adam {
   readonly lr: number;
   readonly beta1: number;
@@ -32,16 +49,12 @@ export class Adam {
   private stepCount = 0;
 
   constructor(params: Float32Array[], options: AdamOptions) {
-    this.lr = options.lr;
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.eps = options.eps ?? 1e-8;
-    this.weightDecay = options.weightDecay ?? 0;
-    checkOption("lr", this.lr, 0, Infinity);
-    checkOption("beta1", this.beta1, 0, 1);
-    checkOption("beta2", this.beta2, 0, 1);
-    checkOption("eps", this.eps, 0, Infinity);
-    checkOption("weightDecay", this.weightDecay, 0, Infinity);
+    const resolved = resolveAdamOptions(options);
+    this.lr = resolved.lr;
+    this.beta1 = resolved.beta1;
+    this.beta2 = resolved.beta2;
+    this.eps = resolved.eps;
+    this.weightDecay = resolved.weightDecay;
     this.params = params;
     this.m = params.map((p) => new Float64Array(p.length));
     this.v = params.map((p) => new Float64Array(p.length));

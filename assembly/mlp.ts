@@ -1,0 +1,371 @@
+// WebAssembly SIMD kernels for the two-layer MLP trainer (Linear -> ReLU -> Linear, Adam).
+// No managed objects: everything lives in raw linear memory laid out by `layout`, so the JS side
+// copies data in once and then calls one function per epoch.
+//
+// Layout from `base` (every block 16-byte aligned; `hp` = hidden rounded up to a multiple of 4):
+//   params  f32: W1T [inputs][hp] (W1 transposed), b1 [hp], W2 [outputs][hp], b2 [outputs rounded to 4]
+//   grads   f32: same layout as params
+//   m, v    f32: Adam moments, same layout
+//   xBatch  f32 [maxBatch][inputs]   yBatch f32 [maxBatch]
+//   hidden  f32 [maxBatch][hp]  (after ReLU)   dHidden f32 [maxBatch][hp]
+//   out     f32 [maxBatch][outputs]            dOut    f32 [maxBatch][outputs]
+//   order   i32 [maxRows]                      losses  f64 [maxRows]
+// Padded hidden units have zero weights, zero bias and zero gradient, so they stay exactly zero.
+
+let nInputs: i32 = 0;
+let nHidden: i32 = 0; // padded
+let nOutputs: i32 = 0;
+let isClassification: bool = false;
+let batchCapacity: i32 = 0;
+
+let params: usize = 0;
+let grads: usize = 0;
+let moment1: usize = 0;
+let moment2: usize = 0;
+let paramCount: i32 = 0;
+let w1t: usize = 0;
+let b1: usize = 0;
+let w2: usize = 0;
+let b2: usize = 0;
+let gw1t: usize = 0;
+let gb1: usize = 0;
+let gw2: usize = 0;
+let gb2: usize = 0;
+let xBatch: usize = 0;
+let yBatch: usize = 0;
+let hiddenBuf: usize = 0;
+let dHidden: usize = 0;
+let outBuf: usize = 0;
+let dOut: usize = 0;
+let orderBuf: usize = 0;
+let lossBuf: usize = 0;
+
+let learningRate: f64 = 0;
+let weightDecay: f32 = 0;
+let beta1: f64 = 0.9;
+let beta2: f64 = 0.999;
+let epsilon: f32 = 1e-8;
+let adamSteps: i32 = 0;
+
+function align16(p: usize): usize {
+  return (p + 15) & ~(<usize>15);
+}
+
+export function heapBase(): usize {
+  return align16(__heap_base);
+}
+
+/** Lays out every buffer from `base`; returns the first byte past the end. */
+export function layout(base: usize, inputs: i32, hidden: i32, outputs: i32, classification: bool, maxBatch: i32, maxRows: i32): usize {
+  nInputs = inputs;
+  nHidden = (hidden + 3) & ~3;
+  nOutputs = outputs;
+  isClassification = classification;
+  batchCapacity = maxBatch;
+  const outPadded = (outputs + 3) & ~3;
+  paramCount = inputs * nHidden + nHidden + outputs * nHidden + outPadded;
+  const paramBytes = <usize>paramCount << 2;
+  let p = align16(base);
+  params = p; p += paramBytes;
+  grads = p; p += paramBytes;
+  moment1 = p; p += paramBytes;
+  moment2 = p; p += paramBytes;
+  w1t = params;
+  b1 = w1t + (<usize>(inputs * nHidden) << 2);
+  w2 = b1 + (<usize>nHidden << 2);
+  b2 = w2 + (<usize>(outputs * nHidden) << 2);
+  gw1t = grads;
+  gb1 = gw1t + (<usize>(inputs * nHidden) << 2);
+  gw2 = gb1 + (<usize>nHidden << 2);
+  gb2 = gw2 + (<usize>(outputs * nHidden) << 2);
+  xBatch = p; p = align16(p + (<usize>(maxBatch * inputs) << 2));
+  yBatch = p; p = align16(p + (<usize>maxBatch << 2));
+  hiddenBuf = p; p = align16(p + (<usize>(maxBatch * nHidden) << 2));
+  dHidden = p; p = align16(p + (<usize>(maxBatch * nHidden) << 2));
+  outBuf = p; p = align16(p + (<usize>(maxBatch * outputs) << 2));
+  dOut = p; p = align16(p + (<usize>(maxBatch * outputs) << 2));
+  orderBuf = p; p = align16(p + (<usize>maxRows << 2));
+  lossBuf = p; p = align16(p + (<usize>maxRows << 3));
+  return p;
+}
+
+export function paramsPointer(): usize { return params; }
+export function paramCountPadded(): i32 { return paramCount; }
+export function orderPointer(): usize { return orderBuf; }
+export function lossPointer(): usize { return lossBuf; }
+
+/** Starts a fresh Adam run: zero moments, step 0. */
+export function startAdam(lr: f64, decay: f64, b1_: f64, b2_: f64, eps: f64): void {
+  learningRate = lr;
+  weightDecay = <f32>decay;
+  beta1 = b1_;
+  beta2 = b2_;
+  epsilon = <f32>eps;
+  adamSteps = 0;
+  memory.fill(moment1, 0, <usize>paramCount << 3);
+}
+
+// hidden = relu(x W1^T + b1), out = hidden W2^T + b2, for `rows` consecutive rows of x.
+function forward(x: usize, rows: i32): void {
+  const d = nInputs;
+  const hp = nHidden;
+  const k = nOutputs;
+  const hStride = <usize>hp << 2;
+  const xStride = <usize>d << 2;
+  const zero = f32x4.splat(0);
+  let r = 0;
+  // Two rows at a time share each weight load.
+  for (; r + 1 < rows; r += 2) {
+    const xa = x + <usize>r * xStride;
+    const xb = xa + xStride;
+    const ha = hiddenBuf + <usize>r * hStride;
+    const hb = ha + hStride;
+    for (let j = 0; j < hp; j += 4) {
+      const jo = <usize>j << 2;
+      let accA = v128.load(b1 + jo);
+      let accB = accA;
+      let w = w1t + jo;
+      for (let i = 0; i < d; i++) {
+        const wv = v128.load(w);
+        const io = <usize>i << 2;
+        accA = f32x4.add(accA, f32x4.mul(f32x4.splat(load<f32>(xa + io)), wv));
+        accB = f32x4.add(accB, f32x4.mul(f32x4.splat(load<f32>(xb + io)), wv));
+        w += hStride;
+      }
+      v128.store(ha + jo, f32x4.max(accA, zero));
+      v128.store(hb + jo, f32x4.max(accB, zero));
+    }
+  }
+  for (; r < rows; r++) {
+    const xa = x + <usize>r * xStride;
+    const ha = hiddenBuf + <usize>r * hStride;
+    for (let j = 0; j < hp; j += 4) {
+      const jo = <usize>j << 2;
+      let acc = v128.load(b1 + jo);
+      let w = w1t + jo;
+      for (let i = 0; i < d; i++) {
+        acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(xa + (<usize>i << 2))), v128.load(w)));
+        w += hStride;
+      }
+      v128.store(ha + jo, f32x4.max(acc, zero));
+    }
+  }
+  for (let r = 0; r < rows; r++) {
+    const h = hiddenBuf + <usize>r * hStride;
+    const o = outBuf + (<usize>(r * k) << 2);
+    for (let c = 0; c < k; c++) {
+      const wRow = w2 + <usize>c * hStride;
+      let acc = f32x4.splat(0);
+      for (let j = 0; j < hp; j += 4) {
+        const jo = <usize>j << 2;
+        acc = f32x4.add(acc, f32x4.mul(v128.load(h + jo), v128.load(wRow + jo)));
+      }
+      const sum = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+      store<f32>(o + (<usize>c << 2), sum + load<f32>(b2 + (<usize>c << 2)));
+    }
+  }
+}
+
+// Sum over rows of the loss; when `withGrad`, dOut = d(mean loss)/d(out).
+function lossSum(y: usize, rows: i32, withGrad: bool): f64 {
+  const k = nOutputs;
+  let total: f64 = 0;
+  if (!isClassification) {
+    const scale = <f32>(2.0 / <f64>(rows * k));
+    for (let r = 0; r < rows; r++) {
+      const diff = load<f32>(outBuf + (<usize>r << 2)) - load<f32>(y + (<usize>r << 2));
+      total += <f64>diff * <f64>diff;
+      if (withGrad) store<f32>(dOut + (<usize>r << 2), diff * scale);
+    }
+    return total;
+  }
+  const invRows = <f32>(1.0 / <f64>rows);
+  for (let r = 0; r < rows; r++) {
+    const o = outBuf + (<usize>(r * k) << 2);
+    let top = load<f32>(o);
+    for (let c = 1; c < k; c++) top = max(top, load<f32>(o + (<usize>c << 2)));
+    let sum: f32 = 0;
+    const g = dOut + (<usize>(r * k) << 2);
+    for (let c = 0; c < k; c++) {
+      const e = Mathf.exp(load<f32>(o + (<usize>c << 2)) - top);
+      sum += e;
+      if (withGrad) store<f32>(g + (<usize>c << 2), e);
+    }
+    const label = <i32>load<f32>(y + (<usize>r << 2));
+    total += <f64>top + Math.log(<f64>sum) - <f64>load<f32>(o + (<usize>label << 2));
+    if (withGrad) {
+      const norm = invRows / sum;
+      for (let c = 0; c < k; c++) {
+        const at = g + (<usize>c << 2);
+        store<f32>(at, load<f32>(at) * norm);
+      }
+      const at = g + (<usize>label << 2);
+      store<f32>(at, load<f32>(at) - invRows);
+    }
+  }
+  return total;
+}
+
+// Gradients of every parameter from dOut, the hidden activations and the batch inputs x.
+function backward(x: usize, rows: i32): void {
+  const d = nInputs;
+  const hp = nHidden;
+  const k = nOutputs;
+  const hStride = <usize>hp << 2;
+  const xStride = <usize>d << 2;
+  const oStride = <usize>k << 2;
+  const zero = f32x4.splat(0);
+  // Layer 2: gW2[c][:] = sum_r dOut[r][c] hidden[r][:], gb2[c] = sum_r dOut[r][c].
+  for (let c = 0; c < k; c++) {
+    const co = <usize>c << 2;
+    let bias: f32 = 0;
+    for (let r = 0; r < rows; r++) bias += load<f32>(dOut + <usize>r * oStride + co);
+    store<f32>(gb2 + co, bias);
+    for (let j = 0; j < hp; j += 4) {
+      const jo = <usize>j << 2;
+      let acc = zero;
+      let g = dOut + co;
+      let h = hiddenBuf + jo;
+      for (let r = 0; r < rows; r++) {
+        acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(g)), v128.load(h)));
+        g += oStride;
+        h += hStride;
+      }
+      v128.store(gw2 + <usize>c * hStride + jo, acc);
+    }
+  }
+  // dHidden[r][:] = (sum_c dOut[r][c] W2[c][:]) where hidden[r][:] > 0.
+  for (let r = 0; r < rows; r++) {
+    const g = dOut + <usize>r * oStride;
+    const h = hiddenBuf + <usize>r * hStride;
+    const dh = dHidden + <usize>r * hStride;
+    for (let j = 0; j < hp; j += 4) {
+      const jo = <usize>j << 2;
+      let acc = zero;
+      let w = w2 + jo;
+      for (let c = 0; c < k; c++) {
+        acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(g + (<usize>c << 2))), v128.load(w)));
+        w += hStride;
+      }
+      v128.store(dh + jo, v128.and(acc, f32x4.gt(v128.load(h + jo), zero)));
+    }
+  }
+  // Layer 1: gW1T[i][:] = sum_r x[r][i] dHidden[r][:], gb1 = sum_r dHidden[r][:].
+  for (let j = 0; j < hp; j += 4) {
+    const jo = <usize>j << 2;
+    let acc = zero;
+    let dh = dHidden + jo;
+    for (let r = 0; r < rows; r++) {
+      acc = f32x4.add(acc, v128.load(dh));
+      dh += hStride;
+    }
+    v128.store(gb1 + jo, acc);
+  }
+  let i = 0;
+  // Two inputs at a time share each dHidden load.
+  for (; i + 1 < d; i += 2) {
+    const io = <usize>i << 2;
+    for (let j = 0; j < hp; j += 4) {
+      const jo = <usize>j << 2;
+      let accA = zero;
+      let accB = zero;
+      let xr = x + io;
+      let dh = dHidden + jo;
+      for (let r = 0; r < rows; r++) {
+        const dv = v128.load(dh);
+        accA = f32x4.add(accA, f32x4.mul(f32x4.splat(load<f32>(xr)), dv));
+        accB = f32x4.add(accB, f32x4.mul(f32x4.splat(load<f32>(xr, 4)), dv));
+        xr += xStride;
+        dh += hStride;
+      }
+      v128.store(gw1t + <usize>i * hStride + jo, accA);
+      v128.store(gw1t + <usize>(i + 1) * hStride + jo, accB);
+    }
+  }
+  for (; i < d; i++) {
+    const io = <usize>i << 2;
+    for (let j = 0; j < hp; j += 4) {
+      const jo = <usize>j << 2;
+      let acc = zero;
+      let xr = x + io;
+      let dh = dHidden + jo;
+      for (let r = 0; r < rows; r++) {
+        acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(xr)), v128.load(dh)));
+        xr += xStride;
+        dh += hStride;
+      }
+      v128.store(gw1t + <usize>i * hStride + jo, acc);
+    }
+  }
+}
+
+// One Adam step over every parameter (PyTorch semantics, coupled L2).
+function adamStep(): void {
+  adamSteps++;
+  const stepSize = f32x4.splat(<f32>(learningRate / (1.0 - Math.pow(beta1, <f64>adamSteps))));
+  const correction2Sqrt = f32x4.splat(<f32>Math.sqrt(1.0 - Math.pow(beta2, <f64>adamSteps)));
+  const decay = f32x4.splat(weightDecay);
+  const b1v = f32x4.splat(<f32>beta1);
+  const b1c = f32x4.splat(<f32>(1.0 - beta1));
+  const b2v = f32x4.splat(<f32>beta2);
+  const b2c = f32x4.splat(<f32>(1.0 - beta2));
+  const eps = f32x4.splat(epsilon);
+  const bytes = <usize>paramCount << 2;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const p = v128.load(params + o);
+    const g = f32x4.add(v128.load(grads + o), f32x4.mul(decay, p));
+    const m = f32x4.add(f32x4.mul(b1v, v128.load(moment1 + o)), f32x4.mul(b1c, g));
+    const v = f32x4.add(f32x4.mul(b2v, v128.load(moment2 + o)), f32x4.mul(b2c, f32x4.mul(g, g)));
+    v128.store(moment1 + o, m);
+    v128.store(moment2 + o, v);
+    const denom = f32x4.add(f32x4.div(f32x4.sqrt(v), correction2Sqrt), eps);
+    v128.store(params + o, f32x4.sub(p, f32x4.div(f32x4.mul(stepSize, m), denom)));
+  }
+}
+
+/**
+ * One epoch: the first `count` entries of the order buffer, in minibatches of `batch` rows (the last
+ * one partial). Writes each step's loss (before its update) to the loss buffer. Stops right after a
+ * loss that is not finite, without updating; returns the number of losses written.
+ */
+export function trainEpoch(x: usize, y: usize, count: i32, batch: i32): i32 {
+  const d = nInputs;
+  const rowBytes = <usize>d << 2;
+  let steps = 0;
+  for (let start = 0; start < count; start += batch) {
+    const rows = min(batch, count - start);
+    for (let r = 0; r < rows; r++) {
+      const row = <usize>load<i32>(orderBuf + (<usize>(start + r) << 2));
+      memory.copy(xBatch + <usize>r * rowBytes, x + row * rowBytes, rowBytes);
+      store<f32>(yBatch + (<usize>r << 2), load<f32>(y + (row << 2)));
+    }
+    forward(xBatch, rows);
+    const loss = lossSum(yBatch, rows, true) / <f64>(isClassification ? rows : rows * nOutputs);
+    store<f64>(lossBuf + (<usize>steps << 3), loss);
+    steps++;
+    if (!isFinite<f64>(loss)) return steps;
+    backward(xBatch, rows);
+    adamStep();
+  }
+  return steps;
+}
+
+/** Mean loss over `count` consecutive rows (row-weighted), without touching gradients. */
+export function meanLoss(x: usize, y: usize, count: i32): f64 {
+  const rowBytes = <usize>nInputs << 2;
+  let total: f64 = 0;
+  for (let start = 0; start < count; start += batchCapacity) {
+    const rows = min(batchCapacity, count - start);
+    forward(x + <usize>start * rowBytes, rows);
+    total += lossSum(y + (<usize>start << 2), rows, false);
+  }
+  return total / <f64>(isClassification ? count : count * nOutputs);
+}
+
+/** Loss and gradients (into the grads block) of `rows` consecutive rows, no update. For tests. */
+export function lossAndGradient(x: usize, y: usize, rows: i32): f64 {
+  forward(x, rows);
+  const loss = lossSum(y, rows, true) / <f64>(isClassification ? rows : rows * nOutputs);
+  backward(x, rows);
+  return loss;
+}
