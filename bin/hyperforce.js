@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-import { main } from "../dist/src/cli/main.js";
-main(process.argv).catch((error) => {
-  console.error(`hyperforce: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+// The built entry point maps errors to one stderr line and exit codes (2 usage, 1 other).
+import "../dist/src/cli/run.js";

@@ -1,4 +1,6 @@
 import { Command } from "commander";
+import { describeCliError, routeCommanderErrors } from "./errors.ts";
+import { evaluateCommand } from "./evaluate.ts";
 
 /** Builds the `hyperforce` command; each subcommand lives in its own file beside this one. */
 export function buildProgram(): Command {
@@ -7,9 +9,24 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Subcommands register here, one line each.
+  program.addCommand(evaluateCommand());
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  const program = buildProgram();
+  routeCommanderErrors(program);
+  await program.parseAsync(argv);
+}
+
+/** Runs the command line and returns the exit code; a failure prints one line on stderr (see errors.ts). */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await main(argv);
+    return 0;
+  } catch (error) {
+    const report = describeCliError(error);
+    if (report.line !== null) process.stderr.write(`${report.line}\n`);
+    return report.exitCode;
+  }
 }

@@ -1,0 +1,172 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describeCliError, UsageError } from "../../src/cli/errors.ts";
+import { main } from "../../src/cli/main.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `hyperforce <args>` from the TypeScript sources as a child process. */
+function hyperforce(args: string[], env: Record<string, string | undefined> = {}): Promise<Outcome> {
+  const childEnv: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) childEnv[key] = value;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "src/cli/run.ts", ...args],
+      { cwd: ROOT, env: childEnv, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const GOOD = ["--task", "wine", "--lr", "1e-3", "--weight-decay", "1e-4", "--batch-size", "64", "--hidden", "20", "--seed", "1"];
+
+function withFlag(flag: string, value: string): string[] {
+  const args = [...GOOD];
+  args[args.indexOf(flag) + 1] = value;
+  return args;
+}
+
+function withoutFlag(flag: string): string[] {
+  const args = [...GOOD];
+  args.splice(args.indexOf(flag), 2);
+  return args;
+}
+
+/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function assertUsageError(outcome: Outcome, line: string): void {
+  assert.equal(outcome.code, 2, `exit code (stderr: ${outcome.stderr})`);
+  assert.equal(outcome.stdout, "");
+  assert.equal(outcome.stderr, `${line}\n`);
+}
+
+// Every bad value, checked in-process through the same entry the command runs (main + describeCliError).
+describe("hyperforce evaluate: each bad value is a usage error (exit code 2) with one clear line", () => {
+  const cases: [string, string[], string][] = [
+    ["unknown task", withFlag("--task", "iris"), 'unknown task "iris"; known tasks: wine, letter'],
+    ["batch size 0", withFlag("--batch-size", "0"), '--batch-size must be a positive integer, got "0"'],
+    ["batch size not an integer", withFlag("--batch-size", "2.5"), '--batch-size must be a positive integer, got "2.5"'],
+    ["negative learning rate", withFlag("--lr", "-0.1"), '--lr must be a positive number, got "-0.1"'],
+    ["zero learning rate", withFlag("--lr", "0"), '--lr must be a positive number, got "0"'],
+    ["non-numeric learning rate", withFlag("--lr", "fast"), '--lr must be a number, got "fast"'],
+    ["hexadecimal is not a number here", withFlag("--hidden", "0x10"), '--hidden must be a number, got "0x10"'],
+    ["negative weight decay", withFlag("--weight-decay", "-1e-4"), '--weight-decay must be a number >= 0, got "-1e-4"'],
+    ["hidden below 1", withFlag("--hidden", "0"), '--hidden must be a positive integer, got "0"'],
+    ["negative seed", withFlag("--seed", "-3"), '--seed must be an integer >= 0, got "-3"'],
+    ["epochs 0", [...GOOD, "--epochs", "0"], '--epochs must be a positive integer, got "0"'],
+    ["a missing required flag", withoutFlag("--seed"), "required option '--seed <integer>' not specified (see: hyperforce evaluate --help)"],
+    ["an unknown flag", [...GOOD, "--momentum", "0.9"], "unknown option '--momentum' (see: hyperforce evaluate --help)"],
+  ];
+  for (const [name, args, message] of cases) {
+    test(name, async () => {
+      const error = await main(["node", "hyperforce", "evaluate", ...args]).then(
+        () => assert.fail("expected a usage error"),
+        (thrown: unknown) => thrown,
+      );
+      assert.ok(error instanceof UsageError, `expected a UsageError, got ${String(error)}`);
+      assert.equal(error.message, message);
+      assert.deepEqual(describeCliError(error), { exitCode: 2, line: `hyperforce: ${message}` });
+    });
+  }
+  test("an unknown command", async () => {
+    await assert.rejects(
+      main(["node", "hyperforce", "evaluat"]),
+      new UsageError("unknown command 'evaluat' (Did you mean evaluate?) (see: hyperforce --help)"),
+    );
+  });
+  test("an unexpected failure is exit code 1, still one line", () => {
+    assert.deepEqual(describeCliError(new Error("disk on fire\nsecond line")), { exitCode: 1, line: "hyperforce: disk on fire; second line" });
+  });
+});
+
+describe("hyperforce evaluate as a child process: bad input gives one stderr line and exit code 2", { concurrency: 2 }, () => {
+  const cases: [string, string[], string][] = [
+    ["unknown task", withFlag("--task", "iris"), 'hyperforce: unknown task "iris"; known tasks: wine, letter'],
+    ["batch size 0", withFlag("--batch-size", "0"), 'hyperforce: --batch-size must be a positive integer, got "0"'],
+    ["a missing required flag", withoutFlag("--lr"), "hyperforce: required option '--lr <number>' not specified (see: hyperforce evaluate --help)"],
+  ];
+  for (const [name, args, line] of cases) {
+    test(name, async () => assertUsageError(await hyperforce(["evaluate", ...args]), line));
+  }
+
+  test("a missing data file (not in the data folder nor the cache, download refused)", async () => {
+    const home = mkdtempSync(join(tmpdir(), "hyperforce-home-"));
+    const empty = mkdtempSync(join(tmpdir(), "hyperforce-data-"));
+    const port = await closedPort();
+    try {
+      const outcome = await hyperforce(["evaluate", ...GOOD], {
+        HOME: home,
+        XDG_CACHE_HOME: undefined,
+        HYPERFORCE_DATA_DIR: empty,
+        HYPERFORCE_DATASET_URL_BASE: `http://127.0.0.1:${port}`,
+      });
+      const cache = join(home, ".cache/hyperforce/datasets/winequality-red.csv");
+      assertUsageError(
+        outcome,
+        `hyperforce: winequality-red.csv was not found at ${join(empty, "winequality-red.csv")} (HYPERFORCE_DATA_DIR) or ${cache} (the cache), and downloading http://127.0.0.1:${port}/wine-quality/winequality-red.csv failed (fetch failed: connect ECONNREFUSED 127.0.0.1:${port})`,
+      );
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("hyperforce evaluate: a good run", () => {
+  test("--json prints one object with finite losses", async () => {
+    const outcome = await hyperforce(["evaluate", ...GOOD, "--json"]);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.equal(outcome.stderr, "");
+    const lines = outcome.stdout.trimEnd().split("\n");
+    assert.equal(lines.length, 1);
+    const result = JSON.parse(lines[0]);
+    assert.equal(result.task, "wine");
+    assert.deepEqual(
+      [result.learningRate, result.weightDecay, result.batchSize, result.hidden, result.epochs, result.seed, result.splitSeed],
+      [1e-3, 1e-4, 64, 20, 15, 1, 0],
+    );
+    assert.equal(result.diverged, false);
+    assert.equal(result.epochsRun, 15);
+    assert.ok(Number.isFinite(result.validationLoss) && result.validationLoss > 0);
+    assert.ok(Number.isFinite(result.testLoss) && result.testLoss > 0);
+    assert.ok(result.seconds >= 0);
+  });
+
+  test("the table for people, on letter with two epochs", async () => {
+    const outcome = await hyperforce(["evaluate", ...withFlag("--task", "letter"), "--epochs", "2", "--split-seed", "3"]);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    const lines = outcome.stdout.trimEnd().split("\n");
+    assert.deepEqual(
+      lines.map((line) => line.slice(0, 17).trimEnd()),
+      ["task", "configuration", "validation loss", "test loss", "diverged", "epochs run", "time"],
+    );
+    assert.equal(lines[0], "task             letter (split seed 3, seed 1)");
+    assert.match(lines[2], /^validation loss  \d+\.\d{6} \(mean cross-entropy in nats\)$/);
+    assert.equal(lines[4], "diverged         no");
+    assert.equal(lines[5], "epochs run       2");
+    assert.match(lines[6], /^time             \d+\.\d{3} s$/);
+  });
+});
