@@ -18,7 +18,7 @@ export interface ParseCsvOptions {
    * its cells is not a number while the same cell of the second record is.
    */
   header?: boolean | "auto";
-  /** Column names to use in messages when the file has no header. */
+  /** The columns of a file without a header: their names (used in messages) and how many there must be. */
   columnNames?: string[];
 }
 
@@ -50,8 +50,10 @@ interface RawRecord {
 }
 
 /** Parses delimited text into a header and rows of strings, checking that every row has the same width. */
-export function parseCsv(text: string, options: ParseCsvOptions): CsvTable {
+export function parseCsv(content: string, options: ParseCsvOptions): CsvTable {
   const { source } = options;
+  // A byte-order mark (spreadsheet exports) is not part of the first cell.
+  const text = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
   if (text.trim() === "") {
     throw new CsvError(`${source}: the file is empty, expected at least one row of data`);
   }
@@ -72,7 +74,13 @@ export function parseCsv(text: string, options: ParseCsvOptions): CsvTable {
     throw new CsvError(`${source}: the file has a header on line ${records[0].line} but no data rows, expected at least one row of data`);
   }
   const columnCount = records[0].cells.length;
-  const columnNames = header ?? (options.columnNames && options.columnNames.length === columnCount ? options.columnNames : null);
+  const given = options.columnNames;
+  if (!header && given && given.length !== columnCount) {
+    throw new CsvError(
+      `${source}, line ${records[0].line}: expected ${given.length} columns (${given.join(", ")}), found ${columnCount}`,
+    );
+  }
+  const columnNames = header ?? given ?? null;
   for (const record of dataRecords) {
     if (record.cells.length !== columnCount) {
       throw new CsvError(wrongWidthMessage(source, record, columnCount, columnNames, hasHeader));

@@ -59,6 +59,10 @@ test("CRLF line endings, blank lines and spaces around cells", () => {
   assert.deepEqual(table.lines, [2, 4]);
 });
 
+test("a UTF-8 byte-order mark is dropped", () => {
+  assert.deepEqual(parseCsv("\ufeffx;y\n1;2\n", { source: "bom.csv" }).header, ["x", "y"]);
+});
+
 test("header detection: explicit, automatic, or none", () => {
   assert.equal(parseCsv("1,2\n3,4\n", { source: "n.csv" }).header, null);
   assert.deepEqual(parseCsv("x,y\n3,4\n", { source: "h.csv" }).header, ["x", "y"]);
@@ -90,6 +94,13 @@ test("error: wrong column count names the line and the missing or extra column",
   throwsCsv(
     () => parseCsv("1,2,3\n4,5\n", { source: "named.csv", header: false, columnNames: ["a", "b", "c"] }),
     'named.csv, line 2: expected 3 columns as the first row has, found 2 (column 3 ("c") is missing)',
+  );
+});
+
+test("error: a file without a header whose width differs from the given column names", () => {
+  throwsCsv(
+    () => parseCsv("1,2\n3,4\n", { source: "n.csv", header: false, columnNames: ["a", "b", "c"] }),
+    "n.csv, line 1: expected 3 columns (a, b, c), found 2",
   );
 });
 
