@@ -1,0 +1,220 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { tpeSampler } from "../../src/samplers/tpe.ts";
+import { randomSampler } from "../../src/samplers/random.ts";
+import { ParzenEstimator, type ParzenOptions } from "../../src/samplers/tpe/parzen.ts";
+import { defaultGamma, defaultWeights, splitTrials } from "../../src/samplers/tpe/split.ts";
+import { logGaussMass, logNdtr, logStandardTruncnormPdf, ndtri, sampleStandardTruncnorm } from "../../src/samplers/tpe/truncnorm.ts";
+import { Rng } from "../../src/nn/rng.ts";
+import type { Params, SearchSpace } from "../../src/space/types.ts";
+import { containsValue } from "../../src/space/compare.ts";
+import { ArrayStudy, bestValue, median, optimize } from "./study-loop.ts";
+
+const close = (actual: number, expected: number, tolerance = 1e-12) =>
+  assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${actual} != ${expected}`);
+
+test("normal tails match scipy (golden values)", () => {
+  close(logGaussMass(-1, 1), -0.38171514630212616);
+  close(logGaussMass(-40, -39), -765.0831565643776);
+  close(logGaussMass(30, 31), -454.3212439563433);
+  close(logGaussMass(-3, 0.5), -0.3709005595620325);
+  close(logGaussMass(2, 8), -3.7831843336820596);
+  close(logGaussMass(-0.1, 0.1), -2.5300420015472382);
+  close(ndtri(1e-300), -37.0470962993612);
+  close(ndtri(1e-20), -9.262340089798409);
+  close(ndtri(0.025), -1.9599639845400545);
+  close(ndtri(0.9), 1.2815515655446004);
+  close(ndtri(1 - 1e-12), 7.0344869100478356, 1e-9);
+  close(ndtri(0.5), 0);
+  close(logNdtr(-38.5), -745.6952702904113);
+  close(logNdtr(-5), -15.064998393988727);
+  close(logNdtr(4), -3.1671743377489206e-5);
+  close(logNdtr(9), -1.1285884059538324e-19);
+  close(logStandardTruncnormPdf(0.3, -0.5, 2), -0.5615372208660976);
+  close(logStandardTruncnormPdf(-20.5, -21, -20), -7.126783160916489, 1e-10);
+  assert.equal(logStandardTruncnormPdf(2.5, -0.5, 2), -Infinity);
+});
+
+test("truncated normal draws stay inside, even far in a tail, and have the right mean", () => {
+  const rng = new Rng(1);
+  let sum = 0;
+  for (let i = 0; i < 20000; i++) {
+    const x = sampleStandardTruncnorm(rng, 0, Infinity);
+    assert.ok(x >= 0);
+    sum += x;
+  }
+  // Half-normal mean sqrt(2/pi) = 0.7979.
+  assert.ok(Math.abs(sum / 20000 - 0.7979) < 0.02, `${sum / 20000}`);
+  // Far in the upper tail the excess over 30 is nearly exponential with rate 30 (mean 1/30).
+  let tail = 0;
+  for (let i = 0; i < 2000; i++) {
+    const x = sampleStandardTruncnorm(rng, 30, 31);
+    assert.ok(x >= 30 && x <= 31, `${x}`);
+    tail += x - 30;
+    const y = sampleStandardTruncnorm(rng, -12, -11.5);
+    assert.ok(y >= -12 && y <= -11.5);
+  }
+  assert.ok(Math.abs(tail / 2000 - 1 / 30) < 0.004, `${tail / 2000}`);
+});
+
+const flat: ParzenOptions = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, weights: defaultWeights };
+
+test("Parzen estimator log densities match an independent scipy computation", () => {
+  const logPdf = (space: SearchSpace, obs: Record<string, number[]>, at: Record<string, number[]>, options = flat) =>
+    new ParzenEstimator(obs, space, options).logPdf(at);
+  const check = (actual: number[], expected: number[]) => actual.forEach((a, i) => close(a, expected[i], 1e-9));
+  check(logPdf({ x: { type: "float", low: 0, high: 10 } }, { x: [1, 2, 3] }, { x: [0.5, 2.5, 9] }), [
+    -1.8161401212091768, -1.6663264946868457, -3.6972795657355317,
+  ]);
+  check(logPdf({ x: { type: "float", low: 1e-4, high: 1, log: true } }, { x: [1e-3, 2e-3, 0.1, 0.5] }, { x: [1e-3, 0.05] }), [
+    -2.040981952175112, -2.3276813219655987,
+  ]);
+  check(logPdf({ n: { type: "int", low: 1, high: 10 } }, { n: [2, 3, 3, 8] }, { n: [1, 3, 10] }), [
+    -2.1135754513891567, -1.8185779237480257, -3.0545027792544017,
+  ]);
+  check(logPdf({ n: { type: "int", low: 1, high: 100, log: true } }, { n: [2, 3, 30, 80] }, { n: [1, 3, 100] }), [
+    -1.8930663558518632, -2.5305295727142316, -6.13005096109534,
+  ]);
+  check(logPdf({ c: { type: "categorical", choices: ["a", "b", "c"] } }, { c: [0, 0, 2] }, { c: [0, 1, 2] }), [
+    -0.7419373447293773, -1.6582280766035327, -1.0986122886681098,
+  ]);
+  const joint: SearchSpace = { x: { type: "float", low: 0, high: 1 }, n: { type: "int", low: 0, high: 4 } };
+  check(logPdf(joint, { x: [0.2, 0.4], n: [1, 3] }, { x: [0.3], n: [2] }, { ...flat, multivariate: true }), [-0.9961353488367808]);
+});
+
+test("Parzen samples land on the step grid and inside the bounds", () => {
+  const space: SearchSpace = {
+    x: { type: "float", low: 0, high: 1, step: 0.1 },
+    n: { type: "int", low: 1, high: 1000, log: true },
+    y: { type: "float", low: 1e-3, high: 1, log: true },
+  };
+  const estimator = new ParzenEstimator({ x: [0.1, 0.9], n: [1, 1000], y: [1e-3, 1] }, space, flat);
+  const drawn = estimator.sample(new Rng(3), 300);
+  for (const name of Object.keys(space)) for (const v of drawn[name]) assert.ok(containsValue(space[name], v), `${name}=${v}`);
+});
+
+test("gamma, weights and the good/bad split follow Optuna's defaults", () => {
+  assert.deepEqual([0, 1, 10, 11, 100, 249, 251, 1000].map(defaultGamma), [0, 1, 1, 2, 10, 25, 25, 25]);
+  assert.deepEqual(defaultWeights(3), [1, 1, 1]);
+  const w = defaultWeights(30);
+  assert.equal(w.length, 30);
+  close(w[0], 1 / 30);
+  close(w[2], 1 / 30 + (29 / 30) * 0.5);
+  assert.deepEqual(w.slice(4), new Array(26).fill(1));
+  const study = new ArrayStudy();
+  const values = [5, 1, 3, 2, 4];
+  values.forEach((v, i) => study.add({ x: i }, v));
+  study.add({ x: 5 }, undefined, "FAIL");
+  study.list.push({ ...study.list[0], number: 6, state: "PRUNED", value: undefined, intermediateValues: { 1: 0.5, 3: 9 } });
+  study.list.push({ ...study.list[0], number: 7, state: "PRUNED", value: undefined, intermediateValues: { 3: 7 } });
+  const numbers = (trials: { number: number }[]) => trials.map((t) => t.number);
+  let split = splitTrials(study.list, "minimize", () => 2);
+  assert.deepEqual([numbers(split.below), numbers(split.above)], [[1, 3], [0, 2, 4, 5, 6, 7]]);
+  split = splitTrials(study.list, "maximize", () => 2);
+  assert.deepEqual([numbers(split.below), numbers(split.above)], [[0, 4], [1, 2, 3, 5, 6, 7]]);
+  // Pruned trials come after complete ones: deeper first, then by value; FAIL never counts as good.
+  split = splitTrials(study.list, "minimize", () => 6);
+  assert.deepEqual([numbers(split.below), numbers(split.above)], [[0, 1, 2, 3, 4, 7], [5, 6]]);
+  split = splitTrials(study.list, "minimize", () => 8);
+  assert.deepEqual(numbers(split.above), [5]);
+});
+
+const quadratic: SearchSpace = { x: { type: "float", low: -10, high: 10 }, y: { type: "float", low: -10, high: 10 } };
+const fQuadratic = (p: Params) => ((p.x as number) - 1.5) ** 2 + ((p.y as number) + 2) ** 2;
+const branin: SearchSpace = { x1: { type: "float", low: -5, high: 10 }, x2: { type: "float", low: 0, high: 15 } };
+const fBranin = (p: Params) => {
+  const x1 = p.x1 as number;
+  const x2 = p.x2 as number;
+  const b = 5.1 / (4 * Math.PI ** 2);
+  return (x2 - b * x1 ** 2 + (5 / Math.PI) * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x1) + 10;
+};
+
+test("same seed, same trials; another seed, other trials", () => {
+  const run = (seed: number, multivariate = false) =>
+    optimize(tpeSampler({ seed, multivariate }), quadratic, fQuadratic, 25, { defineByRun: !multivariate }).list.map((t) => t.params);
+  assert.deepEqual(run(4), run(4));
+  assert.notDeepEqual(run(5), run(4));
+  assert.deepEqual(run(4, true), run(4, true));
+});
+
+test("after 60 trials TPE beats random on a quadratic and on Branin (median over 5 seeds)", () => {
+  const seeds = [0, 1, 2, 3, 4];
+  for (const [space, f, ratio, multivariateRatio] of [
+    [quadratic, fQuadratic, 0.25, 0.25],
+    [branin, fBranin, 0.75, 0.85],
+  ] as const) {
+    const tpe = median(seeds.map((seed) => bestValue(optimize(tpeSampler({ seed }), space, f, 60, { defineByRun: true }))));
+    const multivariate = median(seeds.map((seed) => bestValue(optimize(tpeSampler({ seed, multivariate: true }), space, f, 60))));
+    const random = median(seeds.map((seed) => bestValue(optimize(randomSampler({ seed }), space, f, 60))));
+    assert.ok(tpe < ratio * random, `tpe ${tpe} vs random ${random}`);
+    assert.ok(multivariate < multivariateRatio * random, `multivariate tpe ${multivariate} vs random ${random}`);
+  }
+});
+
+test("a categorical parameter learns the best choice; maximize works", () => {
+  const space: SearchSpace = {
+    optimizer: { type: "categorical", choices: ["sgd", "adam", "rmsprop", "adagrad"] },
+    x: { type: "float", low: 0, high: 1 },
+  };
+  const score = (p: Params) => (p.optimizer === "adam" ? 2 : 0) - ((p.x as number) - 0.3) ** 2;
+  const study = optimize(tpeSampler({ seed: 8 }), space, score, 60, { direction: "maximize", defineByRun: true });
+  const late = study.list.slice(30).filter((t) => t.params.optimizer === "adam").length;
+  assert.ok(late >= 20, `adam chosen ${late} of the last 30 trials`);
+  assert.ok(bestValue(study) > 1.99, `best ${bestValue(study)}`);
+  const random = bestValue(optimize(randomSampler({ seed: 8 }), space, score, 60, { direction: "maximize" }));
+  const flipped = optimize(tpeSampler({ seed: 8 }), quadratic, (p) => -fQuadratic(p), 60, { direction: "maximize", defineByRun: true });
+  assert.ok(bestValue(flipped) > -1, `maximize best ${bestValue(flipped)}`);
+  assert.ok(random <= bestValue(study) + 1e-9);
+});
+
+test("FAIL trials count as bad: TPE moves away from the region that crashes", () => {
+  const space: SearchSpace = { x: { type: "float", low: -1, high: 1 } };
+  const sampler = tpeSampler({ seed: 2 });
+  const study = new ArrayStudy();
+  for (let i = 0; i < 50; i++) {
+    const trial = study.ask(sampler, space, true);
+    const x = trial.params.x as number;
+    if (x > 0) study.tell(sampler, trial, undefined, "FAIL");
+    else study.tell(sampler, trial, (x + 0.5) ** 2);
+  }
+  const crashes = study.list.slice(25).filter((t) => t.state === "FAIL").length;
+  assert.ok(crashes <= 5, `${crashes} crashes among the last 25 trials`);
+});
+
+test("on a discrete space no configuration repeats until all are tried (independent and multivariate)", () => {
+  const space: SearchSpace = {
+    lr: { type: "categorical", choices: [1e-3, 1e-2, 1e-1] },
+    units: { type: "int", low: 2, high: 6, step: 2 },
+    act: { type: "categorical", choices: ["relu", "tanh"] },
+  };
+  const f = (p: Params) => Math.abs(Math.log10(p.lr as number) + 2) + (p.units as number) / 10 + (p.act === "relu" ? 0 : 0.5);
+  for (const multivariate of [false, true]) {
+    const sampler = tpeSampler({ seed: 1, nStartupTrials: 4, multivariate });
+    const study = optimize(sampler, space, f, 18);
+    assert.equal(new Set(study.list.map((t) => JSON.stringify(t.params))).size, 18);
+    optimize(sampler, space, f, 3, { study });
+    assert.equal(study.list.length, 21);
+  }
+  const repeating = optimize(tpeSampler({ seed: 1, nStartupTrials: 4, allowRepeats: true }), space, f, 18);
+  assert.ok(new Set(repeating.list.map((t) => JSON.stringify(t.params))).size < 18);
+});
+
+test("saveState/loadState resume the same trials", () => {
+  const full = optimize(tpeSampler({ seed: 6 }), quadratic, fQuadratic, 30, { defineByRun: true }).list.map((t) => t.params);
+  const first = tpeSampler({ seed: 6 });
+  const study = optimize(first, quadratic, fQuadratic, 15, { defineByRun: true });
+  const second = tpeSampler({ seed: 123 });
+  second.loadState(JSON.parse(JSON.stringify(first.saveState())));
+  optimize(second, quadratic, fQuadratic, 15, { defineByRun: true, study });
+  assert.deepEqual(study.list.map((t) => t.params), full);
+});
+
+test("bad options are clear errors", () => {
+  assert.throws(() => tpeSampler({ nEiCandidates: 0 }), { message: "tpe sampler: nEiCandidates must be a positive integer, got 0" });
+  assert.throws(() => tpeSampler({ nStartupTrials: -1 }), { message: "tpe sampler: nStartupTrials must be a non-negative integer, got -1" });
+  assert.throws(() => tpeSampler({ priorWeight: 0 }), { message: "tpe sampler: priorWeight must be a positive number, got 0" });
+  const broken = tpeSampler({ nStartupTrials: 0, gamma: () => 1.5 });
+  assert.throws(() => broken.sampleIndependent(optimize(randomSampler(), quadratic, fQuadratic, 3), 3, "x", quadratic.x), {
+    message: "tpe sampler: gamma(3) must be a non-negative integer, got 1.5",
+  });
+});
