@@ -1,0 +1,84 @@
+/**
+ * Objectives described as data, so they can be sent to worker threads (or other processes) and
+ * loaded there. A union on `kind`: a new kind adds a member and a loader below (the compiler
+ * insists on the loader).
+ */
+import type { Objective } from "../study/types.ts";
+import { builtinTaskObjective, TASK_NAMES, type TaskName } from "./builtin-task.ts";
+import { loadModuleObjective } from "./module.ts";
+
+/** A function exported by a JavaScript or TypeScript module: `(trial) => number | Promise<number>`. */
+export interface ModuleObjectiveSpec {
+  kind: "module";
+  /** Absolute, or relative to the current directory. */
+  path: string;
+  /** Default: the export `objective`, else the default export (module.ts's rule). */
+  exportName?: string;
+}
+
+/** The paper's MLP task on a built-in dataset (see builtin-task.ts). */
+export interface TaskObjectiveSpec {
+  kind: "task";
+  task: TaskName;
+  /** Fixes the train/validation/test partition for every trial; default 0. */
+  splitSeed?: number;
+  /** Default 15 (the paper's). */
+  epochs?: number;
+  /** Training seeds derive from it and the trial number; the study fills in its own seed when omitted. */
+  seed?: number;
+}
+
+export type ObjectiveSpec = ModuleObjectiveSpec | TaskObjectiveSpec;
+
+type Loaders = { [K in ObjectiveSpec["kind"]]: (spec: Extract<ObjectiveSpec, { kind: K }>) => Promise<Objective> };
+
+const LOADERS: Loaders = {
+  module: (spec) => loadModuleObjective(spec.exportName === undefined ? spec.path : `${spec.path}#${spec.exportName}`),
+  task: async (spec) => builtinTaskObjective(spec),
+};
+
+export function isObjectiveSpec(value: unknown): value is ObjectiveSpec {
+  return value !== null && typeof value === "object" && typeof (value as { kind?: unknown }).kind === "string";
+}
+
+/** Checks a spec read from JSON or flags; every problem named. */
+export function parseObjectiveSpec(value: unknown): ObjectiveSpec {
+  if (!isObjectiveSpec(value)) throw new Error('an objective spec must be an object with a "kind" field');
+  const kinds = Object.keys(LOADERS);
+  const spec = value as unknown as Record<string, unknown>;
+  if (!kinds.includes(value.kind)) throw new Error(`unknown objective kind ${JSON.stringify(value.kind)}; known kinds: ${kinds.join(", ")}`);
+  if (value.kind === "module") {
+    if (typeof spec.path !== "string" || spec.path === "") throw new Error('a "module" objective needs "path": the file that exports the objective');
+    if (spec.exportName !== undefined && (typeof spec.exportName !== "string" || spec.exportName === "")) {
+      throw new Error('"exportName" must be a non-empty string (the name of the exported objective function)');
+    }
+    return { kind: "module", path: spec.path, ...(spec.exportName !== undefined ? { exportName: spec.exportName as string } : {}) };
+  }
+  if (typeof spec.task !== "string" || !(TASK_NAMES as readonly string[]).includes(spec.task)) {
+    throw new Error(`a "task" objective needs "task": one of ${TASK_NAMES.join(", ")}; got ${JSON.stringify(spec.task)}`);
+  }
+  for (const field of ["splitSeed", "seed"] as const) {
+    if (spec[field] !== undefined && !Number.isSafeInteger(spec[field])) throw new Error(`"${field}" must be an integer, got ${JSON.stringify(spec[field])}`);
+  }
+  if (spec.epochs !== undefined && !(Number.isInteger(spec.epochs) && (spec.epochs as number) >= 1)) {
+    throw new Error(`"epochs" must be an integer >= 1, got ${JSON.stringify(spec.epochs)}`);
+  }
+  const parsed: TaskObjectiveSpec = { kind: "task", task: spec.task as TaskName };
+  if (spec.splitSeed !== undefined) parsed.splitSeed = spec.splitSeed as number;
+  if (spec.epochs !== undefined) parsed.epochs = spec.epochs as number;
+  if (spec.seed !== undefined) parsed.seed = spec.seed as number;
+  return parsed;
+}
+
+/** The objective function a spec describes (checked with parseObjectiveSpec first). */
+export function loadObjective(spec: ObjectiveSpec): Promise<Objective> {
+  const checked = parseObjectiveSpec(spec);
+  const load = LOADERS[checked.kind] as (spec: ObjectiveSpec) => Promise<Objective>;
+  return load(checked);
+}
+
+/** A stable identity for caching loaded objectives. */
+export function specKey(spec: ObjectiveSpec): string {
+  const entries = Object.entries(spec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(entries);
+}

@@ -1,0 +1,20 @@
+/** Names of the system attributes the study keeps in storage (shared with Optuna where Optuna has one). */
+export const STUDY_ATTR = {
+  /** The declared search space in our JSON form, so loadStudy can continue without it. */
+  space: "space",
+  /** The study seed: default sampler seed and the seed the built-in task derives training seeds from. */
+  seed: "seed",
+  /** Name of the sampler that wrote sampler_state. */
+  sampler: "sampler",
+  /** sampler.saveState() after the latest finished trial. */
+  samplerState: "sampler_state",
+} as const;
+
+export const TRIAL_ATTR = {
+  /** Why a FAIL trial failed (Optuna writes the same key). */
+  failReason: "fail_reason",
+  /** Values given by enqueueTrial, taken by the trial that picks the WAITING trial up (Optuna's key). */
+  fixedParams: "fixed_params",
+} as const;
+
+export const STALE_RUNNING_REASON = "interrupted: left RUNNING by a process that stopped";
