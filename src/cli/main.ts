@@ -6,7 +6,6 @@ import { evaluateCommand } from "./evaluate.ts";
 export function buildProgram(): Command {
   const program = new Command("hyperforce")
     .description("Hyperparameter optimization: grid, random, TPE and deep-RL samplers, persistent studies, parallel trials")
-    .showHelpAfterError()
     .exitOverride();
   // Subcommands register here, one line each.
   program.addCommand(evaluateCommand());

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -155,6 +155,35 @@ test("a file in HYPERFORCE_DATA_DIR with the wrong sha256 is an error naming bot
     });
   } finally {
     rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test("lookup order: HYPERFORCE_DATA_DIR first, then the cache (each copy sha-checked)", async () => {
+  const folder = mkdtempSync(join(tmpdir(), "hyperforce-data-"));
+  const cacheHome = mkdtempSync(join(tmpdir(), "hyperforce-xdg-"));
+  try {
+    const good = readFileSync(join(dataDir(), "letter-recognition.data"));
+    const cached = join(cacheHome, "hyperforce", "datasets", "letter-recognition.data");
+    mkdirSync(join(cacheHome, "hyperforce", "datasets"), { recursive: true });
+    writeFileSync(cached, good);
+    await withEnv({ HYPERFORCE_DATA_DIR: folder, XDG_CACHE_HOME: cacheHome }, async () => {
+      // Not in the data folder: the cache's copy is used.
+      assert.equal(await ensureDatasetFile("letter"), cached);
+      // In the data folder: that copy wins, and a corrupt cache copy is not even read.
+      writeFileSync(join(folder, "letter-recognition.data"), good);
+      writeFileSync(cached, "A,1\n");
+      assert.equal(await ensureDatasetFile("letter"), join(folder, "letter-recognition.data"));
+      // Only the cache's copy left, and it is corrupt: an error, not a silent use.
+      rmSync(join(folder, "letter-recognition.data"));
+      await assert.rejects(ensureDatasetFile("letter"), (error: Error) => {
+        assert.ok(error instanceof DatasetError);
+        assert.ok(error.message.startsWith(`${cached} has sha256 ${sha256(Buffer.from("A,1\n"))} but the letter dataset must have`));
+        return true;
+      });
+    });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+    rmSync(cacheHome, { recursive: true, force: true });
   }
 });
 
