@@ -10,6 +10,7 @@ import {
   DATASETS,
   DatasetError,
   datasetCacheDir,
+  datasetUrl,
   ensureDatasetFile,
   getDatasetSpec,
   loadDataset,
@@ -122,6 +123,19 @@ test("the registry matches the shared data README", () => {
   for (const spec of Object.values(DATASETS)) {
     assert.equal(contentSha256(readFileSync(join(dataDir(), spec.fileName))), spec.sha256);
   }
+});
+
+test("download locations: the UCI archive's classic paths, or under HYPERFORCE_DATASET_URL_BASE", async () => {
+  await withEnv({ HYPERFORCE_DATASET_URL_BASE: undefined }, () => {
+    assert.equal(datasetUrl(DATASETS.wine), "https://archive.ics.uci.edu/ml/machine-learning-databases/wine-quality/winequality-red.csv");
+    assert.equal(
+      datasetUrl(DATASETS.letter),
+      "https://archive.ics.uci.edu/ml/machine-learning-databases/letter-recognition/letter-recognition.data",
+    );
+  });
+  await withEnv({ HYPERFORCE_DATASET_URL_BASE: "http://mirror.example/uci/" }, () => {
+    assert.equal(datasetUrl(DATASETS.wine), "http://mirror.example/uci/wine-quality/winequality-red.csv");
+  });
 });
 
 test("an unknown dataset name lists the known ones", async () => {
