@@ -47,9 +47,11 @@ export function choiceIndex(distribution: Distribution, value: ParamValue, level
     const position = (value - distribution.low) / step;
     const k = Math.round(position);
     if (k < 0 || k >= gridCount(distribution.low, distribution.high, step)) return -1;
-    return nearlyEqual(value, gridValue(distribution.low, step, k, distribution.type === "int")) ? k : -1;
+    // Off the grid by less than a billionth of a step is rounding drift, not a different value.
+    return Math.abs(position - k) <= GRID_TOLERANCE * Math.max(1, Math.abs(k)) ? k : -1;
   }
-  return leveledValues(distribution, levels).findIndex((choice) => nearlyEqual(choice, value));
+  const scale = distribution.high - distribution.low;
+  return leveledValues(distribution, levels).findIndex((choice) => nearlyEqual(choice, value, scale));
 }
 
 /** Number of grid points low, low + step, ... that do not pass high (tolerating rounding drift). */
@@ -59,7 +61,9 @@ export function gridCount(low: number, high: number, step: number): number {
 
 function gridValue(low: number, step: number, k: number, integer: boolean): number {
   const value = low + k * step;
-  return integer ? Math.round(value) : tidy(value);
+  if (integer) return Math.round(value);
+  // A grid point that should be zero (-0.3 + 3 * 0.1) comes out as 5.5e-17.
+  return Math.abs(value) < GRID_TOLERANCE * step ? 0 : tidy(value);
 }
 
 /** Drops the last-ulp noise of grid arithmetic (0.1 * 3 -> 0.3) so stored values read cleanly. */
@@ -94,9 +98,9 @@ function leveledValues(distribution: Exclude<Distribution, { type: "categorical"
   return onGrid;
 }
 
-function nearlyEqual(a: number, b: number): boolean {
+function nearlyEqual(a: number, b: number, scale: number): boolean {
   if (a === b) return true;
-  return Math.abs(a - b) <= GRID_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
+  return Math.abs(a - b) <= GRID_TOLERANCE * Math.max(Math.abs(a), Math.abs(b), scale);
 }
 
 /** Categorical choices match by JSON identity: 1 and "1" differ, 1 and 1.0 do not. */

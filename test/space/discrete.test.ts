@@ -45,6 +45,12 @@ test("isDiscrete and choiceIndex", () => {
   const stepped = { type: "float" as const, low: 0, high: 1, step: 0.1 };
   assert.equal(choiceIndex(stepped, 0.1 * 3), 3);
   assert.equal(choiceIndex(stepped, 0.35), -1);
+  // A grid crossing zero: the zero point is exactly 0, and 0 is found.
+  const crossing = { type: "float" as const, low: -0.3, high: 0.3, step: 0.1 };
+  assert.deepEqual(discreteChoices(crossing), [-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3]);
+  assert.equal(choiceIndex(crossing, 0), 3);
+  assert.equal(choiceIndex(crossing, -0.3 + 3 * 0.1), 3);
+  assert.equal(choiceIndex({ type: "float", low: -1, high: 1 }, 1e-17, 3), 1);
   assert.equal(choiceIndex(stepped, 1.1), -1);
   assert.equal(choiceIndex({ type: "int", low: 2, high: 20, step: 2 }, 20), 9);
   assert.equal(choiceIndex({ type: "int", low: 2, high: 20, step: 2 }, 3), -1);
