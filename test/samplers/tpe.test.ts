@@ -218,3 +218,30 @@ test("bad options are clear errors", () => {
     message: "tpe sampler: gamma(3) must be a non-negative integer, got 1.5",
   });
 });
+
+test("define-by-run conditional parameters: each is modelled from the trials that have it", () => {
+  const sampler = tpeSampler({ seed: 12 });
+  const study = new ArrayStudy();
+  const kind = { type: "categorical" as const, choices: ["linear", "tree"] };
+  const depth = { type: "int" as const, low: 1, high: 32, log: true };
+  const slope = { type: "float" as const, low: -1, high: 1 };
+  for (let i = 0; i < 60; i++) {
+    const trial = study.ask(sampler, { kind }, true);
+    let value: number;
+    if (trial.params.kind === "tree") {
+      trial.params.depth = sampler.sampleIndependent(study, trial.number, "depth", depth);
+      assert.ok(containsValue(depth, trial.params.depth));
+      value = Math.abs(Math.log2(trial.params.depth as number) - 3);
+    } else {
+      trial.params.slope = sampler.sampleIndependent(study, trial.number, "slope", slope);
+      assert.ok(containsValue(slope, trial.params.slope));
+      value = 1 + Math.abs(trial.params.slope as number);
+    }
+    study.tell(sampler, trial, value);
+  }
+  const late = study.list.slice(40);
+  assert.ok(late.filter((t) => t.params.kind === "tree").length >= 14, "prefers the better branch");
+  // Log-uniform depths would be about 1.25 octaves from 8 in the median.
+  const octaves = late.filter((t) => t.params.kind === "tree").map((t) => Math.abs(Math.log2(t.params.depth as number) - 3));
+  assert.ok(median(octaves) < 0.7, `median distance ${median(octaves)} octaves from the best depth`);
+});
