@@ -14,6 +14,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, statSync, type WriteStream } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
+import { validateSpace } from "../space/validate.ts";
 import type { Trial } from "../study/types.ts";
 
 export interface CommandObjectiveOptions {
@@ -399,6 +400,8 @@ export function commandWords(command: string | string[], space: SearchSpace): st
  * trial runs: an empty command or an unknown placeholder throws at once.
  */
 export function commandObjective(options: CommandObjectiveOptions): (trial: Trial) => Promise<number> {
+  if (options.space === null || typeof options.space !== "object") throw new Error("command objective: space must be a search space object");
+  if (Object.keys(options.space).length > 0) validateSpace(options.space);
   const words = commandWords(options.command, options.space);
   checkEnvNames(options.space);
   const cwd = resolve(options.cwd ?? process.cwd());
@@ -435,4 +438,56 @@ export function commandObjective(options: CommandObjectiveOptions): (trial: Tria
     trial.setUserAttr("command", argv);
     return runTrialProgram(trial, { argv, cwd, env, trialTimeoutMs: timeout, killGraceMs, stderrTailLines, stdoutLog, stderrLog });
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// As a serialisable spec (for worker threads and other processes)
+
+/** A command objective described as data; loaded with commandObjective(spec). */
+export interface CommandObjectiveSpec extends CommandObjectiveOptions {
+  kind: "command";
+}
+
+function optionalString(spec: Record<string, unknown>, field: string): string | undefined {
+  const value = spec[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value === "") throw new Error(`"${field}" of a "command" objective must be a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function optionalNumber(spec: Record<string, unknown>, field: string): number | undefined {
+  const value = spec[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== "number") throw new Error(`"${field}" of a "command" objective must be a number, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Checks a command spec read from JSON or flags; the options themselves are checked again by commandObjective. */
+export function parseCommandObjectiveSpec(spec: Record<string, unknown>): CommandObjectiveSpec {
+  const command = spec.command;
+  const isWords = Array.isArray(command) && command.every((word) => typeof word === "string");
+  if (typeof command !== "string" && !isWords) {
+    throw new Error('a "command" objective needs "command": a template string or an array of words');
+  }
+  const space = spec.space;
+  if (space === null || typeof space !== "object" || Array.isArray(space)) {
+    throw new Error('a "command" objective needs "space": the search space whose parameters fill the placeholders');
+  }
+  const parsed: CommandObjectiveSpec = { kind: "command", command: command as string | string[], space: space as SearchSpace };
+  const cwd = optionalString(spec, "cwd");
+  if (cwd !== undefined) parsed.cwd = cwd;
+  const logDir = optionalString(spec, "logDir");
+  if (logDir !== undefined) parsed.logDir = logDir;
+  if (spec.env !== undefined) {
+    const env = spec.env;
+    if (env === null || typeof env !== "object" || Array.isArray(env) || !Object.values(env).every((v) => typeof v === "string")) {
+      throw new Error('"env" of a "command" objective must map names to strings');
+    }
+    parsed.env = env as Record<string, string>;
+  }
+  for (const field of ["trialTimeoutMs", "killGraceMs", "stderrTailLines"] as const) {
+    const value = optionalNumber(spec, field);
+    if (value !== undefined) parsed[field] = value;
+  }
+  return parsed;
 }

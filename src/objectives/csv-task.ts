@@ -11,7 +11,8 @@ import { paperSpace } from "../space/presets.ts";
 import type { CategoricalChoice, ParamValue } from "../space/types.ts";
 import type { Objective, Trial } from "../study/types.ts";
 import { evaluateCsvTask, loadCsvDataset, type CsvDatasetOptions } from "../tasks/csv-task.ts";
-import type { Dataset, MlpConfig } from "../tasks/types.ts";
+import { CSV_SEPARATORS, type CsvSeparator } from "../tasks/csv.ts";
+import type { Dataset, MlpConfig, TaskKind } from "../tasks/types.ts";
 import { DIVERGED_REASON, trialTrainingSeed } from "./builtin-task.ts";
 
 export interface CsvTaskObjectiveOptions extends CsvDatasetOptions {
@@ -72,4 +73,52 @@ export function datasetObjective(dataset: Dataset, options: { splitSeed?: number
 export function csvTaskObjective(options: CsvTaskObjectiveOptions): Objective {
   const { path, splitSeed, epochs, seed, ...csv } = options;
   return datasetObjective(loadCsvDataset(path, csv), { splitSeed, epochs, seed });
+}
+
+/** A CSV task objective described as data; `taskKind` is the dataset's kind (`kind` names the spec). */
+export interface CsvObjectiveSpec extends Omit<CsvTaskObjectiveOptions, "kind"> {
+  kind: "csv";
+  taskKind?: TaskKind;
+}
+
+/** Checks a csv spec read from JSON or flags; every problem named. */
+export function parseCsvObjectiveSpec(spec: Record<string, unknown>): CsvObjectiveSpec {
+  if (typeof spec.path !== "string" || spec.path === "") throw new Error('a "csv" objective needs "path": the CSV file');
+  if (typeof spec.target !== "string" || spec.target === "") throw new Error('a "csv" objective needs "target": the target column\'s name (or 1-based position)');
+  const parsed: CsvObjectiveSpec = { kind: "csv", path: spec.path, target: spec.target };
+  if (spec.taskKind !== undefined) {
+    if (spec.taskKind !== "regression" && spec.taskKind !== "classification") {
+      throw new Error(`"taskKind" must be "regression" or "classification", got ${JSON.stringify(spec.taskKind)}`);
+    }
+    parsed.taskKind = spec.taskKind;
+  }
+  if (spec.separator !== undefined) {
+    if (!(CSV_SEPARATORS as readonly unknown[]).includes(spec.separator)) {
+      throw new Error(`"separator" must be one of "," ";" or a tab, got ${JSON.stringify(spec.separator)}`);
+    }
+    parsed.separator = spec.separator as CsvSeparator;
+  }
+  if (spec.header !== undefined) {
+    if (typeof spec.header !== "boolean") throw new Error(`"header" must be true or false, got ${JSON.stringify(spec.header)}`);
+    parsed.header = spec.header;
+  }
+  if (spec.exclude !== undefined) {
+    if (!Array.isArray(spec.exclude) || !spec.exclude.every((name) => typeof name === "string")) {
+      throw new Error(`"exclude" must be a list of column names, got ${JSON.stringify(spec.exclude)}`);
+    }
+    parsed.exclude = spec.exclude as string[];
+  }
+  for (const field of ["splitSeed", "seed", "epochs", "maxCategories"] as const) {
+    const value = spec[field];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value)) throw new Error(`"${field}" must be an integer, got ${JSON.stringify(value)}`);
+    parsed[field] = value as number;
+  }
+  return parsed;
+}
+
+/** The objective a csv spec describes. */
+export function csvObjectiveFromSpec(spec: CsvObjectiveSpec): Objective {
+  const { kind: _spec, taskKind, ...options } = spec;
+  return csvTaskObjective(taskKind === undefined ? options : { ...options, kind: taskKind });
 }

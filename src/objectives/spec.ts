@@ -6,6 +6,8 @@
 import type { Objective } from "../study/types.ts";
 import { builtinTaskObjective, TASK_NAMES, type TaskName } from "./builtin-task.ts";
 import { loadModuleObjective } from "./module.ts";
+import { commandObjective, parseCommandObjectiveSpec, type CommandObjectiveSpec } from "./command.ts";
+import { csvObjectiveFromSpec, parseCsvObjectiveSpec, type CsvObjectiveSpec } from "./csv-task.ts";
 
 /** A function exported by a JavaScript or TypeScript module: `(trial) => number | Promise<number>`. */
 export interface ModuleObjectiveSpec {
@@ -28,13 +30,16 @@ export interface TaskObjectiveSpec {
   seed?: number;
 }
 
-export type ObjectiveSpec = ModuleObjectiveSpec | TaskObjectiveSpec;
+export type ObjectiveSpec = ModuleObjectiveSpec | TaskObjectiveSpec | CommandObjectiveSpec | CsvObjectiveSpec;
+export type { CommandObjectiveSpec, CsvObjectiveSpec };
 
 type Loaders = { [K in ObjectiveSpec["kind"]]: (spec: Extract<ObjectiveSpec, { kind: K }>) => Promise<Objective> };
 
 const LOADERS: Loaders = {
   module: (spec) => loadModuleObjective(spec.exportName === undefined ? spec.path : `${spec.path}#${spec.exportName}`),
   task: async (spec) => builtinTaskObjective(spec),
+  command: async (spec) => commandObjective(spec),
+  csv: async (spec) => csvObjectiveFromSpec(spec),
 };
 
 export function isObjectiveSpec(value: unknown): value is ObjectiveSpec {
@@ -54,6 +59,8 @@ export function parseObjectiveSpec(value: unknown): ObjectiveSpec {
     }
     return { kind: "module", path: spec.path, ...(spec.exportName !== undefined ? { exportName: spec.exportName as string } : {}) };
   }
+  if (value.kind === "command") return parseCommandObjectiveSpec(spec);
+  if (value.kind === "csv") return parseCsvObjectiveSpec(spec);
   if (typeof spec.task !== "string" || !(TASK_NAMES as readonly string[]).includes(spec.task)) {
     throw new Error(`a "task" objective needs "task": one of ${TASK_NAMES.join(", ")}; got ${JSON.stringify(spec.task)}`);
   }

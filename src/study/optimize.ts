@@ -125,7 +125,7 @@ function checkCount(value: number | undefined, what: string): void {
 
 /** Fills what a spec leaves to the study: the built-in task's seed, and module paths made absolute. */
 function withStudyDefaults(spec: ObjectiveSpec, seed: number): ObjectiveSpec {
-  if (spec.kind === "task") return spec.seed === undefined ? { ...spec, seed } : spec;
+  if (spec.kind === "task" || spec.kind === "csv") return spec.seed === undefined ? { ...spec, seed } : spec;
   if (spec.kind === "module") return isAbsolute(spec.path) ? spec : { ...spec, path: resolve(spec.path) };
   return spec;
 }
