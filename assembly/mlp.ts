@@ -6,9 +6,9 @@
 //   params  f32: W1T [inputs][hp] (W1 transposed), b1 [hp], W2 [outputs][hp], b2 [outputs rounded to 4]
 //   grads   f32: same layout as params
 //   m, v    f32: Adam moments, same layout
-//   xBatch  f32 [maxBatch][inputs]   yBatch f32 [maxBatch]
-//   hidden  f32 [maxBatch][hp]  (after ReLU)   dHidden f32 [maxBatch][hp]
-//   out     f32 [maxBatch][outputs]            dOut    f32 [maxBatch][outputs]
+//   xTile   f32 [TILE][inputs]       yTile  f32 [TILE]
+//   hidden  f32 [TILE][hp]  (after ReLU)       dHidden f32 [TILE][hp]
+//   out     f32 [TILE][outputs]                dOut    f32 [TILE][outputs]
 //   order   i32 [maxRows]                      losses  f64 [maxRows]
 // Padded hidden units have zero weights, zero bias and zero gradient, so they stay exactly zero.
 
@@ -16,7 +16,10 @@ let nInputs: i32 = 0;
 let nHidden: i32 = 0; // padded
 let nOutputs: i32 = 0;
 let isClassification: bool = false;
-let batchCapacity: i32 = 0;
+
+// Rows are processed in tiles of this many so that a tile's activations and gradients stay in L1
+// cache whatever the batch size; gradients accumulate over the tiles of a batch.
+const TILE: i32 = 32;
 
 let params: usize = 0;
 let grads: usize = 0;
@@ -31,8 +34,8 @@ let gw1t: usize = 0;
 let gb1: usize = 0;
 let gw2: usize = 0;
 let gb2: usize = 0;
-let xBatch: usize = 0;
-let yBatch: usize = 0;
+let xTile: usize = 0;
+let yTile: usize = 0;
 let hiddenBuf: usize = 0;
 let dHidden: usize = 0;
 let outBuf: usize = 0;
@@ -56,12 +59,11 @@ export function heapBase(): usize {
 }
 
 /** Lays out every buffer from `base`; returns the first byte past the end. */
-export function layout(base: usize, inputs: i32, hidden: i32, outputs: i32, classification: bool, maxBatch: i32, maxRows: i32): usize {
+export function layout(base: usize, inputs: i32, hidden: i32, outputs: i32, classification: bool, maxRows: i32): usize {
   nInputs = inputs;
   nHidden = (hidden + 3) & ~3;
   nOutputs = outputs;
   isClassification = classification;
-  batchCapacity = maxBatch;
   const outPadded = (outputs + 3) & ~3;
   paramCount = inputs * nHidden + nHidden + outputs * nHidden + outPadded;
   const paramBytes = <usize>paramCount << 2;
@@ -78,12 +80,13 @@ export function layout(base: usize, inputs: i32, hidden: i32, outputs: i32, clas
   gb1 = gw1t + (<usize>(inputs * nHidden) << 2);
   gw2 = gb1 + (<usize>nHidden << 2);
   gb2 = gw2 + (<usize>(outputs * nHidden) << 2);
-  xBatch = p; p = align16(p + (<usize>(maxBatch * inputs) << 2));
-  yBatch = p; p = align16(p + (<usize>maxBatch << 2));
-  hiddenBuf = p; p = align16(p + (<usize>(maxBatch * nHidden) << 2));
-  dHidden = p; p = align16(p + (<usize>(maxBatch * nHidden) << 2));
-  outBuf = p; p = align16(p + (<usize>(maxBatch * outputs) << 2));
-  dOut = p; p = align16(p + (<usize>(maxBatch * outputs) << 2));
+  xTile = p; p = align16(p + (<usize>(TILE * inputs) << 2));
+  yTile = p; p = align16(p + (<usize>TILE << 2));
+  hiddenBuf = p; p = align16(p + (<usize>(TILE * nHidden) << 2));
+  dHidden = p; p = align16(p + (<usize>(TILE * nHidden) << 2));
+  // 4 spare floats: layer 2 stores outputs four at a time.
+  outBuf = p; p = align16(p + (<usize>(TILE * outputs + 4) << 2));
+  dOut = p; p = align16(p + (<usize>(TILE * outputs + 4) << 2));
   orderBuf = p; p = align16(p + (<usize>maxRows << 2));
   lossBuf = p; p = align16(p + (<usize>maxRows << 3));
   return p;
@@ -105,17 +108,18 @@ export function startAdam(lr: f64, decay: f64, b1_: f64, b2_: f64, eps: f64): vo
   memory.fill(moment1, 0, <usize>paramCount << 3);
 }
 
-// hidden = relu(x W1^T + b1), out = hidden W2^T + b2, for `rows` consecutive rows of x.
-function forward(x: usize, rows: i32): void {
+// hidden = relu(x W1^T + b1), out = hidden W2^T + b2, for n <= TILE consecutive rows of x.
+function forwardTile(x: usize, n: i32): void {
   const d = nInputs;
   const hp = nHidden;
   const k = nOutputs;
   const hStride = <usize>hp << 2;
   const xStride = <usize>d << 2;
+  const oStride = <usize>k << 2;
   const zero = f32x4.splat(0);
   let r = 0;
   // Two rows at a time share each weight load.
-  for (; r + 1 < rows; r += 2) {
+  for (; r + 1 < n; r += 2) {
     const xa = x + <usize>r * xStride;
     const xb = xa + xStride;
     const ha = hiddenBuf + <usize>r * hStride;
@@ -136,7 +140,7 @@ function forward(x: usize, rows: i32): void {
       v128.store(hb + jo, f32x4.max(accB, zero));
     }
   }
-  for (; r < rows; r++) {
+  for (; r < n; r++) {
     const xa = x + <usize>r * xStride;
     const ha = hiddenBuf + <usize>r * hStride;
     for (let j = 0; j < hp; j += 4) {
@@ -150,12 +154,33 @@ function forward(x: usize, rows: i32): void {
       v128.store(ha + jo, f32x4.max(acc, zero));
     }
   }
-  for (let r = 0; r < rows; r++) {
+  // Layer 2 as dot products along hidden, four outputs at a time so one shuffle tree finishes four sums.
+  for (let r = 0; r < n; r++) {
     const h = hiddenBuf + <usize>r * hStride;
-    const o = outBuf + (<usize>(r * k) << 2);
-    for (let c = 0; c < k; c++) {
+    const o = outBuf + <usize>r * oStride;
+    let c = 0;
+    for (; c + 3 < k; c += 4) {
+      const w0 = w2 + <usize>c * hStride;
+      const w1 = w0 + hStride;
+      const w2r = w1 + hStride;
+      const w3 = w2r + hStride;
+      let a0 = zero;
+      let a1 = zero;
+      let a2 = zero;
+      let a3 = zero;
+      for (let j = 0; j < hp; j += 4) {
+        const jo = <usize>j << 2;
+        const hv = v128.load(h + jo);
+        a0 = f32x4.add(a0, f32x4.mul(hv, v128.load(w0 + jo)));
+        a1 = f32x4.add(a1, f32x4.mul(hv, v128.load(w1 + jo)));
+        a2 = f32x4.add(a2, f32x4.mul(hv, v128.load(w2r + jo)));
+        a3 = f32x4.add(a3, f32x4.mul(hv, v128.load(w3 + jo)));
+      }
+      v128.store(o + (<usize>c << 2), f32x4.add(sum4(a0, a1, a2, a3), v128.load(b2 + (<usize>c << 2))));
+    }
+    for (; c < k; c++) {
       const wRow = w2 + <usize>c * hStride;
-      let acc = f32x4.splat(0);
+      let acc = zero;
       for (let j = 0; j < hp; j += 4) {
         const jo = <usize>j << 2;
         acc = f32x4.add(acc, f32x4.mul(v128.load(h + jo), v128.load(wRow + jo)));
@@ -166,21 +191,29 @@ function forward(x: usize, rows: i32): void {
   }
 }
 
-// Sum over rows of the loss; when `withGrad`, dOut = d(mean loss)/d(out).
-function lossSum(y: usize, rows: i32, withGrad: bool): f64 {
+// [sum of a0's lanes, sum of a1's, sum of a2's, sum of a3's]
+// @ts-ignore: decorator
+@inline
+function sum4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  const t0 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
+  const t1 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), v128.shuffle<f32>(a2, a3, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+}
+
+// Sum over the tile's rows of the loss; when `withGrad`, dOut = d(batch mean loss)/d(out), with
+// `gradScale` = 2/(batch rows * outputs) for MSE, 1/(batch rows) for cross-entropy.
+function lossTile(y: usize, n: i32, withGrad: bool, gradScale: f32): f64 {
   const k = nOutputs;
   let total: f64 = 0;
   if (!isClassification) {
-    const scale = <f32>(2.0 / <f64>(rows * k));
-    for (let r = 0; r < rows; r++) {
+    for (let r = 0; r < n; r++) {
       const diff = load<f32>(outBuf + (<usize>r << 2)) - load<f32>(y + (<usize>r << 2));
       total += <f64>diff * <f64>diff;
-      if (withGrad) store<f32>(dOut + (<usize>r << 2), diff * scale);
+      if (withGrad) store<f32>(dOut + (<usize>r << 2), diff * gradScale);
     }
     return total;
   }
-  const invRows = <f32>(1.0 / <f64>rows);
-  for (let r = 0; r < rows; r++) {
+  for (let r = 0; r < n; r++) {
     const o = outBuf + (<usize>(r * k) << 2);
     let top = load<f32>(o);
     for (let c = 1; c < k; c++) top = max(top, load<f32>(o + (<usize>c << 2)));
@@ -194,20 +227,20 @@ function lossSum(y: usize, rows: i32, withGrad: bool): f64 {
     const label = <i32>load<f32>(y + (<usize>r << 2));
     total += <f64>top + Math.log(<f64>sum) - <f64>load<f32>(o + (<usize>label << 2));
     if (withGrad) {
-      const norm = invRows / sum;
+      const norm = gradScale / sum;
       for (let c = 0; c < k; c++) {
         const at = g + (<usize>c << 2);
         store<f32>(at, load<f32>(at) * norm);
       }
       const at = g + (<usize>label << 2);
-      store<f32>(at, load<f32>(at) - invRows);
+      store<f32>(at, load<f32>(at) - gradScale);
     }
   }
   return total;
 }
 
-// Gradients of every parameter from dOut, the hidden activations and the batch inputs x.
-function backward(x: usize, rows: i32): void {
+// Adds the tile's contribution to every gradient, from dOut, the hidden activations and inputs x.
+function backwardTile(x: usize, n: i32): void {
   const d = nInputs;
   const hp = nHidden;
   const k = nOutputs;
@@ -215,27 +248,57 @@ function backward(x: usize, rows: i32): void {
   const xStride = <usize>d << 2;
   const oStride = <usize>k << 2;
   const zero = f32x4.splat(0);
-  // Layer 2: gW2[c][:] = sum_r dOut[r][c] hidden[r][:], gb2[c] = sum_r dOut[r][c].
+  // Layer 2: gW2[c][:] += sum_r dOut[r][c] hidden[r][:], gb2[c] += sum_r dOut[r][c].
   for (let c = 0; c < k; c++) {
     const co = <usize>c << 2;
     let bias: f32 = 0;
-    for (let r = 0; r < rows; r++) bias += load<f32>(dOut + <usize>r * oStride + co);
-    store<f32>(gb2 + co, bias);
-    for (let j = 0; j < hp; j += 4) {
-      const jo = <usize>j << 2;
-      let acc = zero;
-      let g = dOut + co;
+    for (let r = 0; r < n; r++) bias += load<f32>(dOut + <usize>r * oStride + co);
+    store<f32>(gb2 + co, load<f32>(gb2 + co) + bias);
+  }
+  for (let j = 0; j < hp; j += 4) {
+    const jo = <usize>j << 2;
+    let c = 0;
+    // Four outputs at a time share each hidden load.
+    for (; c + 3 < k; c += 4) {
+      const g0 = gw2 + <usize>c * hStride + jo;
+      const g1 = g0 + hStride;
+      const g2 = g1 + hStride;
+      const g3 = g2 + hStride;
+      let a0 = v128.load(g0);
+      let a1 = v128.load(g1);
+      let a2 = v128.load(g2);
+      let a3 = v128.load(g3);
+      let g = dOut + (<usize>c << 2);
       let h = hiddenBuf + jo;
-      for (let r = 0; r < rows; r++) {
+      for (let r = 0; r < n; r++) {
+        const hv = v128.load(h);
+        a0 = f32x4.add(a0, f32x4.mul(f32x4.splat(load<f32>(g)), hv));
+        a1 = f32x4.add(a1, f32x4.mul(f32x4.splat(load<f32>(g, 4)), hv));
+        a2 = f32x4.add(a2, f32x4.mul(f32x4.splat(load<f32>(g, 8)), hv));
+        a3 = f32x4.add(a3, f32x4.mul(f32x4.splat(load<f32>(g, 12)), hv));
+        g += oStride;
+        h += hStride;
+      }
+      v128.store(g0, a0);
+      v128.store(g1, a1);
+      v128.store(g2, a2);
+      v128.store(g3, a3);
+    }
+    for (; c < k; c++) {
+      const gp = gw2 + <usize>c * hStride + jo;
+      let acc = v128.load(gp);
+      let g = dOut + (<usize>c << 2);
+      let h = hiddenBuf + jo;
+      for (let r = 0; r < n; r++) {
         acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(g)), v128.load(h)));
         g += oStride;
         h += hStride;
       }
-      v128.store(gw2 + <usize>c * hStride + jo, acc);
+      v128.store(gp, acc);
     }
   }
   // dHidden[r][:] = (sum_c dOut[r][c] W2[c][:]) where hidden[r][:] > 0.
-  for (let r = 0; r < rows; r++) {
+  for (let r = 0; r < n; r++) {
     const g = dOut + <usize>r * oStride;
     const h = hiddenBuf + <usize>r * hStride;
     const dh = dHidden + <usize>r * hStride;
@@ -250,12 +313,12 @@ function backward(x: usize, rows: i32): void {
       v128.store(dh + jo, v128.and(acc, f32x4.gt(v128.load(h + jo), zero)));
     }
   }
-  // Layer 1: gW1T[i][:] = sum_r x[r][i] dHidden[r][:], gb1 = sum_r dHidden[r][:].
+  // Layer 1: gW1T[i][:] += sum_r x[r][i] dHidden[r][:], gb1 += sum_r dHidden[r][:].
   for (let j = 0; j < hp; j += 4) {
     const jo = <usize>j << 2;
-    let acc = zero;
+    let acc = v128.load(gb1 + jo);
     let dh = dHidden + jo;
-    for (let r = 0; r < rows; r++) {
+    for (let r = 0; r < n; r++) {
       acc = f32x4.add(acc, v128.load(dh));
       dh += hStride;
     }
@@ -267,36 +330,67 @@ function backward(x: usize, rows: i32): void {
     const io = <usize>i << 2;
     for (let j = 0; j < hp; j += 4) {
       const jo = <usize>j << 2;
-      let accA = zero;
-      let accB = zero;
+      const ga = gw1t + <usize>i * hStride + jo;
+      const gb = ga + hStride;
+      let accA = v128.load(ga);
+      let accB = v128.load(gb);
       let xr = x + io;
       let dh = dHidden + jo;
-      for (let r = 0; r < rows; r++) {
+      for (let r = 0; r < n; r++) {
         const dv = v128.load(dh);
         accA = f32x4.add(accA, f32x4.mul(f32x4.splat(load<f32>(xr)), dv));
         accB = f32x4.add(accB, f32x4.mul(f32x4.splat(load<f32>(xr, 4)), dv));
         xr += xStride;
         dh += hStride;
       }
-      v128.store(gw1t + <usize>i * hStride + jo, accA);
-      v128.store(gw1t + <usize>(i + 1) * hStride + jo, accB);
+      v128.store(ga, accA);
+      v128.store(gb, accB);
     }
   }
   for (; i < d; i++) {
     const io = <usize>i << 2;
     for (let j = 0; j < hp; j += 4) {
       const jo = <usize>j << 2;
-      let acc = zero;
+      const ga = gw1t + <usize>i * hStride + jo;
+      let acc = v128.load(ga);
       let xr = x + io;
       let dh = dHidden + jo;
-      for (let r = 0; r < rows; r++) {
+      for (let r = 0; r < n; r++) {
         acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(xr)), v128.load(dh)));
         xr += xStride;
         dh += hStride;
       }
-      v128.store(gw1t + <usize>i * hStride + jo, acc);
+      v128.store(ga, acc);
     }
   }
+}
+
+// Loss sum of `rows` rows, in tiles; with `withGrad` the grads block holds d(mean loss)/d(params).
+// `gather`: rows are order[first..first+rows) of (x, y), copied tile by tile into xTile/yTile;
+// otherwise they are the consecutive rows starting at x, y.
+function batchLossSum(x: usize, y: usize, rows: i32, gather: bool, first: i32, withGrad: bool): f64 {
+  const rowBytes = <usize>nInputs << 2;
+  const gradScale = <f32>(isClassification ? 1.0 / <f64>rows : 2.0 / <f64>(rows * nOutputs));
+  if (withGrad) memory.fill(grads, 0, <usize>paramCount << 2);
+  let total: f64 = 0;
+  for (let t = 0; t < rows; t += TILE) {
+    const n = min(TILE, rows - t);
+    let xt = x + <usize>t * rowBytes;
+    let yt = y + (<usize>t << 2);
+    if (gather) {
+      for (let r = 0; r < n; r++) {
+        const row = <usize>load<i32>(orderBuf + (<usize>(first + t + r) << 2));
+        memory.copy(xTile + <usize>r * rowBytes, x + row * rowBytes, rowBytes);
+        store<f32>(yTile + (<usize>r << 2), load<f32>(y + (row << 2)));
+      }
+      xt = xTile;
+      yt = yTile;
+    }
+    forwardTile(xt, n);
+    total += lossTile(yt, n, withGrad, gradScale);
+    if (withGrad) backwardTile(xt, n);
+  }
+  return total;
 }
 
 // One Adam step over every parameter (PyTorch semantics, coupled L2).
@@ -329,22 +423,13 @@ function adamStep(): void {
  * loss that is not finite, without updating; returns the number of losses written.
  */
 export function trainEpoch(x: usize, y: usize, count: i32, batch: i32): i32 {
-  const d = nInputs;
-  const rowBytes = <usize>d << 2;
   let steps = 0;
   for (let start = 0; start < count; start += batch) {
     const rows = min(batch, count - start);
-    for (let r = 0; r < rows; r++) {
-      const row = <usize>load<i32>(orderBuf + (<usize>(start + r) << 2));
-      memory.copy(xBatch + <usize>r * rowBytes, x + row * rowBytes, rowBytes);
-      store<f32>(yBatch + (<usize>r << 2), load<f32>(y + (row << 2)));
-    }
-    forward(xBatch, rows);
-    const loss = lossSum(yBatch, rows, true) / <f64>(isClassification ? rows : rows * nOutputs);
+    const loss = batchLossSum(x, y, rows, true, start, true) / <f64>(isClassification ? rows : rows * nOutputs);
     store<f64>(lossBuf + (<usize>steps << 3), loss);
     steps++;
     if (!isFinite<f64>(loss)) return steps;
-    backward(xBatch, rows);
     adamStep();
   }
   return steps;
@@ -352,20 +437,10 @@ export function trainEpoch(x: usize, y: usize, count: i32, batch: i32): i32 {
 
 /** Mean loss over `count` consecutive rows (row-weighted), without touching gradients. */
 export function meanLoss(x: usize, y: usize, count: i32): f64 {
-  const rowBytes = <usize>nInputs << 2;
-  let total: f64 = 0;
-  for (let start = 0; start < count; start += batchCapacity) {
-    const rows = min(batchCapacity, count - start);
-    forward(x + <usize>start * rowBytes, rows);
-    total += lossSum(y + (<usize>start << 2), rows, false);
-  }
-  return total / <f64>(isClassification ? count : count * nOutputs);
+  return batchLossSum(x, y, count, false, 0, false) / <f64>(isClassification ? count : count * nOutputs);
 }
 
-/** Loss and gradients (into the grads block) of `rows` consecutive rows, no update. For tests. */
+/** Mean loss and gradients (into the grads block) of `rows` consecutive rows, no update. For tests. */
 export function lossAndGradient(x: usize, y: usize, rows: i32): f64 {
-  forward(x, rows);
-  const loss = lossSum(y, rows, true) / <f64>(isClassification ? rows : rows * nOutputs);
-  backward(x, rows);
-  return loss;
+  return batchLossSum(x, y, rows, false, 0, true) / <f64>(isClassification ? rows : rows * nOutputs);
 }

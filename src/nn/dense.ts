@@ -2,7 +2,7 @@
  * A dense (fully connected) layer on row-major Float32Array batches, weights in PyTorch's layout:
  * weight is [outputs][inputs] row-major, so out[r][o] = bias[o] + sum_i x[r][i] * weight[o][i].
  * Every function writes into buffers the caller preallocated; nothing is allocated here.
- * Sums are accumulated in float64 locals and stored as float32.
+ * Forward sums are accumulated in float64 locals; gradients accumulate row by row in float32.
  */
 export interface DenseShape {
   inputs: number;
@@ -49,25 +49,30 @@ export function denseBackward(
 ): void {
   const nIn = shape.inputs;
   const nOut = shape.outputs;
-  for (let o = 0; o < nOut; o++) {
-    let biasSum = 0;
-    for (let r = 0; r < rows; r++) biasSum += gradOut[r * nOut + o];
-    gradBias[o] = biasSum;
-    const wRow = o * nIn;
-    for (let i = 0; i < nIn; i++) {
-      let sum = 0;
-      for (let r = 0; r < rows; r++) sum += gradOut[r * nOut + o] * x[r * nIn + i];
-      gradWeight[wRow + i] = sum;
+  gradWeight.fill(0, 0, nOut * nIn);
+  gradBias.fill(0, 0, nOut);
+  // Row by row so every inner loop runs over contiguous memory; zero gradients (ReLU) are skipped.
+  for (let r = 0; r < rows; r++) {
+    const gRow = r * nOut;
+    const xRow = r * nIn;
+    for (let o = 0; o < nOut; o++) {
+      const g = gradOut[gRow + o];
+      if (g === 0) continue;
+      gradBias[o] += g;
+      const wRow = o * nIn;
+      for (let i = 0; i < nIn; i++) gradWeight[wRow + i] += g * x[xRow + i];
     }
   }
   if (gradInput === null) return;
+  gradInput.fill(0, 0, rows * nIn);
   for (let r = 0; r < rows; r++) {
     const gRow = r * nOut;
     const inRow = r * nIn;
-    for (let i = 0; i < nIn; i++) {
-      let sum = 0;
-      for (let o = 0; o < nOut; o++) sum += gradOut[gRow + o] * weight[o * nIn + i];
-      gradInput[inRow + i] = sum;
+    for (let o = 0; o < nOut; o++) {
+      const g = gradOut[gRow + o];
+      if (g === 0) continue;
+      const wRow = o * nIn;
+      for (let i = 0; i < nIn; i++) gradInput[inRow + i] += g * weight[wRow + i];
     }
   }
 }

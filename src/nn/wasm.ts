@@ -24,7 +24,7 @@ const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAs
 interface Kernels {
   memory: WasmMemory;
   heapBase(): number;
-  layout(base: number, inputs: number, hidden: number, outputs: number, classification: number, maxBatch: number, maxRows: number): number;
+  layout(base: number, inputs: number, hidden: number, outputs: number, classification: number, maxRows: number): number;
   paramsPointer(): number;
   paramCountPadded(): number;
   orderPointer(): number;
@@ -123,12 +123,12 @@ export class WasmWorkspace {
   }
 
   /** @internal */
-  bind(shape: MlpShape, maxBatch: number, generation: number): Kernels {
+  bind(shape: MlpShape, generation: number): Kernels {
     if (generation !== this.generation) {
       throw new Error("this WasmMlpEngine is stale: its workspace has since created another engine or uploaded more rows");
     }
     const k = this.kernels;
-    const end = k.layout(this.dataEnd, shape.inputs, shape.hidden, shape.outputs, shape.kind === "classification" ? 1 : 0, maxBatch, Math.max(this.maxRows, 1));
+    const end = k.layout(this.dataEnd, shape.inputs, shape.hidden, shape.outputs, shape.kind === "classification" ? 1 : 0, Math.max(this.maxRows, 1));
     this.ensureMemory(end);
     return k;
   }
@@ -183,11 +183,11 @@ export class WasmMlpEngine implements MlpEngine {
     this.maxBatch = maxBatch;
     this.generation = generation;
     this.paddedHidden = (shape.hidden + 3) & ~3;
-    workspace.bind(this.shape, maxBatch, generation);
+    workspace.bind(this.shape, generation);
   }
 
   private kernels(): Kernels {
-    return this.workspace.bind(this.shape, this.maxBatch, this.generation);
+    return this.workspace.bind(this.shape, this.generation);
   }
 
   /** Views of the padded parameter (or, with `gradients`, gradient) block: w1t [inputs][hp], b1, w2 [outputs][hp], b2. */
