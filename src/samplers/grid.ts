@@ -9,6 +9,7 @@ import { isDiscrete } from "../space/discrete.ts";
 import { validateSpace } from "../space/validate.ts";
 import { Rng } from "../nn/rng.ts";
 import type { Sampler, StudyView } from "./sampler.ts";
+import { checkOptions } from "./random.ts";
 import { configurationAt, configurationCount, configurationKey, seenConfigurations } from "./seen.ts";
 
 export interface GridSamplerOptions {
@@ -37,6 +38,7 @@ export class GridSampler implements Sampler {
   private cursor = 0;
 
   constructor(options: GridSamplerOptions = {}) {
+    checkOptions("grid", options, ["space", "levels", "shuffle", "seed"]);
     if (options.levels !== undefined && (!Number.isInteger(options.levels) || options.levels < 1)) {
       throw new Error(`grid sampler: levels must be an integer >= 1, got ${options.levels}`);
     }

@@ -57,6 +57,7 @@ export class RandomSampler implements Sampler {
   private readonly allowRepeats: boolean;
 
   constructor(options: RandomSamplerOptions = {}) {
+    checkOptions("random", options, ["seed", "allowRepeats"]);
     this.rng = new Rng(options.seed ?? 0);
     this.allowRepeats = options.allowRepeats ?? false;
   }
@@ -93,4 +94,16 @@ export function readRngState(state: unknown, sampler: string): RngState {
     throw new Error(`${sampler} sampler: saved state must have an "rng" field of four 32-bit words`);
   }
   return rng as RngState;
+}
+
+/** Options come from config files and the command line too: a misspelt one is an error, not ignored. */
+export function checkOptions(sampler: string, options: object, known: readonly string[]): void {
+  if (options === null || typeof options !== "object") throw new Error(`${sampler} sampler: options must be an object`);
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new Error(`${sampler} sampler: unknown option "${key}" (options: ${known.join(", ")})`);
+  }
+  const seed = (options as { seed?: unknown }).seed;
+  if (seed !== undefined && (typeof seed !== "number" || !Number.isFinite(seed))) {
+    throw new Error(`${sampler} sampler: seed must be a finite number, got ${String(seed)}`);
+  }
 }

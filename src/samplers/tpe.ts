@@ -14,7 +14,7 @@ import { containsValue } from "../space/compare.ts";
 import type { FrozenTrial } from "../study/types.ts";
 import { Rng, type RngState } from "../nn/rng.ts";
 import type { Sampler, StudyView } from "./sampler.ts";
-import { readRngState, sampleSpace, sampleUnseen, sampleValue } from "./random.ts";
+import { checkOptions, readRngState, sampleSpace, sampleUnseen, sampleValue } from "./random.ts";
 import { configurationCount, configurationKey, isDiscreteSpace, seenConfigurations } from "./seen.ts";
 import { ParzenEstimator, type ParzenOptions } from "./tpe/parzen.ts";
 import { defaultGamma, defaultWeights, finishedTrials, splitTrials } from "./tpe/split.ts";
@@ -55,6 +55,10 @@ export class TpeSampler implements Sampler {
   private readonly allowRepeats: boolean;
 
   constructor(options: TpeSamplerOptions = {}) {
+    checkOptions("tpe", options, [
+      "seed", "nStartupTrials", "nEiCandidates", "gamma", "weights", "priorWeight",
+      "considerEndpoints", "considerMagicClip", "multivariate", "allowRepeats",
+    ]);
     this.rng = new Rng(options.seed ?? 0);
     this.nStartupTrials = options.nStartupTrials ?? 10;
     this.nEiCandidates = options.nEiCandidates ?? 24;

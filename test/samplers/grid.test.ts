@@ -91,6 +91,7 @@ test("parameters outside the grid and bad options are clear errors", () => {
   assert.throws(() => sampler.sampleIndependent(new ArrayStudy(), 0, "extra", { type: "int", low: 0, high: 1 }), {
     message: 'grid sampler: parameter "extra" is not in the grid\'s space; declare every parameter in the space up front',
   });
+  assert.throws(() => gridSampler({ shufle: true } as never), { message: 'grid sampler: unknown option "shufle" (options: space, levels, shuffle, seed)' });
   assert.throws(() => gridSampler({ levels: 0 }), { message: "grid sampler: levels must be an integer >= 1, got 0" });
   assert.throws(() => gridSampler().sampleRelative(new ArrayStudy(), 0, {}), {
     message: "grid sampler: needs a search space (give one to the sampler or the study)",

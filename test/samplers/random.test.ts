@@ -97,3 +97,8 @@ test("saveState/loadState continue the same stream", () => {
   assert.deepEqual(again, next);
   assert.throws(() => b.loadState({ rng: [1, 2] }), { message: 'random sampler: saved state must have an "rng" field of four 32-bit words' });
 });
+
+test("unknown or malformed options are errors, not ignored", () => {
+  assert.throws(() => randomSampler({ seeed: 1 } as never), { message: 'random sampler: unknown option "seeed" (options: seed, allowRepeats)' });
+  assert.throws(() => randomSampler({ seed: "1" } as never), { message: "random sampler: seed must be a finite number, got 1" });
+});

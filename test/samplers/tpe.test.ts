@@ -210,6 +210,10 @@ test("saveState/loadState resume the same trials", () => {
 });
 
 test("bad options are clear errors", () => {
+  assert.throws(() => tpeSampler({ n_startup_trials: 5 } as never), {
+    message:
+      'tpe sampler: unknown option "n_startup_trials" (options: seed, nStartupTrials, nEiCandidates, gamma, weights, priorWeight, considerEndpoints, considerMagicClip, multivariate, allowRepeats)',
+  });
   assert.throws(() => tpeSampler({ nEiCandidates: 0 }), { message: "tpe sampler: nEiCandidates must be a positive integer, got 0" });
   assert.throws(() => tpeSampler({ nStartupTrials: -1 }), { message: "tpe sampler: nStartupTrials must be a non-negative integer, got -1" });
   assert.throws(() => tpeSampler({ priorWeight: 0 }), { message: "tpe sampler: priorWeight must be a positive number, got 0" });
