@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -195,4 +196,17 @@ test("children left behind by a program that finished are stopped and do not hol
   assert.ok(Date.now() - started < 5000);
   const childPid = Number(/child-pid=(\d+)/.exec(readFileSync(join(logDir, "trial-0.stdout.log"), "utf8"))?.[1]);
   assert.ok(await waitUntilGone(childPid, 2000), `child ${childPid} still runs`);
+});
+
+const hasPython = spawnSync("python3", ["--version"]).status === 0;
+
+test("a Python training script, as in `python3 train.py --lr {lr} --batch-size {batch_size}`", { skip: !hasPython && "python3 is not installed" }, async () => {
+  const objective = commandObjective({
+    command: "python3 train.py --lr {lr} --batch-size {batch_size}",
+    space: { lr: { type: "float", low: 1e-4, high: 1, log: true }, batch_size: { type: "categorical", choices: [16, 32, 64] } },
+    cwd: programs,
+  });
+  const trial = new FixedTrial({ lr: 0.25, batch_size: 64 });
+  assert.equal(await objective(trial), 0.75 ** 3 + 0.1);
+  assert.deepEqual(trial.reports, [[0, 0.75], [1, 0.5625], [2, 0.421875]]);
 });
