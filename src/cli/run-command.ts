@@ -1,0 +1,180 @@
+/**
+ * `hyperforce run`: a study from the command line. Every finished trial is in the journal file, so
+ * Ctrl-C (or a crash) loses nothing and the same command resumes to the same target.
+ */
+import { Command } from "commander";
+import { createStudy, type Study } from "../study/study.ts";
+import type { FrozenTrial } from "../study/types.ts";
+import { findBestTrial } from "../study/best.ts";
+import { DatasetError, loadDataset } from "../tasks/datasets.ts";
+import { CsvError } from "../tasks/csv.ts";
+import { SAMPLER_NAMES } from "../samplers/index.ts";
+import { UsageError } from "./errors.ts";
+import { configFromFlags, readRunConfig, type RunConfig } from "./run-config.ts";
+import { createExecutor, DEFAULT_STORAGE, DEFAULT_TRIALS, planRun, type RunPlan } from "./run-setup.ts";
+import { createProgress } from "./progress.ts";
+
+const FINISHED = new Set(["COMPLETE", "FAIL", "PRUNED"]);
+
+export interface RunSummary {
+  study: string;
+  storage: string;
+  objective: string;
+  sampler: string;
+  trials: { finished: number; complete: number; failed: number; pruned: number };
+  best: null | { number: number; params: FrozenTrial["params"]; value: number; testLoss: number | null };
+  wallSeconds: number;
+  interrupted: boolean;
+}
+
+export function summarize(plan: RunPlan, trials: readonly FrozenTrial[], wallSeconds: number, interrupted: boolean): RunSummary {
+  const count = (state: string) => trials.filter((trial) => trial.state === state).length;
+  const best = findBestTrial(trials, plan.direction);
+  const testLoss = best?.userAttrs.test_loss;
+  return {
+    study: plan.studyName,
+    storage: plan.storage,
+    objective: plan.objectiveLabel,
+    sampler: plan.samplerName + (plan.config.policy ? ` (${plan.config.policy} policy${plan.config.preset === "paper" ? ", paper preset" : ""})` : ""),
+    trials: { finished: trials.filter((trial) => FINISHED.has(trial.state)).length, complete: count("COMPLETE"), failed: count("FAIL"), pruned: count("PRUNED") },
+    best: best === undefined ? null : { number: best.number, params: best.params, value: best.value!, testLoss: typeof testLoss === "number" ? testLoss : null },
+    wallSeconds,
+    interrupted,
+  };
+}
+
+export function formatSummary(summary: RunSummary): string {
+  const valueName = summary.objective.startsWith("table:") || !/[#\s]/.test(summary.objective) ? "validation loss" : "best value";
+  const rows: [string, string][] = [
+    ["study", `${summary.study} (${summary.storage})`],
+    ["objective", summary.objective],
+    ["sampler", summary.sampler],
+    ["trials", `${summary.trials.finished} finished: ${summary.trials.complete} complete, ${summary.trials.failed} failed, ${summary.trials.pruned} pruned`],
+  ];
+  if (summary.best === null) {
+    rows.push(["best", "no complete trial yet"]);
+  } else {
+    rows.push(["best trial", `#${summary.best.number}`]);
+    rows.push(["configuration", Object.entries(summary.best.params).map(([name, value]) => `${name}=${value}`).join(" ")]);
+    rows.push([valueName, String(summary.best.value)]);
+    if (summary.best.testLoss !== null) rows.push(["test loss", `${summary.best.testLoss} (of the best configuration only)`]);
+  }
+  rows.push(["wall time", `${summary.wallSeconds.toFixed(1)} s${summary.interrupted ? " (interrupted: run the same command to resume)" : ""}`]);
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  return rows.map(([label, value]) => label.padEnd(width) + value).join("\n") + "\n";
+}
+
+async function checkTaskData(plan: RunPlan): Promise<void> {
+  if (plan.objective.kind !== "task") return;
+  try {
+    await loadDataset(plan.objective.task);
+  } catch (error) {
+    if (error instanceof DatasetError || error instanceof CsvError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function openStudy(plan: RunPlan): Study {
+  try {
+    return createStudy({
+      name: plan.studyName,
+      direction: plan.direction,
+      space: plan.space,
+      sampler: plan.sampler,
+      storage: plan.storage,
+      seed: plan.seed,
+      loadIfExists: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Runs (or resumes) the study the config describes and returns its summary. */
+export async function runStudy(config: RunConfig, options: { progress?: boolean } = {}): Promise<RunSummary> {
+  const plan = planRun(config);
+  await checkTaskData(plan);
+  const study = openStudy(plan);
+  const startedAt = Date.now();
+  const finishedCount = () => study.trials.filter((trial) => FINISHED.has(trial.state)).length;
+  const alreadyFinished = finishedCount();
+  let interrupted = false;
+  if (alreadyFinished < plan.trials) {
+    const executor = await createExecutor(plan);
+    const progress = options.progress === false ? undefined : createProgress(plan.trials, alreadyFinished);
+    let finished = alreadyFinished;
+    let best: number | undefined = findBestTrial(study.trials, plan.direction)?.value;
+    const better = (value: number) => best === undefined || (plan.direction === "minimize" ? value < best : value > best);
+    const onInterrupt = () => {
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      process.stderr.write("\nstopping: waiting for the running trials to finish (Ctrl-C again to quit at once; finished trials are kept)\n");
+      study.stop();
+    };
+    process.on("SIGINT", onInterrupt);
+    process.on("SIGTERM", onInterrupt);
+    try {
+      await study.optimize(plan.objective, {
+        totalTrials: plan.trials,
+        concurrency: plan.workers,
+        executor,
+        ...(plan.trialTimeoutMs !== undefined ? { trialTimeoutMs: plan.trialTimeoutMs } : {}),
+        ...(plan.timeoutMs !== undefined ? { timeoutMs: plan.timeoutMs } : {}),
+        callbacks: [
+          (_study, trial) => {
+            finished++;
+            if (trial.state === "COMPLETE" && trial.value !== undefined && better(trial.value)) best = trial.value;
+            progress?.update(finished, best, trial);
+          },
+        ],
+      });
+    } finally {
+      progress?.stop();
+      process.off("SIGINT", onInterrupt);
+      process.off("SIGTERM", onInterrupt);
+      await executor.close?.();
+    }
+  }
+  return summarize(plan, study.trials, (Date.now() - startedAt) / 1000, interrupted);
+}
+
+export function runCommand(): Command {
+  return new Command("run")
+    .description("run (or resume) a study: every finished trial is kept in the journal file, and the same command continues it")
+    .option("--config <file>", "a YAML or JSON file giving any of these options (flags override it)")
+    .option("--task <name>", "wine, letter, csv:FILE (with --target) or table:FILE (a lookup table from `hyperforce table build`)")
+    .option("--objective <file#export>", "a JavaScript/TypeScript module exporting objective(trial) => number")
+    .option("--command <template>", 'a program in any language, e.g. "python3 train.py --lr {learning_rate}"; it prints "hyperforce: value=<number>"')
+    .option("--target <column>", "csv tasks: the column to predict")
+    .option("--kind <kind>", "csv tasks: regression or classification (inferred when omitted)")
+    .option("--separator <char>", "csv tasks: , ; or a tab (detected when omitted)")
+    .option("--space <preset|file>", "search space: a preset (paper) or a JSON file; default paper for tasks")
+    .option("--direction <direction>", "minimize or maximize (default minimize)")
+    .option("--sampler <name>", `${SAMPLER_NAMES.join(", ")} (default tpe)`)
+    .option("--policy <policy>", "reinforce/ppo: mlp or rnn")
+    .option("--cell <cell>", "rnn policy: elman or gru")
+    .option("--preset <preset>", "reinforce: default or paper (the paper's exact setup)")
+    .option("--levels <n>", "values per continuous parameter for grid, reinforce and ppo")
+    .option("--trials <n>", `trials the study should hold when done (default ${DEFAULT_TRIALS})`)
+    .option("--workers <n>", "trials at once (worker threads for tasks and modules, processes for commands)")
+    .option("--executor <kind>", "inline, threads or queue (BullMQ on Redis, with `hyperforce worker` processes)")
+    .option("--redis <url>", "queue executor: Redis URL (default $REDIS_URL, else redis://127.0.0.1:6379)")
+    .option("--max-retries <n>", "queue executor: attempts after a failed trial before it is recorded as FAIL")
+    .option("--study <name>", "study name (default <task>-<sampler>)")
+    .option("--storage <file>", `journal file (default ${DEFAULT_STORAGE}); readable by Optuna and optuna-dashboard`)
+    .option("--seed <n>", "seed of the sampler and the training seeds (default 0)")
+    .option("--split-seed <n>", "tasks: seed of the train/validation/test partition (default 0)")
+    .option("--epochs <n>", "tasks: training epochs (default 15)")
+    .option("--trial-timeout <seconds>", "a trial running longer fails (a command's process group is killed)")
+    .option("--timeout <seconds>", "start no new trial after this long")
+    .option("--log-dir <dir>", "command objectives: folder for each trial's stdout and stderr")
+    .option("--json", "print the summary as one JSON object")
+    .option("--no-progress", "no progress bar or progress lines")
+    .action(async (flags: Record<string, unknown>) => {
+      const fromFile = typeof flags.config === "string" ? readRunConfig(flags.config) : {};
+      const config: RunConfig = { ...fromFile, ...configFromFlags(flags) };
+      const summary = await runStudy(config, { progress: flags.progress !== false });
+      process.stdout.write(flags.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
+      if (summary.interrupted) process.exitCode = 130;
+    });
+}

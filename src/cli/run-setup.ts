@@ -1,0 +1,168 @@
+/**
+ * Turns a validated RunConfig into what a study run needs: the objective (as a spec, so it can run
+ * in threads or on queue workers), the search space, the sampler, the executor and the study's name
+ * and storage. Every inconsistency is a UsageError that says what to change.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, extname, resolve } from "node:path";
+import type { Executor } from "../execution/executor.ts";
+import { InlineExecutor } from "../execution/inline.ts";
+import { ThreadPoolExecutor } from "../execution/thread-pool.ts";
+import type { ObjectiveSpec } from "../objectives/spec.ts";
+import { parseModuleReference } from "../objectives/module.ts";
+import { createSampler, type SamplerName } from "../samplers/index.ts";
+import type { Sampler } from "../samplers/sampler.ts";
+import { spaceFromJSON } from "../space/json.ts";
+import { presetNames, spacePreset } from "../space/presets.ts";
+import type { SearchSpace } from "../space/types.ts";
+import { PAPER_TASKS } from "../tasks/paper-task.ts";
+import type { RunConfig } from "./run-config.ts";
+import { UsageError } from "./errors.ts";
+
+export interface RunPlan {
+  studyName: string;
+  storage: string;
+  direction: "minimize" | "maximize";
+  seed: number;
+  space: SearchSpace | undefined;
+  objective: ObjectiveSpec;
+  /** What the summary calls the objective ("wine", "csv:data.csv", "./tune.js#objective", ...). */
+  objectiveLabel: string;
+  samplerName: SamplerName;
+  sampler: Sampler;
+  trials: number;
+  workers: number;
+  executorName: "inline" | "threads" | "queue";
+  trialTimeoutMs?: number;
+  timeoutMs?: number;
+  config: RunConfig;
+}
+
+export const DEFAULT_STORAGE = "runs/hyperforce.jsonl";
+export const DEFAULT_TRIALS = 100;
+
+function readSpace(value: RunConfig["space"]): SearchSpace | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") return wrap("config field space", () => spaceFromJSON(value));
+  if (presetNames().includes(value)) return spacePreset(value);
+  if (!existsSync(value)) {
+    throw new UsageError(`--space ${JSON.stringify(value)} is neither a preset (${presetNames().join(", ")}) nor an existing JSON file`);
+  }
+  return wrap(`search space file ${value}`, () => spaceFromJSON(readFileSync(value, "utf8")));
+}
+
+function wrap<T>(where: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new UsageError(`${where}: ${(error as Error).message}`);
+  }
+}
+
+function objectiveOf(config: RunConfig, space: SearchSpace | undefined, seed: number): { spec: ObjectiveSpec; label: string; defaultSpace?: SearchSpace } {
+  const given = [config.task, config.objective, config.command].filter((value) => value !== undefined).length;
+  if (given !== 1) {
+    throw new UsageError("give exactly one of --task (wine, letter, csv:FILE, table:FILE), --objective FILE#EXPORT or --command \"PROGRAM ARGS {param}\"");
+  }
+  const splitSeed = config.splitSeed ?? 0;
+  const epochs = config.epochs;
+  if (config.task !== undefined) {
+    const task = config.task;
+    const paper = spacePreset("paper");
+    if ((PAPER_TASKS as readonly string[]).includes(task)) {
+      return { spec: { kind: "task", task: task as "wine" | "letter", splitSeed, seed, ...(epochs ? { epochs } : {}) }, label: task, defaultSpace: paper };
+    }
+    if (task.startsWith("csv:")) {
+      const path = task.slice(4);
+      if (config.target === undefined) throw new UsageError(`--task ${task} needs --target COLUMN (the column to predict)`);
+      if (!existsSync(path)) throw new UsageError(`--task ${task}: no such file ${path}`);
+      const spec: ObjectiveSpec = { kind: "csv", path: resolve(path), target: config.target, splitSeed, seed };
+      if (config.kind !== undefined) spec.taskKind = config.kind;
+      if (config.separator !== undefined) spec.separator = config.separator;
+      if (epochs !== undefined) spec.epochs = epochs;
+      return { spec, label: task, defaultSpace: paper };
+    }
+    if (task.startsWith("table:")) {
+      const path = task.slice(6);
+      if (!existsSync(path)) throw new UsageError(`--task ${task}: no such file ${path} (build one with: hyperforce table build)`);
+      return { spec: { kind: "table", path: resolve(path), seed } as unknown as ObjectiveSpec, label: task, defaultSpace: paper };
+    }
+    throw new UsageError(`unknown task ${JSON.stringify(task)}; tasks: ${PAPER_TASKS.join(", ")}, csv:FILE (with --target), table:FILE`);
+  }
+  if (config.objective !== undefined) {
+    const reference = wrap("--objective", () => parseModuleReference(config.objective!));
+    if (!existsSync(reference.path)) throw new UsageError(`--objective: no such file ${reference.path}`);
+    return { spec: { kind: "module", path: reference.path, exportName: reference.exportName }, label: config.objective };
+  }
+  if (space === undefined) throw new UsageError("--command needs --space (a JSON file or preset) naming the parameters its {placeholders} use");
+  const command = config.command!;
+  const spec: ObjectiveSpec = { kind: "command", command, space };
+  if (config.trialTimeout !== undefined) spec.trialTimeoutMs = config.trialTimeout * 1000;
+  if (config.logDir !== undefined) spec.logDir = resolve(config.logDir);
+  return { spec, label: Array.isArray(command) ? command.join(" ") : command };
+}
+
+function samplerOf(name: SamplerName, config: RunConfig, seed: number): Sampler {
+  const options: Record<string, unknown> = { ...(config.samplerOptions ?? {}), seed };
+  const rl = name === "reinforce" || name === "ppo";
+  for (const key of ["policy", "cell", "preset"] as const) {
+    if (config[key] === undefined) continue;
+    if (!rl || (key === "preset" && name !== "reinforce")) {
+      throw new UsageError(`--${key} applies to ${key === "preset" ? "--sampler reinforce" : "--sampler reinforce or ppo"}, not to --sampler ${name}`);
+    }
+    options[key] = config[key];
+  }
+  if (config.levels !== undefined) {
+    if (name !== "grid" && !rl) throw new UsageError(`--levels applies to grid, reinforce and ppo (continuous parameters are discretised), not to --sampler ${name}`);
+    options.levels = config.levels;
+  }
+  return wrap(`sampler ${name}`, () => createSampler(name, options as never));
+}
+
+export function planRun(config: RunConfig): RunPlan {
+  const seed = config.seed ?? 0;
+  let space = readSpace(config.space);
+  const objective = objectiveOf(config, space, seed);
+  space ??= objective.defaultSpace;
+  const samplerName = config.sampler ?? "tpe";
+  const sampler = samplerOf(samplerName, config, seed);
+  if (sampler.needsFullSpace && space === undefined) {
+    throw new UsageError(`--sampler ${samplerName} needs the whole search space up front: give --space (a JSON file or preset: ${presetNames().join(", ")})`);
+  }
+  const workers = config.workers ?? 1;
+  const executorName = config.executor ?? (workers > 1 && objective.spec.kind !== "command" ? "threads" : "inline");
+  if (executorName !== "inline" && space === undefined) {
+    throw new UsageError(`--executor ${executorName} runs trials away from the controller, so it needs --space declaring every parameter`);
+  }
+  if (config.redis !== undefined && executorName !== "queue") throw new UsageError("--redis applies to --executor queue");
+  const taskPart = objective.spec.kind === "module" ? basename(objective.spec.path, extname(objective.spec.path)) : objective.spec.kind === "command" ? "command" : objective.label.replace(/^(csv|table):/, "").replace(/[^A-Za-z0-9_.-]+/g, "_");
+  const samplerPart = samplerName + (config.policy ? `-${config.policy}` : "") + (config.preset === "paper" ? "-paper" : "");
+  return {
+    studyName: config.study ?? `${taskPart}-${samplerPart}`,
+    storage: config.storage ?? DEFAULT_STORAGE,
+    direction: config.direction ?? "minimize",
+    seed,
+    space,
+    objective: objective.spec,
+    objectiveLabel: objective.label,
+    samplerName,
+    sampler,
+    trials: config.trials ?? DEFAULT_TRIALS,
+    workers,
+    executorName,
+    // A command objective enforces its own time-out (it kills the program's process group).
+    trialTimeoutMs: config.trialTimeout !== undefined && objective.spec.kind !== "command" ? config.trialTimeout * 1000 : undefined,
+    timeoutMs: config.timeout !== undefined ? config.timeout * 1000 : undefined,
+    config,
+  };
+}
+
+/** The executor the plan names; the queue executor is loaded only when asked for. */
+export async function createExecutor(plan: RunPlan): Promise<Executor> {
+  if (plan.executorName === "threads") return new ThreadPoolExecutor({ size: plan.workers });
+  if (plan.executorName === "queue") {
+    const { QueueExecutor } = await import("../execution/queue.ts");
+    return new QueueExecutor({ redis: plan.config.redis, ...(plan.config.maxRetries !== undefined ? { maxRetries: plan.config.maxRetries } : {}) });
+  }
+  return new InlineExecutor();
+}

@@ -1,0 +1,125 @@
+/**
+ * `hyperforce studies` and `hyperforce trials`: what a journal file holds, as a table, JSON or CSV.
+ */
+import { existsSync } from "node:fs";
+import { Command } from "commander";
+import { openStorage } from "../storage/open.ts";
+import type { Storage } from "../storage/storage.ts";
+import type { FrozenTrial } from "../study/types.ts";
+import { findBestTrial } from "../study/best.ts";
+import { UsageError } from "./errors.ts";
+import { DEFAULT_STORAGE } from "./run-setup.ts";
+
+export function openExistingStorage(path: string): Storage {
+  if (!existsSync(path)) throw new UsageError(`no journal file at ${path} (run a study first, or pass --storage)`);
+  try {
+    return openStorage(path);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n") + "\n";
+}
+
+function csvCell(value: unknown): string {
+  const text = value === undefined || value === null ? "" : typeof value === "string" ? value : JSON.stringify(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function trialsToCsv(trials: readonly FrozenTrial[]): string {
+  const paramNames = [...new Set(trials.flatMap((trial) => Object.keys(trial.params)))];
+  const attrNames = [...new Set(trials.flatMap((trial) => Object.keys(trial.userAttrs)))].sort();
+  const header = ["number", "state", "value", ...paramNames.map((name) => `params_${name}`), ...attrNames.map((name) => `user_attrs_${name}`), "duration_seconds", "fail_reason"];
+  const rows = trials.map((trial) => [
+    trial.number,
+    trial.state,
+    trial.value,
+    ...paramNames.map((name) => trial.params[name]),
+    ...attrNames.map((name) => trial.userAttrs[name]),
+    durationSeconds(trial),
+    trial.failReason,
+  ]);
+  return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\n") + "\n";
+}
+
+function durationSeconds(trial: FrozenTrial): number | undefined {
+  if (trial.datetimeStart === undefined || trial.datetimeComplete === undefined) return undefined;
+  return (trial.datetimeComplete - trial.datetimeStart) / 1000;
+}
+
+function studiesCommand(): Command {
+  return new Command("studies")
+    .description("list the studies in a journal file")
+    .option("--storage <file>", "journal file", DEFAULT_STORAGE)
+    .option("--json", "one JSON array")
+    .action((flags: { storage: string; json?: boolean }) => {
+      const storage = openExistingStorage(flags.storage);
+      const studies = storage.listStudies().map((summary) => {
+        const trials = storage.getAllTrials(summary.studyId);
+        const best = findBestTrial(trials, summary.direction);
+        return {
+          name: summary.name,
+          direction: summary.direction,
+          trials: trials.length,
+          complete: trials.filter((trial) => trial.state === "COMPLETE").length,
+          failed: trials.filter((trial) => trial.state === "FAIL").length,
+          bestValue: best?.value ?? null,
+          bestTrial: best?.number ?? null,
+        };
+      });
+      if (flags.json) {
+        process.stdout.write(JSON.stringify(studies) + "\n");
+        return;
+      }
+      if (studies.length === 0) {
+        process.stdout.write(`no studies in ${flags.storage}\n`);
+        return;
+      }
+      const rows = studies.map((s) => [s.name, s.direction, String(s.trials), String(s.complete), String(s.failed), s.bestValue === null ? "-" : s.bestValue.toPrecision(6), s.bestTrial === null ? "-" : `#${s.bestTrial}`]);
+      process.stdout.write(formatTable(["study", "direction", "trials", "complete", "failed", "best value", "best trial"], rows));
+    });
+}
+
+function trialsCommand(): Command {
+  return new Command("trials")
+    .description("list the trials of one study")
+    .requiredOption("--study <name>", "study name (see: hyperforce studies)")
+    .option("--storage <file>", "journal file", DEFAULT_STORAGE)
+    .option("--json", "one JSON array of trials")
+    .option("--csv", "CSV, one row per trial (params_* and user_attrs_* columns)")
+    .action((flags: { study: string; storage: string; json?: boolean; csv?: boolean }) => {
+      if (flags.json && flags.csv) throw new UsageError("choose one of --json and --csv");
+      const storage = openExistingStorage(flags.storage);
+      const summary = storage.findStudy(flags.study);
+      if (summary === undefined) {
+        const names = storage.listStudies().map((study) => study.name);
+        throw new UsageError(`no study named "${flags.study}" in ${flags.storage}; it holds: ${names.length > 0 ? names.join(", ") : "no study"}`);
+      }
+      const trials = storage.getAllTrials(summary.studyId);
+      if (flags.json) {
+        process.stdout.write(JSON.stringify(trials) + "\n");
+        return;
+      }
+      if (flags.csv) {
+        process.stdout.write(trialsToCsv(trials));
+        return;
+      }
+      const paramNames = [...new Set(trials.flatMap((trial) => Object.keys(trial.params)))];
+      const rows = trials.map((trial) => [
+        String(trial.number),
+        trial.state,
+        trial.value === undefined ? "-" : trial.value.toPrecision(6),
+        ...paramNames.map((name) => (trial.params[name] === undefined ? "-" : String(trial.params[name]))),
+        trial.failReason ?? "",
+      ]);
+      process.stdout.write(formatTable(["#", "state", "value", ...paramNames, "fail reason"], rows));
+    });
+}
+
+export function studyListCommands(): Command[] {
+  return [studiesCommand(), trialsCommand()];
+}
