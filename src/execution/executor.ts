@@ -15,12 +15,14 @@ export interface TrialJob {
   objective: Objective | ObjectiveSpec;
   /** The run fails with "timed out after N ms" past this. */
   timeoutMs?: number;
+  /** The study's name: executors that run trials in other processes key their jobs by (study, trial number). */
+  studyName?: string;
 }
 
 export interface Executor {
   readonly name: string;
-  /** How many trials it runs at once by design (threads); optimize's default concurrency. */
-  readonly size?: number;
+  /** How many trials optimize keeps running when no concurrency is given (default 1). */
+  readonly defaultConcurrency?: number;
   /** Throws a clear error when this executor cannot run the objective over this space (checked before any trial starts). */
   check?(objective: Objective | ObjectiveSpec, space: SearchSpace | undefined): void;
   /** Resolves with what the objective returned; rejects with what it threw, a timeout or a crash. */

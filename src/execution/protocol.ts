@@ -12,11 +12,16 @@ export interface RunMessage {
   objective: ObjectiveSpec;
 }
 
+/** What the objective recorded since the last message: sent in batches, since a message costs more than a short trial's bookkeeping. */
+export interface TrialRecords {
+  reports: Array<[step: number, value: number]>;
+  userAttrs: Array<[key: string, value: unknown]>;
+}
+
 /** Worker -> controller, while a trial runs and when it ends. */
 export type WorkerMessage =
-  /** The objective is loaded and about to be called: the trial's time limit runs from here. */
+  /** The objective is loaded and about to be called: a time limit runs from here, and a crash from here on fails the trial. */
   | { type: "started"; jobId: number }
-  | { type: "report"; jobId: number; step: number; value: number }
-  | { type: "userAttr"; jobId: number; key: string; value: unknown }
-  | { type: "result"; jobId: number; value: unknown }
-  | { type: "error"; jobId: number; name: string; message: string };
+  | ({ type: "progress"; jobId: number } & TrialRecords)
+  | ({ type: "result"; jobId: number; value: number } & TrialRecords)
+  | ({ type: "error"; jobId: number; name: string; message: string } & TrialRecords);

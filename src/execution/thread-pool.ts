@@ -1,38 +1,54 @@
 /**
  * A pool of worker threads for CPU-bound objectives, started once and reused. The objective travels
  * as an ObjectiveSpec (functions cannot cross threads) and the parameters are decided in the
- * controller. A worker that dies (process.exit, an uncaught error, a fatal fault in the thread) or
- * overruns the trial's time limit is terminated and replaced; its trial fails with the reason.
+ * controller.
+ *
+ * Each thread holds up to `queueDepth` trials (default 2): one running and the next one already
+ * delivered, so a thread never sits idle while the controller records a result and asks for the next
+ * trial (which matters when trials take milliseconds, as the wine task's do). optimize's default
+ * concurrency is therefore size x queueDepth.
+ *
+ * A thread that dies (process.exit, an uncaught error, a fatal fault in the thread) or overruns a
+ * trial's time limit is terminated and replaced: the trial it was running fails with the reason, and
+ * the trials queued behind it, which never started, go to another thread.
  */
 import { availableParallelism } from "node:os";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { SearchSpace } from "../space/types.ts";
-import type { Objective } from "../study/types.ts";
+import type { Objective, Trial } from "../study/types.ts";
 import { TrialPruned } from "../study/errors.ts";
 import { isObjectiveSpec, type ObjectiveSpec } from "../objectives/spec.ts";
 import { TrialTimeoutError, type Executor, type TrialJob } from "./executor.ts";
-import type { RunMessage, WorkerMessage } from "./protocol.ts";
+import type { RunMessage, TrialRecords, WorkerMessage } from "./protocol.ts";
 
 export interface ThreadPoolOptions {
   /** Number of threads; default os.availableParallelism(). */
   size?: number;
+  /** Trials delivered to a thread at once (running + waiting there); default 2, 1 to disable. */
+  queueDepth?: number;
 }
 
 interface PendingJob {
   jobId: number;
   job: TrialJob;
+  message: RunMessage;
   resolve(value: unknown): void;
   reject(error: Error): void;
+  /** The worker called the objective (its time limit runs from then). */
+  started: boolean;
   timer?: NodeJS.Timeout;
 }
 
 interface Slot {
   worker: Worker;
-  pending?: PendingJob;
-  /** Why the thread is going away, once known (crash message, timeout). */
-  ending?: string;
+  /** Delivered to this thread, in order; the first one is running once started. */
+  jobs: PendingJob[];
+  /** Set when the thread is being terminated: it takes no more trials. */
+  ending: boolean;
+  /** Terminated by the pool after failing its running trial (time limit): every trial left in it is intact. */
+  abandoned?: boolean;
   crashError?: string;
 }
 
@@ -53,10 +69,12 @@ function startWorker(): Worker {
 
 export class ThreadPoolExecutor implements Executor {
   readonly name = "threads";
+  /** Number of threads. */
   readonly size: number;
+  readonly queueDepth: number;
   private readonly slots = new Set<Slot>();
-  private readonly idle: Slot[] = [];
-  private readonly waiting: Array<(slot: Slot) => void> = [];
+  /** Trials waiting for a thread with room. */
+  private readonly queue: PendingJob[] = [];
   private nextJobId = 0;
   private closed = false;
   private started = false;
@@ -64,7 +82,14 @@ export class ThreadPoolExecutor implements Executor {
   constructor(options: ThreadPoolOptions = {}) {
     const size = options.size ?? availableParallelism();
     if (!Number.isInteger(size) || size < 1) throw new Error(`the thread pool size must be an integer >= 1, got ${size}`);
+    const queueDepth = options.queueDepth ?? 2;
+    if (!Number.isInteger(queueDepth) || queueDepth < 1) throw new Error(`the thread pool queueDepth must be an integer >= 1, got ${queueDepth}`);
     this.size = size;
+    this.queueDepth = queueDepth;
+  }
+
+  get defaultConcurrency(): number {
+    return this.size * this.queueDepth;
   }
 
   check(objective: Objective | ObjectiveSpec, space: SearchSpace | undefined): void {
@@ -83,38 +108,36 @@ export class ThreadPoolExecutor implements Executor {
     return this.slots.size;
   }
 
-  async run(job: TrialJob): Promise<unknown> {
-    if (this.closed) throw new Error("this thread pool is closed");
+  run(job: TrialJob): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error("this thread pool is closed"));
     const objective = job.objective;
-    if (typeof objective === "function") throw new Error("the thread pool cannot run a function objective; give an ObjectiveSpec");
+    if (typeof objective === "function") return Promise.reject(new Error("the thread pool cannot run a function objective; give an ObjectiveSpec"));
     this.start();
-    const slot = await this.acquire();
-    slot.worker.ref();
     return new Promise<unknown>((resolve, reject) => {
-      // The time limit starts when the worker reports the objective loaded and called ("started").
-      const pending: PendingJob = { jobId: this.nextJobId++, job, resolve, reject };
-      slot.pending = pending;
+      const jobId = this.nextJobId++;
       const message: RunMessage = {
         type: "run",
-        jobId: pending.jobId,
+        jobId,
         trialNumber: job.trial.number,
         params: job.params,
         distributions: job.distributions,
         objective,
       };
-      slot.worker.postMessage(message);
+      this.queue.push({ jobId, job, message, resolve, reject, started: false });
+      this.dispatch();
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    const closing = new Error("the thread pool was closed before the trial finished");
+    for (const pending of this.queue.splice(0)) pending.reject(closing);
     const slots = [...this.slots];
     this.slots.clear();
-    this.idle.length = 0;
     await Promise.all(
       slots.map((slot) => {
-        slot.ending = "closed";
-        this.settle(slot, (pending) => pending.reject(new Error(`the thread pool was closed while trial ${pending.job.trial.number} was running`)));
+        slot.ending = true;
+        for (const pending of slot.jobs.splice(0)) end(pending, () => pending.reject(closing));
         return slot.worker.terminate();
       }),
     );
@@ -123,98 +146,113 @@ export class ThreadPoolExecutor implements Executor {
   private start(): void {
     if (this.started) return;
     this.started = true;
-    for (let i = 0; i < this.size; i++) this.release(this.spawn());
+    for (let i = 0; i < this.size; i++) this.spawn();
   }
 
-  private spawn(): Slot {
+  private spawn(): void {
     const worker = startWorker();
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, jobs: [], ending: false };
     this.slots.add(slot);
     worker.on("message", (message: WorkerMessage) => this.onMessage(slot, message));
     worker.on("error", (error) => {
       slot.crashError = error instanceof Error ? error.message : String(error);
     });
     worker.on("exit", (code) => this.onExit(slot, code));
-    return slot;
+    // An idle pool does not keep the process alive; close() is still the clean way out.
+    worker.unref();
+  }
+
+  /** Delivers waiting trials to the least loaded threads that have room. */
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let best: Slot | undefined;
+      for (const slot of this.slots) {
+        if (slot.ending || slot.jobs.length >= this.queueDepth) continue;
+        if (best === undefined || slot.jobs.length < best.jobs.length) best = slot;
+      }
+      if (best === undefined) return;
+      const pending = this.queue.shift()!;
+      best.jobs.push(pending);
+      best.worker.ref();
+      best.worker.postMessage(pending.message);
+    }
   }
 
   private onMessage(slot: Slot, message: WorkerMessage): void {
-    const pending = slot.pending;
-    if (pending === undefined || pending.jobId !== message.jobId) return;
-    const trial = pending.job.trial;
-    switch (message.type) {
-      case "started":
-        if (pending.job.timeoutMs !== undefined) {
-          const limit = pending.job.timeoutMs;
-          pending.timer = setTimeout(() => {
-            this.settle(slot, (job) => job.reject(new TrialTimeoutError(limit)));
-            slot.ending = "timeout";
-            void slot.worker.terminate();
-          }, limit);
-        }
-        return;
-      case "report":
-        ignoreAfterEnd(() => trial.report(message.step, message.value));
-        return;
-      case "userAttr":
-        ignoreAfterEnd(() => trial.setUserAttr(message.key, message.value));
-        return;
-      case "result":
-        this.settle(slot, (job) => job.resolve(message.value));
-        this.release(slot);
-        return;
-      case "error": {
-        const error = message.name === "TrialPruned" ? new TrialPruned(message.message) : new Error(message.message);
-        this.settle(slot, (job) => job.reject(error));
-        this.release(slot);
-        return;
+    const pending = slot.jobs.find((job) => job.jobId === message.jobId);
+    if (pending === undefined) return; // a late message about a trial already ended here
+    if (message.type === "started") {
+      pending.started = true;
+      if (pending.job.timeoutMs !== undefined) {
+        const limit = pending.job.timeoutMs;
+        pending.timer = setTimeout(() => this.abandon(slot, pending, new TrialTimeoutError(limit)), limit);
       }
+      return;
     }
+    try {
+      applyRecords(pending.job.trial, message);
+    } catch (error) {
+      // The controller could not store what the objective recorded: the trial fails with that reason.
+      const failure = error instanceof Error ? error : new Error(String(error));
+      if (message.type === "progress") this.abandon(slot, pending, failure);
+      else this.finish(slot, pending, () => pending.reject(failure));
+      return;
+    }
+    if (message.type === "result") this.finish(slot, pending, () => pending.resolve(message.value));
+    else if (message.type === "error") {
+      const error = message.name === "TrialPruned" ? new TrialPruned(message.message) : new Error(message.message);
+      this.finish(slot, pending, () => pending.reject(error));
+    }
+  }
+
+  /** A trial ended normally in this thread: settle it and fill the room it left. */
+  private finish(slot: Slot, pending: PendingJob, settle: () => void): void {
+    slot.jobs.splice(slot.jobs.indexOf(pending), 1);
+    end(pending, settle);
+    if (slot.jobs.length === 0) slot.worker.unref();
+    this.dispatch();
+  }
+
+  /** Fails a running trial now and ends its thread (the objective may still be running there); exit replaces it. */
+  private abandon(slot: Slot, pending: PendingJob, error: Error): void {
+    slot.jobs.splice(slot.jobs.indexOf(pending), 1);
+    end(pending, () => pending.reject(error));
+    slot.ending = true;
+    slot.abandoned = true;
+    void slot.worker.terminate();
   }
 
   private onExit(slot: Slot, code: number): void {
     this.slots.delete(slot);
-    const at = this.idle.indexOf(slot);
-    if (at >= 0) this.idle.splice(at, 1);
-    this.settle(slot, (pending) => {
+    slot.ending = true;
+    const orphans = slot.jobs.splice(0);
+    const waiting: PendingJob[] = [];
+    orphans.forEach((pending, index) => {
+      // The thread was busy with its first trial (running it, or loading its objective) when it died.
+      const wasBusyWithIt = pending.started || (index === 0 && slot.abandoned !== true);
+      if (!wasBusyWithIt) {
+        waiting.push(pending);
+        return;
+      }
       const cause = slot.crashError !== undefined ? `: ${slot.crashError}` : ` with code ${code}`;
-      pending.reject(new Error(`the worker thread running trial ${pending.job.trial.number} crashed${cause}`));
+      end(pending, () => pending.reject(new Error(`the worker thread running trial ${pending.job.trial.number} crashed${cause}`)));
     });
-    if (!this.closed) this.release(this.spawn());
-  }
-
-  /** Ends the slot's pending job once (the first of result, error, timeout, crash wins). */
-  private settle(slot: Slot, end: (pending: PendingJob) => void): void {
-    const pending = slot.pending;
-    if (pending === undefined) return;
-    slot.pending = undefined;
-    clearTimeout(pending.timer);
-    end(pending);
-  }
-
-  private acquire(): Promise<Slot> {
-    const slot = this.idle.shift();
-    if (slot !== undefined) return Promise.resolve(slot);
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(slot: Slot): void {
-    if (slot.ending !== undefined || !this.slots.has(slot)) return;
-    const next = this.waiting.shift();
-    if (next !== undefined) next(slot);
-    else {
-      // An idle pool does not keep the process alive; close() is still the clean way out.
-      slot.worker.unref();
-      this.idle.push(slot);
-    }
+    if (this.closed) return;
+    // Trials delivered but never started go first to the replacement or another thread.
+    this.queue.unshift(...waiting);
+    this.spawn();
+    this.dispatch();
   }
 }
 
-/** A worker's late report for a trial the controller already ended is dropped, not an error. */
-function ignoreAfterEnd(write: () => void): void {
-  try {
-    write();
-  } catch {
-    // The trial finished (timed out, or failed): nothing more to record.
-  }
+/** Settles a trial once, stopping its clock. */
+function end(pending: PendingJob, settle: () => void): void {
+  clearTimeout(pending.timer);
+  settle();
+}
+
+/** Writes what the worker recorded into the controller's trial. */
+function applyRecords(trial: Trial, records: TrialRecords): void {
+  for (const [step, value] of records.reports) trial.report(step, value);
+  for (const [key, value] of records.userAttrs) trial.setUserAttr(key, value);
 }

@@ -1,10 +1,15 @@
-/** Entry of a thread-pool worker: runs one trial at a time for the controller. */
+/**
+ * Entry of a thread-pool worker: runs one trial at a time for the controller. Reports and user
+ * attributes are batched: flushed at most every FLUSH_MS while the trial runs, and with its result.
+ */
 import { parentPort } from "node:worker_threads";
 import { loadObjective, specKey } from "../objectives/spec.ts";
 import type { Objective } from "../study/types.ts";
 import { FixedTrial } from "./fixed-trial.ts";
-import type { RunMessage, WorkerMessage } from "./protocol.ts";
+import type { RunMessage, TrialRecords, WorkerMessage } from "./protocol.ts";
 import { describeValue } from "../study/outcome.ts";
+
+const FLUSH_MS = 100;
 
 if (parentPort === null) throw new Error("src/execution/worker is a worker-thread entry; the ThreadPoolExecutor starts it");
 const port = parentPort;
@@ -14,28 +19,56 @@ function post(message: WorkerMessage): void {
   port.postMessage(message);
 }
 
-port.on("message", async (message: RunMessage) => {
+function load(message: RunMessage): Promise<Objective> {
+  const key = specKey(message.objective);
+  let objective = loaded.get(key);
+  if (objective === undefined) {
+    objective = loadObjective(message.objective);
+    loaded.set(key, objective);
+  }
+  return objective;
+}
+
+// Trials arrive ahead of time (the pool's queue depth) and run strictly one after another.
+let queue: Promise<void> = Promise.resolve();
+port.on("message", (message: RunMessage) => {
+  queue = queue.then(() => runTrial(message));
+});
+
+async function runTrial(message: RunMessage): Promise<void> {
   const { jobId } = message;
+  let records: TrialRecords = { reports: [], userAttrs: [] };
+  let lastFlush = performance.now();
+  const take = (): TrialRecords => {
+    const taken = records;
+    records = { reports: [], userAttrs: [] };
+    lastFlush = performance.now();
+    return taken;
+  };
+  const maybeFlush = () => {
+    if (performance.now() - lastFlush >= FLUSH_MS) post({ type: "progress", jobId, ...take() });
+  };
   try {
-    const key = specKey(message.objective);
-    let objective = loaded.get(key);
-    if (objective === undefined) {
-      objective = loadObjective(message.objective);
-      loaded.set(key, objective);
-    }
     const trial = new FixedTrial(message.trialNumber, message.params, message.distributions, {
-      report: (step, value) => post({ type: "report", jobId, step, value }),
-      setUserAttr: (key, value) => post({ type: "userAttr", jobId, key, value }),
+      report: (step, value) => {
+        records.reports.push([step, value]);
+        maybeFlush();
+      },
+      setUserAttr: (key, value) => {
+        records.userAttrs.push([key, value]);
+        maybeFlush();
+      },
     });
-    const ready = await objective;
+    const objective = await load(message);
     post({ type: "started", jobId });
-    const value = await ready(trial);
+    lastFlush = performance.now();
+    const value = await objective(trial);
     // Numbers (NaN and Infinity included) cross as they are; anything else is described, since it may not clone.
-    if (typeof value === "number") post({ type: "result", jobId, value });
-    else post({ type: "error", jobId, name: "Error", message: `objective returned ${describeValue(value)}, not a number` });
+    if (typeof value === "number") post({ type: "result", jobId, value, ...take() });
+    else post({ type: "error", jobId, name: "Error", message: `objective returned ${describeValue(value)}, not a number`, ...take() });
   } catch (error) {
     const name = error instanceof Error ? error.name : "Error";
     const text = error instanceof Error ? (error.message === "" ? error.name : error.message) : `objective threw ${describeValue(error)}`;
-    post({ type: "error", jobId, name, message: text });
+    post({ type: "error", jobId, name, message: text, ...take() });
   }
-});
+}

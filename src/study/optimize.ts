@@ -23,7 +23,7 @@ export interface OptimizeOptions {
   timeoutMs?: number;
   /** A trial running longer fails with "timed out after N ms". */
   trialTimeoutMs?: number;
-  /** Trials running at once; default: the executor's size, else 1. */
+  /** Trials running at once; default: the executor's defaultConcurrency (a thread pool: threads x queueDepth), else 1. */
   concurrency?: number;
   /** Called after each finished trial, in the order trials finish. */
   callbacks?: StudyCallback[];
@@ -47,7 +47,7 @@ export async function runOptimize(controls: StudyControls, objective: Objective 
     throw new Error('the objective must be a function (trial) => number or an ObjectiveSpec such as { kind: "task", task: "wine" }');
   }
   const executor: Executor = options.executor ?? new InlineExecutor();
-  const concurrency = options.concurrency ?? executor.size ?? 1;
+  const concurrency = options.concurrency ?? executor.defaultConcurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be an integer >= 1, got ${concurrency}`);
   for (const callback of options.callbacks ?? []) {
     if (typeof callback !== "function") throw new Error("callbacks must be functions (study, trial) => void");
@@ -79,6 +79,7 @@ export async function runOptimize(controls: StudyControls, objective: Objective 
         distributions: { ...trial.paramDistributions },
         objective: runnable,
         timeoutMs: options.trialTimeoutMs,
+        studyName: study.name,
       });
       outcome = outcomeOfValue(value);
     } catch (error) {
