@@ -38,7 +38,7 @@ export class GridSampler implements Sampler {
   private cursor = 0;
 
   constructor(options: GridSamplerOptions = {}) {
-    checkOptions("grid", options, ["space", "levels", "shuffle", "seed"]);
+    checkOptions("grid", options, ["space", "levels", "shuffle", "seed"], ["shuffle"]);
     if (options.levels !== undefined && (!Number.isInteger(options.levels) || options.levels < 1)) {
       throw new Error(`grid sampler: levels must be an integer >= 1, got ${options.levels}`);
     }

@@ -57,7 +57,7 @@ export class RandomSampler implements Sampler {
   private readonly allowRepeats: boolean;
 
   constructor(options: RandomSamplerOptions = {}) {
-    checkOptions("random", options, ["seed", "allowRepeats"]);
+    checkOptions("random", options, ["seed", "allowRepeats"], ["allowRepeats"]);
     this.rng = new Rng(options.seed ?? 0);
     this.allowRepeats = options.allowRepeats ?? false;
   }
@@ -97,7 +97,7 @@ export function readRngState(state: unknown, sampler: string): RngState {
 }
 
 /** Options come from config files and the command line too: a misspelt one is an error, not ignored. */
-export function checkOptions(sampler: string, options: object, known: readonly string[]): void {
+export function checkOptions(sampler: string, options: object, known: readonly string[], booleans: readonly string[] = []): void {
   if (options === null || typeof options !== "object") throw new Error(`${sampler} sampler: options must be an object`);
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw new Error(`${sampler} sampler: unknown option "${key}" (options: ${known.join(", ")})`);
@@ -105,5 +105,9 @@ export function checkOptions(sampler: string, options: object, known: readonly s
   const seed = (options as { seed?: unknown }).seed;
   if (seed !== undefined && (typeof seed !== "number" || !Number.isFinite(seed))) {
     throw new Error(`${sampler} sampler: seed must be a finite number, got ${String(seed)}`);
+  }
+  for (const key of booleans) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined && typeof value !== "boolean") throw new Error(`${sampler} sampler: ${key} must be true or false, got ${JSON.stringify(value)}`);
   }
 }

@@ -58,7 +58,10 @@ export class TpeSampler implements Sampler {
     checkOptions("tpe", options, [
       "seed", "nStartupTrials", "nEiCandidates", "gamma", "weights", "priorWeight",
       "considerEndpoints", "considerMagicClip", "multivariate", "allowRepeats",
-    ]);
+    ], ["considerEndpoints", "considerMagicClip", "multivariate", "allowRepeats"]);
+    for (const key of ["gamma", "weights"] as const) {
+      if (options[key] !== undefined && typeof options[key] !== "function") throw new Error(`tpe sampler: ${key} must be a function of the number of trials`);
+    }
     this.rng = new Rng(options.seed ?? 0);
     this.nStartupTrials = options.nStartupTrials ?? 10;
     this.nEiCandidates = options.nEiCandidates ?? 24;

@@ -214,6 +214,8 @@ test("bad options are clear errors", () => {
     message:
       'tpe sampler: unknown option "n_startup_trials" (options: seed, nStartupTrials, nEiCandidates, gamma, weights, priorWeight, considerEndpoints, considerMagicClip, multivariate, allowRepeats)',
   });
+  assert.throws(() => tpeSampler({ multivariate: "yes" } as never), { message: 'tpe sampler: multivariate must be true or false, got "yes"' });
+  assert.throws(() => tpeSampler({ gamma: 0.25 } as never), { message: "tpe sampler: gamma must be a function of the number of trials" });
   assert.throws(() => tpeSampler({ nEiCandidates: 0 }), { message: "tpe sampler: nEiCandidates must be a positive integer, got 0" });
   assert.throws(() => tpeSampler({ nStartupTrials: -1 }), { message: "tpe sampler: nStartupTrials must be a non-negative integer, got -1" });
   assert.throws(() => tpeSampler({ priorWeight: 0 }), { message: "tpe sampler: priorWeight must be a positive number, got 0" });
