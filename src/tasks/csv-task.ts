@@ -72,7 +72,9 @@ export const MAX_INFERRED_CLASSES = 10;
 const MISSING = new Set(["", "na", "?", "nan"]);
 
 export function isMissingCell(cell: string): boolean {
-  return MISSING.has(cell.trim().toLowerCase());
+  if (cell.length <= 3) return MISSING.has(cell.toLowerCase());
+  const trimmed = cell.trim();
+  return trimmed.length <= 3 && MISSING.has(trimmed.toLowerCase());
 }
 
 /** Labels in class-index order: numerically when all are numbers, else by code point. */
@@ -82,8 +84,8 @@ export function sortLabels(labels: Iterable<string>): string[] {
   return list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function median(values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
+function median(values: ArrayLike<number>): number {
+  const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
@@ -99,13 +101,14 @@ function readTable(path: string, options: CsvDatasetOptions): CsvTable {
   return table;
 }
 
-function findColumn(table: CsvTable, name: string, what: string): number {
+function findColumn(table: CsvTable, name: string, what: string, headerGiven: boolean): number {
   const names = table.columnNames as string[];
   const matches = names.flatMap((column, i) => (column === name ? [i] : []));
   if (matches.length > 1) throw new Error(`${table.source}: the ${what} "${name}" names ${matches.length} columns (${matches.map((i) => i + 1).join(", ")}); rename them`);
   if (matches.length === 1) return matches[0];
+  const detected = headerGiven ? "the file has no header" : "no header was detected (set header if the first line names the columns)";
   const listed = table.header === null
-    ? `the file has no header, so name a column by its position, 1 to ${table.columnCount}`
+    ? `${detected}, so name a column by its position, 1 to ${table.columnCount}`
     : `the columns are: ${names.join(", ")}`;
   throw new Error(`${table.source}: no column "${name}" for the ${what}; ${listed}`);
 }
@@ -118,6 +121,49 @@ function inferKind(table: CsvTable, target: number, rows: number[]): TaskKind {
   return "regression";
 }
 
+/** One feature column's inputs: row-major, rows x names.length. */
+interface EncodedColumn {
+  kind: "numeric" | "categorical" | "empty";
+  names: string[];
+  values: Float32Array;
+  missing: number;
+}
+
+/** Encodes a feature column by the rules at the top of this file. */
+function encodeColumn(name: string, cells: string[], maxCategories: number, path: string): EncodedColumn {
+  const n = cells.length;
+  const missingAt = cells.map(isMissingCell);
+  const missing = missingAt.filter(Boolean).length;
+  if (missing === n) return { kind: "empty", names: [], values: new Float32Array(0), missing };
+  const presentCells = cells.filter((_, i) => !missingAt[i]);
+  const indicator = missing > 0 ? [`${name}_missing`] : [];
+  if (presentCells.every(isNumber)) {
+    const numbers = cells.map((cell, i) => (missingAt[i] ? NaN : Number(cell)));
+    const fill = missing > 0 ? median(numbers.filter((_, i) => !missingAt[i])) : 0;
+    const width = 1 + indicator.length;
+    const values = new Float32Array(n * width);
+    for (let i = 0; i < n; i++) {
+      values[i * width] = missingAt[i] ? fill : numbers[i];
+      if (missingAt[i]) values[i * width + 1] = 1;
+    }
+    return { kind: "numeric", names: [name, ...indicator], values, missing };
+  }
+  const categories = sortLabels(presentCells.map((cell) => cell.trim()));
+  if (categories.length > maxCategories) {
+    throw new Error(
+      `${path}: the text column "${name}" has ${categories.length} distinct values, more than ${maxCategories} one-hot inputs; exclude it, or raise maxCategories`,
+    );
+  }
+  const index = new Map(categories.map((value, i) => [value, i]));
+  const width = categories.length + indicator.length;
+  const values = new Float32Array(n * width);
+  for (let i = 0; i < n; i++) {
+    if (missingAt[i]) values[i * width + categories.length] = 1;
+    else values[i * width + (index.get(cells[i].trim()) as number)] = 1;
+  }
+  return { kind: "categorical", names: [...categories.map((value) => `${name}=${value}`), ...indicator], values, missing };
+}
+
 /** Reads the file into a Dataset and says what it did (kind, dropped rows, filled cells). */
 export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptions): { dataset: Dataset; summary: CsvDatasetSummary } {
   if (options.kind !== undefined && options.kind !== "regression" && options.kind !== "classification") {
@@ -126,10 +172,11 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
   const maxCategories = options.maxCategories ?? 100;
   const table = readTable(path, options);
   const names = table.columnNames as string[];
-  const target = findColumn(table, options.target, "target");
+  const headerGiven = options.header !== undefined;
+  const target = findColumn(table, options.target, "target", headerGiven);
   const excluded = new Set<number>();
   for (const name of options.exclude ?? []) {
-    const column = findColumn(table, name, "excluded column");
+    const column = findColumn(table, name, "excluded column", headerGiven);
     if (column === target) throw new Error(`${path}: the target column "${name}" cannot also be excluded`);
     excluded.add(column);
   }
@@ -168,9 +215,6 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
     kept.forEach((r, i) => (targets[i] = index.get(table.rows[r][target].trim()) as number));
   }
 
-  // Each feature column becomes one or more inputs, written by a filler per row.
-  const featureNames: string[] = [];
-  const fillers: Array<(row: string[], out: Float32Array, at: number) => void> = [];
   const summary: CsvDatasetSummary = {
     path,
     separator: table.separator,
@@ -184,55 +228,32 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
     missingFilled: {},
     emptyColumns: [],
   };
+  const blocks: EncodedColumn[] = [];
   for (let c = 0; c < table.columnCount; c++) {
     if (c === target || excluded.has(c)) continue;
     const name = names[c];
-    const present = kept.filter((r) => !isMissingCell(table.rows[r][c]));
-    const missingCount = kept.length - present.length;
-    if (present.length === 0) {
+    const encoded = encodeColumn(name, kept.map((r) => table.rows[r][c]), maxCategories, path);
+    if (encoded.kind === "empty") {
       summary.emptyColumns.push(name);
       continue;
     }
-    if (missingCount > 0) summary.missingFilled[name] = missingCount;
-    const width = featureNames.length;
-    if (present.every((r) => isNumber(table.rows[r][c]))) {
-      summary.numericColumns.push(name);
-      const fill = median(present.map((r) => Number(table.rows[r][c])));
-      featureNames.push(name);
-      fillers.push((row, out, at) => {
-        const cell = row[c];
-        out[at + width] = isMissingCell(cell) ? fill : Number(cell);
-      });
-    } else {
-      const categories = sortLabels(present.map((r) => table.rows[r][c].trim()));
-      if (categories.length > maxCategories) {
-        throw new Error(
-          `${path}: the text column "${name}" has ${categories.length} distinct values, more than ${maxCategories} one-hot inputs; exclude it, or raise maxCategories`,
-        );
-      }
-      summary.categoricalColumns.push(name);
-      const index = new Map(categories.map((value, i) => [value, i]));
-      for (const value of categories) featureNames.push(`${name}=${value}`);
-      fillers.push((row, out, at) => {
-        const cell = row[c];
-        if (!isMissingCell(cell)) out[at + width + (index.get(cell.trim()) as number)] = 1;
-      });
-    }
-    if (missingCount > 0) {
-      const indicator = featureNames.length;
-      featureNames.push(`${name}_missing`);
-      fillers.push((row, out, at) => {
-        if (isMissingCell(row[c])) out[at + indicator] = 1;
-      });
-    }
+    (encoded.kind === "numeric" ? summary.numericColumns : summary.categoricalColumns).push(name);
+    if (encoded.missing > 0) summary.missingFilled[name] = encoded.missing;
+    blocks.push(encoded);
   }
+  const featureNames = blocks.flatMap((block) => block.names);
   if (featureNames.length === 0) throw new Error(`${path}: no feature column is left besides the target "${targetName}"`);
 
   const nInputs = featureNames.length;
   const inputs = new Float32Array(kept.length * nInputs);
-  kept.forEach((r, i) => {
-    for (const fill of fillers) fill(table.rows[r], inputs, i * nInputs);
-  });
+  let offset = 0;
+  for (const block of blocks) {
+    const width = block.names.length;
+    for (let i = 0; i < kept.length; i++) {
+      for (let k = 0; k < width; k++) inputs[i * nInputs + offset + k] = block.values[i * width + k];
+    }
+    offset += width;
+  }
   const dataset: Dataset = {
     name: basename(path),
     kind,

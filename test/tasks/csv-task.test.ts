@@ -8,6 +8,7 @@ import { datasetObjective } from "../../src/objectives/csv-task.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
 import { paperSpace } from "../../src/space/presets.ts";
 import { createStudy } from "../../src/study/study.ts";
+import { loadDatasetSync } from "../../src/tasks/datasets.ts";
 import { evaluateCsvTask, loadCsvDataset, loadCsvDatasetWithSummary, sortLabels } from "../../src/tasks/csv-task.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-csv-task-"));
@@ -30,8 +31,17 @@ test("a target column that does not exist is rejected, listing the columns", () 
   });
   const bare = csvFile("bare.csv", linearRows(12));
   assert.throws(() => loadCsvDataset(bare, { target: "price" }), {
+    message: `${bare}: no column "price" for the target; no header was detected (set header if the first line names the columns), so name a column by its position, 1 to 3`,
+  });
+  assert.throws(() => loadCsvDataset(bare, { target: "price", header: false }), {
     message: `${bare}: no column "price" for the target; the file has no header, so name a column by its position, 1 to 3`,
   });
+  // Only text: no header can be detected, so it must be given.
+  const words = csvFile("words.csv", ["colour,size,label", ...Array.from({ length: 12 }, (_, i) => `c${i % 3},s${i % 2},${i % 2 ? "yes" : "no"}`)]);
+  assert.throws(() => loadCsvDataset(words, { target: "label" }), {
+    message: `${words}: no column "label" for the target; no header was detected (set header if the first line names the columns), so name a column by its position, 1 to 3`,
+  });
+  assert.deepEqual(loadCsvDataset(words, { target: "label", header: true }).classNames, ["no", "yes"]);
   assert.throws(() => loadCsvDataset(join(dir, "absent.csv"), { target: "y" }), { message: `${join(dir, "absent.csv")}: file not found` });
 });
 
@@ -194,4 +204,20 @@ test("a search on a CSV made from a formula with noise finds a configuration cle
   const seed = searched.bestTrial.userAttrs.seed as number;
   assert.equal(evaluateCsvTask(dataset, config, { seed, splitSeed: 1 }).validationLoss, best);
   console.log(`formula CSV: best of 24 TPE trials ${best.toFixed(4)}, median of 24 random ${median.toFixed(4)}, best random ${randomValues[0].toFixed(4)}`);
+});
+
+test("the wine and letter files read as user CSVs give exactly the built-in datasets", { skip: !process.env.HYPERFORCE_DATA_DIR && "HYPERFORCE_DATA_DIR is not set" }, () => {
+  const dataDir = process.env.HYPERFORCE_DATA_DIR as string;
+  const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((value, i) => value === b[i]);
+  const wine = loadCsvDataset(join(dataDir, "winequality-red.csv"), { target: "residual sugar" });
+  const builtinWine = loadDatasetSync("wine");
+  assert.equal(wine.kind, "regression");
+  assert.deepEqual(wine.featureNames, builtinWine.featureNames);
+  assert.ok(same(wine.inputs, builtinWine.inputs) && same(wine.targets, builtinWine.targets));
+  // No header: the target is named by its position; the class labels A..Z in sorted order.
+  const letter = loadCsvDataset(join(dataDir, "letter-recognition.data"), { target: "1" });
+  const builtinLetter = loadDatasetSync("letter");
+  assert.equal(letter.kind, "classification");
+  assert.deepEqual(letter.classNames, builtinLetter.classNames);
+  assert.ok(same(letter.inputs, builtinLetter.inputs) && same(letter.targets, builtinLetter.targets));
 });
