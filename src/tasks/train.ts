@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { resolveAdamOptions } from "../nn/adam.ts";
 import { checkMlpParameters, checkMlpShape, initMlpParameters, MlpTrainer, type MlpEngine, type MlpParameters, type MlpShape, type Rows } from "../nn/mlp.ts";
 import { Rng } from "../nn/rng.ts";
-import { wasmAvailable, WasmWorkspace } from "../nn/wasm.ts";
+import { wasmAvailable, wasmUnavailableReason, WasmWorkspace } from "../nn/wasm.ts";
 import type { EvaluationResult, MlpConfig, SplitData } from "./types.ts";
 
 /**
@@ -27,19 +27,10 @@ export const WASM_FROM_BATCH_SIZE = 1;
 export function resolveTrainerPath(path: TrainerPath, batchSize: number): "typescript" | "wasm" {
   if (path === "typescript") return "typescript";
   if (path === "wasm") {
-    if (!wasmAvailable()) throw new Error(`the wasm trainer path was asked for, but ${wasmUnavailableText()}`);
+    if (!wasmAvailable()) throw new Error(`the wasm trainer path was asked for, but ${wasmUnavailableReason()}`);
     return "wasm";
   }
   return batchSize >= WASM_FROM_BATCH_SIZE && wasmAvailable() ? "wasm" : "typescript";
-}
-
-function wasmUnavailableText(): string {
-  try {
-    new WasmWorkspace();
-    return "it could not be loaded";
-  } catch (error) {
-    return (error as Error).message;
-  }
 }
 
 export interface TrainOptions {
