@@ -1,0 +1,297 @@
+/**
+ * Builds an exhaustive table of the paper task: every configuration of the `paper` space trained with
+ * each seed 0..seeds-1 on one fixed split, one CSV row per run (see src/tasks/table.ts).
+ *
+ * - Resumable: rows already in the output are skipped; a last line cut by a kill is dropped and
+ *   rewritten. Rows are appended (written straight to the file descriptor) as each chunk finishes,
+ *   so a kill loses only the chunks being trained.
+ * - Parallel: worker threads train chunks of runs, sized to about CHUNK_SECONDS of training each,
+ *   so the message cost stays small next to a wine run (milliseconds) and a letter run alike.
+ * - A record beside the table (`<name>.meta.json`) holds the task, split seed and epochs (a resumed
+ *   build must match them) and each session's wall time and rows per second.
+ * - Once every run is in, the file is rewritten in configuration order (position, then seed).
+ */
+import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import type { Worker } from "node:worker_threads";
+import { Rng } from "../nn/rng.ts";
+import { PAPER_TASKS, paperTaskSplitSync, type PaperTaskName } from "../tasks/paper-task.ts";
+import { DEFAULT_EPOCHS } from "../tasks/train.ts";
+import { formatTableRow, parseTableText, positionOf, TABLE_CONFIGURATIONS, TABLE_HEADER, type TableRow } from "../tasks/table.ts";
+import type { BuildChunk, BuildReply } from "./table-build-worker.ts";
+import { startWorkerThread } from "./worker-thread.ts";
+
+/** Training seconds aimed at per thread message. */
+const CHUNK_SECONDS = 0.25;
+const MAX_CHUNK = 256;
+/** How often the build record is rewritten while a build runs. */
+const RECORD_EVERY_MS = 10_000;
+
+export interface TableBuildOptions {
+  task: PaperTaskName;
+  /** The table to write or continue: a .csv path. */
+  out: string;
+  /** Training seeds 0..seeds-1 per configuration. */
+  seeds: number;
+  /** Worker threads; default os.availableParallelism(). */
+  workers?: number;
+  /** Default 0. */
+  splitSeed?: number;
+  /** Default 15. */
+  epochs?: number;
+  /** Called after every chunk. */
+  onProgress?: (progress: TableBuildProgress) => void;
+}
+
+export interface TableBuildProgress {
+  /** Rows in the table now (resumed ones included). */
+  done: number;
+  /** Rows the finished table holds. */
+  total: number;
+  /** Rows found in the file at the start. */
+  resumed: number;
+  /** Rows written by this session per wall second. */
+  rowsPerSecond: number;
+}
+
+export interface TableBuildSession {
+  startedAt: string;
+  wallSeconds: number;
+  rowsWritten: number;
+  workers: number;
+  rowsPerSecond: number;
+  finished: boolean;
+}
+
+/** The build record kept beside the table. */
+export interface TableBuildRecord {
+  task: PaperTaskName;
+  splitSeed: number;
+  epochs: number;
+  seeds: number;
+  configurations: number;
+  complete: boolean;
+  sessions: TableBuildSession[];
+}
+
+export interface TableBuildResult {
+  out: string;
+  recordPath: string;
+  total: number;
+  resumed: number;
+  written: number;
+  wallSeconds: number;
+  rowsPerSecond: number;
+  record: TableBuildRecord;
+}
+
+/** `tables/wine.csv` -> `tables/wine.meta.json`. */
+export function buildRecordPath(out: string): string {
+  return out.replace(/\.csv$/, "") + ".meta.json";
+}
+
+function checkOptions(options: TableBuildOptions): Required<Omit<TableBuildOptions, "onProgress">> {
+  if (!(PAPER_TASKS as readonly string[]).includes(options.task)) {
+    throw new Error(`unknown task ${JSON.stringify(options.task)}; known tasks: ${PAPER_TASKS.join(", ")}`);
+  }
+  if (typeof options.out !== "string" || !options.out.endsWith(".csv")) {
+    throw new Error(`the table to build must be a .csv file, got ${JSON.stringify(options.out)} (compress it with gzip once built)`);
+  }
+  if (!Number.isInteger(options.seeds) || options.seeds < 1) throw new Error(`seeds must be an integer >= 1, got ${options.seeds}`);
+  const workers = options.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be an integer >= 1, got ${workers}`);
+  const splitSeed = options.splitSeed ?? 0;
+  if (!Number.isSafeInteger(splitSeed) || splitSeed < 0) throw new Error(`the split seed must be an integer >= 0, got ${splitSeed}`);
+  const epochs = options.epochs ?? DEFAULT_EPOCHS;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`epochs must be an integer >= 1, got ${epochs}`);
+  return { task: options.task, out: options.out, seeds: options.seeds, workers, splitSeed, epochs };
+}
+
+function readRecord(path: string): TableBuildRecord | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as TableBuildRecord;
+  } catch (error) {
+    throw new Error(`${path}: the build record is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function writeRecord(path: string, record: TableBuildRecord): void {
+  const temporary = `${path}.tmp`;
+  writeFileSync(temporary, JSON.stringify(record, null, 2) + "\n");
+  renameSync(temporary, path);
+}
+
+/** Rows already in `out` (a cut last line removed from the file), or none when it does not exist yet. */
+function existingRows(out: string): TableRow[] {
+  if (!existsSync(out) || statSync(out).size === 0) {
+    writeFileSync(out, TABLE_HEADER + "\n");
+    return [];
+  }
+  const text = readFileSync(out, "utf8");
+  if (!text.includes("\n")) {
+    // Killed while writing the header.
+    writeFileSync(out, TABLE_HEADER + "\n");
+    return [];
+  }
+  const parsed = parseTableText(text, out, { dropPartialLastLine: true });
+  if (parsed.droppedPartialLine) truncateSync(out, Buffer.byteLength(text.slice(0, parsed.completeLength)));
+  return parsed.rows;
+}
+
+/** Pairs [position, seed] still to train, all seeds of a configuration together, configurations in a seeded shuffled order (so the time left is estimated from a fair sample). */
+function pendingRuns(done: ReadonlySet<number>, seeds: number): Array<[number, number]> {
+  const order = new Rng(20261127).permutation(TABLE_CONFIGURATIONS);
+  const pending: Array<[number, number]> = [];
+  for (const position of order) {
+    for (let seed = 0; seed < seeds; seed++) if (!done.has(position * seeds + seed)) pending.push([position, seed]);
+  }
+  return pending;
+}
+
+/** Rewrites a finished table in configuration order. */
+function sortTableFile(out: string): void {
+  const rows = parseTableText(readFileSync(out, "utf8"), out).rows;
+  rows.sort((a, b) => positionOf(a.indices) - positionOf(b.indices) || a.seed - b.seed);
+  const temporary = `${out}.sorting`;
+  writeFileSync(temporary, TABLE_HEADER + "\n" + rows.map(formatTableRow).join(""));
+  renameSync(temporary, out);
+}
+
+export async function buildTable(options: TableBuildOptions): Promise<TableBuildResult> {
+  const { task, out, seeds, workers, splitSeed, epochs } = checkOptions(options);
+  // Fail on a missing dataset here, with the loader's message, not inside a thread.
+  paperTaskSplitSync(task, splitSeed);
+  const recordPath = buildRecordPath(out);
+  let record = readRecord(recordPath);
+  if (record !== undefined) {
+    const mismatch = (["task", "splitSeed", "epochs"] as const).filter((field) => record![field] !== { task, splitSeed, epochs }[field]);
+    if (mismatch.length > 0) {
+      const held = mismatch.map((field) => `${field} ${JSON.stringify(record![field])}`).join(", ");
+      throw new Error(`${out} was built with ${held}; continue it with the same settings or write to another --out`);
+    }
+  } else if (existsSync(out) && statSync(out).size > 0) {
+    throw new Error(`${out} exists but its build record ${recordPath} does not, so its task and settings are unknown; remove it or write to another --out`);
+  }
+  const rows = existingRows(out);
+  const done = new Set<number>();
+  for (const row of rows) if (row.seed < seeds) done.add(positionOf(row.indices) * seeds + row.seed);
+  const total = TABLE_CONFIGURATIONS * seeds;
+  const resumed = done.size;
+  const pending = pendingRuns(done, seeds);
+
+  record = {
+    task,
+    splitSeed,
+    epochs,
+    seeds: Math.max(seeds, record?.seeds ?? 0),
+    configurations: TABLE_CONFIGURATIONS,
+    complete: false,
+    sessions: record?.sessions ?? [],
+  };
+  const session: TableBuildSession = { startedAt: new Date().toISOString(), wallSeconds: 0, rowsWritten: 0, workers, rowsPerSecond: 0, finished: false };
+  record.sessions.push(session);
+  writeRecord(recordPath, record);
+
+  const started = performance.now();
+  let written = 0;
+  const updateSession = (): void => {
+    session.wallSeconds = (performance.now() - started) / 1000;
+    session.rowsWritten = written;
+    session.rowsPerSecond = session.wallSeconds > 0 ? written / session.wallSeconds : 0;
+  };
+  const fd = openSync(out, "a");
+  let lastRecord = performance.now();
+  try {
+    await trainInThreads(pending, Math.min(workers, Math.max(1, pending.length)), { task, splitSeed, epochs }, (chunkRows) => {
+      writeSync(fd, chunkRows.map(formatTableRow).join(""));
+      written += chunkRows.length;
+      updateSession();
+      if (performance.now() - lastRecord >= RECORD_EVERY_MS) {
+        writeRecord(recordPath, record!);
+        lastRecord = performance.now();
+      }
+      options.onProgress?.({ done: resumed + written, total, resumed, rowsPerSecond: session.rowsPerSecond });
+    });
+  } finally {
+    closeSync(fd);
+    updateSession();
+    writeRecord(recordPath, record);
+  }
+  sortTableFile(out);
+  session.finished = true;
+  record.complete = true;
+  updateSession();
+  writeRecord(recordPath, record);
+  return { out, recordPath, total, resumed, written, wallSeconds: session.wallSeconds, rowsPerSecond: session.rowsPerSecond, record };
+}
+
+/**
+ * Trains the pending runs on `threads` worker threads; `onRows` gets each finished chunk, in
+ * the order chunks finish. Chunks grow or shrink to about CHUNK_SECONDS of training.
+ */
+async function trainInThreads(
+  pending: Array<[number, number]>,
+  threads: number,
+  settings: Omit<BuildChunk, "items">,
+  onRows: (rows: TableRow[]) => void,
+): Promise<void> {
+  if (pending.length === 0) return;
+  let next = 0;
+  let secondsPerRun = 0;
+  const chunkSize = (): number => (secondsPerRun > 0 ? Math.max(1, Math.min(MAX_CHUNK, Math.round(CHUNK_SECONDS / secondsPerRun))) : 2);
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let active = 0;
+      let failed = false;
+      const feed = (worker: Worker): void => {
+        if (failed) return;
+        if (next >= pending.length) {
+          if (active === 0) resolve();
+          return;
+        }
+        const items = pending.slice(next, next + chunkSize());
+        next += items.length;
+        active++;
+        const message: BuildChunk = { ...settings, items };
+        worker.postMessage(message);
+      };
+      for (let i = 0; i < threads; i++) {
+        const worker = startWorkerThread(import.meta.url, "table-build-worker");
+        workers.push(worker);
+        worker.on("message", (reply: BuildReply) => {
+          active--;
+          if (reply.type === "error") {
+            failed = true;
+            reject(new Error(`training a table row failed: ${reply.message}`));
+            return;
+          }
+          try {
+            const seconds = reply.rows.reduce((sum, row) => sum + row.seconds, 0) / Math.max(1, reply.rows.length);
+            secondsPerRun = secondsPerRun === 0 ? seconds : 0.8 * secondsPerRun + 0.2 * seconds;
+            onRows(reply.rows);
+          } catch (error) {
+            failed = true;
+            reject(error);
+            return;
+          }
+          feed(worker);
+        });
+        worker.on("error", (error) => {
+          failed = true;
+          reject(new Error(`a table build thread crashed: ${error.message}`));
+        });
+        worker.on("exit", (code) => {
+          if (!failed && (next < pending.length || active > 0)) {
+            failed = true;
+            reject(new Error(`a table build thread exited with code ${code}`));
+          }
+        });
+        feed(worker);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
