@@ -1,0 +1,73 @@
+/**
+ * What travels through the BullMQ queue between a controller (QueueExecutor) and its workers
+ * (`hyperforce worker`): the job's data, its progress (the trial's reports and user attributes so
+ * far) and its return value. Everything is JSON, so numbers JSON cannot hold (NaN, +-Infinity) are
+ * spelled out.
+ */
+import type { Distribution, Params } from "../space/types.ts";
+import type { ObjectiveSpec } from "../objectives/spec.ts";
+
+/** The queue both sides use unless told otherwise. */
+export const DEFAULT_QUEUE_NAME = "hyperforce";
+export const TRIAL_JOB_NAME = "trial";
+
+export interface QueueJobData {
+  study: string;
+  trialNumber: number;
+  params: Params;
+  distributions: Record<string, Distribution>;
+  objective: ObjectiveSpec;
+  timeoutMs?: number;
+  /** The controller that enqueued the job (random per QueueExecutor): a leftover of another is recognised. */
+  controller: string;
+}
+
+export type WireNumber = number | "NaN" | "Infinity" | "-Infinity";
+
+/** What a trial recorded in its current attempt, whole (not a delta): a controller that missed an update loses nothing. */
+export interface QueueJobProgress {
+  /** job.attemptsStarted when recorded: a new attempt (retry, or a stalled job run again) starts afresh. */
+  attempt: number;
+  reports: Array<[step: number, value: WireNumber]>;
+  userAttrs: Array<[key: string, value: unknown]>;
+}
+
+export type QueueJobResult = { value: WireNumber } | { pruned: string };
+
+export function toWire(value: number): WireNumber {
+  if (Number.isFinite(value)) return value;
+  return Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
+}
+
+export function fromWire(value: WireNumber): number {
+  return typeof value === "number" ? value : Number(value);
+}
+
+/**
+ * The job id of a trial: the same (study, trial number) always gives the same id, so BullMQ never
+ * holds two jobs for one trial. The study name is percent-encoded (BullMQ ids cannot hold ":").
+ */
+export function trialJobId(study: string, trialNumber: number): string {
+  return `${studyJobPrefix(study)}${trialNumber}`;
+}
+
+/** Every job id of the study starts with this. */
+export function studyJobPrefix(study: string): string {
+  return `trial.${encodeURIComponent(study)}.`;
+}
+
+/** The Redis key pattern of live workers of a queue (each key expires unless its worker renews it). */
+export function workerRegistryKey(queueName: string, workerId: string): string {
+  return `hyperforce:${queueName}:workers:${workerId}`;
+}
+
+export interface WorkerInfo {
+  id: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  /** Trials running now. */
+  running: number;
+  /** Epoch milliseconds. */
+  startedAt: number;
+}
