@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { describeCliError, routeCommanderErrors } from "./errors.ts";
 import { evaluateCommand } from "./evaluate.ts";
+import { workerCommand } from "./worker.ts";
 
 /** Builds the `hyperforce` command; each subcommand lives in its own file beside this one. */
 export function buildProgram(): Command {
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .exitOverride();
   // Subcommands register here, one line each.
   program.addCommand(evaluateCommand());
+  program.addCommand(workerCommand());
   return program;
 }
 
