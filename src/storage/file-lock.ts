@@ -51,7 +51,7 @@ export class FileLock {
       }
       if (this.breakIfStale()) continue;
       sleep(wait);
-      wait = Math.min(wait * 2, 50);
+      wait = Math.min(wait * 2, 20);
     }
   }
 

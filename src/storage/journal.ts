@@ -5,14 +5,20 @@
  * every write and on every read, from the byte offset read so far.
  */
 import { randomUUID } from "node:crypto";
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync } from "node:fs";
 import { FileLock, type FileLockOptions } from "./file-lock.ts";
 import { opFromJournalRecord, opToJournalRecord } from "./journal-ops.ts";
 import type { StorageOp } from "./ops.ts";
 import { OpStorage } from "./op-storage.ts";
 import { fromPythonJson, toPythonJson } from "./python-json.ts";
 
-export interface JournalFileStorageOptions extends FileLockOptions {}
+export interface JournalFileStorageOptions extends FileLockOptions {
+  /**
+   * fsync each appended line before the call returns (default true). With false a line is still
+   * written synchronously, so it survives a killed process, but not a power loss or OS crash.
+   */
+  durable?: boolean;
+}
 
 const NEWLINE = 0x0a;
 
@@ -25,11 +31,13 @@ export class JournalFileStorage extends OpStorage {
   private offset = 0;
   private linesRead = 0;
   private closed = false;
+  private readonly durable: boolean;
 
   constructor(path: string, options: JournalFileStorageOptions = {}) {
     super();
     this.path = path;
     this.lock = new FileLock(path, options);
+    this.durable = options.durable ?? true;
     closeSync(openSync(path, "a"));
     this.sync();
   }
@@ -80,6 +88,7 @@ export class JournalFileStorage extends OpStorage {
   }
 
   private readNewLines(): void {
+    if (statSync(this.path).size === this.offset) return;
     const fd = openSync(this.path, "r");
     let bytes: Buffer;
     try {
@@ -119,6 +128,7 @@ export class JournalFileStorage extends OpStorage {
    * 3.1 already counts it) gets its newline; anything else is cut off.
    */
   private repairTail(): void {
+    if (statSync(this.path).size === this.offset) return;
     const fd = openSync(this.path, "r+");
     try {
       const tail = this.readTail(fd);
@@ -151,7 +161,7 @@ export class JournalFileStorage extends OpStorage {
     try {
       let done = 0;
       while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-      fsyncSync(fd);
+      if (this.durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
