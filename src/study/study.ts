@@ -119,13 +119,12 @@ export class Study {
     this.storage.sync?.();
     let fixed: Params = { ...fixedParams };
     if (this.space !== undefined) this.checkFixedAgainstSpace(fixed, "ask");
-    const waiting = this.storage.getAllTrials(this.studyId).find((trial) => trial.state === "WAITING");
+    const waiting = this.claimWaitingTrial();
     let number: number;
     if (waiting !== undefined) {
       number = waiting.number;
       const enqueued = (waiting.systemAttrs[TRIAL_ATTR.fixedParams] ?? {}) as Params;
       fixed = { ...enqueued, ...fixed };
-      this.storage.setTrialStateValue(this.studyId, number, "RUNNING");
     } else {
       number = this.storage.createTrial(this.studyId);
     }
@@ -182,6 +181,20 @@ export class Study {
     this.sampler.afterTrial?.(this.view, frozen);
     this.saveSamplerState();
     return frozen;
+  }
+
+  /** Sets the first WAITING trial RUNNING; one that another process claims first is skipped. */
+  private claimWaitingTrial(): FrozenTrial | undefined {
+    for (const trial of this.storage.getAllTrials(this.studyId)) {
+      if (trial.state !== "WAITING") continue;
+      try {
+        this.storage.setTrialStateValue(this.studyId, trial.number, "RUNNING");
+        return trial;
+      } catch (error) {
+        if (this.storage.getTrial(this.studyId, trial.number).state === "WAITING") throw error;
+      }
+    }
+    return undefined;
   }
 
   private saveSamplerState(): void {

@@ -316,3 +316,28 @@ test("bad options get clear errors", async () => {
   await assert.rejects(study.optimize(square, { trialTimeoutMs: 0 }), { message: "trialTimeoutMs must be a positive number of milliseconds, got 0" });
   await assert.rejects(study.optimize(42 as never, { nTrials: 1 }), /the objective must be a function/);
 });
+
+test("two processes' studies on one journal: an enqueued trial is claimed once, trials are shared", async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "hyperforce-study-"));
+  try {
+    const path = join(dir, "shared.jsonl");
+    const a = createStudy({ name: "shared", storage: path, space: SPACE, sampler: randomSampler({ seed: 1 }) });
+    const b = loadStudy({ name: "shared", storage: path, sampler: randomSampler({ seed: 2 }), failStaleRunning: false });
+    a.enqueueTrial({ x: 1, k: 1 });
+    const fromB = b.ask();
+    const fromA = a.ask();
+    assert.deepEqual([fromB.number, fromB.params.x], [0, 1], "b claimed the enqueued trial");
+    assert.equal(fromA.number, 1, "a saw it claimed and started a new trial");
+    a.tell(fromA, 2);
+    b.tell(fromB, 1);
+    assert.deepEqual(a.trials.map((trial) => trial.value), [1, 2]);
+    assert.equal(a.bestTrial.number, 0);
+    a.close();
+    b.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

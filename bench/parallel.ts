@@ -1,0 +1,118 @@
+// Wall time of a study on the built-in tasks (random sampler, paper space) inline and on 1 and 2
+// worker threads. The threads are started and warmed before the clock starts (a pool is started once
+// per study and reused). Runs alternate 1 and 2 threads, `--repeats` times, and report medians:
+// the machine is shared, so single timings are noisy.
+// Run: HYPERFORCE_DATA_DIR=/work/shared/data node --import tsx bench/parallel.ts [--trials 200] [--repeats 3] [--letter-trials 12]
+// Writes bench/results/parallel.json.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { createStudy } from "../src/study/study.ts";
+import { ThreadPoolExecutor } from "../src/execution/thread-pool.ts";
+import { randomSampler } from "../src/samplers/random.ts";
+import { paperSpace } from "../src/space/presets.ts";
+import type { TaskObjectiveSpec } from "../src/objectives/spec.ts";
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} needs an integer >= 0, got ${process.argv[at + 1]}`);
+  return value;
+}
+
+process.env.HYPERFORCE_DATA_DIR ??= "/work/shared/data";
+const wineTrials = flag("trials", 200);
+const repeats = Math.max(1, flag("repeats", 3));
+const letterTrials = flag("letter-trials", 12);
+
+interface Timing {
+  seconds: number;
+  values: (number | null)[];
+  complete: number;
+  failed: number;
+}
+
+/** One study of `trials` trials; threads = 0 means inline. */
+async function timeStudy(spec: TaskObjectiveSpec, trials: number, threads: number): Promise<Timing> {
+  const executor = threads === 0 ? undefined : new ThreadPoolExecutor({ size: threads });
+  if (executor !== undefined) {
+    const warm = createStudy({ seed: 1, space: paperSpace(), sampler: randomSampler({ seed: 1 }) });
+    await warm.optimize({ ...spec, epochs: 1 }, { nTrials: threads * 2, executor });
+  }
+  const study = createStudy({ seed: 42, space: paperSpace(), sampler: randomSampler({ seed: 42 }) });
+  const start = performance.now();
+  await study.optimize(spec, { nTrials: trials, executor });
+  const seconds = (performance.now() - start) / 1000;
+  await executor?.close();
+  const all = study.trials;
+  return {
+    seconds,
+    values: all.map((trial) => trial.value ?? null),
+    complete: all.filter((trial) => trial.state === "COMPLETE").length,
+    failed: all.filter((trial) => trial.state === "FAIL").length,
+  };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const round = (value: number) => Number(value.toFixed(3));
+
+async function compare(label: string, spec: TaskObjectiveSpec, trials: number) {
+  const seconds: Record<"inline" | "threads1" | "threads2", number[]> = { inline: [], threads1: [], threads2: [] };
+  let reference: string | undefined;
+  let sameValues = true;
+  let counts = { complete: 0, failed: 0 };
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    // Alternate the order so a burst of load elsewhere does not always hit the same configuration.
+    const order: Array<[keyof typeof seconds, number]> =
+      repeat % 2 === 0 ? [["inline", 0], ["threads1", 1], ["threads2", 2]] : [["threads2", 2], ["threads1", 1], ["inline", 0]];
+    for (const [key, threads] of order) {
+      const timing = await timeStudy(spec, trials, threads);
+      seconds[key].push(round(timing.seconds));
+      const values = JSON.stringify(timing.values);
+      reference ??= values;
+      sameValues &&= values === reference;
+      counts = { complete: timing.complete, failed: timing.failed };
+      console.log(`${label} ${key}: ${timing.seconds.toFixed(3)} s`);
+    }
+  }
+  const medians = { inline: round(median(seconds.inline)), threads1: round(median(seconds.threads1)), threads2: round(median(seconds.threads2)) };
+  const result = {
+    task: spec.task,
+    epochs: spec.epochs ?? 15,
+    trials,
+    ...counts,
+    seconds,
+    medianSeconds: medians,
+    speedupTwoThreadsOverOne: round(medians.threads1 / medians.threads2),
+    speedupTwoThreadsOverInline: round(medians.inline / medians.threads2),
+    perRepeatSpeedupTwoOverOne: seconds.threads1.map((one, i) => round(one / seconds.threads2[i])),
+    sameValuesInEveryRun: sameValues,
+  };
+  console.log(`${label}: median 1 thread ${medians.threads1} s, 2 threads ${medians.threads2} s -> ${result.speedupTwoThreadsOverOne}x; inline ${medians.inline} s`);
+  return result;
+}
+
+const loadBefore = loadavg()[0];
+const wine = await compare("wine", { kind: "task", task: "wine", splitSeed: 0 }, wineTrials);
+const letter = letterTrials > 0 ? await compare("letter", { kind: "task", task: "letter", splitSeed: 0, epochs: 2 }, letterTrials) : undefined;
+const result = {
+  benchmark: "parallel",
+  command: `node --import tsx bench/parallel.ts --trials ${wineTrials} --repeats ${repeats} --letter-trials ${letterTrials}`,
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: availableParallelism(),
+  cpuModel: cpus()[0]?.model ?? "unknown",
+  loadAverage1mBefore: round(loadBefore),
+  loadAverage1mAfter: round(loadavg()[0]),
+  sampler: "random (seed 42)",
+  space: "paper",
+  threadPool: "ThreadPoolExecutor, queueDepth 2, default concurrency (threads x 2)",
+  wine,
+  ...(letter !== undefined ? { letter } : {}),
+};
+mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+writeFileSync(new URL("./results/parallel.json", import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
