@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { createStudy } from "../../src/study/study.ts";
@@ -12,10 +12,12 @@ process.env.HYPERFORCE_DATA_DIR ??= "/work/shared/data";
 const FIXTURE = fileURLToPath(new URL("./fixtures/objectives.ts", import.meta.url));
 const SPACE: SearchSpace = { x: { type: "float", low: -2, high: 2 } };
 const fixture = (exportName: string): ObjectiveSpec => ({ kind: "module", path: FIXTURE, exportName });
+// One pool for the whole file: threads are started once and reused, as in a real study.
+const pool = new ThreadPoolExecutor({ size: 2 });
+after(() => pool.close());
 
 test("the wine task runs in 2 threads with the same results as inline", async () => {
-  const pool = new ThreadPoolExecutor({ size: 2 });
-  try {
+  {
     const spec: ObjectiveSpec = { kind: "task", task: "wine", epochs: 3 };
     const threaded = createStudy({ seed: 5, space: paperSpace(), sampler: randomSampler({ seed: 5 }) });
     await threaded.optimize(spec, { nTrials: 6, executor: pool });
@@ -31,14 +33,11 @@ test("the wine task runs in 2 threads with the same results as inline", async ()
       else assert.ok(trial.value! > 0 && Number.isFinite(trial.value));
     }
     assert.ok(threaded.trials.some((trial) => trial.state === "COMPLETE"));
-  } finally {
-    await pool.close();
   }
 });
 
 test("reports and user attributes travel back from the worker", async () => {
-  const pool = new ThreadPoolExecutor({ size: 2 });
-  try {
+  {
     const study = createStudy({ space: SPACE, sampler: randomSampler({ seed: 1 }) });
     await study.optimize(fixture("quadratic"), { nTrials: 4, executor: pool });
     for (const trial of study.trials) {
@@ -47,14 +46,11 @@ test("reports and user attributes travel back from the worker", async () => {
       assert.deepEqual(trial.intermediateValues, { 0: trial.params.x });
       assert.deepEqual(trial.userAttrs, { thread: "worker" });
     }
-  } finally {
-    await pool.close();
   }
 });
 
 test("a worker that exits or dies of an uncaught error is replaced and its trial FAILs", async () => {
-  const pool = new ThreadPoolExecutor({ size: 2 });
-  try {
+  {
     const exits = createStudy({ space: SPACE, sampler: randomSampler({ seed: 2 }) });
     await exits.optimize(fixture("exitOnTrialOne"), { nTrials: 6, executor: pool });
     assert.deepEqual(exits.trials.map((trial) => trial.state), ["COMPLETE", "FAIL", "COMPLETE", "COMPLETE", "COMPLETE", "COMPLETE"]);
@@ -66,14 +62,11 @@ test("a worker that exits or dies of an uncaught error is replaced and its trial
     assert.deepEqual(uncaught.trials.map((trial) => trial.state), ["COMPLETE", "FAIL", "COMPLETE", "COMPLETE"]);
     assert.equal(uncaught.trials[1].failReason, "the worker thread running trial 1 crashed: uncaught in a timer");
     assert.equal(pool.threadCount, 2);
-  } finally {
-    await pool.close();
   }
 });
 
 test("a trial past its time limit is stopped for real: the thread is terminated and replaced", async () => {
-  const pool = new ThreadPoolExecutor({ size: 2 });
-  try {
+  {
     const study = createStudy({ space: SPACE, sampler: randomSampler({ seed: 3 }) });
     const started = Date.now();
     await study.optimize(fixture("spinOnTrialZero"), { nTrials: 5, executor: pool, trialTimeoutMs: 300 });
@@ -82,14 +75,11 @@ test("a trial past its time limit is stopped for real: the thread is terminated 
     assert.equal(study.trials[0].failReason, "timed out after 300 ms");
     assert.ok(study.trials.slice(1).every((trial) => trial.state === "COMPLETE"));
     assert.equal(pool.threadCount, 2);
-  } finally {
-    await pool.close();
   }
 });
 
 test("objective mistakes in a worker become clear FAIL reasons; a function objective is refused up front", async () => {
-  const pool = new ThreadPoolExecutor({ size: 1 });
-  try {
+  {
     const study = createStudy({ space: SPACE, sampler: randomSampler({ seed: 4 }) });
     await study.optimize(fixture("undeclared"), { nTrials: 1, executor: pool });
     await study.optimize(fixture("notANumber"), { nTrials: 1, executor: pool });
@@ -104,7 +94,5 @@ test("objective mistakes in a worker become clear FAIL reasons; a function objec
     const undeclaredSpace = createStudy({ sampler: randomSampler({ seed: 4 }) });
     await assert.rejects(undeclaredSpace.optimize(fixture("quadratic"), { nTrials: 1, executor: pool }), /needs the study's search space declared up front/);
     assert.equal(study.trials.length, 3);
-  } finally {
-    await pool.close();
   }
 });
