@@ -10,19 +10,24 @@
  * number on every run.
  */
 import * as tf from "@tensorflow/tfjs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Rng } from "../../src/nn/rng.ts";
+import type { SearchSpace } from "../../src/space/types.ts";
 import type { Trial } from "../../src/study/types.ts";
 import { loadCsvDataset } from "../../src/tasks/csv-task.ts";
 import { splitDataset } from "../../src/tasks/split.ts";
 import type { DataPart, SplitData } from "../../src/tasks/types.ts";
 
-/** The wine file: WINE_CSV, else winequality-red.csv in HYPERFORCE_DATA_DIR. */
-function winePath(): string {
-  if (process.env.WINE_CSV) return process.env.WINE_CSV;
+/** The wine file: WINE_CSV, else winequality-red.csv in HYPERFORCE_DATA_DIR; an error says which is missing. */
+export function winePath(): string {
   const dataDir = process.env.HYPERFORCE_DATA_DIR;
-  if (!dataDir) throw new Error("set HYPERFORCE_DATA_DIR to the folder holding winequality-red.csv (or WINE_CSV to the file)");
-  return join(dataDir, "winequality-red.csv");
+  if (!process.env.WINE_CSV && !dataDir) {
+    throw new Error("set HYPERFORCE_DATA_DIR to the folder holding winequality-red.csv (or WINE_CSV to the file)");
+  }
+  const path = process.env.WINE_CSV || join(dataDir as string, "winequality-red.csv");
+  if (!existsSync(path)) throw new Error(`the wine data file is not there: ${path}`);
+  return path;
 }
 
 let cachedSplit: SplitData | undefined;
@@ -43,6 +48,17 @@ async function meanSquaredError(model: tf.Sequential, x: tf.Tensor2D, y: tf.Tens
   loss.dispose();
   return value;
 }
+
+/**
+ * The parameters objective() suggests, declared up front: a study must declare them to run the
+ * objective in worker threads (the controller decides every parameter there).
+ */
+export const space: SearchSpace = {
+  learning_rate: { type: "float", low: 1e-3, high: 1e-1, log: true },
+  units: { type: "int", low: 4, high: 64, log: true },
+  batch_size: { type: "categorical", choices: [32, 64, 128] },
+  epochs: { type: "int", low: 2, high: 8 },
+};
 
 export async function objective(trial: Trial): Promise<number> {
   const learningRate = trial.suggestFloat("learning_rate", 1e-3, 1e-1, { log: true });
