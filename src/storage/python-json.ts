@@ -58,6 +58,8 @@ export function fromPythonJson(text: string): unknown {
   const tokens: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
   let out = "";
   let i = 0;
+  const open: string[] = []; // enclosing "{" and "["
+  let previous = ""; // the last significant character outside strings
   while (i < text.length) {
     const ch = text[i];
     if (ch === '"') {
@@ -65,14 +67,22 @@ export function fromPythonJson(text: string): unknown {
       while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
       out += text.slice(i, j + 1);
       i = j + 1;
+      previous = '"';
       continue;
     }
-    const token = ["-Infinity", "Infinity", "NaN"].find((t) => text.startsWith(t, i));
+    // A value position: after ":" in an object, after "[" or "," in an array, or the whole text.
+    const inArray = open[open.length - 1] === "[";
+    const atValue = previous === ":" || (inArray && (previous === "[" || previous === ",")) || (open.length === 0 && previous === "");
+    const token = atValue ? ["-Infinity", "Infinity", "NaN"].find((t) => text.startsWith(t, i)) : undefined;
     if (token !== undefined) {
       out += JSON.stringify(marker + token);
       i += token.length;
+      previous = '"';
       continue;
     }
+    if (ch === "{" || ch === "[") open.push(ch);
+    if (ch === "}" || ch === "]") open.pop();
+    if (!/\s/.test(ch)) previous = ch;
     out += ch;
     i += 1;
   }
