@@ -128,9 +128,18 @@ export class Study {
     } else {
       number = this.storage.createTrial(this.studyId);
     }
-    const decided = this.decideDeclared(number, fixed);
-    for (const [name, { value, distribution }] of Object.entries(decided)) {
-      this.storage.setTrialParam(this.studyId, number, name, value, distribution);
+    let decided: ReturnType<Study["decideDeclared"]>;
+    try {
+      decided = this.decideDeclared(number, fixed);
+      for (const [name, { value, distribution }] of Object.entries(decided)) {
+        this.storage.setTrialParam(this.studyId, number, name, value, distribution);
+      }
+    } catch (error) {
+      // Never leave a trial RUNNING that no objective will run: it fails with the sampler's reason.
+      const reason = `could not sample the trial's parameters: ${error instanceof Error ? error.message : String(error)}`;
+      this.storage.setTrialSystemAttr(this.studyId, number, TRIAL_ATTR.failReason, reason);
+      this.storage.setTrialStateValue(this.studyId, number, "FAIL");
+      throw error;
     }
     const trial = new LiveTrial(this.host(), number, decided, fixed);
     this.running.set(number, trial);

@@ -341,3 +341,19 @@ test("two processes' studies on one journal: an enqueued trial is claimed once, 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a sampler that throws fails the trial it was sampling for, and optimize rejects with its error", async () => {
+  const sampler = {
+    name: "broken",
+    needsFullSpace: false,
+    sampleRelative: () => {
+      throw new Error("no idea");
+    },
+    sampleIndependent: () => 0,
+  };
+  const study = createStudy({ space: SPACE, sampler });
+  await assert.rejects(study.optimize(() => 1, { nTrials: 3 }), { message: "no idea" });
+  assert.equal(study.trials.length, 1);
+  assert.equal(study.trials[0].state, "FAIL");
+  assert.equal(study.trials[0].failReason, "could not sample the trial's parameters: no idea");
+});
