@@ -13,6 +13,7 @@ import {
   stateFromOptuna,
   stateToOptuna,
 } from "../../src/storage/optuna-format.ts";
+import type { Distribution } from "../../src/space/types.ts";
 import { fromPythonJson, toPythonJson } from "../../src/storage/python-json.ts";
 
 test("trial states and directions carry Optuna's integer values", () => {
@@ -46,7 +47,7 @@ test("distributions to Optuna's JSON and back", () => {
     { type: "int", low: 2, high: 64, log: true },
     { type: "int", low: 0, high: 100, step: 5 },
     { type: "categorical", choices: [1, 2, 3] },
-  ] as const) {
+  ] as Distribution[]) {
     assert.deepEqual(distributionFromOptuna(JSON.stringify(distributionToOptuna(d))), d);
   }
   assert.deepEqual(normalizeDistribution({ type: "int", low: 1, high: 3, step: 1, log: false }), { type: "int", low: 1, high: 3 });
@@ -67,7 +68,7 @@ test("Optuna's pre-3.0 and abbreviated distribution forms are read", () => {
 });
 
 test("parameters to Optuna's internal floats and back", () => {
-  const act = { type: "categorical", choices: ["relu", NaN, null, true] } as const;
+  const act: Distribution = { type: "categorical", choices: ["relu", NaN, null, true] };
   assert.equal(paramToInternal("relu", act), 0);
   assert.equal(paramToInternal(NaN, act), 1);
   assert.equal(paramToInternal(null, act), 2);
@@ -75,7 +76,7 @@ test("parameters to Optuna's internal floats and back", () => {
   assert.equal(paramFromInternal(2.0, act), null);
   assert.throws(() => paramFromInternal(4, act), { message: 'choice index 4 is outside ["relu",null,null,true]' });
   assert.throws(() => paramToInternal(1, act), { message: '1 is not one of the choices ["relu",null,null,true]' });
-  const int = { type: "int", low: 1, high: 9 } as const;
+  const int: Distribution = { type: "int", low: 1, high: 9 };
   assert.equal(paramToInternal(4, int), 4);
   assert.equal(paramFromInternal(4.0, int), 4);
   assert.throws(() => paramToInternal(4.5, int), { message: "4.5 is not an integer for an int distribution" });
