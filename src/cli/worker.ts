@@ -5,7 +5,7 @@
  */
 import { Command } from "commander";
 import { isNumber } from "../tasks/csv.ts";
-import { startQueueWorker, type QueueWorkerOptions } from "../execution/queue-worker.ts";
+import { QueueWorker, type QueueWorkerOptions } from "../execution/queue-worker.ts";
 import { DEFAULT_QUEUE_NAME } from "../execution/queue-protocol.ts";
 import { redisOptionsFromUrl, resolveRedisUrl } from "../execution/queue-redis.ts";
 import { UsageError } from "./errors.ts";
@@ -61,9 +61,9 @@ export function workerCommand(): Command {
     .option("--heartbeat <ms>", "how often this worker tells Redis it is alive", "5000")
     .option("--id <name>", "this worker's name in logs and the registry (default: host-pid)")
     .action(async (flags: WorkerFlags) => {
-      const options = parseWorkerFlags(flags);
-      const worker = await startQueueWorker(options);
-      await new Promise<void>((resolve) => {
+      const worker = new QueueWorker(parseWorkerFlags(flags));
+      // Signals are handled from the start: a SIGTERM while connecting still ends in a clean exit.
+      const stopped = new Promise<void>((resolve) => {
         let signals = 0;
         const stop = (signal: NodeJS.Signals) => {
           signals++;
@@ -72,14 +72,24 @@ export function workerCommand(): Command {
             process.exit(1);
           }
           process.stdout.write(`worker ${worker.id}: ${signal}: taking no new trials, finishing ${worker.running} running\n`);
-          worker.close().then(resolve, (error: unknown) => {
-            process.stderr.write(`worker ${worker.id}: closing failed: ${(error as Error).message}\n`);
-            resolve();
-          });
+          void starting.finally(() =>
+            worker.close().then(resolve, (error: unknown) => {
+              process.stderr.write(`worker ${worker.id}: closing failed: ${(error as Error).message}\n`);
+              resolve();
+            }),
+          );
         };
         process.on("SIGTERM", stop);
         process.on("SIGINT", stop);
       });
+      const starting = worker.start();
+      try {
+        await starting;
+      } catch (error) {
+        await worker.close().catch(() => undefined);
+        throw error;
+      }
+      await stopped;
       process.stdout.write(`worker ${worker.id}: stopped\n`);
     });
 }

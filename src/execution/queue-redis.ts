@@ -17,8 +17,9 @@ export function resolveRedisUrl(given?: string): string {
 
 /** The URL with its password (and a user name's secret part) replaced by ***. Safe for logs. */
 export function maskRedisUrl(url: string): string {
-  // Done on the text rather than through URL, so even a URL that does not parse is masked.
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_, scheme: string, credentials: string) => {
+  // Done on the text rather than through URL, so even a URL that does not parse is masked; up to the
+  // last @ of the authority, since an unencoded password may itself hold an @.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/]*)@/i, (_, scheme: string, credentials: string) => {
     const colon = credentials.indexOf(":");
     if (colon < 0) return `${scheme}***@`;
     return `${scheme}${credentials.slice(0, colon)}:***@`;
@@ -72,14 +73,19 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
  */
 export async function checkRedis(url: string, options: RedisOptions, timeoutMs = 5000): Promise<number> {
   const client = new Redis({ ...options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on("error", () => undefined);
+  // The socket's own error (ECONNREFUSED, ENOTFOUND) says more than "Connection is closed".
+  let socketError: Error | undefined;
+  client.on("error", (error: Error) => {
+    socketError ??= error;
+  });
   try {
     await client.connect();
     await client.ping();
     const [seconds, micros] = await client.time();
     return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   } catch (error) {
-    const message = scrubPassword(error instanceof Error ? error.message : String(error), url);
+    const cause = socketError ?? error;
+    const message = scrubPassword(cause instanceof Error ? cause.message : String(cause), url);
     if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message)) {
       throw new Error(`Redis at ${maskRedisUrl(url)} refused the credentials: ${message}`);
     }
