@@ -166,7 +166,7 @@ test("a program that prints no result, or a non-numeric one, fails the trial", a
 test("a program that hangs past the time-out is killed together with its child", async () => {
   const logDir = tempDir();
   const objective = commandObjective({
-    command: [node, "hang.mjs"],
+    command: ["/bin/sh", "hang.sh"],
     space: {},
     cwd: programs,
     logDir,
@@ -176,9 +176,10 @@ test("a program that hangs past the time-out is killed together with its child",
   const started = Date.now();
   await assert.rejects(objective(new FixedTrial({}, 1)), (error: unknown) => {
     assert.ok(error instanceof CommandTrialError);
-    assert.equal(error.reason, `timed out after 600 ms: ${node} and its children were killed`);
+    assert.equal(error.reason, "timed out after 600 ms: /bin/sh and its children were killed");
+    // SIGTERM was ignored, so SIGKILL ended it after the grace period.
     assert.equal(error.signal, "SIGKILL");
-    assert.match(error.stderrTail, /^started, now waiting forever\nignoring SIGTERM$/);
+    assert.equal(error.stderrTail, "started, now waiting forever");
     return true;
   });
   const elapsed = Date.now() - started;

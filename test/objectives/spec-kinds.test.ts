@@ -44,7 +44,7 @@ test("command and csv specs are checked field by field", () => {
   assert.deepEqual(parseObjectiveSpec({ kind: "csv", path: "a.csv", target: "y", taskKind: "regression", exclude: ["id"], header: true }), {
     kind: "csv", path: "a.csv", target: "y", taskKind: "regression", exclude: ["id"], header: true,
   });
-  assert.throws(() => parseObjectiveSpec({ kind: "shell" }), { message: 'unknown objective kind "shell"; known kinds: module, task, command, csv' });
+  assert.throws(() => parseObjectiveSpec({ kind: "shell" }), { message: /^unknown objective kind "shell"; known kinds: module, task, command, csv\b/ });
 });
 
 test("a study runs a command spec with overlapping trials: values, learning curves, FAIL with the stderr tail, logs", async () => {
