@@ -18,6 +18,12 @@ interface StudyRecord {
   userAttrs: Record<string, unknown>;
   systemAttrs: Record<string, unknown>;
   trialIds: number[];
+  /**
+   * The first distribution stored for each parameter. Compatibility (same kind and log scale, or
+   * the same choices) is an equivalence, so checking against it equals Optuna's check against
+   * the first trial holding the parameter, without scanning the trials.
+   */
+  paramDistributions: Map<string, Distribution>;
 }
 
 interface TrialRecord {
@@ -170,21 +176,22 @@ export class StorageState {
     if (problem !== undefined) throw new Error(`parameter "${name}" ${problem}`);
   }
 
-  /** Optuna's rule: the first trial of the study that has the parameter fixes its kind, log and choices. */
+  /** Optuna's rule: within a study a parameter keeps its kind, its log scale and its choices. */
   private incompatibility(study: StudyRecord, name: string, distribution: Distribution): string | undefined {
-    for (const id of study.trialIds) {
-      const earlier = this.trials[id].trial.distributions[name];
-      if (earlier === undefined) continue;
-      if (earlier.type !== distribution.type) return `was stored in this study as ${earlier.type}, not ${distribution.type}`;
-      if (earlier.type !== "categorical" && distribution.type !== "categorical" && Boolean(earlier.log) !== Boolean(distribution.log)) {
-        return `was stored in this study with log ${Boolean(earlier.log)}, not ${Boolean(distribution.log)}`;
-      }
-      if (earlier.type === "categorical" && distribution.type === "categorical" && JSON.stringify(earlier.choices) !== JSON.stringify(distribution.choices)) {
-        return `was stored in this study with choices ${JSON.stringify(earlier.choices)}, not ${JSON.stringify(distribution.choices)}`;
-      }
-      return undefined;
+    const earlier = study.paramDistributions.get(name);
+    if (earlier === undefined) return undefined;
+    if (earlier.type !== distribution.type) return `was stored in this study as ${earlier.type}, not ${distribution.type}`;
+    if (earlier.type !== "categorical" && distribution.type !== "categorical" && Boolean(earlier.log) !== Boolean(distribution.log)) {
+      return `was stored in this study with log ${Boolean(earlier.log)}, not ${Boolean(distribution.log)}`;
+    }
+    if (earlier.type === "categorical" && distribution.type === "categorical" && JSON.stringify(earlier.choices) !== JSON.stringify(distribution.choices)) {
+      return `was stored in this study with choices ${JSON.stringify(earlier.choices)}, not ${JSON.stringify(distribution.choices)}`;
     }
     return undefined;
+  }
+
+  private noteParam(study: StudyRecord | undefined, name: string, distribution: Distribution): void {
+    if (study !== undefined && !study.paramDistributions.has(name)) study.paramDistributions.set(name, distribution);
   }
 
   private findStudyRecord(name: string): StudyRecord | undefined {
@@ -200,7 +207,7 @@ export class StorageState {
       case "createStudy": {
         if (this.findStudyRecord(op.name) !== undefined) return false;
         const studyId = this.nextStudyId++;
-        this.studies.set(studyId, { studyId, name: op.name, directions: [...op.directions], userAttrs: {}, systemAttrs: {}, trialIds: [] });
+        this.studies.set(studyId, { studyId, name: op.name, directions: [...op.directions], userAttrs: {}, systemAttrs: {}, trialIds: [], paramDistributions: new Map() });
         return true;
       }
       case "deleteStudy":
@@ -230,6 +237,7 @@ export class StorageState {
         if (op.datetimeStart !== undefined) trial.datetimeStart = op.datetimeStart;
         if (op.datetimeComplete !== undefined) trial.datetimeComplete = op.datetimeComplete;
         this.trials.push({ trialId, studyId: op.studyId, trial: seal(trial) });
+        for (const name of Object.keys(op.params)) if (op.distributions[name] !== undefined) this.noteParam(study, name, op.distributions[name]);
         study.trialIds.push(trialId);
         return true;
       }
@@ -238,6 +246,7 @@ export class StorageState {
         if (record === undefined || isFinished(record.trial.state)) return false;
         const study = this.studies.get(record.studyId);
         if (study !== undefined && this.incompatibility(study, op.name, op.distribution) !== undefined) return false;
+        this.noteParam(study, op.name, op.distribution);
         this.update(record, {
           params: { ...record.trial.params, [op.name]: op.value },
           distributions: { ...record.trial.distributions, [op.name]: op.distribution },
