@@ -38,7 +38,11 @@ export interface TrainOptions {
   path?: TrainerPath;
 }
 
-/** Trains one configuration and returns validation loss, test loss, divergence, epochs run and seconds. Never throws for a valid config, whatever the learning rate. */
+/**
+ * Trains one configuration and returns validation loss, test loss, divergence, epochs run and seconds.
+ * Never throws for a valid config, whatever the learning rate. The wasm path copies the split's rows
+ * into wasm memory on its first use and reuses them afterwards: do not modify a split's arrays.
+ */
 export function trainAndEvaluate(split: SplitData, config: MlpConfig, seed: number, options: TrainOptions = {}): EvaluationResult {
   const started = performance.now();
   const epochs = config.epochs ?? DEFAULT_EPOCHS;
