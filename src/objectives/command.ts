@@ -217,21 +217,33 @@ class TailBuffer {
   }
 }
 
-/** Splits a byte stream into lines and hands each complete line on. */
+/**
+ * Splits a text stream into lines and hands each complete line on. A carriage return ends a line
+ * too, so a result printed after a progress bar redrawn with \r still starts its own line.
+ */
 class LineSplitter {
   private pending = "";
+  private lastWasCarriageReturn = false;
   constructor(private readonly onLine: (line: string) => void) {}
   push(chunk: string): void {
-    this.pending += chunk;
-    let newline = this.pending.indexOf("\n");
-    while (newline >= 0) {
-      this.onLine(this.pending.slice(0, newline).replace(/\r$/, ""));
-      this.pending = this.pending.slice(newline + 1);
-      newline = this.pending.indexOf("\n");
+    let start = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const ch = chunk[i];
+      if (ch !== "\n" && ch !== "\r") continue;
+      const line = this.pending + chunk.slice(start, i);
+      this.pending = "";
+      start = i + 1;
+      // The \n of a \r\n pair (even across chunks) ends nothing new.
+      if (!(ch === "\n" && this.lastWasCarriageReturn && line === "")) this.onLine(line);
+      this.lastWasCarriageReturn = ch === "\r";
+    }
+    if (start < chunk.length) {
+      this.pending += chunk.slice(start);
+      this.lastWasCarriageReturn = false;
     }
   }
   end(): void {
-    if (this.pending !== "") this.onLine(this.pending.replace(/\r$/, ""));
+    if (this.pending !== "") this.onLine(this.pending);
     this.pending = "";
   }
 }

@@ -211,3 +211,10 @@ test("a Python training script, as in `python3 train.py --lr {lr} --batch-size {
   assert.equal(await objective(trial), 0.75 ** 3 + 0.1);
   assert.deepEqual(trial.reports, [[0, 0.75], [1, 0.5625], [2, 0.421875]]);
 });
+
+test("result lines are found between progress-bar redraws (\\r) and with CRLF line ends", async () => {
+  const objective = commandObjective({ command: [node, "progress.mjs"], space: {}, cwd: programs });
+  const trial = new FixedTrial({});
+  assert.equal(await objective(trial), 0.25);
+  assert.deepEqual(trial.reports, [[1, 0.7]]);
+});
