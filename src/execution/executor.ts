@@ -44,3 +44,11 @@ export function checkTimeout(timeoutMs: number | undefined, what = "trialTimeout
     throw new Error(`${what} must be a positive number of milliseconds, got ${timeoutMs}`);
   }
 }
+
+/** The executor cannot run any more trials (closed, or its workers cannot start): optimize stops with this error. */
+export class ExecutorUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ExecutorUnavailableError";
+  }
+}

@@ -20,6 +20,8 @@ export interface TrialRecords {
 
 /** Worker -> controller, while a trial runs and when it ends. */
 export type WorkerMessage =
+  /** The thread has loaded its entry and listens for trials. */
+  | { type: "ready" }
   /** The objective is loaded and about to be called: a time limit runs from here, and a crash from here on fails the trial. */
   | { type: "started"; jobId: number }
   | ({ type: "progress"; jobId: number } & TrialRecords)

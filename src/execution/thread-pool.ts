@@ -20,7 +20,7 @@ import type { SearchSpace } from "../space/types.ts";
 import type { Objective, Trial } from "../study/types.ts";
 import { TrialPruned } from "../study/errors.ts";
 import { isObjectiveSpec, type ObjectiveSpec } from "../objectives/spec.ts";
-import { TrialTimeoutError, type Executor, type TrialJob } from "./executor.ts";
+import { ExecutorUnavailableError, TrialTimeoutError, type Executor, type TrialJob } from "./executor.ts";
 import type { RunMessage, TrialRecords, WorkerMessage } from "./protocol.ts";
 
 export interface ThreadPoolOptions {
@@ -29,6 +29,8 @@ export interface ThreadPoolOptions {
   /** Trials delivered to a thread at once (running + waiting there); default 2, 1 to disable. */
   queueDepth?: number;
 }
+
+const BOOT_FAILURE_LIMIT = 3;
 
 interface PendingJob {
   jobId: number;
@@ -47,6 +49,8 @@ interface Slot {
   jobs: PendingJob[];
   /** Set when the thread is being terminated: it takes no more trials. */
   ending: boolean;
+  /** The thread loaded its entry (a thread that dies before that could not start at all). */
+  ready: boolean;
   /** Terminated by the pool after failing its running trial (time limit): every trial left in it is intact. */
   abandoned?: boolean;
   crashError?: string;
@@ -77,6 +81,9 @@ export class ThreadPoolExecutor implements Executor {
   private readonly queue: PendingJob[] = [];
   private nextJobId = 0;
   private closed = false;
+  /** Threads in a row that died before loading their entry; at BOOT_FAILURE_LIMIT the pool gives up. */
+  private bootFailures = 0;
+  private broken: ExecutorUnavailableError | undefined;
   private started = false;
 
   constructor(options: ThreadPoolOptions = {}) {
@@ -109,7 +116,8 @@ export class ThreadPoolExecutor implements Executor {
   }
 
   run(job: TrialJob): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Error("this thread pool is closed"));
+    if (this.closed) return Promise.reject(new ExecutorUnavailableError("this thread pool is closed"));
+    if (this.broken !== undefined) return Promise.reject(this.broken);
     const objective = job.objective;
     if (typeof objective === "function") return Promise.reject(new Error("the thread pool cannot run a function objective; give an ObjectiveSpec"));
     this.start();
@@ -151,7 +159,7 @@ export class ThreadPoolExecutor implements Executor {
 
   private spawn(): void {
     const worker = startWorker();
-    const slot: Slot = { worker, jobs: [], ending: false };
+    const slot: Slot = { worker, jobs: [], ending: false, ready: false };
     this.slots.add(slot);
     worker.on("message", (message: WorkerMessage) => this.onMessage(slot, message));
     worker.on("error", (error) => {
@@ -179,6 +187,11 @@ export class ThreadPoolExecutor implements Executor {
   }
 
   private onMessage(slot: Slot, message: WorkerMessage): void {
+    if (message.type === "ready") {
+      slot.ready = true;
+      this.bootFailures = 0;
+      return;
+    }
     const pending = slot.jobs.find((job) => job.jobId === message.jobId);
     if (pending === undefined) return; // a late message about a trial already ended here
     if (message.type === "started") {
@@ -240,6 +253,12 @@ export class ThreadPoolExecutor implements Executor {
     if (this.closed) return;
     // Trials delivered but never started go first to the replacement or another thread.
     this.queue.unshift(...waiting);
+    if (!slot.ready && ++this.bootFailures >= BOOT_FAILURE_LIMIT) {
+      // Threads cannot even start (a broken install, a missing loader): stop respawning and say why.
+      this.broken = new ExecutorUnavailableError(`worker threads fail to start (${this.bootFailures} in a row): ${slot.crashError ?? `exit code ${code}`}`);
+      for (const pending of this.queue.splice(0)) end(pending, () => pending.reject(this.broken!));
+      return;
+    }
     this.spawn();
     this.dispatch();
   }

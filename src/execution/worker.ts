@@ -34,6 +34,7 @@ let queue: Promise<void> = Promise.resolve();
 port.on("message", (message: RunMessage) => {
   queue = queue.then(() => runTrial(message));
 });
+post({ type: "ready" });
 
 async function runTrial(message: RunMessage): Promise<void> {
   const { jobId } = message;

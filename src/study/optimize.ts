@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { InlineExecutor } from "../execution/inline.ts";
-import { checkTimeout, type Executor } from "../execution/executor.ts";
+import { checkTimeout, ExecutorUnavailableError, type Executor } from "../execution/executor.ts";
 import { isObjectiveSpec, type ObjectiveSpec } from "../objectives/spec.ts";
 import type { FrozenTrial, Objective } from "./types.ts";
 import { outcomeOfError, outcomeOfValue, type TrialOutcome } from "./outcome.ts";
@@ -32,7 +32,8 @@ export interface OptimizeOptions {
   /**
    * Which objective errors become FAIL trials while the study goes on: true (default) for all,
    * false for none, or a predicate. An error not caught is still recorded as FAIL, then optimize
-   * lets the running trials finish and rejects with it.
+   * lets the running trials finish and rejects with it. An executor that cannot run trials any more
+   * (ExecutorUnavailableError: a closed pool, threads that cannot start) always ends optimize.
    */
   catch?: boolean | ((error: unknown) => boolean);
 }
@@ -84,7 +85,7 @@ export async function runOptimize(controls: StudyControls, objective: Objective 
       outcome = outcomeOfValue(value);
     } catch (error) {
       outcome = outcomeOfError(error);
-      if (outcome.state === "FAIL" && !catches(options.catch, error)) thrown = { error };
+      if (outcome.state === "FAIL" && (error instanceof ExecutorUnavailableError || !catches(options.catch, error))) thrown = { error };
     }
     try {
       const frozen = study.finish(trial, outcome);
@@ -126,7 +127,7 @@ function checkCount(value: number | undefined, what: string): void {
 
 /** Fills what a spec leaves to the study: the built-in task's seed, and module paths made absolute. */
 function withStudyDefaults(spec: ObjectiveSpec, seed: number): ObjectiveSpec {
-  if (spec.kind === "task" || spec.kind === "csv") return spec.seed === undefined ? { ...spec, seed } : spec;
+  if (spec.kind === "task" || spec.kind === "csv" || spec.kind === "table") return spec.seed === undefined ? { ...spec, seed } : spec;
   if (spec.kind === "module") return isAbsolute(spec.path) ? spec : { ...spec, path: resolve(spec.path) };
   return spec;
 }

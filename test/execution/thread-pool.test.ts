@@ -96,3 +96,12 @@ test("objective mistakes in a worker become clear FAIL reasons; a function objec
     assert.equal(study.trials.length, 3);
   }
 });
+
+test("a closed pool ends optimize with a clear error instead of failing trials forever", async () => {
+  const closed = new ThreadPoolExecutor({ size: 1 });
+  await closed.close();
+  const study = createStudy({ space: SPACE, sampler: randomSampler({ seed: 5 }) });
+  await assert.rejects(study.optimize(fixture("quadratic"), { executor: closed, concurrency: 1 }), { name: "ExecutorUnavailableError", message: "this thread pool is closed" });
+  assert.equal(study.trials.length, 1);
+  assert.equal(study.trials[0].failReason, "this thread pool is closed");
+});
