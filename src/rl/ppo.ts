@@ -1,0 +1,104 @@
+/**
+ * PPO with the clipped surrogate (Schulman et al. 2017), on the same policies:
+ *   ratio = pi(a|s) / pi_old(a|s),  L = -mean[ min(ratio A, clip(ratio, 1-eps, 1+eps) A) + beta H ]
+ * A is the discounted return minus a baseline, standardised over the batch. Each batch is reused for
+ * `epochs` passes in shuffled minibatches, one Adam step per minibatch. pi_old is the policy that
+ * drew the action (its log-probability is stored with the step), so steps drawn while an earlier
+ * batch was being learned are weighted correctly.
+ */
+import { Adam } from "../nn/adam.ts";
+import type { Rng } from "../nn/rng.ts";
+import type { Policy } from "./policy.ts";
+import type { Learner, LearnerState } from "./reinforce.ts";
+import {
+  AdvantageEstimator,
+  HeadStatistics,
+  checkLearningOptions,
+  entropyCoefficient,
+  flattenBatch,
+  type BaselineKind,
+  type Trajectory,
+  type UpdateStatistics,
+} from "./trajectory.ts";
+
+export interface PpoOptions {
+  learningRate: number;
+  gamma: number;
+  baseline: BaselineKind;
+  standardize: boolean;
+  movingAverageRate: number;
+  entropy: number;
+  entropyDecay: number;
+  /** The clip range epsilon (0.2). */
+  clip: number;
+  epochs: number;
+  /** Steps per minibatch; the batch's steps are shuffled each epoch. */
+  minibatchSize: number;
+}
+
+export class Ppo implements Learner {
+  private readonly adam: Adam;
+  private readonly advantages: AdvantageEstimator;
+  private updates = 0;
+
+  /** `rng` shuffles the minibatches (the agent passes its own, so one seed fixes everything). */
+  constructor(
+    readonly policy: Policy,
+    private readonly options: PpoOptions,
+    private readonly rng: Rng,
+  ) {
+    checkLearningOptions(options);
+    if (!(options.clip > 0 && options.clip < 1)) throw new Error(`clip must be in (0, 1), got ${options.clip}`);
+    if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`epochs must be a positive integer, got ${options.epochs}`);
+    if (!Number.isInteger(options.minibatchSize) || options.minibatchSize < 1) {
+      throw new Error(`minibatchSize must be a positive integer, got ${options.minibatchSize}`);
+    }
+    this.adam = new Adam(policy.params, { lr: options.learningRate });
+    this.advantages = new AdvantageEstimator(options);
+  }
+
+  update(batch: readonly Trajectory[]): UpdateStatistics {
+    const { steps, returns } = flattenBatch(batch, this.options.gamma);
+    const advantages = this.advantages.compute(returns);
+    const beta = entropyCoefficient(this.options.entropy, this.options.entropyDecay, this.updates);
+    const statistics = new HeadStatistics(this.policy.sizes);
+    for (const step of steps) {
+      const e = this.policy.evaluate(step.state, step.action);
+      statistics.add(e.headEntropies, e.probabilities);
+    }
+    const { clip, epochs, minibatchSize } = this.options;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = this.rng.permutation(steps.length);
+      for (let start = 0; start < steps.length; start += minibatchSize) {
+        const end = Math.min(steps.length, start + minibatchSize);
+        const m = end - start;
+        this.policy.zeroGrads();
+        for (let k = start; k < end; k++) {
+          const step = steps[order[k]];
+          const a = advantages[order[k]];
+          const e = this.policy.evaluate(step.state, step.action);
+          const ratio = Math.exp(e.logProb - step.logProb);
+          // The clipped term's gradient is zero; the unclipped one's is A * ratio * dlogp.
+          const unclipped = a >= 0 ? ratio < 1 + clip : ratio > 1 - clip;
+          this.policy.backward(unclipped ? (-a * ratio) / m : 0, -beta / m);
+        }
+        this.adam.step(this.policy.grads);
+      }
+    }
+    this.updates++;
+    return statistics.finish(
+      steps.map((s) => s.reward),
+      beta,
+    );
+  }
+
+  getState(): LearnerState {
+    return { updates: this.updates, adam: this.adam.getState(), advantage: this.advantages.getState() };
+  }
+
+  setState(state: LearnerState): void {
+    this.updates = state.updates;
+    this.adam.setState(state.adam);
+    this.advantages.setState(state.advantage);
+  }
+}

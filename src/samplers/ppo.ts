@@ -1,0 +1,63 @@
+/**
+ * ppoSampler: PPO's clipped surrogate over the same mlp or rnn policies and the same MDP as
+ * reinforceSampler (trajectories, cache, failed trials, saved state: see src/rl/agent.ts and
+ * src/samplers/reinforce.ts). Defaults chosen by measurement (bench/rl-settings.ts).
+ */
+import { Ppo } from "../rl/ppo.ts";
+import { PolicySampler, checkOptionNames, resolveSettings, type PolicySamplerOptions } from "./reinforce.ts";
+
+export interface PpoSamplerOptions extends PolicySamplerOptions {
+  /** Clip range epsilon of the surrogate. */
+  clip?: number;
+  /** Passes over each batch. */
+  epochs?: number;
+  /** Steps per minibatch within a pass. */
+  minibatchSize?: number;
+}
+
+export const PPO_DEFAULTS = {
+  batchSize: 16,
+  learningRate: 0.01,
+  gamma: 0.99,
+  baseline: "batch-mean" as const,
+  standardize: true,
+  movingAverageRate: 0.1,
+  entropy: 0.01,
+  entropyDecay: 0.99,
+  cache: true,
+  tmax: 1,
+  maxDraws: 200,
+};
+
+export const PPO_UPDATE_DEFAULTS = { clip: 0.2, epochs: 4, minibatchSize: 8 };
+
+export function ppoSampler(options: PpoSamplerOptions = {}): PolicySampler {
+  checkOptionNames("ppo", options, ["clip", "epochs", "minibatchSize"]);
+  const { clip, epochs, minibatchSize, ...common } = options;
+  const settings = resolveSettings(PPO_DEFAULTS, common);
+  const ppo = {
+    clip: clip ?? PPO_UPDATE_DEFAULTS.clip,
+    epochs: epochs ?? PPO_UPDATE_DEFAULTS.epochs,
+    minibatchSize: minibatchSize ?? PPO_UPDATE_DEFAULTS.minibatchSize,
+  };
+  return new PolicySampler(
+    "ppo",
+    settings,
+    (policy, rng) =>
+      new Ppo(
+        policy,
+        {
+          learningRate: settings.learningRate,
+          gamma: settings.gamma,
+          baseline: settings.baseline,
+          standardize: settings.standardize,
+          movingAverageRate: settings.movingAverageRate,
+          entropy: settings.entropy,
+          entropyDecay: settings.entropyDecay,
+          ...ppo,
+        },
+        rng,
+      ),
+    options.initialPolicy,
+  );
+}
