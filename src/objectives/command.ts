@@ -203,6 +203,17 @@ function installExitHook(): void {
   });
 }
 
+/**
+ * Signals every command trial still running in this thread, with its children. For an interrupt
+ * handler (Ctrl-C): the programs run in their own process groups, so a terminal's SIGINT does not
+ * reach them, and they are stopped on process exit only when the process ends through its 'exit'
+ * event. Their trials then fail with "... was killed by <signal>".
+ */
+export function stopRunningCommands(signal: NodeJS.Signals = "SIGTERM"): number {
+  for (const pid of liveGroups) killGroup(pid, signal);
+  return liveGroups.size;
+}
+
 /** Keeps the last `limit` characters written to it. */
 class TailBuffer {
   private text = "";

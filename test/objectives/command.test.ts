@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,7 @@ import {
   paramEnvName,
   parseReportLine,
   splitCommandTemplate,
+  stopRunningCommands,
 } from "../../src/objectives/command.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
 import { FixedTrial } from "./fixed-trial.ts";
@@ -217,4 +218,18 @@ test("result lines are found between progress-bar redraws (\\r) and with CRLF li
   const trial = new FixedTrial({});
   assert.equal(await objective(trial), 0.25);
   assert.deepEqual(trial.reports, [[1, 0.7]]);
+});
+
+test("stopRunningCommands ends the running programs (an interrupt handler's job) and their trials fail", async () => {
+  const logDir = tempDir();
+  const objective = commandObjective({ command: ["/bin/sh", "hang.sh"], space: {}, cwd: programs, killGraceMs: 200, logDir });
+  const running = objective(new FixedTrial({}));
+  const stderrLog = join(logDir, "trial-0.stderr.log");
+  for (let wait = 0; wait < 200; wait++) {
+    if (existsSync(stderrLog) && readFileSync(stderrLog, "utf8") !== "") break;
+    await new Promise((done) => setTimeout(done, 25));
+  }
+  assert.equal(stopRunningCommands("SIGKILL"), 1);
+  await assert.rejects(running, { message: "/bin/sh was killed by SIGKILL\nstderr (last lines):\nstarted, now waiting forever" });
+  assert.equal(stopRunningCommands(), 0);
 });
