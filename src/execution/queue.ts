@@ -307,14 +307,17 @@ export class QueueExecutor implements Executor {
   /** Reads the job: a finished one resolves its trial (once) and is removed from the queue. */
   private async inspect(jobId: string, pending: Pending): Promise<void> {
     const { queue } = await this.connect();
-    const job = await Job.fromId<QueueJobData, QueueJobResult>(queue, jobId);
-    if (this.pending.get(jobId) !== pending) return;
-    if (job === undefined) {
+    const vanished = () =>
       this.settle(jobId, (p) => p.reject(new Error(`the job of trial ${p.trialNumber} disappeared from queue "${this.queueName}" (removed or obliterated)`)));
-      return;
-    }
-    if (isProgress(job.progress)) this.apply(pending, job.progress);
+    let job = await Job.fromId<QueueJobData, QueueJobResult>(queue, jobId);
+    if (this.pending.get(jobId) !== pending) return;
+    if (job === undefined) return vanished();
     const state = await job.getState();
+    // The job may have finished between the two reads: read it again for its final result.
+    if (state === "completed" || state === "failed") job = await Job.fromId<QueueJobData, QueueJobResult>(queue, jobId);
+    if (this.pending.get(jobId) !== pending) return;
+    if (job === undefined) return vanished();
+    if (isProgress(job.progress)) this.apply(pending, job.progress);
     if (state === "completed") {
       const result = job.returnvalue;
       this.settle(jobId, (p) => {
