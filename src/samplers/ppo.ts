@@ -25,6 +25,7 @@ export const PPO_DEFAULTS = {
   entropy: 0.01,
   entropyDecay: 0.99,
   cache: true,
+  learnFromCache: false,
   tmax: 1,
   maxDraws: 200,
 };

@@ -44,6 +44,12 @@ export interface PolicySamplerOptions {
   entropyDecay?: number;
   /** Never evaluate a configuration twice (set false for noisy objectives that deserve re-evaluation). */
   cache?: boolean;
+  /**
+   * With the cache: when the policy draws a configuration already evaluated, learn from its known
+   * value as a free step (true), or drop the draw and draw again (false, the default: measured
+   * no better and several times slower, see bench/results/rl-settings.json).
+   */
+  learnFromCache?: boolean;
   /** Episode length (the paper's Tmax). */
   tmax?: number;
   /** Levels for continuous parameters: a number for all, or per parameter name. */
@@ -75,6 +81,7 @@ export interface PolicySettings {
   entropy: number;
   entropyDecay: number;
   cache: boolean;
+  learnFromCache: boolean;
   tmax: number;
   levels?: LevelsOption;
   maxDraws: number;
@@ -93,6 +100,7 @@ export const REINFORCE_PRESETS: Record<ReinforcePreset, PresetSettings> = {
     entropy: 0,
     entropyDecay: 1,
     cache: false,
+    learnFromCache: false,
     tmax: 1,
     maxDraws: 1,
   },
@@ -106,6 +114,7 @@ export const REINFORCE_PRESETS: Record<ReinforcePreset, PresetSettings> = {
     entropy: 0.01,
     entropyDecay: 0.99,
     cache: true,
+    learnFromCache: false,
     tmax: 1,
     maxDraws: 200,
   },
@@ -113,7 +122,7 @@ export const REINFORCE_PRESETS: Record<ReinforcePreset, PresetSettings> = {
 
 const COMMON_KEYS = [
   "seed", "policy", "cell", "hidden", "batchSize", "learningRate", "gamma", "baseline", "standardize", "movingAverageRate",
-  "entropy", "entropyDecay", "cache", "tmax", "levels", "maxDraws", "initialPolicy",
+  "entropy", "entropyDecay", "cache", "learnFromCache", "tmax", "levels", "maxDraws", "initialPolicy",
 ];
 
 /** Rejects option names the sampler does not know (a typo must not be silently ignored). */
@@ -243,6 +252,7 @@ export class PolicySampler implements Sampler {
       batchSize: this.settings.batchSize,
       tmax: this.settings.tmax,
       cache: this.settings.cache,
+      learnFromCache: this.settings.learnFromCache,
       maxDraws: this.settings.maxDraws,
     });
     const saved = this.savedState;
