@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { startTogether } from "./start-together.ts";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -232,13 +233,10 @@ test("two processes appending at once lose nothing (200 trials, distinct numbers
   const s = new JournalFileStorage(path);
   const id = s.createStudy("race", "minimize");
   const writer = join(import.meta.dirname, "journal-writer.ts");
-  const run = (tag: string) =>
-    new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", writer, path, "race", "100", tag], { stdio: ["ignore", "inherit", "inherit"] });
-      child.on("error", reject);
-      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`writer ${tag} exited with ${code}`))));
-    });
-  await Promise.all([run("A"), run("B")]);
+  await startTogether(["A", "B"].map((tag) => [process.execPath, ["--import", "tsx", writer, path, "race", "100", tag]]));
+  const writers = lines(path).map((line) => (JSON.parse(line) as { worker_id: string }).worker_id);
+  const switches = writers.filter((w, i) => i > 1 && w !== writers[i - 1]).length;
+  assert.ok(switches >= 4, `the writers did not overlap (${switches} switches)`);
   const trials = s.getAllTrials(id);
   assert.equal(trials.length, 200);
   assert.deepEqual(trials.map((t) => t.number), Array.from({ length: 200 }, (_, i) => i));

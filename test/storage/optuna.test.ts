@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Distribution } from "../../src/space/types.ts";
@@ -12,6 +12,7 @@ import type { Storage } from "../../src/storage/storage.ts";
 import { JournalFileStorage } from "../../src/storage/journal.ts";
 import { datetimeFromOptuna, directionToOptuna, distributionToOptuna, stateToOptuna } from "../../src/storage/optuna-format.ts";
 import { fromPythonJson } from "../../src/storage/python-json.ts";
+import { startTogether } from "./start-together.ts";
 
 const PYTHON = "/usr/bin/python3";
 const SCRIPT = join(import.meta.dirname, "optuna_load.py");
@@ -176,4 +177,24 @@ test("hyperforce reads a journal written by Optuna and continues it; Optuna read
   assert.equal(reloaded.studies[0].trials.length, 3);
   assert.equal(reloaded.studies[1].trials.length, 8);
   assert.equal(reloaded.studies[1].trials[6].params.act, 2);
+});
+
+test("Optuna and hyperforce appending to one journal at once exclude each other through the lock", { skip }, async () => {
+  const path = join(dir, "mixed.jsonl");
+  const s = new JournalFileStorage(path);
+  const id = s.createStudy("mixed", "minimize");
+  await startTogether([
+    [PYTHON, [SCRIPT, "append", path, "mixed", "40"]],
+    [process.execPath, ["--import", "tsx", join(import.meta.dirname, "journal-writer.ts"), path, "mixed", "40", "hyperforce", "40"]],
+  ]);
+  // Both wrote while the other was writing: their lines interleave.
+  const writers = readFileSync(path, "utf8").trim().split("\n").map((line) => (JSON.parse(line) as { worker_id: string }).worker_id);
+  const switches = writers.filter((w, i) => i > 1 && w !== writers[i - 1]).length;
+  assert.ok(switches >= 4, `the writers did not overlap (${switches} switches)`);
+  const trials = s.getAllTrials(id);
+  assert.equal(trials.length, 80);
+  assert.deepEqual(trials.map((t) => t.number), Array.from({ length: 80 }, (_, i) => i));
+  assert.ok(trials.every((t) => t.state === "COMPLETE" && t.value === t.params.i));
+  assert.equal(trials.filter((t) => t.systemAttrs.writer === "optuna").length, 40);
+  assertSameAsOptuna(s, optuna("load", path));
 });

@@ -3,6 +3,9 @@ python3-optuna package (Optuna 3.1 or later).
 
   optuna_load.py load <journal>   print every study and trial Optuna reads from the journal, as JSON
   optuna_load.py write <journal>  write a study with Optuna itself, then print it as `load` does
+  optuna_load.py append <journal> <study> <trials>
+                                  add trials to a study, with Optuna's default (symlink) file lock;
+                                  prints "ready" and starts when stdin is closed
 """
 import json
 import sys
@@ -14,7 +17,7 @@ warnings.simplefilter("ignore")
 optuna.logging.set_verbosity(optuna.logging.ERROR)
 
 
-def open_storage(path):
+def open_storage(path, default_lock=False):
     storages = optuna.storages
     journal = getattr(storages, "journal", None)
     backend_class = getattr(journal, "JournalFileBackend", None) if journal else None
@@ -22,7 +25,8 @@ def open_storage(path):
     if backend_class is None:  # Optuna 3.x names
         backend_class = storages.JournalFileStorage
         lock_class = storages.JournalFileOpenLock
-    return storages.JournalStorage(backend_class(path, lock_obj=lock_class(path)))
+    lock = None if default_lock else lock_class(path)
+    return storages.JournalStorage(backend_class(path, lock_obj=lock))
 
 
 def iso(moment):
@@ -99,5 +103,19 @@ def write(path):
     dump(path)
 
 
+def append(path, study_name, trials):
+    study = optuna.load_study(
+        study_name=study_name,
+        storage=open_storage(path, default_lock=True),
+        sampler=optuna.samplers.RandomSampler(seed=1),
+    )
+    print("ready", flush=True)
+    sys.stdin.read()
+    for i in range(int(trials)):
+        trial = study.ask({"i": optuna.distributions.IntDistribution(0, 1000)})
+        trial.set_system_attr("writer", "optuna")
+        study.tell(trial, trial.params["i"])
+
+
 if __name__ == "__main__":
-    {"load": dump, "write": write}[sys.argv[1]](sys.argv[2])
+    {"load": dump, "write": write, "append": append}[sys.argv[1]](*sys.argv[2:])
