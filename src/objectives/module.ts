@@ -20,12 +20,16 @@ export interface ModuleReference {
 
 const TYPESCRIPT_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx"]);
 
-/** Splits `path#name` (the last `#` not followed by a folder separator) and resolves the path against `baseDir`. */
+/**
+ * Splits `path#name` at the last `#` and resolves the path against `baseDir`. The `#` is part of the
+ * path instead when a folder separator follows it, or when the whole reference names an existing file.
+ */
 export function parseModuleReference(reference: string, baseDir: string = process.cwd()): ModuleReference {
   if (reference.trim() === "") throw new Error("module objective: the reference is empty; expected path/to/file.js#exportName");
-  // A "#" followed by a path separator belongs to a folder name, not to an export name.
+  const whole = isAbsolute(reference) ? reference : resolve(baseDir, reference);
   const last = reference.lastIndexOf("#");
-  const hash = last >= 0 && /[\\/]/.test(reference.slice(last + 1)) ? -1 : last;
+  const inPath = /[\\/]/.test(reference.slice(last + 1)) || (existsSync(whole) && statSync(whole).isFile());
+  const hash = last >= 0 && inPath ? -1 : last;
   const file = hash < 0 ? reference : reference.slice(0, hash);
   const exportName = hash < 0 ? undefined : reference.slice(hash + 1);
   if (file === "") throw new Error(`module objective "${reference}": no file before #`);

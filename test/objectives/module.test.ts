@@ -22,6 +22,14 @@ test("a reference splits into an absolute path and an export name", () => {
   assert.throws(() => parseModuleReference(" "), { message: "module objective: the reference is empty; expected path/to/file.js#exportName" });
 });
 
+test("a file whose name holds # is found whole", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "hyperforce-module-#-"));
+  writeFileSync(join(dir, "tune#2.mjs"), "export const objective = () => 2;\n");
+  assert.deepEqual(parseModuleReference("tune#2.mjs", dir), { path: join(dir, "tune#2.mjs"), exportName: undefined });
+  assert.equal(await (await loadModuleObjective(join(dir, "tune#2.mjs")))(new FixedTrial({})), 2);
+  assert.equal(await (await loadModuleObjective(`${join(dir, "tune#2.mjs")}#objective`))(new FixedTrial({})), 2);
+});
+
 test("loads the named export, `objective` when none is named, else the default export", async () => {
   const named = await loadModuleObjective("./tune.mjs#shifted", { baseDir: modules });
   assert.equal(await named(new FixedTrial({ x: 1 })), 4);
