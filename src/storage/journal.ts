@@ -71,7 +71,7 @@ export class JournalFileStorage extends OpStorage {
     if (this.closed) throw new Error(`journal storage ${this.path} is closed`);
   }
 
-  /** The bytes after the last complete line; empty unless a writer died mid-line. */
+  /** The bytes after the part already replayed (new lines, and any line cut short). */
   private readTail(fd: number): Buffer {
     const size = fstatSync(fd).size;
     if (size < this.offset) {
