@@ -221,3 +221,16 @@ test("the wine and letter files read as user CSVs give exactly the built-in data
   assert.deepEqual(letter.classNames, builtinLetter.classNames);
   assert.ok(same(letter.inputs, builtinLetter.inputs) && same(letter.targets, builtinLetter.targets));
 });
+
+test("a spreadsheet export (byte-order mark, CRLF, quoted header) reads like any CSV; a bad kind or a folder is refused", () => {
+  const path = join(dir, "excel.csv");
+  const rows = Array.from({ length: 12 }, (_, i) => `${i};"${i % 2 ? "yes" : "no"}";${i * 2}.5`);
+  writeFileSync(path, "\uFEFF" + ['"size";"member";"price"', ...rows].join("\r\n") + "\r\n");
+  const dataset = loadCsvDataset(path, { target: "price" });
+  assert.deepEqual(dataset.featureNames, ["size", "member=no", "member=yes"]);
+  assert.deepEqual([...dataset.targets.slice(0, 2)], [0.5, 2.5]);
+  assert.throws(() => loadCsvDataset(path, { target: "price", kind: "ranking" as "regression" }), {
+    message: `${path}: kind must be "regression" or "classification", got "ranking"`,
+  });
+  assert.throws(() => loadCsvDataset(dir, { target: "price" }), { message: `${dir}: not a file` });
+});
