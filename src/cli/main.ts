@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import { describeCliError, routeCommanderErrors } from "./errors.ts";
 import { evaluateCommand } from "./evaluate.ts";
+import { tableCommand } from "./table.ts";
+import { benchCommand } from "./bench.ts";
 import { workerCommand } from "./worker.ts";
 
 /** Builds the `hyperforce` command; each subcommand lives in its own file beside this one. */
@@ -10,6 +12,8 @@ export function buildProgram(): Command {
     .exitOverride();
   // Subcommands register here, one line each.
   program.addCommand(evaluateCommand());
+  program.addCommand(tableCommand());
+  program.addCommand(benchCommand());
   program.addCommand(workerCommand());
   return program;
 }

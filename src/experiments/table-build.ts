@@ -17,7 +17,19 @@ import type { Worker } from "node:worker_threads";
 import { Rng } from "../nn/rng.ts";
 import { PAPER_TASKS, paperTaskSplitSync, type PaperTaskName } from "../tasks/paper-task.ts";
 import { DEFAULT_EPOCHS } from "../tasks/train.ts";
-import { formatTableRow, parseTableText, positionOf, TABLE_CONFIGURATIONS, TABLE_HEADER, type TableRow } from "../tasks/table.ts";
+import {
+  formatTableRow,
+  indicesAt,
+  parseTableText,
+  positionOf,
+  TABLE_CONFIGURATIONS,
+  TABLE_HEADER,
+  TABLE_PARAMS,
+  tableSpace,
+  valuesAt,
+  type TableParam,
+  type TableRow,
+} from "../tasks/table.ts";
 import type { BuildChunk, BuildReply } from "./table-build-worker.ts";
 import { startWorkerThread } from "./worker-thread.ts";
 
@@ -39,6 +51,11 @@ export interface TableBuildOptions {
   splitSeed?: number;
   /** Default 15. */
   epochs?: number;
+  /**
+   * Only these values of some parameters (the rest: all of the preset's): a part of the space, for
+   * tests and samples. The build is complete when every configuration of that part has every seed.
+   */
+  only?: Partial<Record<TableParam, number[]>>;
   /** Called after every chunk. */
   onProgress?: (progress: TableBuildProgress) => void;
 }
@@ -90,7 +107,7 @@ export function buildRecordPath(out: string): string {
   return out.replace(/\.csv$/, "") + ".meta.json";
 }
 
-function checkOptions(options: TableBuildOptions): Required<Omit<TableBuildOptions, "onProgress">> {
+function checkOptions(options: TableBuildOptions): Required<Omit<TableBuildOptions, "onProgress" | "only">> {
   if (!(PAPER_TASKS as readonly string[]).includes(options.task)) {
     throw new Error(`unknown task ${JSON.stringify(options.task)}; known tasks: ${PAPER_TASKS.join(", ")}`);
   }
@@ -139,11 +156,29 @@ function existingRows(out: string): TableRow[] {
   return parsed.rows;
 }
 
+/** Which configurations a build covers: all, or those whose values are in `only`; unknown names or values are errors. */
+function includedPositions(only: TableBuildOptions["only"]): (position: number) => boolean {
+  if (only === undefined) return () => true;
+  const space = tableSpace();
+  const allowed = TABLE_PARAMS.map((name) => {
+    const values = only[name];
+    if (values === undefined) return undefined;
+    const choices = (space[name] as { choices: number[] }).choices;
+    if (!Array.isArray(values) || values.length === 0) throw new Error(`only.${name} must list at least one value`);
+    for (const value of values) if (!choices.includes(value)) throw new Error(`only.${name}: ${value} is not one of the paper space's choices (${choices.join(", ")})`);
+    return new Set(values);
+  });
+  const unknown = Object.keys(only).filter((name) => !(TABLE_PARAMS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`only: unknown parameter ${unknown.join(", ")}; parameters: ${TABLE_PARAMS.join(", ")}`);
+  return (position) => valuesAt(indicesAt(position)).every((value, i) => allowed[i] === undefined || allowed[i]!.has(value));
+}
+
 /** Pairs [position, seed] still to train, all seeds of a configuration together, configurations in a seeded shuffled order (so the time left is estimated from a fair sample). */
-function pendingRuns(done: ReadonlySet<number>, seeds: number): Array<[number, number]> {
+function pendingRuns(done: ReadonlySet<number>, seeds: number, included: (position: number) => boolean): Array<[number, number]> {
   const order = new Rng(20261127).permutation(TABLE_CONFIGURATIONS);
   const pending: Array<[number, number]> = [];
   for (const position of order) {
+    if (!included(position)) continue;
     for (let seed = 0; seed < seeds; seed++) if (!done.has(position * seeds + seed)) pending.push([position, seed]);
   }
   return pending;
@@ -160,6 +195,7 @@ function sortTableFile(out: string): void {
 
 export async function buildTable(options: TableBuildOptions): Promise<TableBuildResult> {
   const { task, out, seeds, workers, splitSeed, epochs } = checkOptions(options);
+  const included = includedPositions(options.only);
   // Fail on a missing dataset here, with the loader's message, not inside a thread.
   paperTaskSplitSync(task, splitSeed);
   const recordPath = buildRecordPath(out);
@@ -176,16 +212,19 @@ export async function buildTable(options: TableBuildOptions): Promise<TableBuild
   const rows = existingRows(out);
   const done = new Set<number>();
   for (const row of rows) if (row.seed < seeds) done.add(positionOf(row.indices) * seeds + row.seed);
-  const total = TABLE_CONFIGURATIONS * seeds;
+  let configurations = 0;
+  for (let position = 0; position < TABLE_CONFIGURATIONS; position++) if (included(position)) configurations++;
+  for (const key of [...done]) if (!included(Math.floor(key / seeds))) done.delete(key);
+  const total = configurations * seeds;
   const resumed = done.size;
-  const pending = pendingRuns(done, seeds);
+  const pending = pendingRuns(done, seeds, included);
 
   record = {
     task,
     splitSeed,
     epochs,
     seeds: Math.max(seeds, record?.seeds ?? 0),
-    configurations: TABLE_CONFIGURATIONS,
+    configurations,
     complete: false,
     sessions: record?.sessions ?? [],
   };

@@ -8,6 +8,7 @@ import { builtinTaskObjective, TASK_NAMES, type TaskName } from "./builtin-task.
 import { loadModuleObjective } from "./module.ts";
 import { commandObjective, parseCommandObjectiveSpec, type CommandObjectiveSpec } from "./command.ts";
 import { csvObjectiveFromSpec, parseCsvObjectiveSpec, type CsvObjectiveSpec } from "./csv-task.ts";
+import { parseTableObjectiveSpec, tableObjectiveFromSpec, type TableObjectiveSpec } from "./table.ts";
 
 /** A function exported by a JavaScript or TypeScript module: `(trial) => number | Promise<number>`. */
 export interface ModuleObjectiveSpec {
@@ -30,8 +31,8 @@ export interface TaskObjectiveSpec {
   seed?: number;
 }
 
-export type ObjectiveSpec = ModuleObjectiveSpec | TaskObjectiveSpec | CommandObjectiveSpec | CsvObjectiveSpec;
-export type { CommandObjectiveSpec, CsvObjectiveSpec };
+export type ObjectiveSpec = ModuleObjectiveSpec | TaskObjectiveSpec | CommandObjectiveSpec | CsvObjectiveSpec | TableObjectiveSpec;
+export type { CommandObjectiveSpec, CsvObjectiveSpec, TableObjectiveSpec };
 
 type Loaders = { [K in ObjectiveSpec["kind"]]: (spec: Extract<ObjectiveSpec, { kind: K }>) => Promise<Objective> };
 
@@ -40,6 +41,7 @@ const LOADERS: Loaders = {
   task: async (spec) => builtinTaskObjective(spec),
   command: async (spec) => commandObjective(spec),
   csv: async (spec) => csvObjectiveFromSpec(spec),
+  table: (spec) => tableObjectiveFromSpec(spec),
 };
 
 export function isObjectiveSpec(value: unknown): value is ObjectiveSpec {
@@ -61,6 +63,7 @@ export function parseObjectiveSpec(value: unknown): ObjectiveSpec {
   }
   if (value.kind === "command") return parseCommandObjectiveSpec(spec);
   if (value.kind === "csv") return parseCsvObjectiveSpec(spec);
+  if (value.kind === "table") return parseTableObjectiveSpec(spec);
   if (typeof spec.task !== "string" || !(TASK_NAMES as readonly string[]).includes(spec.task)) {
     throw new Error(`a "task" objective needs "task": one of ${TASK_NAMES.join(", ")}; got ${JSON.stringify(spec.task)}`);
   }

@@ -268,6 +268,29 @@ export class ConfigurationTable {
     return this.seeds.length > 0 && this.rowCount === TABLE_CONFIGURATIONS * this.seeds.length;
   }
 
+  /**
+   * The part of the paper space the table covers: for each parameter, the choices that occur in
+   * some row, in the preset's order. A full table covers the whole `paper` space.
+   */
+  coveredSpace(): SearchSpace {
+    const used = TABLE_SIZES.map((size) => new Uint8Array(size));
+    for (let p = 0; p < TABLE_CONFIGURATIONS; p++) {
+      if (this.seedIndicesAt(p).length === 0) continue;
+      indicesAt(p).forEach((index, i) => (used[i][index] = 1));
+    }
+    return Object.fromEntries(
+      TABLE_PARAMS.map((name, i) => [name, { type: "categorical" as const, choices: CHOICES[i].filter((_, index) => used[i][index] === 1) }]),
+    );
+  }
+
+  /** How many runs (configuration of the covered space x seed) have no row: 0 for a table a benchmark can use. */
+  missingRuns(): number {
+    const space = this.coveredSpace();
+    let configurations = 1;
+    for (const name of TABLE_PARAMS) configurations *= (space[name] as { choices: unknown[] }).choices.length;
+    return configurations * this.seeds.length - this.rowCount;
+  }
+
   /** Seeds (by index into `seeds`) that have a row for this configuration. */
   seedIndicesAt(position: number): number[] {
     const found: number[] = [];

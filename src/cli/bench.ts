@@ -1,0 +1,124 @@
+/**
+ * `hyperforce bench`: every listed sampler on an exhaustive table, at several budgets, over repeats
+ * (see src/experiments/sampler-bench.ts). Each finished study is appended to <out>/studies.jsonl, so
+ * an interrupted benchmark run again with the same flags skips the studies it already has.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Command } from "commander";
+import { isNumber } from "../tasks/csv.ts";
+import { SAMPLER_LABELS } from "../samplers/index.ts";
+import { UsageError } from "./errors.ts";
+
+const DEFAULT_SAMPLERS = "random,grid,tpe,reinforce-mlp,reinforce-rnn,ppo,reinforce-paper";
+
+interface BenchFlags {
+  table: string;
+  samplers: string;
+  budgets: string;
+  repeats: string;
+  workers?: string;
+  out: string;
+}
+
+export interface BenchRequest {
+  table: string;
+  samplers: string[];
+  budgets: number[];
+  repeats: number;
+  workers?: number;
+  out: string;
+}
+
+function integerAtLeast(flag: string, text: string, minimum: number): number {
+  const value = isNumber(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < minimum) throw new UsageError(`${flag} must be an integer >= ${minimum}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function list(flag: string, text: string): string[] {
+  const items = text.split(",").map((item) => item.trim());
+  if (items.some((item) => item === "")) throw new UsageError(`${flag} must be a comma-separated list without empty items, got ${JSON.stringify(text)}`);
+  const repeated = items.find((item, i) => items.indexOf(item) !== i);
+  if (repeated !== undefined) throw new UsageError(`${flag} lists ${JSON.stringify(repeated)} twice`);
+  return items;
+}
+
+export function parseBenchFlags(flags: BenchFlags): BenchRequest {
+  const samplers = list("--samplers", flags.samplers);
+  for (const label of samplers) {
+    if (!(SAMPLER_LABELS as readonly string[]).includes(label)) throw new UsageError(`unknown sampler "${label}" in --samplers; samplers: ${SAMPLER_LABELS.join(", ")}`);
+  }
+  const request: BenchRequest = {
+    table: flags.table,
+    samplers,
+    budgets: list("--budgets", flags.budgets).map((text) => integerAtLeast("each of --budgets", text, 1)),
+    repeats: integerAtLeast("--repeats", flags.repeats, 1),
+    out: flags.out,
+  };
+  if (flags.workers !== undefined) request.workers = integerAtLeast("--workers", flags.workers, 0);
+  return request;
+}
+
+/** Studies recorded by an earlier run on the same table (lines from another table are ignored). */
+function readPreviousStudies(path: string, table: string): import("../experiments/sampler-bench.ts").BenchStudyTrace[] {
+  if (!existsSync(path)) return [];
+  const traces = [];
+  const lines = readFileSync(path, "utf8").split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].trim() === "") continue;
+    let entry;
+    try {
+      entry = JSON.parse(lines[i]);
+    } catch {
+      // The last line may be cut by a kill; anything else is a corrupt file.
+      if (i >= lines.length - 2) continue;
+      throw new UsageError(`${path}: line ${i + 1} is not JSON; remove the file to start the benchmark afresh`);
+    }
+    if (entry.table !== table) continue;
+    traces.push({ ...entry.trace, values: entry.trace.values.map((value: number | null) => (value === null ? NaN : value)) });
+  }
+  return traces;
+}
+
+export function benchCommand(): Command {
+  return new Command("bench")
+    .description("benchmark samplers on an exhaustive table: regret of the reported best configuration per budget, over repeats")
+    .requiredOption("--table <file>", "the table (.csv or .csv.gz) built by hyperforce table build")
+    .option("--samplers <list>", `comma-separated sampler labels (${SAMPLER_LABELS.join(", ")})`, DEFAULT_SAMPLERS)
+    .option("--budgets <list>", "comma-separated evaluation budgets", "25,50,100,300,1000")
+    .option("--repeats <count>", "studies per sampler (seeds 0..count-1)", "20")
+    .option("--workers <count>", "worker threads (default: the number of cores; 0 runs in this thread)")
+    .requiredOption("--out <dir>", "where results.json, results.md and the regret plots (svg, png) go")
+    .action(async (flags: BenchFlags) => {
+      const request = parseBenchFlags(flags);
+      const { runSamplerBench, benchTable } = await import("../experiments/sampler-bench.ts");
+      const { writeBenchOutputs } = await import("../experiments/bench-report.ts");
+      try {
+        benchTable(request.table);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      mkdirSync(request.out, { recursive: true });
+      const studiesPath = join(request.out, "studies.jsonl");
+      const tableKey = resolve(request.table);
+      const previous = readPreviousStudies(studiesPath, tableKey);
+      const started = Date.now();
+      const result = await runSamplerBench({
+        table: request.table,
+        samplers: request.samplers,
+        budgets: request.budgets,
+        repeats: request.repeats,
+        ...(request.workers !== undefined ? { workers: request.workers } : {}),
+        previous,
+        onStudyDone: (done, total, trace) => {
+          const stored = { ...trace, values: trace.values.map((value) => (Number.isFinite(value) ? value : null)) };
+          appendFileSync(studiesPath, JSON.stringify({ table: tableKey, trace: stored }) + "\n");
+          const elapsed = (Date.now() - started) / 1000;
+          process.stderr.write(`bench ${done}/${total} studies | ${trace.sampler} seed ${trace.seed} took ${trace.seconds.toFixed(1)} s | ${elapsed.toFixed(0)} s elapsed\n`);
+        },
+      });
+      const files = await writeBenchOutputs(result, request.out);
+      process.stdout.write(`${files.join("\n")}\n`);
+    });
+}

@@ -1,0 +1,115 @@
+/**
+ * What the sampler benchmark writes: results.json (every run), results.md (median and interquartile
+ * range of regret per sampler and budget, mean rank among the samplers, median rank percentile and
+ * median mean test loss) and a plot of median regret against budget (log x) with interquartile bands,
+ * as a vega-lite spec, SVG and PNG.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { compile, type TopLevelSpec } from "vega-lite";
+import { parse, View } from "vega";
+import { Resvg } from "@resvg/resvg-js";
+import type { BenchCell, SamplerBenchResult } from "./sampler-bench.ts";
+
+function cellOf(result: SamplerBenchResult, sampler: string, budget: number): BenchCell {
+  return result.cells.find((cell) => cell.sampler === sampler && cell.budget === budget)!;
+}
+
+function number(value: number | null, digits = 4): string {
+  return value === null ? "n/a" : value.toFixed(digits);
+}
+
+function table(result: SamplerBenchResult, title: string, cellText: (cell: BenchCell) => string, best: (cells: BenchCell[]) => BenchCell | undefined): string {
+  const header = `| sampler | ${result.budgets.join(" | ")} |`;
+  const rule = `| --- |${result.budgets.map(() => " ---: |").join("")}`;
+  const winners = new Map(result.budgets.map((budget) => [budget, best(result.samplers.map((sampler) => cellOf(result, sampler, budget)))]));
+  const rows = result.samplers.map((sampler) => {
+    const cells = result.budgets.map((budget) => {
+      const cell = cellOf(result, sampler, budget);
+      const text = cellText(cell);
+      return winners.get(budget) === cell ? `**${text}**` : text;
+    });
+    return `| ${sampler} | ${cells.join(" | ")} |`;
+  });
+  return [`${title}`, "", header, rule, ...rows, ""].join("\n");
+}
+
+function lowest(pick: (cell: BenchCell) => number | null): (cells: BenchCell[]) => BenchCell | undefined {
+  return (cells) => {
+    let best: BenchCell | undefined;
+    for (const cell of cells) {
+      const value = pick(cell);
+      if (value !== null && (best === undefined || value < pick(best)!)) best = cell;
+    }
+    return best;
+  };
+}
+
+/** The markdown summary (budgets as columns, samplers as rows, the best cell of each column in bold). */
+export function benchMarkdown(result: SamplerBenchResult): string {
+  const summary = result.table;
+  const best = Object.entries(summary.bestConfiguration).map(([name, value]) => `${name} ${value}`).join(", ");
+  const lines = [
+    `Table \`${summary.path}\`: ${summary.configurations} configurations x seeds ${summary.seeds.join(", ")}; best mean validation loss ${summary.bestMeanValidationLoss.toFixed(4)} (${best}; its mean test loss ${summary.bestMeanTestLoss.toFixed(4)}).` +
+      (summary.seedRankCorrelation !== null ? ` Spearman rank correlation of the two seeds' validation losses: ${summary.seedRankCorrelation.toFixed(4)}.` : ""),
+    `${result.repeats} repeats (seeds 0..${result.repeats - 1}) per sampler; ${result.runs.length} studies in ${result.wallSeconds.toFixed(0)} s on ${result.workers} threads.`,
+    "",
+    table(result, "Regret of the configuration each sampler reports as best (its mean validation loss over the table's seeds minus the table's best): median [first quartile, third quartile]", (cell) => `${number(cell.medianRegret)} [${number(cell.regretQ1)}, ${number(cell.regretQ3)}]`, lowest((cell) => cell.medianRegret)),
+    table(result, "Mean rank among the samplers (1 = lowest regret in a repeat; ties share their average rank)", (cell) => cell.meanRank.toFixed(2), lowest((cell) => cell.meanRank)),
+    table(result, "Median rank percentile of the reported configuration in the table (0 = the best configuration)", (cell) => number(cell.medianRankPercentile, 2), lowest((cell) => cell.medianRankPercentile)),
+    table(result, "Median mean test loss of the reported configuration", (cell) => number(cell.medianMeanTestLoss), lowest((cell) => cell.medianMeanTestLoss)),
+  ];
+  return lines.join("\n");
+}
+
+/** Vega-lite: median regret against budget (log x), one line per sampler, interquartile band around it. */
+export function benchPlotSpec(result: SamplerBenchResult, title = `Median regret on ${result.table.path}`): TopLevelSpec {
+  const values = result.cells
+    .filter((cell) => cell.medianRegret !== null)
+    .map((cell) => ({ sampler: cell.sampler, budget: cell.budget, median: cell.medianRegret, q1: cell.regretQ1, q3: cell.regretQ3 }));
+  const x = { field: "budget", type: "quantitative" as const, scale: { type: "log" as const, domain: [result.budgets[0], result.budgets[result.budgets.length - 1]], nice: false }, title: "evaluations (log scale)", axis: { values: result.budgets } };
+  const color = { field: "sampler", type: "nominal" as const, sort: result.samplers, title: "sampler" };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    width: 560,
+    height: 360,
+    background: "white",
+    data: { values },
+    layer: [
+      { mark: { type: "area", opacity: 0.12 }, encoding: { x, y: { field: "q1", type: "quantitative" }, y2: { field: "q3" }, color } },
+      {
+        mark: { type: "line", point: true },
+        encoding: { x, y: { field: "median", type: "quantitative", title: "regret in mean validation loss (median, band: IQR)" }, color },
+      },
+    ],
+  };
+}
+
+/** Renders a vega-lite spec to SVG (vega's headless view) and PNG (resvg, system fonts). */
+export async function renderVegaLite(spec: TopLevelSpec, scale = 2): Promise<{ svg: string; png: Buffer }> {
+  const view = new View(parse(compile(spec).spec), { renderer: "none" });
+  const svg = await view.toSVG();
+  view.finalize();
+  const png = new Resvg(svg, { fitTo: { mode: "zoom", value: scale }, font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" } }).render().asPng();
+  return { svg, png };
+}
+
+/** Writes results.json, results.md, regret.vl.json, regret.svg and regret.png into `dir`; returns their paths. */
+export async function writeBenchOutputs(result: SamplerBenchResult, dir: string): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const spec = benchPlotSpec(result);
+  const { svg, png } = await renderVegaLite(spec);
+  const files: Array<[string, string | Buffer]> = [
+    ["results.json", JSON.stringify(result, (_, value) => (typeof value === "number" && !Number.isFinite(value) ? null : value), 1) + "\n"],
+    ["results.md", benchMarkdown(result)],
+    ["regret.vl.json", JSON.stringify(spec, null, 2) + "\n"],
+    ["regret.svg", svg],
+    ["regret.png", png],
+  ];
+  return files.map(([name, content]) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  });
+}
