@@ -304,31 +304,26 @@ export class QueueExecutor implements Executor {
       });
   }
 
-  /** Reads the job: a finished one resolves its trial (once) and is removed from the queue. */
+  /**
+   * Reads the job (one read: BullMQ writes the result and finishedOn together, when the job leaves
+   * the active state for good). A finished one resolves its trial, once, and is removed from the queue.
+   */
   private async inspect(jobId: string, pending: Pending): Promise<void> {
     const { queue } = await this.connect();
-    const vanished = () =>
+    const job = await Job.fromId<QueueJobData, QueueJobResult>(queue, jobId);
+    if (this.pending.get(jobId) !== pending) return;
+    if (job === undefined) {
       this.settle(jobId, (p) => p.reject(new Error(`the job of trial ${p.trialNumber} disappeared from queue "${this.queueName}" (removed or obliterated)`)));
-    let job = await Job.fromId<QueueJobData, QueueJobResult>(queue, jobId);
-    if (this.pending.get(jobId) !== pending) return;
-    if (job === undefined) return vanished();
-    const state = await job.getState();
-    // The job may have finished between the two reads: read it again for its final result.
-    if (state === "completed" || state === "failed") job = await Job.fromId<QueueJobData, QueueJobResult>(queue, jobId);
-    if (this.pending.get(jobId) !== pending) return;
-    if (job === undefined) return vanished();
+      return;
+    }
     if (isProgress(job.progress)) this.apply(pending, job.progress);
-    if (state === "completed") {
-      const result = job.returnvalue;
-      this.settle(jobId, (p) => {
-        if (result !== null && typeof result === "object" && "pruned" in result) p.reject(new TrialPruned(result.pruned));
-        else if (result !== null && typeof result === "object" && "value" in result) p.resolve(fromWire(result.value));
-        else p.reject(new Error(`the worker returned no value for trial ${p.trialNumber}`));
-      });
-    } else if (state === "failed") {
-      const reason = job.failedReason === undefined || job.failedReason === "" ? "the job failed without a reason" : job.failedReason;
-      this.settle(jobId, (p) => p.reject(new Error(reason)));
-    } else return;
+    if (job.finishedOn === undefined || job.finishedOn === null) return;
+    const result = job.returnvalue as QueueJobResult | null | undefined;
+    this.settle(jobId, (p) => {
+      if (result !== null && typeof result === "object" && "pruned" in result) p.reject(new TrialPruned(result.pruned));
+      else if (result !== null && typeof result === "object" && "value" in result) p.resolve(fromWire(result.value));
+      else p.reject(new Error(job.failedReason === undefined || job.failedReason === "" ? "the job failed without a reason" : job.failedReason));
+    });
     await job.remove().catch(() => undefined);
   }
 

@@ -130,11 +130,21 @@ test("a worker refuses a job it cannot run: the trial fails at once with the wor
   });
 });
 
-test("a pruned trial comes back PRUNED; NaN comes back as a FAIL value", { timeout: 30_000 }, async () => {
-  await withQueue("pruned", async ({ executor }) => {
+test("a pruned trial comes back PRUNED; NaN and -Infinity come back as such (FAIL, not retried)", { timeout: 30_000 }, async () => {
+  await withQueue("pruned", async ({ executor, lines }) => {
     const study = createStudy({ name: "pruned", space: SPACE, sampler: randomSampler({ seed: 1 }) });
     await study.optimize(objective("pruned"), { nTrials: 1, executor: executor(2) });
     assert.deepEqual(study.trials.map((trial) => [trial.state, trial.intermediateValues]), [["PRUNED", { 0: 1 }]]);
+    const odd = createStudy({ name: "not-finite", space: SPACE, sampler: randomSampler({ seed: 1 }) });
+    await odd.optimize(objective("notFinite"), { nTrials: 2, concurrency: 2, executor: executor(2) });
+    assert.deepEqual(
+      odd.trials.map((trial) => [trial.state, trial.failReason, trial.intermediateValues[0]]),
+      [
+        ["FAIL", "objective returned NaN", Number.POSITIVE_INFINITY],
+        ["FAIL", "objective returned -Infinity", Number.POSITIVE_INFINITY],
+      ],
+    );
+    assert.equal(lines.filter((line) => line.includes('of study "not-finite" started')).length, 2, "one attempt per trial");
   });
 });
 
