@@ -1,8 +1,8 @@
 // Wall time of a study on the built-in tasks (random sampler, paper space) inline and on 1 and 2
-// worker threads. The threads are started and warmed before the clock starts (a pool is started once
-// per study and reused). Runs alternate 1 and 2 threads, `--repeats` times, and report medians:
+// worker threads. Everything is warmed before the clock starts (datasets loaded, threads started: a
+// pool is started once per study and reused). Runs alternate 1 and 2 threads, `--repeats` times, and report medians:
 // the machine is shared, so single timings are noisy.
-// Run: HYPERFORCE_DATA_DIR=/work/shared/data node --import tsx bench/parallel.ts [--trials 200] [--repeats 3] [--letter-trials 12]
+// Run: HYPERFORCE_DATA_DIR=/work/shared/data node --import tsx bench/parallel.ts [--trials 200] [--repeats 3] [--letter-trials 8]
 // Writes bench/results/parallel.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
@@ -23,10 +23,12 @@ function flag(name: string, fallback: number): number {
 process.env.HYPERFORCE_DATA_DIR ??= "/work/shared/data";
 const wineTrials = flag("trials", 200);
 const repeats = Math.max(1, flag("repeats", 3));
-const letterTrials = flag("letter-trials", 12);
+const letterTrials = flag("letter-trials", 8);
 
 interface Timing {
   seconds: number;
+  /** CPU seconds this process got during the run (all threads): cpuSeconds / seconds = cores actually obtained. */
+  cpuSeconds: number;
   values: (number | null)[];
   complete: number;
   failed: number;
@@ -35,18 +37,20 @@ interface Timing {
 /** One study of `trials` trials; threads = 0 means inline. */
 async function timeStudy(spec: TaskObjectiveSpec, trials: number, threads: number): Promise<Timing> {
   const executor = threads === 0 ? undefined : new ThreadPoolExecutor({ size: threads });
-  if (executor !== undefined) {
-    const warm = createStudy({ seed: 1, space: paperSpace(), sampler: randomSampler({ seed: 1 }) });
-    await warm.optimize({ ...spec, epochs: 1 }, { nTrials: threads * 2, executor });
-  }
+  // Warm up outside the clock: dataset load and split, trainer compilation (in each thread for a pool).
+  const warm = createStudy({ seed: 1, space: paperSpace(), sampler: randomSampler({ seed: 1 }) });
+  await warm.optimize({ ...spec, epochs: 1 }, { nTrials: Math.max(1, threads * 2), executor });
   const study = createStudy({ seed: 42, space: paperSpace(), sampler: randomSampler({ seed: 42 }) });
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await study.optimize(spec, { nTrials: trials, executor });
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   await executor?.close();
   const all = study.trials;
   return {
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     values: all.map((trial) => trial.value ?? null),
     complete: all.filter((trial) => trial.state === "COMPLETE").length,
     failed: all.filter((trial) => trial.state === "FAIL").length,
@@ -62,6 +66,7 @@ const round = (value: number) => Number(value.toFixed(3));
 
 async function compare(label: string, spec: TaskObjectiveSpec, trials: number) {
   const seconds: Record<"inline" | "threads1" | "threads2", number[]> = { inline: [], threads1: [], threads2: [] };
+  const coresObtained: Record<keyof typeof seconds, number[]> = { inline: [], threads1: [], threads2: [] };
   let reference: string | undefined;
   let sameValues = true;
   let counts = { complete: 0, failed: 0 };
@@ -72,11 +77,12 @@ async function compare(label: string, spec: TaskObjectiveSpec, trials: number) {
     for (const [key, threads] of order) {
       const timing = await timeStudy(spec, trials, threads);
       seconds[key].push(round(timing.seconds));
+      coresObtained[key].push(round(timing.cpuSeconds / timing.seconds));
       const values = JSON.stringify(timing.values);
       reference ??= values;
       sameValues &&= values === reference;
       counts = { complete: timing.complete, failed: timing.failed };
-      console.log(`${label} ${key}: ${timing.seconds.toFixed(3)} s`);
+      console.log(`${label} ${key}: ${timing.seconds.toFixed(3)} s, ${(timing.cpuSeconds / timing.seconds).toFixed(2)} cores obtained`);
     }
   }
   const medians = { inline: round(median(seconds.inline)), threads1: round(median(seconds.threads1)), threads2: round(median(seconds.threads2)) };
@@ -87,6 +93,8 @@ async function compare(label: string, spec: TaskObjectiveSpec, trials: number) {
     ...counts,
     seconds,
     medianSeconds: medians,
+    /** CPU time / wall time of the process per run: near 2 with 2 threads on an idle 2-core machine; near 1 or below means the machine had no second core to give. */
+    coresObtained,
     speedupTwoThreadsOverOne: round(medians.threads1 / medians.threads2),
     speedupTwoThreadsOverInline: round(medians.inline / medians.threads2),
     perRepeatSpeedupTwoOverOne: seconds.threads1.map((one, i) => round(one / seconds.threads2[i])),
@@ -98,7 +106,7 @@ async function compare(label: string, spec: TaskObjectiveSpec, trials: number) {
 
 const loadBefore = loadavg()[0];
 const wine = await compare("wine", { kind: "task", task: "wine", splitSeed: 0 }, wineTrials);
-const letter = letterTrials > 0 ? await compare("letter", { kind: "task", task: "letter", splitSeed: 0, epochs: 2 }, letterTrials) : undefined;
+const letter = letterTrials > 0 ? await compare("letter", { kind: "task", task: "letter", splitSeed: 0 }, letterTrials) : undefined;
 const result = {
   benchmark: "parallel",
   command: `node --import tsx bench/parallel.ts --trials ${wineTrials} --repeats ${repeats} --letter-trials ${letterTrials}`,
