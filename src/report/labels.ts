@@ -3,8 +3,8 @@ import type { Direction, FrozenTrial } from "../study/types.ts";
 
 /** The built-in tasks' validation losses and their units. */
 export const TASK_VALUE_LABELS: Record<string, string> = {
-  wine: "validation loss (MSE, z-scored target)",
-  letter: "validation loss (cross-entropy, nats)",
+  wine: "validation MSE (z-scored target)",
+  letter: "validation cross-entropy (nats)",
 };
 
 /** From the study user attr "task" (set by reproduce), else "validation loss" for task trials (they record test_loss). */

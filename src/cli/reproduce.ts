@@ -1,0 +1,74 @@
+/**
+ * `hyperforce reproduce`: the paper's experiment over several seeds (src/experiments/reproduce.ts),
+ * printed as a markdown table beside the paper's numbers.
+ */
+import { availableParallelism } from "node:os";
+import { Command } from "commander";
+import { DEFAULT_BUDGETS, DEFAULT_SEEDS, REPRODUCE_METHODS, runReproduce } from "../experiments/reproduce.ts";
+import { DatasetError, loadDataset } from "../tasks/datasets.ts";
+import { PAPER_TASKS, type PaperTaskName } from "../tasks/paper-task.ts";
+import { UsageError } from "./errors.ts";
+
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isInteger(value) || value < 1) throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+export function reproduceCommand(): Command {
+  return new Command("reproduce")
+    .description(
+      "the paper's experiment: for each seed, every method (random and grid baselines, REINFORCE with the MLP and RNN policies " +
+        "in the paper preset and our default, PPO, TPE) tunes the paper task; prints a table like the paper's Tables 1 and 2 " +
+        "(test loss mean ± std over seeds, beside the paper's). Re-running skips finished studies.",
+    )
+    .requiredOption("--task <task>", `${PAPER_TASKS.join(" or ")}`)
+    .option("--seeds <n>", `seeds 0..n-1 (default ${DEFAULT_SEEDS})`, String(DEFAULT_SEEDS))
+    .option("--budget <n>", `trials per study (default ${Object.entries(DEFAULT_BUDGETS).map(([task, n]) => `${n} for ${task}`).join(", ")})`)
+    .option("--out <dir>", "folder for the journal, table, CSV, policies and plots (default reproduce-out/<task>)")
+    .option("--workers <n>", "studies run at once, one worker thread each (default: the number of cores)")
+    .option("--epochs <n>", "training epochs per trial (default 15, the paper's; fewer for a quick look)")
+    .option("--methods <list>", `comma-separated subset of: ${REPRODUCE_METHODS.map((method) => method.id).join(", ")}`)
+    .option("--json", "print the results as one JSON object instead of the table")
+    .action(async (flags: { task: string; seeds: string; budget?: string; out?: string; workers?: string; epochs?: string; methods?: string; json?: boolean }) => {
+      if (!(PAPER_TASKS as readonly string[]).includes(flags.task)) throw new UsageError(`--task must be ${PAPER_TASKS.join(" or ")}, got ${JSON.stringify(flags.task)}`);
+      const task = flags.task as PaperTaskName;
+      const seeds = positiveInteger("--seeds", flags.seeds);
+      const budget = flags.budget === undefined ? DEFAULT_BUDGETS[task] : positiveInteger("--budget", flags.budget);
+      const workers = flags.workers === undefined ? availableParallelism() : positiveInteger("--workers", flags.workers);
+      const epochs = flags.epochs === undefined ? undefined : positiveInteger("--epochs", flags.epochs);
+      const known = REPRODUCE_METHODS.map((method) => method.id);
+      const methods = flags.methods?.split(",").map((id) => id.trim()).filter((id) => id !== "");
+      for (const id of methods ?? []) if (!known.includes(id)) throw new UsageError(`--methods: unknown method "${id}"; methods: ${known.join(", ")}`);
+      if (methods !== undefined && methods.length === 0) throw new UsageError(`--methods must name at least one of: ${known.join(", ")}`);
+      try {
+        await loadDataset(task);
+      } catch (error) {
+        if (error instanceof DatasetError) throw new UsageError(error.message);
+        throw error;
+      }
+      const out = flags.out ?? `reproduce-out/${task}`;
+      const result = await runReproduce({
+        task,
+        seeds,
+        budget,
+        out,
+        workers,
+        ...(epochs !== undefined ? { epochs } : {}),
+        ...(methods !== undefined ? { methods } : {}),
+        onStudy: ({ done, total, job, outcome }) => {
+          const what = outcome.ran === 0 ? "already done" : `${outcome.ran} trials in ${outcome.seconds.toFixed(1)} s`;
+          process.stderr.write(`[${done}/${total}] ${job.study}: ${what}\n`);
+        },
+      });
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ ...result, table: undefined }) + "\n");
+        return;
+      }
+      process.stdout.write(result.table);
+      process.stdout.write(
+        `\n${result.studiesRun} studies run, ${result.studiesSkipped} already finished; wall time ${result.wallSeconds.toFixed(1)} s\n` +
+          `table ${result.files.table}, best configurations ${result.files.bestCsv}, plots and page ${result.files.index}\n`,
+      );
+    });
+}

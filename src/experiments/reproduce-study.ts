@@ -1,0 +1,61 @@
+/**
+ * One study of the reproduce experiment: a method (sampler label) on the paper task with one seed,
+ * in the experiment's journal file, run or resumed to `budget` trials.
+ */
+import { samplerFromLabel } from "../samplers/index.ts";
+import { paperSpace } from "../space/presets.ts";
+import { JournalFileStorage } from "../storage/journal.ts";
+import { createStudy } from "../study/study.ts";
+import type { PaperTaskName } from "../tasks/paper-task.ts";
+
+export interface StudyJob {
+  journal: string;
+  study: string;
+  task: PaperTaskName;
+  method: string;
+  seed: number;
+  budget: number;
+  epochs?: number;
+}
+
+export interface StudyOutcome {
+  study: string;
+  /** Trials this call ran (0 when the study was already done). */
+  ran: number;
+  seconds: number;
+}
+
+const FINISHED = new Set(["COMPLETE", "FAIL", "PRUNED"]);
+
+/** The study's seed seeds the sampler, the training runs and the train/validation/test split. */
+export async function runReproduceStudy(job: StudyJob): Promise<StudyOutcome> {
+  const startedAt = Date.now();
+  // Not fsync'ed per line: a killed run still keeps every line written (resume works); only a power
+  // loss could cut the tail. Per-line fsync would cost as much as a wine trial.
+  const storage = new JournalFileStorage(job.journal, { durable: false });
+  const isNew = storage.findStudy(job.study) === undefined;
+  const study = createStudy({
+    name: job.study,
+    direction: "minimize",
+    space: paperSpace(),
+    sampler: samplerFromLabel(job.method, job.seed),
+    storage,
+    seed: job.seed,
+    loadIfExists: true,
+  });
+  if (isNew) {
+    study.setUserAttr("task", job.task);
+    study.setUserAttr("method", job.method);
+    study.setUserAttr("seed", job.seed);
+  }
+  const before = study.trials.filter((trial) => FINISHED.has(trial.state)).length;
+  if (before < job.budget) {
+    await study.optimize(
+      { kind: "task", task: job.task, splitSeed: job.seed, seed: job.seed, ...(job.epochs !== undefined ? { epochs: job.epochs } : {}) },
+      { totalTrials: job.budget, concurrency: 1 },
+    );
+  }
+  const after = study.trials.filter((trial) => FINISHED.has(trial.state)).length;
+  storage.close();
+  return { study: job.study, ran: after - before, seconds: (Date.now() - startedAt) / 1000 };
+}

@@ -1,0 +1,455 @@
+/**
+ * The paper's experiment over several seeds: for each seed, every method of REPRODUCE_METHODS runs a
+ * study of `budget` trials on the paper task (wine or letter), all in one journal file under `out`.
+ * Then a table like the paper's Tables 1 and 2: per method, the hyperparameters chosen by the median
+ * seed and the TEST loss of each seed's best configuration (best by validation loss), mean ± std over
+ * seeds, beside the paper's published numbers. Also the best configuration per method and seed (CSV),
+ * the RL policies (JSON), the plots and an index.html.
+ *
+ * A seed fixes the sampler, the training seeds and the train/validation/test split of its studies: the
+ * methods of one seed are compared on the same rows, and the spread over seeds includes the split's.
+ * Studies already holding `budget` trials are skipped, so re-running continues or reprints.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { convergencePlot, bestSoFar, meanCurve } from "../report/convergence-plot.ts";
+import { storedUpdateDiagnostics } from "../report/diagnostics.ts";
+import { toCsv } from "../report/export.ts";
+import { reportHtml } from "../report/html.ts";
+import { TASK_VALUE_LABELS, rewardLabelOf } from "../report/labels.ts";
+import { writePlot, type WrittenPlot } from "../report/render.ts";
+import { rewardPlot } from "../report/reward-plot.ts";
+import { formatParamValue } from "../report/scale.ts";
+import type { ExportedPolicy } from "../rl/checkpoint.ts";
+import { samplerFromLabel } from "../samplers/index.ts";
+import { PolicySampler } from "../samplers/reinforce.ts";
+import { paperSpace } from "../space/presets.ts";
+import type { Params } from "../space/types.ts";
+import { JournalFileStorage } from "../storage/journal.ts";
+import { STUDY_ATTR } from "../study/attrs.ts";
+import { findBestTrial } from "../study/best.ts";
+import type { FrozenTrial } from "../study/types.ts";
+import type { PaperTaskName } from "../tasks/paper-task.ts";
+import type { StudyJob, StudyOutcome } from "./reproduce-study.ts";
+import type { StudyReply } from "./reproduce-worker.ts";
+import { startWorkerThread } from "./worker-thread.ts";
+
+export type PaperRow = "baseline" | "mlp" | "rnn";
+
+export interface ReproduceMethod {
+  /** The sampler label (src/samplers/index.ts samplerFromLabel). */
+  id: string;
+  title: string;
+  /** The paper's row this method stands beside. */
+  paper?: PaperRow;
+  /** Learns a policy: reward curves and a policy checkpoint. */
+  policy: boolean;
+}
+
+export const REPRODUCE_METHODS: readonly ReproduceMethod[] = [
+  { id: "random", title: "random search (baseline)", paper: "baseline", policy: false },
+  { id: "grid", title: "grid search in order (the paper's baseline)", paper: "baseline", policy: false },
+  { id: "reinforce-paper", title: "REINFORCE, MLP policy, paper preset", paper: "mlp", policy: true },
+  { id: "reinforce-mlp", title: "REINFORCE, MLP policy, our default", paper: "mlp", policy: true },
+  { id: "reinforce-paper-rnn", title: "REINFORCE, RNN policy, paper preset", paper: "rnn", policy: true },
+  { id: "reinforce-rnn", title: "REINFORCE, RNN policy, our default", paper: "rnn", policy: true },
+  { id: "ppo", title: "PPO, MLP policy", policy: true },
+  { id: "tpe", title: "TPE", policy: false },
+];
+
+export interface PaperResult {
+  testLoss: number;
+  params: { learning_rate: number; weight_decay: number; batch_size: number; hidden_units: number };
+}
+
+/** The paper's Tables 1 and 2 (test error and the hyperparameters it reports), as in TASKS.md. */
+export const PAPER_RESULTS: Record<PaperTaskName, Record<PaperRow, PaperResult>> = {
+  wine: {
+    baseline: { testLoss: 0.5948, params: { learning_rate: 1e-2, weight_decay: 1e-4, batch_size: 128, hidden_units: 18 } },
+    mlp: { testLoss: 0.4232, params: { learning_rate: 3e-2, weight_decay: 3e-4, batch_size: 16, hidden_units: 18 } },
+    rnn: { testLoss: 0.3957, params: { learning_rate: 1e-1, weight_decay: 3e-4, batch_size: 128, hidden_units: 8 } },
+  },
+  letter: {
+    baseline: { testLoss: 0.7674, params: { learning_rate: 1e-2, weight_decay: 1e-5, batch_size: 64, hidden_units: 20 } },
+    mlp: { testLoss: 0.6678, params: { learning_rate: 3e-3, weight_decay: 1e-5, batch_size: 8, hidden_units: 20 } },
+    rnn: { testLoss: 0.7772, params: { learning_rate: 1e-3, weight_decay: 1e-3, batch_size: 8, hidden_units: 20 } },
+  },
+};
+
+export const PARAM_NAMES = ["learning_rate", "weight_decay", "batch_size", "hidden_units"] as const;
+
+/** Trials per study when --budget is not given (see the help of `hyperforce reproduce`). */
+export const DEFAULT_BUDGETS: Record<PaperTaskName, number> = { wine: 100, letter: 30 };
+export const DEFAULT_SEEDS = 5;
+
+export interface ReproduceOptions {
+  task: PaperTaskName;
+  /** Seeds 0 .. seeds-1. */
+  seeds: number;
+  /** Trials per study. */
+  budget: number;
+  out: string;
+  /** Studies run at once, each in its own worker thread; default os.availableParallelism(). */
+  workers?: number;
+  /** Training epochs of the task (default 15, the paper's). */
+  epochs?: number;
+  /** Method ids to run (default all of REPRODUCE_METHODS). */
+  methods?: string[];
+  /** Called when a study finishes or is found finished. */
+  onStudy?: (event: { done: number; total: number; job: StudyJob; outcome: StudyOutcome }) => void;
+}
+
+export interface SeedResult {
+  method: string;
+  seed: number;
+  study: string;
+  trials: number;
+  failed: number;
+  bestTrial: number;
+  params: Params;
+  validationLoss: number;
+  testLoss: number;
+}
+
+export interface MethodResult {
+  method: ReproduceMethod;
+  seeds: SeedResult[];
+  test: { mean: number; std: number };
+  validation: { mean: number; std: number };
+  /** The seed whose test loss is the median (the lower middle one for an even count). */
+  median: SeedResult;
+  paper?: PaperResult;
+}
+
+export interface ReproduceResult {
+  task: PaperTaskName;
+  seeds: number;
+  budget: number;
+  epochs: number;
+  methods: MethodResult[];
+  /** The markdown table (deterministic: a re-run prints the same one). */
+  table: string;
+  files: { journal: string; table: string; bestCsv: string; json: string; index: string; policies: string[]; plots: WrittenPlot[] };
+  /** Studies run (or continued) by this call, and already finished before it. */
+  studiesRun: number;
+  studiesSkipped: number;
+  wallSeconds: number;
+}
+
+export function studyName(task: string, method: string, seed: number): string {
+  return `${task}-${method}-seed${seed}`;
+}
+
+function checkOptions(options: ReproduceOptions): ReproduceMethod[] {
+  if (!(options.task in PAPER_RESULTS)) throw new Error(`unknown task ${JSON.stringify(options.task)}; tasks: ${Object.keys(PAPER_RESULTS).join(", ")}`);
+  for (const [name, value] of [["seeds", options.seeds], ["budget", options.budget], ["workers", options.workers ?? 1], ["epochs", options.epochs ?? 1]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  }
+  if (options.methods === undefined) return REPRODUCE_METHODS.slice();
+  const known = new Map(REPRODUCE_METHODS.map((method) => [method.id, method]));
+  if (options.methods.length === 0) throw new Error("methods must name at least one method");
+  return options.methods.map((id) => {
+    const method = known.get(id);
+    if (method === undefined) throw new Error(`unknown method "${id}"; methods: ${[...known.keys()].join(", ")}`);
+    return method;
+  });
+}
+
+const FINISHED = new Set(["COMPLETE", "FAIL", "PRUNED"]);
+
+function finishedCount(storage: JournalFileStorage, study: string): number {
+  const summary = storage.findStudy(study);
+  return summary === undefined ? 0 : storage.getAllTrials(summary.studyId).filter((trial) => FINISHED.has(trial.state)).length;
+}
+
+/** Runs the jobs on `workers` threads, each thread one study at a time. */
+async function runJobs(jobs: StudyJob[], workers: number, onDone: (job: StudyJob, outcome: StudyOutcome) => void): Promise<void> {
+  const queue = jobs.slice();
+  const threads = Array.from({ length: Math.min(workers, queue.length) }, () => startWorkerThread(import.meta.url, "reproduce-worker"));
+  try {
+    await Promise.all(
+      threads.map(
+        (thread) =>
+          new Promise<void>((resolve, reject) => {
+            let current: StudyJob | undefined;
+            const next = () => {
+              current = queue.shift();
+              if (current === undefined) resolve();
+              else thread.postMessage(current);
+            };
+            thread.on("message", (reply: StudyReply) => {
+              if (reply.type === "error") {
+                reject(new Error(`study ${current?.study}: ${reply.message}`));
+                return;
+              }
+              onDone(current!, reply.outcome);
+              next();
+            });
+            thread.on("error", (error) => reject(new Error(`study ${current?.study}: the worker thread failed: ${error.message}`)));
+            thread.on("exit", (code) => {
+              if (current !== undefined) reject(new Error(`study ${current.study}: the worker thread exited with code ${code}`));
+            });
+            next();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(threads.map((thread) => thread.terminate()));
+  }
+}
+
+function meanStd(values: readonly number[]): { mean: number; std: number } {
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  if (values.length < 2) return { mean, std: 0 };
+  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1);
+  return { mean, std: Math.sqrt(variance) };
+}
+
+function seedResult(method: string, seed: number, study: string, trials: readonly FrozenTrial[]): SeedResult {
+  const best = findBestTrial(trials, "minimize");
+  if (best === undefined) throw new Error(`study ${study} has no complete trial: every trial failed, so it has no best configuration`);
+  const testLoss = best.userAttrs.test_loss;
+  if (typeof testLoss !== "number") throw new Error(`study ${study}: its best trial #${best.number} has no test_loss user attribute`);
+  return {
+    method,
+    seed,
+    study,
+    trials: trials.filter((trial) => FINISHED.has(trial.state)).length,
+    failed: trials.filter((trial) => trial.state === "FAIL").length,
+    bestTrial: best.number,
+    params: best.params,
+    validationLoss: best.value!,
+    testLoss,
+  };
+}
+
+/**
+ * The policy a stored RL study ended with, as the sampler exports it: a fresh sampler of the method
+ * loads the stored state and builds its policy (by proposing once, for no study), so this reads the
+ * state through the sampler's own API whatever its stored format.
+ */
+export function storedPolicy(method: string, seed: number, systemAttrs: Record<string, unknown>): ExportedPolicy | undefined {
+  const sampler = samplerFromLabel(method, seed);
+  const state = systemAttrs[STUDY_ATTR.samplerState];
+  if (!(sampler instanceof PolicySampler) || state === undefined || systemAttrs[STUDY_ATTR.sampler] !== sampler.name) return undefined;
+  sampler.loadState(state);
+  sampler.sampleRelative({ direction: "minimize", trials: () => [] }, 0, paperSpace());
+  return sampler.exportPolicy();
+}
+
+function format(value: number): string {
+  return value.toFixed(4);
+}
+
+/** The markdown table: one row per method. */
+export function formatReproduceTable(task: PaperTaskName, methods: readonly MethodResult[]): string {
+  const seeds = methods[0]?.seeds.length ?? 0;
+  const header = [
+    "method",
+    "learning rate",
+    "weight decay",
+    "batch size",
+    "hidden units",
+    `test loss, mean ± std (${seeds} seed${seeds === 1 ? "" : "s"})`,
+    "validation loss, mean ± std",
+    "paper: test loss (its lr, wd, batch, hidden)",
+  ];
+  const rows = methods.map((result) => {
+    const params = PARAM_NAMES.map((name) => formatParamValue(result.median.params[name]));
+    const paper = result.paper === undefined ? "-" : `${result.paper.testLoss} (${PARAM_NAMES.map((name) => formatParamValue(result.paper!.params[name])).join(", ")})`;
+    return [result.method.title, ...params, `${format(result.test.mean)} ± ${format(result.test.std)}`, `${format(result.validation.mean)} ± ${format(result.validation.std)}`, paper];
+  });
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const metric = task === "wine" ? "mean squared error of the z-scored target" : "cross-entropy in nats";
+  return [
+    line(header),
+    line(header.map(() => "---")),
+    ...rows.map(line),
+    "",
+    `Task ${task}; losses are the ${metric}. Hyperparameters: those of the median seed's best configuration (by test loss among the seeds; best = lowest validation loss within a seed).`,
+  ].join("\n") + "\n";
+}
+
+export async function runReproduce(options: ReproduceOptions): Promise<ReproduceResult> {
+  const methods = checkOptions(options);
+  const startedAt = Date.now();
+  const out = options.out;
+  mkdirSync(out, { recursive: true });
+  const journal = join(out, "studies.jsonl");
+  const storage = new JournalFileStorage(journal, { durable: false });
+  const seeds = Array.from({ length: options.seeds }, (_, seed) => seed);
+  const allJobs: StudyJob[] = seeds.flatMap((seed) =>
+    methods.map((method) => ({
+      journal,
+      study: studyName(options.task, method.id, seed),
+      task: options.task,
+      method: method.id,
+      seed,
+      budget: options.budget,
+      ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+    })),
+  );
+  let done = 0;
+  const pending: StudyJob[] = [];
+  for (const job of allJobs) {
+    const finished = finishedCount(storage, job.study);
+    if (finished >= job.budget) {
+      done++;
+      options.onStudy?.({ done, total: allJobs.length, job, outcome: { study: job.study, ran: 0, seconds: 0 } });
+    } else pending.push(job);
+  }
+  await runJobs(pending, options.workers ?? availableParallelism(), (job, outcome) => {
+    done++;
+    options.onStudy?.({ done, total: allJobs.length, job, outcome });
+  });
+
+  storage.sync();
+  const trialsOf = new Map<string, FrozenTrial[]>();
+  const attrsOf = new Map<string, Record<string, unknown>>();
+  for (const job of allJobs) {
+    const summary = storage.findStudy(job.study)!;
+    trialsOf.set(job.study, storage.getAllTrials(summary.studyId));
+    attrsOf.set(job.study, summary.systemAttrs);
+  }
+  const results: MethodResult[] = methods.map((method) => {
+    const perSeed = seeds.map((seed) => {
+      const study = studyName(options.task, method.id, seed);
+      return seedResult(method.id, seed, study, trialsOf.get(study)!);
+    });
+    const byTest = perSeed.slice().sort((a, b) => a.testLoss - b.testLoss || a.seed - b.seed);
+    return {
+      method,
+      seeds: perSeed,
+      test: meanStd(perSeed.map((seed) => seed.testLoss)),
+      validation: meanStd(perSeed.map((seed) => seed.validationLoss)),
+      median: byTest[Math.floor((byTest.length - 1) / 2)],
+      ...(method.paper !== undefined ? { paper: PAPER_RESULTS[options.task][method.paper] } : {}),
+    };
+  });
+
+  const table = formatReproduceTable(options.task, results);
+  const tablePath = join(out, "results.md");
+  writeFileSync(tablePath, table);
+  const bestCsv = join(out, "best.csv");
+  writeFileSync(
+    bestCsv,
+    toCsv(
+      ["method", "seed", "study", "best_trial", ...PARAM_NAMES, "validation_loss", "test_loss", "trials", "failed"],
+      results.flatMap((result) => result.seeds.map((s) => [s.method, s.seed, s.study, s.bestTrial, ...PARAM_NAMES.map((name) => s.params[name]), s.validationLoss, s.testLoss, s.trials, s.failed])),
+    ),
+  );
+  const jsonPath = join(out, "results.json");
+  writeFileSync(
+    jsonPath,
+    JSON.stringify(
+      { task: options.task, seeds: options.seeds, budget: options.budget, epochs: options.epochs ?? 15, methods: results.map((r) => ({ ...r, method: r.method.id, title: r.method.title })) },
+      null,
+      1,
+    ) + "\n",
+  );
+
+  const policies: string[] = [];
+  const policyDir = join(out, "policies");
+  for (const method of methods.filter((m) => m.policy)) {
+    for (const seed of seeds) {
+      const study = studyName(options.task, method.id, seed);
+      const policy = storedPolicy(method.id, seed, attrsOf.get(study)!);
+      if (policy === undefined) continue;
+      mkdirSync(policyDir, { recursive: true });
+      const path = join(policyDir, `${study}.json`);
+      writeFileSync(path, JSON.stringify(policy) + "\n");
+      policies.push(path);
+    }
+  }
+
+  const plots = await writeReproducePlots(options.task, join(out, "plots"), methods, seeds, trialsOf, attrsOf);
+  const index = join(out, "index.html");
+  writeFileSync(
+    index,
+    reportHtml(
+      {
+        title: `hyperforce reproduce: ${options.task}`,
+        summary: [
+          ["task", options.task],
+          ["seeds", `${options.seeds} (0..${options.seeds - 1}; each seeds the sampler, the training runs and the split)`],
+          ["budget", `${options.budget} trials per study, ${allJobs.length} studies`],
+          ["epochs", String(options.epochs ?? 15)],
+        ],
+        tables: [
+          {
+            caption: "Test loss of each seed's best configuration (best by validation loss); hyperparameters of the median seed",
+            header: table.split("\n")[0].split("|").slice(1, -1).map((cell) => cell.trim()),
+            rows: table.split("\n").slice(2).filter((row) => row.startsWith("|")).map((row) => row.split("|").slice(1, -1).map((cell) => cell.trim())),
+          },
+        ],
+        plots,
+        files: [
+          { label: "results.md (the table)", path: tablePath },
+          { label: "best.csv (best configuration per method and seed)", path: bestCsv },
+          { label: "results.json", path: jsonPath },
+          { label: "studies.jsonl (every trial; Optuna journal format)", path: journal },
+          ...policies.map((path) => ({ label: `policy: ${path.slice(policyDir.length + 1)}`, path })),
+        ],
+      },
+      out,
+    ),
+  );
+  storage.close();
+  return {
+    task: options.task,
+    seeds: options.seeds,
+    budget: options.budget,
+    epochs: options.epochs ?? 15,
+    methods: results,
+    table,
+    files: { journal, table: tablePath, bestCsv, json: jsonPath, index, policies, plots },
+    studiesRun: pending.length,
+    studiesSkipped: allJobs.length - pending.length,
+    wallSeconds: (Date.now() - startedAt) / 1000,
+  };
+}
+
+async function writeReproducePlots(
+  task: PaperTaskName,
+  dir: string,
+  methods: readonly ReproduceMethod[],
+  seeds: readonly number[],
+  trialsOf: Map<string, FrozenTrial[]>,
+  attrsOf: Map<string, Record<string, unknown>>,
+): Promise<WrittenPlot[]> {
+  const valueLabel = TASK_VALUE_LABELS[task];
+  const plots: WrittenPlot[] = [];
+  const curves = methods.map((method) => ({
+    method,
+    perSeed: seeds.map((seed) => ({ seed, best: bestSoFar(trialsOf.get(studyName(task, method.id, seed))!, "minimize") })),
+  }));
+  plots.push(
+    await writePlot(
+      dir,
+      "convergence",
+      convergencePlot(
+        curves.map(({ method, perSeed }) => ({ name: method.title, best: meanCurve(perSeed.map((one) => one.best)) })),
+        { title: `Best validation loss so far, mean over ${seeds.length} seeds (${task})`, valueLabel, seriesTitle: "method" },
+      ),
+    ),
+  );
+  for (const method of methods.filter((m) => m.policy)) {
+    const series = seeds.flatMap((seed) => {
+      const updates = storedUpdateDiagnostics(attrsOf.get(studyName(task, method.id, seed))!) ?? [];
+      return updates.length === 0 ? [] : [{ name: `seed ${seed}`, points: updates.map((u) => ({ update: u.update, meanReward: u.meanReward })) }];
+    });
+    if (series.length === 0) continue;
+    const spec = rewardPlot(series, { title: `Reward per policy update: ${method.title} (${task})`, rewardLabel: rewardLabelOf(valueLabel, "minimize") });
+    plots.push(await writePlot(dir, `reward-${method.id}`, spec));
+  }
+  for (const { method, perSeed } of curves) {
+    const spec = convergencePlot(
+      perSeed.map(({ seed, best }) => ({ name: `seed ${seed}`, best })),
+      { title: `Optimization history: ${method.title} (${task})`, valueLabel, seriesTitle: "seed" },
+    );
+    plots.push(await writePlot(dir, `history-${method.id}`, spec));
+  }
+  return plots;
+}
+

@@ -1,0 +1,81 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { hyperforce } from "../helpers/cli.ts";
+
+const METHODS = [
+  ["random search (baseline)", "0.5948 (0.01, 1e-4, 128, 18)"],
+  ["grid search in order (the paper's baseline)", "0.5948 (0.01, 1e-4, 128, 18)"],
+  ["REINFORCE, MLP policy, paper preset", "0.4232 (0.03, 3e-4, 16, 18)"],
+  ["REINFORCE, MLP policy, our default", "0.4232 (0.03, 3e-4, 16, 18)"],
+  ["REINFORCE, RNN policy, paper preset", "0.3957 (0.1, 3e-4, 128, 8)"],
+  ["REINFORCE, RNN policy, our default", "0.3957 (0.1, 3e-4, 128, 8)"],
+  ["PPO, MLP policy", "-"],
+  ["TPE", "-"],
+] as const;
+
+const tableOf = (stdout: string) => stdout.slice(0, stdout.indexOf("\n\n", stdout.indexOf("| --- |")) + 1);
+
+test("reproduce: a row per method with mean ± std beside the paper's numbers, CSV per method and seed, policies, plots; re-running is a no-op", async () => {
+  const out = join(mkdtempSync(join(tmpdir(), "hyperforce-reproduce-")), "wine");
+  const args = ["reproduce", "--task", "wine", "--seeds", "2", "--budget", "6", "--epochs", "1", "--workers", "2", "--out", out];
+  const first = await hyperforce(args);
+  assert.equal(first.code, 0, first.stderr);
+  const lines = tableOf(first.stdout).trimEnd().split("\n");
+  assert.match(lines[0], /^\| method \| learning rate \| weight decay \| batch size \| hidden units \| test loss, mean ± std \(2 seeds\) \| validation loss, mean ± std \| paper: test loss/);
+  const rows = lines.slice(2).map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()));
+  assert.deepEqual(rows.map((row) => [row[0], row[7]]), METHODS.map(([title, paper]) => [title, paper]));
+  for (const row of rows) {
+    assert.match(row[5], /^\d\.\d{4} ± \d\.\d{4}$/);
+    assert.match(row[6], /^\d\.\d{4} ± \d\.\d{4}$/);
+  }
+  assert.equal(readFileSync(join(out, "results.md"), "utf8").startsWith(tableOf(first.stdout)), true);
+
+  // best.csv: methods x seeds; the table's mean is the mean of the two seeds' test losses, and its
+  // hyperparameters are those of the seed with the lower test loss (the lower middle of two).
+  const csv = readFileSync(join(out, "best.csv"), "utf8").trimEnd().split("\n").map((line) => line.split(","));
+  assert.deepEqual(csv[0], ["method", "seed", "study", "best_trial", "learning_rate", "weight_decay", "batch_size", "hidden_units", "validation_loss", "test_loss", "trials", "failed"]);
+  assert.equal(csv.length - 1, METHODS.length * 2);
+  const tpe = csv.filter((row) => row[0] === "tpe");
+  assert.deepEqual(tpe.map((row) => [row[1], row[2], row[10]]), [["0", "wine-tpe-seed0", "6"], ["1", "wine-tpe-seed1", "6"]]);
+  const losses = tpe.map((row) => Number(row[9]));
+  assert.equal(rows[7][5].split(" ± ")[0], ((losses[0] + losses[1]) / 2).toFixed(4));
+  assert.equal(rows[7][5].split(" ± ")[1], (Math.abs(losses[0] - losses[1]) / Math.SQRT2).toFixed(4));
+  const median = tpe[losses[0] <= losses[1] ? 0 : 1];
+  assert.equal(rows[7][3], median[6]);
+  assert.equal(rows[7][4], median[7]);
+
+  const policies = readdirSync(join(out, "policies")).sort();
+  assert.equal(policies.length, 10);
+  assert.ok(policies.includes("wine-reinforce-paper-rnn-seed1.json"));
+  const policy = JSON.parse(readFileSync(join(out, "policies", "wine-reinforce-rnn-seed0.json"), "utf8"));
+  assert.equal(policy.format, "hyperforce-policy");
+  assert.deepEqual(policy.shape.sizes, [10, 10, 10, 10]);
+  assert.deepEqual(policy.names, ["learning_rate", "weight_decay", "batch_size", "hidden_units"]);
+  const plots = readdirSync(join(out, "plots"));
+  for (const name of ["convergence", "history-random", "history-tpe", "history-reinforce-rnn"]) assert.ok(plots.includes(`${name}.png`) && plots.includes(`${name}.svg`), name);
+  const html = readFileSync(join(out, "index.html"), "utf8");
+  assert.ok(html.includes('<img src="plots/convergence.png"') && html.includes('<a href="best.csv">'));
+
+  const again = await hyperforce(args);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(tableOf(again.stdout), tableOf(first.stdout));
+  assert.match(again.stdout, /0 studies run, 16 already finished/);
+  assert.equal(again.stderr.trimEnd().split("\n").filter((line) => line.endsWith(": already done")).length, 16);
+});
+
+test("reproduce: bad flags are usage errors", async () => {
+  const [task, methods, budget] = await Promise.all([
+    hyperforce(["reproduce", "--task", "mnist"]),
+    hyperforce(["reproduce", "--task", "wine", "--methods", "random,bogus"]),
+    hyperforce(["reproduce", "--task", "wine", "--budget", "0"]),
+  ]);
+  assert.equal(task.code, 2);
+  assert.match(task.stderr, /--task must be wine or letter, got "mnist"/);
+  assert.equal(methods.code, 2);
+  assert.match(methods.stderr, /--methods: unknown method "bogus"; methods: random, grid, reinforce-paper, /);
+  assert.equal(budget.code, 2);
+  assert.match(budget.stderr, /--budget must be a positive integer, got "0"/);
+});
