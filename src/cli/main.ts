@@ -4,6 +4,8 @@ import { evaluateCommand } from "./evaluate.ts";
 import { tableCommand } from "./table.ts";
 import { benchCommand } from "./bench.ts";
 import { workerCommand } from "./worker.ts";
+import { reportCommand } from "./report.ts";
+import { reproduceCommand } from "./reproduce.ts";
 
 /** Builds the `hyperforce` command; each subcommand lives in its own file beside this one. */
 export function buildProgram(): Command {
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
   program.addCommand(tableCommand());
   program.addCommand(benchCommand());
   program.addCommand(workerCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(reproduceCommand());
   return program;
 }
 
