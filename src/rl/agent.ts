@@ -18,7 +18,8 @@
  */
 import type { Rng, RngState } from "../nn/rng.ts";
 import { randomState } from "./env.ts";
-import type { Learner, LearnerState } from "./reinforce.ts";
+import { decodeFloat32, decodeFloat64, encodeFloat32, encodeFloat64 } from "./encoding.ts";
+import type { Learner } from "./reinforce.ts";
 import type { UpdateStatistics } from "./trajectory.ts";
 
 export interface AgentOptions {
@@ -60,8 +61,10 @@ export type ProposalSource = "policy" | "unseen-fallback" | "repeat-fallback";
 export interface AgentState {
   trajectories: { start: number[]; steps: { state: number[]; action: number[]; logProb: number; trial: number | null; done: boolean; reward: number | null }[] }[];
   rng: RngState;
-  weights: number[][];
-  learner: LearnerState;
+  /** Policy weights, float32 little-endian in base64 (see encoding.ts). */
+  weights: string[];
+  /** The learner's state, with Adam's moments as float64 little-endian in base64. */
+  learner: { updates: number; adam: { step: number; m: string[]; v: string[] }; advantage: { average: number | null } };
   diagnostics: UpdateDiagnostics[];
 }
 
@@ -169,19 +172,24 @@ export class PolicyAgent {
       );
       const statistics = this.learner.update(trajectories);
       const cachedSteps = batch.reduce((n, t) => n + t.steps.filter((s) => s.trial === null).length, 0);
-      this.log.push({ update: this.log.length + 1, evaluations: this.evaluations, cachedSteps, ...statistics });
+      this.log.push(rounded({ update: this.log.length + 1, evaluations: this.evaluations, cachedSteps, ...statistics }));
     }
   }
 
   getState(): AgentState {
+    const learner = this.learner.getState();
     return {
       trajectories: this.trajectories.map((t) => ({
         start: Array.from(t.start),
         steps: t.steps.map((s) => ({ state: Array.from(s.state), action: Array.from(s.action), logProb: s.logProb, trial: s.trial, done: s.done, reward: s.reward })),
       })),
       rng: this.rng.getState(),
-      weights: this.learner.policy.params.map((p) => Array.from(p)),
-      learner: this.learner.getState(),
+      weights: this.learner.policy.params.map((p) => encodeFloat32(p)),
+      learner: {
+        updates: learner.updates,
+        adam: { step: learner.adam.step, m: learner.adam.m.map(encodeFloat64), v: learner.adam.v.map(encodeFloat64) },
+        advantage: learner.advantage,
+      },
       diagnostics: this.diagnostics(),
     };
   }
@@ -189,11 +197,17 @@ export class PolicyAgent {
   /** Restores everything but the cache, which the caller rebuilds by observing the finished trials. */
   setState(state: AgentState): void {
     const params = this.learner.policy.params;
-    if (state.weights.length !== params.length || state.weights.some((w, t) => w.length !== params[t].length)) {
+    const weights = state.weights.map((w, t) => decodeFloat32(w, `saved weight array ${t}`));
+    if (weights.length !== params.length || weights.some((w, t) => w.length !== params[t].length)) {
       throw new Error("the saved agent state holds weights of a different policy shape");
     }
-    state.weights.forEach((w, t) => params[t].set(w));
-    this.learner.setState(state.learner);
+    weights.forEach((w, t) => params[t].set(w));
+    const adam = state.learner.adam;
+    this.learner.setState({
+      updates: state.learner.updates,
+      adam: { step: adam.step, m: adam.m.map((a) => Array.from(decodeFloat64(a, "Adam m"))), v: adam.v.map((a) => Array.from(decodeFloat64(a, "Adam v"))) },
+      advantage: state.learner.advantage,
+    });
     this.rng.setState(state.rng);
     this.log = state.diagnostics.map((d) => structuredClone(d));
     this.pending.clear();
@@ -209,6 +223,19 @@ export class PolicyAgent {
       return { start, steps };
     });
   }
+}
+
+/** Diagnostics are for plots: 6 significant digits keep the saved state small. */
+function rounded(d: UpdateDiagnostics): UpdateDiagnostics {
+  const r = (x: number) => Number(x.toPrecision(6));
+  return {
+    ...d,
+    meanReward: r(d.meanReward),
+    maxReward: r(d.maxReward),
+    entropyCoefficient: r(d.entropyCoefficient),
+    headEntropy: d.headEntropy.map(r),
+    topProbability: d.topProbability.map(r),
+  };
 }
 
 function keyOf(indices: ArrayLike<number>): string {
