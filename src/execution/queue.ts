@@ -125,7 +125,7 @@ export class QueueExecutor implements Executor {
     const keys: string[] = [];
     let cursor = "0";
     do {
-      const [next, found] = await registry.scan(cursor, "MATCH", workerRegistryKey(this.queueName, "*"), "COUNT", 200);
+      const [next, found] = await registry.scan(cursor, "MATCH", workerRegistryKey(escapeGlob(this.queueName), "*"), "COUNT", 200);
       cursor = next;
       keys.push(...found);
     } while (cursor !== "0");
@@ -365,6 +365,11 @@ function isProgress(value: unknown): value is QueueJobProgress {
   if (value === null || typeof value !== "object") return false;
   const progress = value as Partial<QueueJobProgress>;
   return typeof progress.attempt === "number" && Array.isArray(progress.reports) && Array.isArray(progress.userAttrs);
+}
+
+/** A queue name as a literal inside a Redis SCAN pattern. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
 }
 
 /** BullMQ queue names cannot hold ":" (it separates Redis key parts). */

@@ -25,7 +25,7 @@ function trialsThat(output: string, what: "started" | "finished"): number[] {
 
 test(
   "a controller and two worker processes run 40 wine trials; a worker SIGKILLed mid-trial loses nothing and nothing runs twice",
-  { timeout: 120_000 },
+  { timeout: 240_000 },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), "hyperforce-distributed-"));
     const journal = join(dir, "study.jsonl");
@@ -33,7 +33,7 @@ test(
     const workers: WorkerProcess[] = [spawnWorker(queue, ["--id", "w-a"]), spawnWorker(queue, ["--id", "w-b"])];
     let controller: ReturnType<typeof spawn> | undefined;
     try {
-      await Promise.all(workers.map((worker) => worker.waitFor(/taking trials/, 30_000)));
+      await Promise.all(workers.map((worker) => worker.waitFor(/taking trials/, 90_000)));
       const config = {
         journal,
         study: "wine-distributed",
@@ -61,7 +61,7 @@ test(
       // Worker A is killed just after it starts a trial (its fourth), so it dies holding it.
       const [victim, survivor] = workers;
       let held: number | undefined;
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + 120_000;
       while (held === undefined && Date.now() < deadline) {
         const started = trialsThat(victim.output(), "started");
         const finished = trialsThat(victim.output(), "finished");
@@ -105,15 +105,15 @@ test(
   },
 );
 
-test("SIGTERM: the worker takes no new trial, finishes the one it runs and exits 0", { timeout: 60_000 }, async () => {
+test("SIGTERM: the worker takes no new trial, finishes the one it runs and exits 0", { timeout: 180_000 }, async () => {
   const queue = uniqueQueue("sigterm");
   const worker = spawnWorker(queue, ["--id", "w-term"], { HF_SLEEP_MS: "1500" });
   const executor = new QueueExecutor({ queueName: queue, pollIntervalMs: 200, log: () => undefined });
   try {
-    await worker.waitFor(/taking trials/, 30_000);
+    await worker.waitFor(/taking trials/, 90_000);
     const study = createStudy({ name: "term", space: { x: { type: "float", low: -2, high: 2 } }, sampler: randomSampler({ seed: 4 }) });
     const optimizing = study.optimize({ kind: "module", path: QUEUE_OBJECTIVES, exportName: "sleepy" }, { nTrials: 2, concurrency: 2, executor });
-    await worker.waitFor(/trial 0 of study "term" started/, 30_000);
+    await worker.waitFor(/trial 0 of study "term" started/, 90_000);
     kill(worker.child, "SIGTERM");
     assert.deepEqual(await worker.exited, { code: 0, signal: null });
     const output = worker.output();

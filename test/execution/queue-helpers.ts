@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
 import { bullConnection, redisOptionsFromUrl, resolveRedisUrl } from "../../src/execution/queue-redis.ts";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const CLI = fileURLToPath(new URL("../../tmp-h8/hf-worker.mts", import.meta.url));
+export const CLI = fileURLToPath(new URL("../../src/cli/run.ts", import.meta.url));
 export const QUEUE_OBJECTIVES = fileURLToPath(new URL("./fixtures/queue-objectives.ts", import.meta.url));
 export const DATA_DIR = process.env.HYPERFORCE_DATA_DIR ?? "/work/shared/data";
 

@@ -48,7 +48,7 @@ test("the URL comes from the option, else REDIS_URL, else the local default", ()
   }
 });
 
-test("a Redis with a password: trials run, a wrong password is refused, and no line or error shows the password", { timeout: 60_000 }, async () => {
+test("a Redis with a password: trials run, a wrong password is refused, and no line or error shows the password", { timeout: 180_000 }, async () => {
   const redis = await startPasswordRedis(SECRET);
   const queueName = uniqueQueue("password");
   const lines: string[] = [];
@@ -74,7 +74,7 @@ test("a Redis with a password: trials run, a wrong password is refused, and no l
 
     // The command line worker prints the masked URL.
     cliWorker = spawnWorker(queueName, ["--redis", redis.url]);
-    const started = await cliWorker.waitFor(/taking trials/);
+    const started = await cliWorker.waitFor(/taking trials/, 90_000);
     assert.match(started, new RegExp(`taking trials from queue "${queueName}" at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${redis.port} \\(concurrency 1\\)`));
     kill(cliWorker.child, "SIGTERM");
     assert.deepEqual(await cliWorker.exited, { code: 0, signal: null });
