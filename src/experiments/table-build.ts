@@ -15,7 +15,7 @@ import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, tr
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { Rng } from "../nn/rng.ts";
-import { PAPER_TASKS, paperTaskSplitSync, type PaperTaskName } from "../tasks/paper-task.ts";
+import { PAPER_TASKS, paperTaskSplit, type PaperTaskName } from "../tasks/paper-task.ts";
 import { DEFAULT_EPOCHS } from "../tasks/train.ts";
 import {
   formatTableRow,
@@ -196,8 +196,9 @@ function sortTableFile(out: string): void {
 export async function buildTable(options: TableBuildOptions): Promise<TableBuildResult> {
   const { task, out, seeds, workers, splitSeed, epochs } = checkOptions(options);
   const included = includedPositions(options.only);
-  // Fail on a missing dataset here, with the loader's message, not inside a thread.
-  paperTaskSplitSync(task, splitSeed);
+  // Load (and download into the cache if needed) here: the threads read local files only, and a
+  // missing dataset fails now with the loader's message.
+  await paperTaskSplit(task, splitSeed);
   const recordPath = buildRecordPath(out);
   let record = readRecord(recordPath);
   if (record !== undefined) {

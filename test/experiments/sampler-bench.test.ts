@@ -1,0 +1,136 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { benchTable, pointsOf, quantile, runBenchStudy, runSamplerBench, summarize, type BenchRun } from "../../src/experiments/sampler-bench.ts";
+import { benchMarkdown, writeBenchOutputs } from "../../src/experiments/bench-report.ts";
+import { parseBenchFlags } from "../../src/cli/bench.ts";
+import { tableObjective } from "../../src/objectives/table.ts";
+import { samplerFromLabel } from "../../src/samplers/index.ts";
+import { createStudy } from "../../src/study/study.ts";
+import { formatTableRow, indicesOfValues, loadTable, positionOf, TABLE_HEADER, TABLE_PARAMS, valuesAt, type TableRow } from "../../src/tasks/table.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "hyperforce-bench-"));
+
+/**
+ * 3 x 3 x 2 x 2 = 36 configurations, seeds 0 and 1. The loss is a bowl with its minimum at lr index 3,
+ * wd index 1, bs index 1, hidden index 9; the seeds differ by less than any two configurations do,
+ * so the configuration with the lowest observed loss is the one with the lowest mean.
+ */
+function writeSmallTable(name: string, drop = 0): string {
+  const rows: TableRow[] = [];
+  for (const lr of [2, 3, 4]) for (const wd of [0, 1, 2]) for (const bs of [1, 2]) for (const h of [8, 9]) {
+    const base = 1 + (lr - 3) ** 2 + 0.5 * (wd - 1) ** 2 + 0.25 * (bs - 1) + 0.125 * (9 - h);
+    for (const seed of [0, 1]) {
+      const indices = [lr, wd, bs, h];
+      rows.push({ indices, values: valuesAt(indices), seed, validationLoss: base + seed * 0.01, testLoss: base + 0.1, diverged: false, seconds: 0 });
+    }
+  }
+  const path = join(dir, name);
+  writeFileSync(path, TABLE_HEADER + "\n" + rows.slice(drop).map(formatTableRow).join(""));
+  return path;
+}
+
+const table = writeSmallTable("small.csv");
+
+test("grid over the whole table reports the best configuration: regret 0, rank percentile 0", async () => {
+  const result = await runSamplerBench({ table, samplers: ["random", "grid"], budgets: [36, 5], repeats: 3, workers: 0 });
+  assert.deepEqual(result.budgets, [5, 36]);
+  assert.equal(result.runs.length, 6);
+  assert.equal(result.cells.length, 4);
+  assert.equal(result.table.configurations, 36);
+  assert.equal(result.table.bestMeanValidationLoss, 1.005);
+  assert.deepEqual(result.table.bestConfiguration, { learning_rate: 1e-2, weight_decay: 1e-4, batch_size: 16, hidden_units: 20 });
+  assert.equal(result.table.seedRankCorrelation, 1);
+  for (const run of result.runs.filter((r) => r.sampler === "grid")) {
+    const full = run.points[1];
+    assert.equal(full.evaluations, 36);
+    assert.equal(full.regret, 0);
+    assert.equal(full.rankPercentile, 0);
+    assert.deepEqual(full.configuration, result.table.bestConfiguration);
+    assert.ok(Math.abs(full.meanTestLoss! - 1.1) < 1e-12);
+  }
+  const cell = (sampler: string, budget: number) => result.cells.find((c) => c.sampler === sampler && c.budget === budget)!;
+  assert.equal(cell("grid", 36).medianRegret, 0);
+  assert.equal(cell("grid", 36).regretQ3, 0);
+  assert.ok(cell("grid", 36).meanRank <= cell("random", 36).meanRank);
+  assert.equal(cell("random", 5).runs, 3);
+  // Ranks among two samplers average to 1.5.
+  assert.equal(cell("grid", 5).meanRank + cell("random", 5).meanRank, 3);
+});
+
+test("threads give the same runs as one thread; the outputs have the promised shape", async () => {
+  const options = { table, samplers: ["random", "tpe"], budgets: [10, 30], repeats: 2 };
+  const inline = await runSamplerBench({ ...options, workers: 0 });
+  const threaded = await runSamplerBench({ ...options, workers: 2 });
+  assert.deepEqual(threaded.runs.map((run) => run.points), inline.runs.map((run) => run.points));
+  assert.equal(threaded.workers, 2);
+  const out = join(dir, "out");
+  const files = await writeBenchOutputs(threaded, out);
+  assert.deepEqual(files.map((file) => file.slice(out.length + 1)), ["results.json", "results.md", "regret.vl.json", "regret.svg", "regret.png"]);
+  const json = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+  assert.equal(json.runs.length, 4);
+  assert.deepEqual(Object.keys(json.runs[0].points[0]).sort(), ["budget", "configuration", "evaluations", "meanTestLoss", "observedValue", "rankPercentile", "regret"]);
+  const markdown = readFileSync(join(out, "results.md"), "utf8");
+  assert.match(markdown, /^\| sampler \| 10 \| 30 \|$/m);
+  assert.match(markdown, /^\| tpe \| (\*\*)?\d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\](\*\*)? \| /m);
+  assert.match(markdown, /Mean rank among the samplers/);
+  assert.ok(readFileSync(join(out, "regret.svg"), "utf8").startsWith("<svg"));
+  assert.deepEqual([...readFileSync(join(out, "regret.png")).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  assert.equal(JSON.parse(readFileSync(join(out, "regret.vl.json"), "utf8")).layer.length, 2);
+});
+
+test("the benchmark's loop proposes what a Study with the same sampler proposes", async () => {
+  for (const label of ["random", "tpe", "reinforce-mlp"]) {
+    const trace = await runBenchStudy(table, label, 4, 20);
+    const study = createStudy({ space: loadTable(table).coveredSpace(), sampler: samplerFromLabel(label, 4), seed: 4 });
+    await study.optimize(tableObjective({ table, seed: 4 }), { nTrials: 20 });
+    const positions = study.trials.map((trial) => positionOf(indicesOfValues(TABLE_PARAMS.map((name) => trial.params[name] as number))!));
+    assert.deepEqual(trace.positions, positions, label);
+    assert.deepEqual(trace.values, study.trials.map((trial) => trial.value), label);
+  }
+});
+
+test("budgets are read off one trace as the best observed so far", () => {
+  const t = loadTable(table);
+  const a = positionOf([2, 0, 1, 8]);
+  const b = positionOf([3, 1, 1, 9]);
+  const points = pointsOf(t, { sampler: "x", seed: 0, positions: [a, b, a], values: [NaN, 1.01, 0.5], seconds: 0 }, [1, 2, 3, 10]);
+  assert.equal(points[0].configuration, null);
+  assert.equal(points[0].regret, null);
+  assert.equal(points[1].regret, 0);
+  // The third trial observed a lower value for a worse configuration: the reported best changes, its regret grows.
+  assert.equal(points[2].observedValue, 0.5);
+  assert.ok(Math.abs(points[2].regret! - (t.meanValidationLoss(a) - 1.005)) < 1e-12);
+  assert.equal(points[3].evaluations, 3);
+});
+
+test("quantiles as numpy computes them; a run without a completed trial ranks last", () => {
+  assert.equal(quantile([4, 1, 3, 2], 0.25), 1.75);
+  assert.equal(quantile([4, 1, 3, 2], 0.5), 2.5);
+  assert.equal(quantile([1, 2, Infinity], 0.5), 2);
+  assert.equal(quantile([1, Infinity], 1), Infinity);
+  const point = (regret: number | null) => ({ budget: 5, evaluations: 5, configuration: null, observedValue: null, regret, rankPercentile: null, meanTestLoss: null });
+  const runs: BenchRun[] = [
+    { sampler: "a", seed: 0, seconds: 0, points: [point(null)] },
+    { sampler: "b", seed: 0, seconds: 0, points: [point(0.3)] },
+  ];
+  const cells = summarize(runs, ["a", "b"], [5], 1);
+  assert.deepEqual(cells.map((c) => [c.sampler, c.meanRank, c.medianRegret]), [["a", 2, null], ["b", 1, 0.3]]);
+  assert.match(benchMarkdown({ table: { path: "t", seeds: [0], configurations: 1, bestMeanValidationLoss: 1, bestConfiguration: {}, bestMeanTestLoss: 1, seedRankCorrelation: null }, samplers: ["a", "b"], budgets: [5], repeats: 1, workers: 0, wallSeconds: 0, cells, runs }), /\| a \| n\/a \[n\/a, n\/a\] \|/);
+});
+
+test("errors: an incomplete table, unknown samplers, bad budgets and flags", async () => {
+  const gap = writeSmallTable("gap.csv", 1);
+  assert.throws(() => benchTable(gap), { message: `${gap}: 1 runs (configuration x seed) of the space the table covers have no row; finish the build (hyperforce table build resumes it) before benchmarking` });
+  await assert.rejects(runSamplerBench({ table, samplers: ["anneal"], budgets: [5], repeats: 1 }), { message: /^unknown sampler label "anneal"; labels: grid, random, tpe/ });
+  await assert.rejects(runSamplerBench({ table, samplers: ["random"], budgets: [0], repeats: 1 }), { message: "a budget must be an integer >= 1, got 0" });
+  await assert.rejects(runSamplerBench({ table, samplers: ["random", "random"], budgets: [5], repeats: 1 }), { message: 'sampler "random" is listed twice' });
+  const flags = { table, samplers: "random,grid", budgets: "25,50", repeats: "3", out: "o" };
+  assert.deepEqual(parseBenchFlags(flags), { table, samplers: ["random", "grid"], budgets: [25, 50], repeats: 3, out: "o" });
+  assert.throws(() => parseBenchFlags({ ...flags, samplers: "random,,grid" }), { message: '--samplers must be a comma-separated list without empty items, got "random,,grid"' });
+  assert.throws(() => parseBenchFlags({ ...flags, budgets: "25,x" }), { message: 'each of --budgets must be an integer >= 1, got "x"' });
+  assert.throws(() => parseBenchFlags({ ...flags, samplers: "random,cmaes" }), { message: /^unknown sampler "cmaes" in --samplers; samplers: / });
+  assert.ok(!existsSync(join(dir, "o")));
+});
