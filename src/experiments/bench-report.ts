@@ -6,9 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { compile, type TopLevelSpec } from "vega-lite";
-import { parse, View } from "vega";
-import { Resvg } from "@resvg/resvg-js";
+import type { TopLevelSpec } from "vega-lite";
+import { renderSvg, svgToPng } from "../report/render.ts";
 import type { BenchCell, SamplerBenchResult } from "./sampler-bench.ts";
 
 function cellOf(result: SamplerBenchResult, sampler: string, budget: number): BenchCell {
@@ -86,13 +85,10 @@ export function benchPlotSpec(result: SamplerBenchResult, title = `Median regret
   };
 }
 
-/** Renders a vega-lite spec to SVG (vega's headless view) and PNG (resvg, system fonts). */
+/** Renders a vega-lite spec to SVG and PNG through the project's plotting module (src/report/render.ts). */
 export async function renderVegaLite(spec: TopLevelSpec, scale = 2): Promise<{ svg: string; png: Buffer }> {
-  const view = new View(parse(compile(spec).spec), { renderer: "none" });
-  const svg = await view.toSVG();
-  view.finalize();
-  const png = new Resvg(svg, { fitTo: { mode: "zoom", value: scale }, font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" } }).render().asPng();
-  return { svg, png };
+  const svg = await renderSvg(spec);
+  return { svg, png: svgToPng(svg, scale) };
 }
 
 /** Writes results.json, results.md, regret.vl.json, regret.svg and regret.png into `dir`; returns their paths. */
