@@ -41,6 +41,10 @@ export function ppoSampler(options: PpoSamplerOptions = {}): PolicySampler {
     epochs: epochs ?? PPO_UPDATE_DEFAULTS.epochs,
     minibatchSize: minibatchSize ?? PPO_UPDATE_DEFAULTS.minibatchSize,
   };
+  if (!(ppo.clip > 0 && ppo.clip < 1)) throw new Error(`clip must be in (0, 1), got ${ppo.clip}`);
+  for (const name of ["epochs", "minibatchSize"] as const) {
+    if (!Number.isInteger(ppo[name]) || ppo[name] < 1) throw new Error(`${name} must be a positive integer, got ${ppo[name]}`);
+  }
   return new PolicySampler(
     "ppo",
     settings,

@@ -17,7 +17,7 @@ import { rewardOf } from "../rl/env.ts";
 import type { Policy, PolicyKind, RecurrentCellKind } from "../rl/policy.ts";
 import { configurationCount, indicesOf, paramsOf, policySpace, type LevelsOption, type PolicySpace } from "../rl/policy-space.ts";
 import { Reinforce, type Learner } from "../rl/reinforce.ts";
-import type { BaselineKind } from "../rl/trajectory.ts";
+import { checkLearningOptions, type BaselineKind } from "../rl/trajectory.ts";
 import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
 import type { FrozenTrial } from "../study/types.ts";
 import type { Sampler, StudyView } from "./sampler.ts";
@@ -142,6 +142,11 @@ export function resolveSettings(preset: PresetSettings, options: PolicySamplerOp
   if (!Number.isFinite(settings.seed)) throw new Error(`seed must be a finite number, got ${settings.seed}`);
   if (settings.policy !== "mlp" && settings.policy !== "rnn") throw new Error(`unknown policy "${settings.policy as string}": use "mlp" or "rnn"`);
   if (settings.policy === "rnn" && settings.cell === undefined) settings.cell = "gru";
+  // Checked here too so a bad value fails when the sampler is made, not at the first trial.
+  checkLearningOptions(settings);
+  for (const name of ["batchSize", "tmax", "maxDraws"] as const) {
+    if (!Number.isInteger(settings[name]) || settings[name] < 1) throw new Error(`${name} must be a positive integer, got ${settings[name]}`);
+  }
   return settings;
 }
 

@@ -1,0 +1,50 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ppoSampler, PPO_DEFAULTS, PPO_UPDATE_DEFAULTS } from "../../src/samplers/ppo.ts";
+import { runOnTable, syntheticPaperTable, TableStudy } from "../../bench/rl-table.ts";
+import { massOnBestPercent } from "./rl-helpers.ts";
+
+const TABLE = syntheticPaperTable(7, 0);
+
+test("default ppo (mlp) concentrates its probability on the table's best region, over 3 seeds", () => {
+  for (const seed of [1, 2, 3]) {
+    const sampler = ppoSampler({ seed });
+    const { bestSoFar } = runOnTable(sampler, TABLE, 300);
+    const mass = massOnBestPercent(sampler, TABLE);
+    assert.ok(mass >= 0.3, `seed ${seed}: ${(mass * 100).toFixed(1)}% of the policy's draws in the best 1% (uniform: 1%)`);
+    assert.ok(bestSoFar[299] - TABLE.values[TABLE.best] < 0.03, `seed ${seed}: regret ${bestSoFar[299] - TABLE.values[TABLE.best]}`);
+  }
+});
+
+test("ppo with the rnn policy learns too: its probability on the best region rises well above uniform", () => {
+  const sampler = ppoSampler({ seed: 2, policy: "rnn", cell: "elman" });
+  runOnTable(sampler, TABLE, 300);
+  const mass = massOnBestPercent(sampler, TABLE);
+  assert.ok(mass >= 0.1, `${(mass * 100).toFixed(1)}% in the best 1%`);
+});
+
+test("ppo: a sampler restored from saveState mid-batch proposes the same next trials", () => {
+  const table = syntheticPaperTable(3);
+  const whole = ppoSampler({ seed: 9 });
+  const first = runOnTable(whole, table, 40); // 2 batches of 16 and 8 trials of the third
+  const restored = ppoSampler({ seed: 9 });
+  restored.loadState(JSON.parse(JSON.stringify(whole.saveState())));
+  const copy = new TableStudy();
+  copy.list.push(...first.study.list.map((t) => structuredClone(t)));
+  const a = runOnTable(whole, table, 40, first.study).study.list.slice(40).map((t) => t.params);
+  const b = runOnTable(restored, table, 40, copy).study.list.slice(40).map((t) => t.params);
+  assert.deepEqual(b, a);
+  assert.equal(whole.diagnostics().length, 5);
+  assert.deepEqual(restored.diagnostics(), whole.diagnostics());
+});
+
+test("ppo settings: clip 0.2, several epochs of minibatches, standardised advantages, cache; options are checked", () => {
+  assert.deepEqual(PPO_UPDATE_DEFAULTS, { clip: 0.2, epochs: 4, minibatchSize: 8 });
+  assert.equal(PPO_DEFAULTS.standardize, true);
+  assert.equal(PPO_DEFAULTS.cache, true);
+  assert.equal(ppoSampler().name, "ppo");
+  assert.throws(() => ppoSampler({ clip: 1.5 }), /clip must be in \(0, 1\), got 1.5/);
+  assert.throws(() => ppoSampler({ minibatchSize: 0 }), /minibatchSize must be a positive integer, got 0/);
+  assert.throws(() => ppoSampler({ epoch: 3 } as never), /ppo sampler: unknown option "epoch"/);
+  assert.throws(() => ppoSampler().loadState({ sampler: "reinforce", version: 1, agent: {} }), /not a ppo sampler state/);
+});
