@@ -134,3 +134,33 @@ test("errors: an incomplete table, unknown samplers, bad budgets and flags", asy
   assert.throws(() => parseBenchFlags({ ...flags, samplers: "random,cmaes" }), { message: /^unknown sampler "cmaes" in --samplers; samplers: / });
   assert.ok(!existsSync(join(dir, "o")));
 });
+
+test("hyperforce bench writes its outputs and, run again, reuses the studies it recorded", async () => {
+  const { benchCommand } = await import("../../src/cli/bench.ts");
+  const out = join(dir, "cli");
+  const argv = ["node", "bench", "--table", table, "--samplers", "random,grid", "--budgets", "5,36", "--repeats", "2", "--workers", "0", "--out", out];
+  const run = async (): Promise<string> => {
+    const written: string[] = [];
+    const write = process.stdout.write;
+    const writeError = process.stderr.write;
+    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      await benchCommand().exitOverride().parseAsync(argv);
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = writeError;
+    }
+    return written.join("");
+  };
+  assert.match(await run(), /results\.md\n/);
+  const studies = readFileSync(join(out, "studies.jsonl"), "utf8");
+  assert.equal(studies.trim().split("\n").length, 4);
+  const first = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+  await run();
+  // Every study ran the largest budget's 36 trials, so the second run reuses all four and adds none.
+  assert.equal(readFileSync(join(out, "studies.jsonl"), "utf8"), studies);
+  const second = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+  assert.deepEqual(second.runs, first.runs);
+  assert.deepEqual(second.cells, first.cells);
+});
