@@ -51,7 +51,8 @@ export function benchMarkdown(result: SamplerBenchResult): string {
   const lines = [
     `Table \`${summary.path}\`: ${summary.configurations} configurations x seeds ${summary.seeds.join(", ")}; best mean validation loss ${summary.bestMeanValidationLoss.toFixed(4)} (${best}; its mean test loss ${summary.bestMeanTestLoss.toFixed(4)}).` +
       (summary.seedRankCorrelation !== null ? ` Spearman rank correlation of the two seeds' validation losses: ${summary.seedRankCorrelation.toFixed(4)}.` : ""),
-    `${result.repeats} repeats (seeds 0..${result.repeats - 1}) per sampler; ${result.runs.length} studies in ${result.wallSeconds.toFixed(0)} s on ${result.workers} threads.`,
+    `${result.repeats} repeats (seeds 0..${result.repeats - 1}) per sampler, each one study of ${result.budgets[result.budgets.length - 1]} evaluations read off at every budget; ` +
+      `${result.runs.length} studies, ${result.runs.reduce((sum, run) => sum + run.seconds, 0).toFixed(0)} s of study time in all (studies recorded by an earlier call are reused and counted).`,
     "",
     table(result, "Regret of the configuration each sampler reports as best (its mean validation loss over the table's seeds minus the table's best): median [first quartile, third quartile]", (cell) => `${number(cell.medianRegret)} [${number(cell.regretQ1)}, ${number(cell.regretQ3)}]`, lowest((cell) => cell.medianRegret)),
     table(result, "Mean rank among the samplers (1 = lowest regret in a repeat; ties share their average rank)", (cell) => cell.meanRank.toFixed(2), lowest((cell) => cell.meanRank)),
