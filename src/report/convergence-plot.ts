@@ -45,7 +45,7 @@ export function convergencePlot(series: readonly ConvergenceSeries[], options: C
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: options.title,
     width: 560,
-    height: 300,
+    height: 340,
     data: { values: rows },
     mark: { type: "line", interpolate: "step-after", strokeWidth: 2 },
     encoding: {

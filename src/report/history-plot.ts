@@ -51,7 +51,7 @@ export function historyPlot(trials: readonly FrozenTrial[], options: HistoryPlot
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: options.title, subtitle: failed > 0 ? `${failed} failed trial${failed === 1 ? "" : "s"} marked along the top edge` : "" },
     width: 560,
-    height: 300,
+    height: 340,
     data: { values: rows },
     layer: [
       {

@@ -57,28 +57,46 @@ export function rewardRows(series: readonly RewardSeries[], window: number): Rew
   });
 }
 
+/**
+ * The y range to draw: everything, unless a few batch means fall far below the moving averages (one
+ * diverged batch would flatten every curve); then the axis stops at the averages' lowest value minus
+ * half their spread, and the points below are clipped (the subtitle says how many).
+ */
+export function rewardDomain(rows: readonly RewardRow[]): { domain: [number, number] | null; clipped: number } {
+  const averages = rows.filter((row) => row.kind === "average").map((row) => row.reward);
+  const all = rows.map((row) => row.reward);
+  const top = Math.max(...all);
+  const low = Math.min(...averages);
+  const floor = low - 0.5 * Math.max(top - low, 1e-12);
+  const clipped = rows.filter((row) => row.reward < floor).length;
+  return clipped === 0 ? { domain: null, clipped: 0 } : { domain: [floor, top], clipped };
+}
+
 export function rewardPlot(series: readonly RewardSeries[], options: RewardPlotOptions): PlotSpec {
   if (series.length === 0) throw new Error("a reward plot needs at least one series of policy updates");
   const window = options.window ?? 10;
   const single = series.length === 1;
+  const rows = rewardRows(series, window);
+  const { domain, clipped } = rewardDomain(rows);
   const x = { field: "update", type: "quantitative", title: "policy update (one batch of trajectories)", axis: { format: "d", tickMinStep: 1 } };
-  const y = { field: "reward", type: "quantitative", title: options.rewardLabel, scale: { zero: false } };
-  const color = { field: "series", type: "nominal", title: single ? null : "series" };
+  const y = { field: "reward", type: "quantitative", title: options.rewardLabel, scale: domain === null ? { zero: false } : { domain, nice: false } };
+  const color = { field: "series", type: "nominal", title: single ? null : "series", legend: { symbolOpacity: 1, symbolStrokeWidth: 2.5 } };
+  const notes = [single ? "" : `faint: batch mean reward; bold: moving average over ${window} updates`, clipped > 0 ? `${clipped} point${clipped === 1 ? "" : "s"} below the axis not shown` : ""];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: options.title, subtitle: single ? "" : `faint: batch mean reward; bold: moving average over ${window} updates` },
+    title: { text: options.title, subtitle: notes.filter((note) => note !== "").join("; ") },
     width: 560,
-    height: 300,
-    data: { values: rewardRows(series, window) },
+    height: 340,
+    data: { values: rows },
     layer: [
       {
         transform: [{ filter: "datum.kind === 'batch'" }],
-        mark: { type: "line", strokeWidth: 1, opacity: single ? 0.8 : 0.3, point: single ? { size: 12 } : false },
+        mark: { type: "line", strokeWidth: 1, opacity: single ? 0.8 : 0.3, point: single ? { size: 12 } : false, clip: true },
         encoding: { x, y, color },
       },
       {
         transform: [{ filter: "datum.kind === 'average'" }],
-        mark: { type: "line", strokeWidth: 2.5 },
+        mark: { type: "line", strokeWidth: 2.5, clip: true },
         encoding: { x, y, color },
       },
     ],

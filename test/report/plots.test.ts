@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { paperSpace } from "../../src/space/presets.ts";
 import type { FrozenTrial } from "../../src/study/types.ts";
 import { HISTORY_SERIES, historyPlot, historyRows } from "../../src/report/history-plot.ts";
-import { movingAverage, rewardPlot, rewardRows } from "../../src/report/reward-plot.ts";
+import { movingAverage, rewardDomain, rewardPlot, rewardRows } from "../../src/report/reward-plot.ts";
 import { parallelPlot, parallelRows } from "../../src/report/parallel-plot.ts";
 import { slicePlot, sliceRows } from "../../src/report/slice-plot.ts";
 import { bestSoFar, meanCurve } from "../../src/report/convergence-plot.ts";
@@ -61,6 +61,20 @@ test("reward: moving average is the trailing mean; one series gets two legend en
   const several = await renderSvg(rewardPlot([{ name: "seed 0", points }, { name: "seed 1", points }], { title: "Reward", rewardLabel: "reward" }));
   assert.ok(several.includes(">seed 0</text>") && several.includes(">seed 1</text>"));
   assert.throws(() => rewardPlot([], { title: "t", rewardLabel: "r" }), /at least one series/);
+  assert.deepEqual(rewardDomain(rows), { domain: null, clipped: 0 });
+});
+
+test("reward: one diverged batch far below the rest is clipped and counted, not allowed to flatten the curves", async () => {
+  const rewards = [-0.6, -0.5, -0.55, -8, -0.5, -0.45];
+  const points = rewards.map((meanReward, i) => ({ update: i + 1, meanReward }));
+  const rows = rewardRows([{ name: "a", points }, { name: "b", points: points.map((p) => ({ ...p, meanReward: p.update === 4 ? -0.5 : p.meanReward })) }], 3);
+  const { domain, clipped } = rewardDomain(rows);
+  // Series a's lowest moving average is (-0.5 - 0.55 - 8) / 3; the axis stops half the spread below it.
+  assert.equal(clipped, 1);
+  assert.equal(domain![1], -0.45);
+  assert.ok(Math.abs(domain![0] - (-9.05 / 3 - 0.5 * (-0.45 + 9.05 / 3))) < 1e-12);
+  const svg = await renderSvg(rewardPlot([{ name: "a", points }, { name: "b", points }], { title: "Reward", rewardLabel: "reward", window: 3 }));
+  assert.match(svg, /points? below the axis not shown/);
 });
 
 test("parallel coordinates: a line per complete trial, best drawn last, axes in the space's order", async () => {
