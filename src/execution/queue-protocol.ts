@@ -56,9 +56,14 @@ export function studyJobPrefix(study: string): string {
   return `trial.${encodeURIComponent(study)}.`;
 }
 
-/** The Redis key pattern of live workers of a queue (each key expires unless its worker renews it). */
+/** A worker's registry key: its WorkerInfo, which expires unless the worker renews it. */
 export function workerRegistryKey(queueName: string, workerId: string): string {
   return `hyperforce:${queueName}:workers:${workerId}`;
+}
+
+/** The set of worker ids that registered on a queue (an id whose key expired is dropped when read). */
+export function workerIndexKey(queueName: string): string {
+  return `hyperforce:${queueName}:workers`;
 }
 
 export interface WorkerInfo {

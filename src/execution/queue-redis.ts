@@ -42,6 +42,15 @@ function passwordOf(url: string): string | undefined {
   }
 }
 
+/** The URL that connection options stand for (with their password, which maskRedisUrl hides). */
+export function urlOfOptions(options: RedisOptions): string {
+  const user = options.username !== undefined ? encodeURIComponent(options.username) : "";
+  const secret = options.password !== undefined ? `:${encodeURIComponent(options.password)}` : "";
+  const credentials = user !== "" || secret !== "" ? `${user}${secret}@` : "";
+  const db = options.db !== undefined && options.db !== 0 ? `/${options.db}` : "";
+  return `${options.tls !== undefined ? "rediss" : "redis"}://${credentials}${options.host ?? "127.0.0.1"}:${options.port ?? 6379}${db}`;
+}
+
 /** ioredis options from redis://[user][:password]@host[:port][/db] (rediss:// for TLS). */
 export function redisOptionsFromUrl(url: string): RedisOptions {
   let parsed: URL;

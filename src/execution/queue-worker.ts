@@ -24,13 +24,14 @@ import { checkQueueName } from "./queue.ts";
 import {
   DEFAULT_QUEUE_NAME,
   toWire,
+  workerIndexKey,
   workerRegistryKey,
   type QueueJobData,
   type QueueJobProgress,
   type QueueJobResult,
   type WorkerInfo,
 } from "./queue-protocol.ts";
-import { bullConnection, checkRedis, maskRedisUrl, redisOptionsFromUrl, resolveRedisUrl, scrubPassword } from "./queue-redis.ts";
+import { bullConnection, checkRedis, maskRedisUrl, redisOptionsFromUrl, resolveRedisUrl, scrubPassword, urlOfOptions } from "./queue-redis.ts";
 
 export interface QueueWorkerOptions {
   /** A redis:// URL or ioredis connection options; default: env REDIS_URL, else redis://127.0.0.1:6379. */
@@ -76,7 +77,7 @@ export class QueueWorker {
     this.options = options;
     if (typeof options.redis === "object" && options.redis !== null) {
       this.connection = { ...options.redis };
-      this.url = `redis://${options.redis.host ?? "127.0.0.1"}:${options.redis.port ?? 6379}`;
+      this.url = urlOfOptions(options.redis);
     } else {
       this.url = resolveRedisUrl(options.redis);
       this.connection = redisOptionsFromUrl(this.url);
@@ -131,7 +132,12 @@ export class QueueWorker {
       clearInterval(this.heartbeat);
       await this.pool.close();
       if (this.registry !== undefined) {
-        await this.registry.del(workerRegistryKey(this.queueName, this.id)).catch(() => undefined);
+        await this.registry
+          .multi()
+          .del(workerRegistryKey(this.queueName, this.id))
+          .srem(workerIndexKey(this.queueName), this.id)
+          .exec()
+          .catch(() => undefined);
         this.registry.disconnect();
       }
     })();
@@ -148,7 +154,11 @@ export class QueueWorker {
       startedAt: this.startedAt,
     };
     const ttl = 3 * (this.options.heartbeatMs ?? 5000);
-    await this.registry!.set(workerRegistryKey(this.queueName, this.id), JSON.stringify(info), "PX", ttl);
+    await this.registry!
+      .multi()
+      .set(workerRegistryKey(this.queueName, this.id), JSON.stringify(info), "PX", ttl)
+      .sadd(workerIndexKey(this.queueName), this.id)
+      .exec();
   }
 
   private async process(job: Job<QueueJobData, QueueJobResult>): Promise<QueueJobResult> {

@@ -22,13 +22,14 @@ import {
   studyJobPrefix,
   trialJobId,
   TRIAL_JOB_NAME,
+  workerIndexKey,
   workerRegistryKey,
   type QueueJobData,
   type QueueJobProgress,
   type QueueJobResult,
   type WorkerInfo,
 } from "./queue-protocol.ts";
-import { bullConnection, checkRedis, maskRedisUrl, redisOptionsFromUrl, resolveRedisUrl, scrubPassword } from "./queue-redis.ts";
+import { bullConnection, checkRedis, maskRedisUrl, redisOptionsFromUrl, resolveRedisUrl, scrubPassword, urlOfOptions } from "./queue-redis.ts";
 
 export interface QueueExecutorOptions {
   /** A redis:// URL or ioredis connection options; default: env REDIS_URL, else redis://127.0.0.1:6379. */
@@ -86,7 +87,7 @@ export class QueueExecutor implements Executor {
   constructor(options: QueueExecutorOptions = {}) {
     if (typeof options.redis === "object" && options.redis !== null) {
       this.connection = { ...options.redis };
-      this.url = `redis://${options.redis.host ?? "127.0.0.1"}:${options.redis.port ?? 6379}`;
+      this.url = urlOfOptions(options.redis);
     } else {
       this.url = resolveRedisUrl(options.redis);
       this.connection = redisOptionsFromUrl(this.url);
@@ -122,25 +123,17 @@ export class QueueExecutor implements Executor {
   /** Workers that renewed their registry key recently (a worker's key expires when it stops). */
   async liveWorkers(): Promise<WorkerInfo[]> {
     const { registry } = await this.connect();
-    const keys: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, found] = await registry.scan(cursor, "MATCH", workerRegistryKey(escapeGlob(this.queueName), "*"), "COUNT", 200);
-      cursor = next;
-      keys.push(...found);
-    } while (cursor !== "0");
-    if (keys.length === 0) return [];
-    const values = await registry.mget(...keys);
+    const ids = (await registry.smembers(workerIndexKey(this.queueName))).sort();
+    if (ids.length === 0) return [];
+    const values = await registry.mget(...ids.map((id) => workerRegistryKey(this.queueName, id)));
     const workers: WorkerInfo[] = [];
-    for (const value of values) {
-      if (value === null) continue;
-      try {
-        workers.push(JSON.parse(value) as WorkerInfo);
-      } catch {
-        // A key that is not ours: skipped.
-      }
-    }
-    return workers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const gone: string[] = [];
+    values.forEach((value, i) => {
+      if (value === null) gone.push(ids[i]);
+      else workers.push(JSON.parse(value) as WorkerInfo);
+    });
+    if (gone.length > 0) await registry.srem(workerIndexKey(this.queueName), ...gone);
+    return workers;
   }
 
   async run(job: TrialJob): Promise<unknown> {
@@ -196,7 +189,14 @@ export class QueueExecutor implements Executor {
   }
 
   private connect(): Promise<Connected> {
-    this.connecting ??= this.open();
+    if (this.connecting === undefined) {
+      const opening = this.open();
+      this.connecting = opening;
+      // A Redis that could not be reached is tried again by the next trial.
+      opening.catch(() => {
+        if (this.connecting === opening) this.connecting = undefined;
+      });
+    }
     return this.connecting;
   }
 
@@ -257,6 +257,10 @@ export class QueueExecutor implements Executor {
         }
       })();
       this.cleanedStudies.set(study, cleaning);
+      const attempt = cleaning;
+      attempt.catch(() => {
+        if (this.cleanedStudies.get(study) === attempt) this.cleanedStudies.delete(study);
+      });
     }
     return cleaning;
   }
@@ -365,11 +369,6 @@ function isProgress(value: unknown): value is QueueJobProgress {
   if (value === null || typeof value !== "object") return false;
   const progress = value as Partial<QueueJobProgress>;
   return typeof progress.attempt === "number" && Array.isArray(progress.reports) && Array.isArray(progress.userAttrs);
-}
-
-/** A queue name as a literal inside a Redis SCAN pattern. */
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
 }
 
 /** BullMQ queue names cannot hold ":" (it separates Redis key parts). */

@@ -9,7 +9,8 @@ import { loadStudy, createStudy } from "../../src/study/study.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
 import { QueueExecutor } from "../../src/execution/queue.ts";
 import { startQueueWorker } from "../../src/execution/queue-worker.ts";
-import { DATA_DIR, kill, obliterateQueue, QUEUE_OBJECTIVES, ROOT, spawnWorker, uniqueQueue, type WorkerProcess } from "../execution/queue-helpers.ts";
+import { maskRedisUrl, resolveRedisUrl } from "../../src/execution/queue-redis.ts";
+import { DATA_DIR, kill, obliterateQueue, QUEUE_OBJECTIVES, ROOT, sleep, spawnWorker, uniqueQueue, type WorkerProcess } from "../execution/queue-helpers.ts";
 
 const CONTROLLER = fileURLToPath(new URL("./fixtures/distributed-controller.ts", import.meta.url));
 
@@ -108,7 +109,8 @@ test(
 test("SIGTERM: the worker takes no new trial, finishes the one it runs and exits 0", { timeout: 180_000 }, async () => {
   const queue = uniqueQueue("sigterm");
   const worker = spawnWorker(queue, ["--id", "w-term"], { HF_SLEEP_MS: "1500" });
-  const executor = new QueueExecutor({ queueName: queue, pollIntervalMs: 200, log: () => undefined });
+  const warnings: string[] = [];
+  const executor = new QueueExecutor({ queueName: queue, pollIntervalMs: 200, log: (line) => warnings.push(line) });
   try {
     await worker.waitFor(/taking trials/, 90_000);
     const study = createStudy({ name: "term", space: { x: { type: "float", low: -2, high: 2 } }, sampler: randomSampler({ seed: 4 }) });
@@ -120,7 +122,14 @@ test("SIGTERM: the worker takes no new trial, finishes the one it runs and exits
     assert.match(output, /SIGTERM: taking no new trials, finishing 1 running\n[\s\S]*trial 0 of study "term" finished[\s\S]*stopped\n$/);
     assert.ok(!output.includes('trial 1 of study "term" started'), "no new trial after SIGTERM");
     assert.equal((await executor.liveWorkers()).length, 0, "the worker left the registry");
-    // Trial 1 waits for a worker: a second one (in this process) finishes the study.
+    // Trial 1 waits, and the controller says that no worker is alive.
+    const deadline = Date.now() + 10_000;
+    while (warnings.length === 0 && Date.now() < deadline) await sleep(50);
+    const where = maskRedisUrl(resolveRedisUrl());
+    assert.deepEqual(warnings, [
+      `queue executor: 1 trial(s) wait on queue "${queue}" at ${where} and no worker is alive; start one with: hyperforce worker --redis ${where} --queue ${queue}`,
+    ]);
+    // A second worker (in this process) finishes the study.
     const second = await startQueueWorker({ queueName: queue, log: () => undefined });
     await optimizing;
     await second.close();

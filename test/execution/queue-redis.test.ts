@@ -4,7 +4,7 @@ import { createStudy } from "../../src/study/study.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
 import { QueueExecutor } from "../../src/execution/queue.ts";
 import { startQueueWorker, QueueWorker } from "../../src/execution/queue-worker.ts";
-import { checkRedis, maskRedisUrl, redisOptionsFromUrl, resolveRedisUrl, scrubPassword } from "../../src/execution/queue-redis.ts";
+import { checkRedis, maskRedisUrl, redisOptionsFromUrl, resolveRedisUrl, scrubPassword, urlOfOptions } from "../../src/execution/queue-redis.ts";
 import { obliterateQueue, QUEUE_OBJECTIVES, spawnWorker, startPasswordRedis, uniqueQueue, kill } from "./queue-helpers.ts";
 
 const SECRET = "s3cret-Pa55";
@@ -32,6 +32,9 @@ test("redisOptionsFromUrl reads host, port, user, password, database and TLS; ba
   assert.throws(() => redisOptionsFromUrl("http://:pw@host:1"), /^Error: a Redis URL starts with redis:\/\/ or rediss:\/\/, got http:\/\/:\*\*\*@host:1$/);
   assert.throws(() => redisOptionsFromUrl("redis://:pw@host:1/x"), /^Error: the Redis URL redis:\/\/:\*\*\*@host:1\/x has "x" where a database number belongs$/);
   assert.throws(() => redisOptionsFromUrl("not a url :pw@"), /^Error: not a Redis URL/);
+  assert.equal(urlOfOptions({ host: "h", port: 1, password: "p w" }), "redis://:p%20w@h:1");
+  assert.equal(urlOfOptions({ host: "h", username: "u", password: "x", db: 2, tls: {} }), "rediss://u:x@h:6379/2");
+  assert.equal(new QueueExecutor({ redis: { host: "h", port: 7, password: "p w" } }).where, "redis://:***@h:7");
 });
 
 test("the URL comes from the option, else REDIS_URL, else the local default", () => {
