@@ -15,8 +15,9 @@ import { samplerFromLabel, SAMPLER_LABELS } from "../samplers/index.ts";
 import type { StudyView } from "../samplers/sampler.ts";
 import type { Params } from "../space/types.ts";
 import type { FrozenTrial, Trial } from "../study/types.ts";
-import { averageRanks, indicesAt, indicesOfValues, loadTable, positionOf, TABLE_PARAMS, valuesAt, type ConfigurationTable } from "../tasks/table.ts";
+import { averageRanks, indicesAt, indicesOfValues, loadTable, positionOf, TABLE_CONFIGURATIONS, TABLE_PARAMS, valuesAt, type ConfigurationTable } from "../tasks/table.ts";
 import { startWorkerThread } from "./worker-thread.ts";
+import { Rng } from "../nn/rng.ts";
 
 export interface SamplerBenchOptions {
   /** The table file (.csv or .csv.gz). */
@@ -86,6 +87,12 @@ export interface TableSummary {
   bestMeanTestLoss: number;
   /** Spearman's rank correlation of the first two seeds' validation losses (null with one seed). */
   seedRankCorrelation: number | null;
+  /**
+   * The noise floor: median regret of the best observed configuration when every configuration is
+   * evaluated once, each with a random one of the table's seeds (over 101 draws). No sampler's
+   * reported best does better in the median, whatever its budget, unless it re-evaluates.
+   */
+  exhaustiveMedianRegret: number;
 }
 
 export interface SamplerBenchResult {
@@ -268,7 +275,29 @@ export function summarizeTable(path: string, table: ConfigurationTable): TableSu
     bestConfiguration: Object.fromEntries(TABLE_PARAMS.map((name, i) => [name, values[i]])),
     bestMeanTestLoss: table.meanTestLoss(best.position),
     seedRankCorrelation: table.seeds.length >= 2 ? table.seedRankCorrelation(0, 1) : null,
+    exhaustiveMedianRegret: exhaustiveMedianRegret(table),
   };
+}
+
+function exhaustiveMedianRegret(table: ConfigurationTable, draws = 101): number {
+  const rng = new Rng(0);
+  const best = table.best().meanValidationLoss;
+  const positions: number[] = [];
+  for (let p = 0; p < TABLE_CONFIGURATIONS; p++) if (table.seedIndicesAt(p).length === table.seeds.length) positions.push(p);
+  const regrets: number[] = [];
+  for (let draw = 0; draw < draws; draw++) {
+    let at = -1;
+    let observed = Infinity;
+    for (const p of positions) {
+      const value = table.run(p, rng.int(table.seeds.length))!.validationLoss;
+      if (at < 0 || value < observed) {
+        at = p;
+        observed = value;
+      }
+    }
+    regrets.push(table.meanValidationLoss(at) - best);
+  }
+  return quantile(regrets, 0.5);
 }
 
 export async function runSamplerBench(options: SamplerBenchOptions): Promise<SamplerBenchResult> {

@@ -43,6 +43,7 @@ test("grid over the whole table reports the best configuration: regret 0, rank p
   assert.equal(result.table.bestMeanValidationLoss, 1.005);
   assert.deepEqual(result.table.bestConfiguration, { learning_rate: 1e-2, weight_decay: 1e-4, batch_size: 16, hidden_units: 20 });
   assert.equal(result.table.seedRankCorrelation, 1);
+  assert.equal(result.table.exhaustiveMedianRegret, 0);
   for (const run of result.runs.filter((r) => r.sampler === "grid")) {
     const full = run.points[1];
     assert.equal(full.evaluations, 36);
@@ -118,7 +119,7 @@ test("quantiles as numpy computes them; a run without a completed trial ranks la
   ];
   const cells = summarize(runs, ["a", "b"], [5], 1);
   assert.deepEqual(cells.map((c) => [c.sampler, c.meanRank, c.medianRegret]), [["a", 2, null], ["b", 1, 0.3]]);
-  assert.match(benchMarkdown({ table: { path: "t", seeds: [0], configurations: 1, bestMeanValidationLoss: 1, bestConfiguration: {}, bestMeanTestLoss: 1, seedRankCorrelation: null }, samplers: ["a", "b"], budgets: [5], repeats: 1, workers: 0, wallSeconds: 0, cells, runs }), /\| a \| n\/a \[n\/a, n\/a\] \|/);
+  assert.match(benchMarkdown({ table: { path: "t", seeds: [0], configurations: 1, bestMeanValidationLoss: 1, bestConfiguration: {}, bestMeanTestLoss: 1, seedRankCorrelation: null, exhaustiveMedianRegret: 0 }, samplers: ["a", "b"], budgets: [5], repeats: 1, workers: 0, wallSeconds: 0, cells, runs }), /\| a \| n\/a \[n\/a, n\/a\] \|/);
 });
 
 test("errors: an incomplete table, unknown samplers, bad budgets and flags", async () => {
