@@ -1,0 +1,62 @@
+/**
+ * hyperforce's public API. Everything a user imports comes from here:
+ *   import { createStudy, tpeSampler, paperSpace } from "hyperforce";
+ */
+
+// Studies and trials
+export { createStudy, loadStudy, Study, type CreateStudyOptions, type LoadStudyOptions } from "./study/study.ts";
+export type { OptimizeOptions, StudyCallback } from "./study/optimize.ts";
+export { TrialPruned } from "./study/errors.ts";
+export type { Direction, FrozenTrial, Objective, Trial, TrialState, FloatOptions, IntOptions } from "./study/types.ts";
+
+// Search spaces
+export * from "./space/index.ts";
+
+// Samplers
+export {
+  createSampler,
+  samplerFromLabel,
+  SAMPLER_NAMES,
+  SAMPLER_LABELS,
+  gridSampler,
+  randomSampler,
+  tpeSampler,
+  reinforceSampler,
+  ppoSampler,
+  type Sampler,
+  type StudyView,
+  type SamplerName,
+  type GridSamplerOptions,
+  type RandomSamplerOptions,
+  type TpeSamplerOptions,
+  type ReinforceSamplerOptions,
+  type PpoSamplerOptions,
+} from "./samplers/index.ts";
+export type { ExportedPolicy } from "./rl/checkpoint.ts";
+
+// Storage
+export { InMemoryStorage, JournalFileStorage, openStorage, type Storage, type StudySummary, type JournalFileStorageOptions } from "./storage/index.ts";
+
+// Execution
+export { InlineExecutor } from "./execution/inline.ts";
+export { ThreadPoolExecutor, type ThreadPoolOptions } from "./execution/thread-pool.ts";
+export type { Executor, TrialJob } from "./execution/executor.ts";
+
+// Objectives
+export { loadObjective, parseObjectiveSpec, type ObjectiveSpec } from "./objectives/spec.ts";
+export { builtinTaskObjective, type BuiltinTaskOptions } from "./objectives/builtin-task.ts";
+export { commandObjective, type CommandObjectiveOptions } from "./objectives/command.ts";
+export { loadModuleObjective } from "./objectives/module.ts";
+export { csvTaskObjective } from "./objectives/csv-task.ts";
+
+// Tasks: datasets and the paper's inner model
+export { loadDataset, loadDatasetSync, DATASETS, DatasetError } from "./tasks/datasets.ts";
+export { splitDataset } from "./tasks/split.ts";
+export { evaluatePaperTask, evaluatePaperTaskSync, type PaperTaskName } from "./tasks/paper-task.ts";
+export { loadCsvDataset, evaluateCsvTask } from "./tasks/csv-task.ts";
+export { trainAndEvaluate, trainWithOrders, type TrainerPath } from "./tasks/train.ts";
+export type { Dataset, SplitData, MlpConfig, EvaluationResult, TaskKind } from "./tasks/types.ts";
+
+// Numerics
+export { Rng, type RngState } from "./nn/rng.ts";
+export { Adam, type AdamOptions, type AdamState } from "./nn/adam.ts";
