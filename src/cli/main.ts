@@ -4,6 +4,8 @@ import { evaluateCommand } from "./evaluate.ts";
 import { tableCommand } from "./table.ts";
 import { benchCommand } from "./bench.ts";
 import { workerCommand } from "./worker.ts";
+import { runCommand } from "./run-command.ts";
+import { studyListCommands } from "./studies.ts";
 import { reportCommand } from "./report.ts";
 import { reproduceCommand } from "./reproduce.ts";
 
@@ -13,12 +15,14 @@ export function buildProgram(): Command {
     .description("Hyperparameter optimization: grid, random, TPE and deep-RL samplers, persistent studies, parallel trials")
     .exitOverride();
   // Subcommands register here, one line each.
+  program.addCommand(runCommand());
+  for (const command of studyListCommands()) program.addCommand(command);
+  program.addCommand(reportCommand());
+  program.addCommand(reproduceCommand());
   program.addCommand(evaluateCommand());
   program.addCommand(tableCommand());
   program.addCommand(benchCommand());
   program.addCommand(workerCommand());
-  program.addCommand(reportCommand());
-  program.addCommand(reproduceCommand());
   return program;
 }
 
