@@ -6,6 +6,7 @@
 // Writes bench/results/parallel.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
+import { Worker } from "node:worker_threads";
 import { createStudy } from "../src/study/study.ts";
 import { ThreadPoolExecutor } from "../src/execution/thread-pool.ts";
 import { randomSampler } from "../src/samplers/random.ts";
@@ -104,9 +105,34 @@ async function compare(label: string, spec: TaskObjectiveSpec, trials: number) {
   return result;
 }
 
+/**
+ * How much parallel CPU the machine gives right now: the same busy loop in 1 thread, then in 2
+ * threads at once. capacity = 2 x (time alone) / (time of two at once): near 2 on an idle 2-core
+ * machine, near 1 when other work leaves only one core's worth. The speedups above cannot exceed it.
+ */
+async function parallelCapacity(): Promise<{ oneThreadSeconds: number; twoThreadsSeconds: number; capacity: number }> {
+  const spin = () =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker("let x = 0; for (let i = 0; i < 2e8; i++) x += i % 7; require('node:worker_threads').parentPort.postMessage(x);", { eval: true });
+      worker.once("message", () => void worker.terminate().then(() => resolve()));
+      worker.once("error", reject);
+    });
+  let start = performance.now();
+  await spin();
+  const one = (performance.now() - start) / 1000;
+  start = performance.now();
+  await Promise.all([spin(), spin()]);
+  const two = (performance.now() - start) / 1000;
+  return { oneThreadSeconds: round(one), twoThreadsSeconds: round(two), capacity: round((2 * one) / two) };
+}
+
 const loadBefore = loadavg()[0];
+const capacityBefore = await parallelCapacity();
+console.log(`parallel capacity before: ${capacityBefore.capacity} (1 thread ${capacityBefore.oneThreadSeconds} s, 2 at once ${capacityBefore.twoThreadsSeconds} s)`);
 const wine = await compare("wine", { kind: "task", task: "wine", splitSeed: 0 }, wineTrials);
 const letter = letterTrials > 0 ? await compare("letter", { kind: "task", task: "letter", splitSeed: 0 }, letterTrials) : undefined;
+const capacityAfter = await parallelCapacity();
+console.log(`parallel capacity after: ${capacityAfter.capacity}`);
 const result = {
   benchmark: "parallel",
   command: `node --import tsx bench/parallel.ts --trials ${wineTrials} --repeats ${repeats} --letter-trials ${letterTrials}`,
@@ -116,6 +142,9 @@ const result = {
   cpuModel: cpus()[0]?.model ?? "unknown",
   loadAverage1mBefore: round(loadBefore),
   loadAverage1mAfter: round(loadavg()[0]),
+  /** The busy-loop calibration (see parallelCapacity): the most a 2-thread run could gain at the time. */
+  parallelCapacityBefore: capacityBefore,
+  parallelCapacityAfter: capacityAfter,
   sampler: "random (seed 42)",
   space: "paper",
   threadPool: "ThreadPoolExecutor, queueDepth 2, default concurrency (threads x 2)",
