@@ -3,7 +3,8 @@
  * 10^4 space (bench/rl-table.ts): for each setting, the median over runs (tables x seeds) of the
  * regret of the best configuration found after 50, 100, 300 and 1000 evaluations, next to random
  * search without repeats. Drives the PolicyAgent directly (the samplers add only study bookkeeping).
- *   node --import tsx bench/rl-settings.ts [--runs 12] [--out bench/results/rl-settings.json]
+ *   node --import tsx bench/rl-settings.ts --seeds 3 --tables 2                  (the grid: bench/results/rl-settings.json)
+ *   node --import tsx bench/rl-settings.ts --defaults --seeds 5 --tables 4 --out bench/results/rl-defaults.json
  */
 import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -138,6 +139,21 @@ function grid(): Setting[] {
   return settings;
 }
 
+/** The shipped defaults next to random and the paper, measured on more runs than the grid. */
+function defaults(): Setting[] {
+  const reinforce = { algorithm: "reinforce" as const, learningRate: 0.03, batchSize: 4, entropy: 0.3, entropyDecay: 1 };
+  const ppo = { algorithm: "ppo" as const, learningRate: 0.03, batchSize: 16, entropy: 0.1, entropyDecay: 1 };
+  return [
+    { name: "random (no repeats)", algorithm: "random" },
+    { name: "paper preset (reinforce mlp lr 1e-3 batch 16, no baseline, no cache)", algorithm: "reinforce", learningRate: 1e-3, batchSize: 16, baseline: "none", standardize: false, cache: false },
+    { name: "default reinforce, mlp", ...reinforce, policy: "mlp" },
+    { name: "default reinforce, rnn gru", ...reinforce, policy: "rnn", cell: "gru" },
+    { name: "default reinforce, rnn elman", ...reinforce, policy: "rnn", cell: "elman" },
+    { name: "default ppo, mlp", ...ppo, policy: "mlp" },
+    { name: "default ppo, rnn gru", ...ppo, policy: "rnn", cell: "gru" },
+  ];
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const runs = Number(argument("--seeds", "4"));
   const tableCount = Number(argument("--tables", "3"));
@@ -145,7 +161,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const out = argument("--out", "bench/results/rl-settings.json");
   const tables = Array.from({ length: tableCount }, (_, t) => syntheticPaperTable(t + 1));
   const results = [];
-  for (const setting of grid()) {
+  for (const setting of process.argv.includes("--defaults") ? defaults() : grid()) {
     if (only && !setting.name.includes(only)) continue;
     const result = measure(setting, tables, runs);
     results.push(result);
