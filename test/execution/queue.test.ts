@@ -130,6 +130,41 @@ test("a worker refuses a job it cannot run: the trial fails at once with the wor
   });
 });
 
+test("a worker without the dataset refuses built-in task trials, saying where to put it", { timeout: 30_000 }, async () => {
+  const empty = mkdtempSync(join(tmpdir(), "hyperforce-no-data-"));
+  const saved = { data: process.env.HYPERFORCE_DATA_DIR, cache: process.env.XDG_CACHE_HOME, base: process.env.HYPERFORCE_DATASET_URL_BASE };
+  process.env.HYPERFORCE_DATA_DIR = empty;
+  process.env.XDG_CACHE_HOME = empty;
+  process.env.HYPERFORCE_DATASET_URL_BASE = `http://127.0.0.1:${await freePort()}`;
+  try {
+    await withQueue("no-data", async ({ worker, executor }) => {
+      const space = {
+        learning_rate: { type: "float" as const, low: 0.001, high: 0.01 },
+        weight_decay: { type: "float" as const, low: 0, high: 0.001 },
+        batch_size: { type: "categorical" as const, choices: [512] },
+        hidden_units: { type: "categorical" as const, choices: [8] },
+      };
+      const study = createStudy({ name: "no-data", space, sampler: randomSampler({ seed: 1 }) });
+      await study.optimize({ kind: "task", task: "wine", epochs: 1 }, { nTrials: 1, executor: executor(2) });
+      const [trial] = study.trials;
+      assert.equal(trial.state, "FAIL");
+      assert.match(
+        trial.failReason ?? "",
+        new RegExp(
+          `^worker ${worker.id} cannot run trial 0 of study "no-data": winequality-red\\.csv was not found at .*${empty}.*` +
+            "\\(built-in tasks need their dataset on every worker machine: set HYPERFORCE_DATA_DIR to the folder holding it\\)$",
+        ),
+      );
+    });
+  } finally {
+    for (const [key, value] of [["HYPERFORCE_DATA_DIR", saved.data], ["XDG_CACHE_HOME", saved.cache], ["HYPERFORCE_DATASET_URL_BASE", saved.base]] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    rmSync(empty, { recursive: true, force: true });
+  }
+});
+
 test("a pruned trial comes back PRUNED; NaN and -Infinity come back as such (FAIL, not retried)", { timeout: 30_000 }, async () => {
   await withQueue("pruned", async ({ executor, lines }) => {
     const study = createStudy({ name: "pruned", space: SPACE, sampler: randomSampler({ seed: 1 }) });
