@@ -6,8 +6,8 @@ import { Command } from "commander";
 import { createStudy, type Study } from "../study/study.ts";
 import type { FrozenTrial } from "../study/types.ts";
 import { findBestTrial } from "../study/best.ts";
-import { DatasetError, loadDataset } from "../tasks/datasets.ts";
-import { CsvError } from "../tasks/csv.ts";
+import { loadDataset } from "../tasks/datasets.ts";
+import { loadObjective } from "../objectives/spec.ts";
 import { SAMPLER_NAMES } from "../samplers/index.ts";
 import { UsageError } from "./errors.ts";
 import { configFromFlags, readRunConfig, type RunConfig } from "./run-config.ts";
@@ -64,13 +64,13 @@ export function formatSummary(summary: RunSummary): string {
   return rows.map(([label, value]) => label.padEnd(width) + value).join("\n") + "\n";
 }
 
-async function checkTaskData(plan: RunPlan): Promise<void> {
-  if (plan.objective.kind !== "task") return;
+/** Loads the objective (and a built-in task's dataset) once, so a bad file or template fails before any trial. */
+async function checkObjective(plan: RunPlan): Promise<void> {
   try {
-    await loadDataset(plan.objective.task);
+    await loadObjective(plan.objective);
+    if (plan.objective.kind === "task") await loadDataset(plan.objective.task);
   } catch (error) {
-    if (error instanceof DatasetError || error instanceof CsvError) throw new UsageError(error.message);
-    throw error;
+    throw new UsageError((error as Error).message);
   }
 }
 
@@ -93,7 +93,7 @@ function openStudy(plan: RunPlan): Study {
 /** Runs (or resumes) the study the config describes and returns its summary. */
 export async function runStudy(config: RunConfig, options: { progress?: boolean } = {}): Promise<RunSummary> {
   const plan = planRun(config);
-  await checkTaskData(plan);
+  await checkObjective(plan);
   const study = openStudy(plan);
   const startedAt = Date.now();
   const finishedCount = () => study.trials.filter((trial) => FINISHED.has(trial.state)).length;
