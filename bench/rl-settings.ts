@@ -141,7 +141,7 @@ function grid(): Setting[] {
 
 /** The shipped defaults next to random and the paper, measured on more runs than the grid. */
 function defaults(): Setting[] {
-  const reinforce = { algorithm: "reinforce" as const, learningRate: 0.03, batchSize: 4, entropy: 0.3, entropyDecay: 1 };
+  const reinforce = { algorithm: "reinforce" as const, learningRate: 0.01, batchSize: 4, entropy: 0.1, entropyDecay: 1 };
   const ppo = { algorithm: "ppo" as const, learningRate: 0.03, batchSize: 16, entropy: 0.1, entropyDecay: 1 };
   return [
     { name: "random (no repeats)", algorithm: "random" },

@@ -3,6 +3,8 @@
  * each, 5 seeds. Seed s gives every method the same split (splitSeed s) and the same per-trial
  * training seeds (study seed s), so the pairs are compared seed for seed.
  *   HYPERFORCE_DATA_DIR=/work/shared/data node --import tsx bench/rl-vs-random.ts [--trials 300] [--seeds 5]
+ * Options: --first-seed N (seeds N..N+seeds-1), --methods random,reinforce-mlp,ppo, and
+ * --reinforce '{"learningRate":0.01,"entropy":0.1}' to override the default REINFORCE settings.
  * Writes bench/results/rl-vs-random.json after every finished study (a partial run keeps its pairs).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -21,12 +23,18 @@ function argument(name: string, fallback: string): string {
 
 const trials = Number(argument("--trials", "300"));
 const seeds = Number(argument("--seeds", "5"));
+const firstSeed = Number(argument("--first-seed", "0"));
 const out = argument("--out", "bench/results/rl-vs-random.json");
-const methods: Record<string, (seed: number) => Sampler> = {
+const reinforceOverrides = JSON.parse(argument("--reinforce", "{}")) as Record<string, unknown>;
+const allMethods: Record<string, (seed: number) => Sampler> = {
   random: (seed) => randomSampler({ seed }),
-  "reinforce-mlp": (seed) => reinforceSampler({ seed, policy: "mlp" }),
+  "reinforce-mlp": (seed) => reinforceSampler({ seed, policy: "mlp", ...reinforceOverrides }),
   ppo: (seed) => ppoSampler({ seed, policy: "mlp" }),
 };
+const methods = Object.fromEntries(argument("--methods", Object.keys(allMethods).join(",")).split(",").map((m) => {
+  if (allMethods[m] === undefined) throw new Error(`unknown method "${m}"; known: ${Object.keys(allMethods).join(", ")}`);
+  return [m, allMethods[m]];
+}));
 
 interface Run {
   method: string;
@@ -43,7 +51,8 @@ interface Run {
 const runs: Run[] = [];
 
 function pairs(method: string) {
-  return Array.from({ length: seeds }, (_, seed) => {
+  return Array.from({ length: seeds }, (_, k) => {
+    const seed = firstSeed + k;
     const rl = runs.find((r) => r.method === method && r.seed === seed);
     const random = runs.find((r) => r.method === "random" && r.seed === seed);
     if (rl === undefined || random === undefined) return undefined;
@@ -61,10 +70,10 @@ function save(): void {
         return [m, { pairs: p, seedsWhereLower: p.filter((x) => x.rlLower).length, seedsCompared: p.length }];
       }),
   );
-  writeFileSync(out, JSON.stringify({ command: `node --import tsx bench/rl-vs-random.ts --trials ${trials} --seeds ${seeds}`, task: "wine", trials, seeds, summary, runs }, null, 2) + "\n");
+  writeFileSync(out, JSON.stringify({ command: `node --import tsx ${process.argv.slice(1).join(" ")}`, task: "wine", trials, seeds, firstSeed, reinforceOverrides, summary, runs }, null, 2) + "\n");
 }
 
-for (let seed = 0; seed < seeds; seed++) {
+for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
   for (const [method, make] of Object.entries(methods)) {
     const started = Date.now();
     const study = createStudy({ space: paperSpace(), sampler: make(seed), seed });
