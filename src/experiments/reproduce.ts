@@ -10,6 +10,7 @@
  * methods of one seed are compared on the same rows, and the spread over seeds includes the split's.
  * Studies already holding `budget` trials are skipped, so re-running continues or reprints.
  */
+import { savedSamplerState } from "../study/sampler-state.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -32,7 +33,7 @@ import { findBestTrial } from "../study/best.ts";
 import type { FrozenTrial } from "../study/types.ts";
 import type { PaperTaskName } from "../tasks/paper-task.ts";
 import type { StudyJob, StudyOutcome } from "./reproduce-study.ts";
-import type { StudyReply } from "./reproduce-worker.ts";
+import type { StudyReply, StudyRequest } from "./reproduce-worker.ts";
 import { startWorkerThread } from "./worker-thread.ts";
 
 export type PaperRow = "baseline" | "mlp" | "rnn";
@@ -98,6 +99,16 @@ export interface ReproduceOptions {
   methods?: string[];
   /** Called when a study finishes or is found finished. */
   onStudy?: (event: { done: number; total: number; job: StudyJob; outcome: StudyOutcome }) => void;
+  /** Aborting lets the running trials finish, starts nothing new, and rejects with ReproduceInterrupted. */
+  signal?: AbortSignal;
+}
+
+/** The run was stopped through its signal; every finished trial is in the journal. */
+export class ReproduceInterrupted extends Error {
+  constructor(readonly studiesDone: number, readonly studies: number) {
+    super(`interrupted after ${studiesDone} of ${studies} studies; every finished trial is kept: run the same command to resume`);
+    this.name = "ReproduceInterrupted";
+  }
 }
 
 export interface SeedResult {
@@ -163,9 +174,16 @@ function finishedCount(storage: JournalFileStorage, study: string): number {
   return summary === undefined ? 0 : storage.getAllTrials(summary.studyId).filter((trial) => FINISHED.has(trial.state)).length;
 }
 
-/** Runs the jobs on `workers` threads, each thread one study at a time. */
-async function runJobs(jobs: StudyJob[], workers: number, onDone: (job: StudyJob, outcome: StudyOutcome) => void): Promise<void> {
+/** Runs the jobs on `workers` threads, each thread one study at a time; an abort stops them between trials. */
+async function runJobs(jobs: StudyJob[], workers: number, onDone: (job: StudyJob, outcome: StudyOutcome) => void, signal?: AbortSignal): Promise<void> {
   const queue = jobs.slice();
+  const stopFlag = new Int32Array(new SharedArrayBuffer(4));
+  const stop = () => {
+    queue.length = 0;
+    Atomics.store(stopFlag, 0, 1);
+  };
+  if (signal?.aborted) stop();
+  signal?.addEventListener("abort", stop, { once: true });
   const threads = Array.from({ length: Math.min(workers, queue.length) }, () => startWorkerThread(import.meta.url, "reproduce-worker"));
   try {
     await Promise.all(
@@ -176,7 +194,7 @@ async function runJobs(jobs: StudyJob[], workers: number, onDone: (job: StudyJob
             const next = () => {
               current = queue.shift();
               if (current === undefined) resolve();
-              else thread.postMessage(current);
+              else thread.postMessage({ job: current, stopFlag } satisfies StudyRequest);
             };
             thread.on("message", (reply: StudyReply) => {
               if (reply.type === "error") {
@@ -195,6 +213,7 @@ async function runJobs(jobs: StudyJob[], workers: number, onDone: (job: StudyJob
       ),
     );
   } finally {
+    signal?.removeEventListener("abort", stop);
     await Promise.all(threads.map((thread) => thread.terminate()));
   }
 }
@@ -231,7 +250,7 @@ function seedResult(method: string, seed: number, study: string, trials: readonl
  */
 export function storedPolicy(method: string, seed: number, systemAttrs: Record<string, unknown>): ExportedPolicy | undefined {
   const sampler = samplerFromLabel(method, seed);
-  const state = systemAttrs[STUDY_ATTR.samplerState];
+  const state = savedSamplerState(systemAttrs);
   if (!(sampler instanceof PolicySampler) || state === undefined || systemAttrs[STUDY_ATTR.sampler] !== sampler.name) return undefined;
   sampler.loadState(state);
   sampler.sampleRelative({ direction: "minimize", trials: () => [] }, 0, paperSpace());
@@ -299,10 +318,21 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
       options.onStudy?.({ done, total: allJobs.length, job, outcome: { study: job.study, ran: 0, seconds: 0 } });
     } else pending.push(job);
   }
-  await runJobs(pending, options.workers ?? availableParallelism(), (job, outcome) => {
-    done++;
-    options.onStudy?.({ done, total: allJobs.length, job, outcome });
-  });
+  let complete = allJobs.length - pending.length;
+  await runJobs(
+    pending,
+    options.workers ?? availableParallelism(),
+    (job, outcome) => {
+      done++;
+      if (finishedCount(storage, job.study) >= job.budget) complete++;
+      options.onStudy?.({ done, total: allJobs.length, job, outcome });
+    },
+    options.signal,
+  );
+  if (options.signal?.aborted) {
+    storage.close();
+    throw new ReproduceInterrupted(complete, allJobs.length);
+  }
 
   storage.sync();
   const trialsOf = new Map<string, FrozenTrial[]>();

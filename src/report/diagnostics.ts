@@ -3,6 +3,7 @@
  * (src/samplers/reinforce.ts) in the study's system attribute "sampler_state", whose agent part keeps
  * one entry per policy update (src/rl/agent.ts UpdateDiagnostics).
  */
+import { savedSamplerState } from "../study/sampler-state.ts";
 import type { UpdateDiagnostics } from "../rl/agent.ts";
 import { STUDY_ATTR } from "../study/attrs.ts";
 
@@ -10,7 +11,7 @@ export type { UpdateDiagnostics };
 
 /** The updates a stored RL sampler made, in order; undefined when the study's sampler keeps none. */
 export function storedUpdateDiagnostics(systemAttrs: Record<string, unknown>): UpdateDiagnostics[] | undefined {
-  const state = systemAttrs[STUDY_ATTR.samplerState] as { agent?: { diagnostics?: unknown } } | undefined;
+  const state = savedSamplerState(systemAttrs) as { agent?: { diagnostics?: unknown } } | undefined;
   const diagnostics = state?.agent?.diagnostics;
   if (!Array.isArray(diagnostics)) return undefined;
   return diagnostics.filter(

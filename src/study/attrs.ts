@@ -6,7 +6,7 @@ export const STUDY_ATTR = {
   seed: "seed",
   /** Name of the sampler that wrote sampler_state. */
   sampler: "sampler",
-  /** sampler.saveState() after the latest finished trial. */
+  /** sampler.saveState() after the latest finished trial, in parts: see sampler-state.ts. */
   samplerState: "sampler_state",
 } as const;
 

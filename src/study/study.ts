@@ -15,6 +15,7 @@ import { openStorage } from "../storage/open.ts";
 import type { Direction, FrozenTrial } from "./types.ts";
 import { STALE_RUNNING_REASON, STUDY_ATTR, TRIAL_ATTR } from "./attrs.ts";
 import { findBestTrial } from "./best.ts";
+import { SamplerStateWriter, savedSamplerState } from "./sampler-state.ts";
 import { describeDistribution } from "./describe.ts";
 import { outcomeOfTell, type TellResult, type TrialOutcome } from "./outcome.ts";
 import { LiveTrial, type TrialHost } from "./trial.ts";
@@ -54,6 +55,8 @@ const FINISHED = new Set(["COMPLETE", "FAIL", "PRUNED"]);
 
 export class Study {
   private readonly running = new Map<number, LiveTrial>();
+  /** Writes only the parts of the sampler's state that changed since the last finished trial. */
+  readonly samplerStateWriter = new SamplerStateWriter();
   private stopRequested = false;
   private readonly view: StudyView;
 
@@ -208,8 +211,7 @@ export class Study {
 
   private saveSamplerState(): void {
     if (this.sampler.saveState === undefined) return;
-    this.storage.setStudySystemAttr(this.studyId, STUDY_ATTR.sampler, this.sampler.name);
-    this.storage.setStudySystemAttr(this.studyId, STUDY_ATTR.samplerState, this.sampler.saveState());
+    this.samplerStateWriter.save(this.sampler.name, this.sampler.saveState(), (name, value) => this.storage.setStudySystemAttr(this.studyId, name, value));
   }
 
   private decideDeclared(number: number, fixed: Params): Record<string, { value: ParamValue; distribution: Distribution }> {
@@ -344,9 +346,9 @@ function openExisting(
   if (options.space !== undefined && storedSpace === undefined) storage.setStudySystemAttr(summary.studyId, STUDY_ATTR.space, spaceToJSON(options.space));
   const sampler = options.sampler ?? tpeSampler({ seed });
   checkSamplerFitsSpace(sampler, space);
-  const savedState = summary.systemAttrs[STUDY_ATTR.samplerState];
   // A state written by another kind of sampler means nothing to this one: it starts afresh.
-  if (savedState !== undefined && summary.systemAttrs[STUDY_ATTR.sampler] === sampler.name) sampler.loadState?.(savedState);
+  const savedState = savedSamplerState(summary.systemAttrs, sampler.name);
+  if (savedState !== undefined) sampler.loadState?.(savedState);
   if (options.failStaleRunning) {
     for (const trial of storage.getAllTrials(summary.studyId)) {
       if (trial.state !== "RUNNING") continue;
@@ -354,7 +356,9 @@ function openExisting(
       storage.setTrialStateValue(summary.studyId, trial.number, "FAIL");
     }
   }
-  return new Study(storage, summary.studyId, name, summary.direction, space, sampler, seed, ownsStorage);
+  const study = new Study(storage, summary.studyId, name, summary.direction, space, sampler, seed, ownsStorage);
+  study.samplerStateWriter.remember(summary.systemAttrs);
+  return study;
 }
 
 function checkSamplerFitsSpace(sampler: Sampler, space: SearchSpace | undefined): void {

@@ -1,3 +1,4 @@
+import { savedSamplerState } from "../../src/study/sampler-state.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createStudy, loadStudy } from "../../src/study/study.ts";
@@ -275,7 +276,7 @@ test("sampler state is stored after each trial and restored on load: a resumed s
 
   const split = createStudy({ name: "split", storage, space: SPACE, sampler: randomSampler({ seed: 21 }) });
   await split.optimize((trial) => (trial.params.x as number) * (trial.params.k as number), { nTrials: 3 });
-  assert.deepEqual(storage.findStudy("split")!.systemAttrs.sampler_state, split.sampler.saveState!());
+  assert.deepEqual(savedSamplerState(storage.findStudy("split")!.systemAttrs, split.sampler.name), split.sampler.saveState!());
   assert.equal(storage.findStudy("split")!.systemAttrs.sampler, "random");
   const resumed = loadStudy({ name: "split", storage, sampler: randomSampler({ seed: 999 }) });
   assert.deepEqual(resumed.space, SPACE, "the space comes back from storage");
