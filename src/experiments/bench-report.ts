@@ -70,18 +70,21 @@ export function benchPlotSpec(result: SamplerBenchResult, title = `Median regret
     .map((cell) => ({ sampler: cell.sampler, budget: cell.budget, median: cell.medianRegret, q1: cell.regretQ1, q3: cell.regretQ3 }));
   const x = { field: "budget", type: "quantitative" as const, scale: { type: "log" as const, domain: [result.budgets[0], result.budgets[result.budgets.length - 1]], nice: false }, title: "evaluations (log scale)", axis: { values: result.budgets } };
   const color = { field: "sampler", type: "nominal" as const, sort: result.samplers, title: "sampler" };
+  // Symmetric log: small regrets stay apart even next to grid's large ones, and a regret of 0 still plots.
+  const y = { type: "symlog" as const, constant: 0.005 };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,
     width: 560,
     height: 360,
     background: "white",
+    config: { legend: { symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 3 } },
     data: { values },
     layer: [
-      { mark: { type: "area", opacity: 0.12 }, encoding: { x, y: { field: "q1", type: "quantitative" }, y2: { field: "q3" }, color } },
+      { mark: { type: "area", opacity: 0.12 }, encoding: { x, y: { field: "q1", type: "quantitative", scale: y }, y2: { field: "q3" }, color } },
       {
         mark: { type: "line", point: true },
-        encoding: { x, y: { field: "median", type: "quantitative", title: "regret in mean validation loss (median, band: IQR)" }, color },
+        encoding: { x, y: { field: "median", type: "quantitative", title: "regret in mean validation loss (median, band: IQR; symlog)", scale: y, axis: { values: [0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5], format: "~g" } }, color },
       },
     ],
   };
