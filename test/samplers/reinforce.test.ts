@@ -199,3 +199,26 @@ test("bad options and spaces get specific errors", () => {
   assert.throws(() => reinforceSampler().loadState({ sampler: "ppo", version: 1 }), /the saved sampler state is not a reinforce sampler state/);
   assert.throws(() => reinforceSampler().exportPolicy(), /has no policy yet: it is built at the study's first trial/);
 });
+
+test("with concurrency 4 the study runs several policy draws at once, never the same configuration twice", async () => {
+  const table = syntheticPaperTable(6);
+  const discrete = policySpace(table.space);
+  const sampler = reinforceSampler({ seed: 8 });
+  const study = createStudy({ space: table.space, sampler, seed: 8 });
+  let running = 0;
+  let overlap = 0;
+  await study.optimize(
+    async (trial) => {
+      running++;
+      overlap = Math.max(overlap, running);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      running--;
+      return table.values[tableIndex(table.sizes, indicesOf(discrete, trial.params)!)];
+    },
+    { nTrials: 40, concurrency: 4 },
+  );
+  assert.ok(overlap > 1, "trials overlapped");
+  const keys = study.trials.map((t) => JSON.stringify(t.params));
+  assert.equal(new Set(keys).size, 40);
+  assert.equal(sampler.diagnostics().length, 10, "40 trials = 10 batches of 4 trajectories");
+});
