@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Command } from "commander";
-import { DEFAULT_BUDGETS, DEFAULT_SEEDS, REPRODUCE_METHODS, runReproduce } from "../experiments/reproduce.ts";
+import { DEFAULT_BUDGETS, DEFAULT_SEEDS, REPRODUCE_METHODS, ReproduceInterrupted, runReproduce, type ReproduceResult } from "../experiments/reproduce.ts";
 import { DatasetError, loadDataset } from "../tasks/datasets.ts";
 import { PAPER_TASKS, type PaperTaskName } from "../tasks/paper-task.ts";
 import { UsageError } from "./errors.ts";
@@ -20,7 +20,7 @@ export function reproduceCommand(): Command {
     .description(
       "the paper's experiment: for each seed, every method (random and grid baselines, REINFORCE with the MLP and RNN policies " +
         "in the paper preset and our default, PPO, TPE) tunes the paper task; prints a table like the paper's Tables 1 and 2 " +
-        "(test loss mean ± std over seeds, beside the paper's). Re-running skips finished studies.",
+        "(test loss mean ± std over seeds, beside the paper's). Ctrl-C keeps every finished trial; re-running resumes and skips finished studies.",
     )
     .requiredOption("--task <task>", `${PAPER_TASKS.join(" or ")}`)
     .option("--seeds <n>", `seeds 0..n-1 (default ${DEFAULT_SEEDS})`, String(DEFAULT_SEEDS))
@@ -48,19 +48,39 @@ export function reproduceCommand(): Command {
         throw error;
       }
       const out = flags.out ?? `reproduce-out/${task}`;
-      const result = await runReproduce({
-        task,
-        seeds,
-        budget,
-        out,
-        workers,
-        ...(epochs !== undefined ? { epochs } : {}),
-        ...(methods !== undefined ? { methods } : {}),
-        onStudy: ({ done, total, job, outcome }) => {
-          const what = outcome.ran === 0 ? "already done" : `${outcome.ran} trials in ${outcome.seconds.toFixed(1)} s`;
-          process.stderr.write(`[${done}/${total}] ${job.study}: ${what}\n`);
-        },
-      });
+      const controller = new AbortController();
+      const onInterrupt = () => {
+        if (controller.signal.aborted) process.exit(130);
+        process.stderr.write("\nstopping: letting the running trials finish (Ctrl-C again to quit at once; finished trials are kept)\n");
+        controller.abort();
+      };
+      process.on("SIGINT", onInterrupt);
+      process.on("SIGTERM", onInterrupt);
+      let result: ReproduceResult;
+      try {
+        result = await runReproduce({
+          task,
+          seeds,
+          budget,
+          out,
+          workers,
+          signal: controller.signal,
+          ...(epochs !== undefined ? { epochs } : {}),
+          ...(methods !== undefined ? { methods } : {}),
+          onStudy: ({ done, total, job, outcome }) => {
+            const what = outcome.ran === 0 ? "already done" : `${outcome.ran} trials in ${outcome.seconds.toFixed(1)} s`;
+            process.stderr.write(`[${done}/${total}] ${job.study}: ${what}\n`);
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof ReproduceInterrupted)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        process.exitCode = 130;
+        return;
+      } finally {
+        process.off("SIGINT", onInterrupt);
+        process.off("SIGTERM", onInterrupt);
+      }
       if (flags.json) {
         process.stdout.write(JSON.stringify({ ...result, table: undefined }) + "\n");
         return;

@@ -27,8 +27,13 @@ export interface StudyOutcome {
 
 const FINISHED = new Set(["COMPLETE", "FAIL", "PRUNED"]);
 
-/** The study's seed seeds the sampler, the training runs and the train/validation/test split. */
-export async function runReproduceStudy(job: StudyJob): Promise<StudyOutcome> {
+/**
+ * The study's seed seeds the sampler, the training runs and the train/validation/test split.
+ * `stopFlag` (shared with the controller): once its first element is 1, the study starts no new trial
+ * and returns after the running one, so an interrupted experiment resumes exactly where it stopped.
+ */
+export async function runReproduceStudy(job: StudyJob, stopFlag?: Int32Array): Promise<StudyOutcome> {
+  const stopping = () => stopFlag !== undefined && Atomics.load(stopFlag, 0) === 1;
   const startedAt = Date.now();
   // Not fsync'ed per line: a killed run still keeps every line written (resume works); only a power
   // loss could cut the tail. Per-line fsync would cost as much as a wine trial.
@@ -49,10 +54,10 @@ export async function runReproduceStudy(job: StudyJob): Promise<StudyOutcome> {
     study.setUserAttr("seed", job.seed);
   }
   const before = study.trials.filter((trial) => FINISHED.has(trial.state)).length;
-  if (before < job.budget) {
+  if (before < job.budget && !stopping()) {
     await study.optimize(
       { kind: "task", task: job.task, splitSeed: job.seed, seed: job.seed, ...(job.epochs !== undefined ? { epochs: job.epochs } : {}) },
-      { totalTrials: job.budget, concurrency: 1 },
+      { totalTrials: job.budget, concurrency: 1, callbacks: [(running) => (stopping() ? running.stop() : undefined)] },
     );
   }
   const after = study.trials.filter((trial) => FINISHED.has(trial.state)).length;

@@ -9,10 +9,16 @@ import { runReproduceStudy, type StudyJob, type StudyOutcome } from "./reproduce
 
 export type StudyReply = { type: "done"; outcome: StudyOutcome } | { type: "error"; message: string };
 
+/** A study to run, and the flag the controller sets to 1 to stop (a SharedArrayBuffer view). */
+export interface StudyRequest {
+  job: StudyJob;
+  stopFlag: Int32Array;
+}
+
 if (parentPort !== null) {
   const port = parentPort;
-  port.on("message", (job: StudyJob) => {
-    runReproduceStudy(job).then(
+  port.on("message", ({ job, stopFlag }: StudyRequest) => {
+    runReproduceStudy(job, stopFlag).then(
       (outcome) => port.postMessage({ type: "done", outcome } satisfies StudyReply),
       (error: unknown) => port.postMessage({ type: "error", message: error instanceof Error ? error.message : String(error) } satisfies StudyReply),
     );
