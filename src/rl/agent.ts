@@ -18,6 +18,7 @@
  */
 import type { Rng, RngState } from "../nn/rng.ts";
 import { randomState } from "./env.ts";
+import { configurationKey as keyOf } from "./policy-space.ts";
 import { decodeFloat32, decodeFloat64, encodeFloat32, encodeFloat64 } from "./encoding.ts";
 import type { Learner } from "./reinforce.ts";
 import type { UpdateStatistics } from "./trajectory.ts";
@@ -236,8 +237,4 @@ function rounded(d: UpdateDiagnostics): UpdateDiagnostics {
     headEntropy: d.headEntropy.map(r),
     topProbability: d.topProbability.map(r),
   };
-}
-
-function keyOf(indices: ArrayLike<number>): string {
-  return Array.prototype.join.call(indices, ",");
 }

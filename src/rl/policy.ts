@@ -82,11 +82,6 @@ export function headLogitGradient(
   }
 }
 
-/** Index drawn from a probability vector. */
-export function drawIndex(probs: Float64Array, rng: Rng): number {
-  return rng.categorical(probs);
-}
-
 /** PyTorch's default init for nn.Linear / nn.RNN / nn.GRU: uniform in +-bound, element by element. */
 export function uniformInit(array: Float32Array, bound: number, rng: Rng): void {
   for (let i = 0; i < array.length; i++) array[i] = rng.uniformIn(-bound, bound);

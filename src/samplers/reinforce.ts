@@ -15,7 +15,7 @@ import { PolicyAgent, type AgentState, type UpdateDiagnostics } from "../rl/agen
 import { createPolicy, exportPolicy, loadPolicyWeights, type ExportedPolicy } from "../rl/checkpoint.ts";
 import { rewardOf } from "../rl/env.ts";
 import type { Policy, PolicyKind, RecurrentCellKind } from "../rl/policy.ts";
-import { configurationCount, indicesOf, paramsOf, policySpace, type LevelsOption, type PolicySpace } from "../rl/policy-space.ts";
+import { configurationCount, configurationKey, indicesOf, paramsOf, policySpace, type LevelsOption, type PolicySpace } from "../rl/policy-space.ts";
 import { Reinforce, type Learner } from "../rl/reinforce.ts";
 import { checkLearningOptions, type BaselineKind } from "../rl/trajectory.ts";
 import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
@@ -190,7 +190,7 @@ export class PolicySampler implements Sampler {
     for (const trial of study.trials()) {
       if (trial.number === trialNumber || (trial.state !== "RUNNING" && trial.state !== "WAITING")) continue;
       const indices = indicesOf(this.space!, trial.params);
-      if (indices !== undefined) busy.add(indices.join(","));
+      if (indices !== undefined) busy.add(configurationKey(indices));
     }
     const { indices } = agent.propose(trialNumber, busy);
     return paramsOf(this.space!, indices);
