@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hyperforce } from "../helpers/cli.ts";
+import { hyperforce, startHyperforce } from "../helpers/cli.ts";
+import { JournalFileStorage } from "../../src/storage/journal.ts";
 
 const METHODS = [
   ["random search (baseline)", "0.5948 (0.01, 1e-4, 128, 18)"],
@@ -18,11 +19,15 @@ const METHODS = [
 
 const tableOf = (stdout: string) => stdout.slice(0, stdout.indexOf("\n\n", stdout.indexOf("| --- |")) + 1);
 
+const ARGS = ["reproduce", "--task", "wine", "--seeds", "2", "--budget", "6", "--epochs", "1", "--workers", "2"];
+let uninterruptedTable: string | undefined;
+
 test("reproduce: a row per method with mean ± std beside the paper's numbers, CSV per method and seed, policies, plots; re-running is a no-op", async () => {
   const out = join(mkdtempSync(join(tmpdir(), "hyperforce-reproduce-")), "wine");
-  const args = ["reproduce", "--task", "wine", "--seeds", "2", "--budget", "6", "--epochs", "1", "--workers", "2", "--out", out];
+  const args = [...ARGS, "--out", out];
   const first = await hyperforce(args);
   assert.equal(first.code, 0, first.stderr);
+  uninterruptedTable = tableOf(first.stdout);
   const lines = tableOf(first.stdout).trimEnd().split("\n");
   assert.match(lines[0], /^\| method \| learning rate \| weight decay \| batch size \| hidden units \| test loss, mean ± std \(2 seeds\) \| validation loss, mean ± std \| paper: test loss/);
   const rows = lines.slice(2).map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()));
@@ -64,6 +69,34 @@ test("reproduce: a row per method with mean ± std beside the paper's numbers, C
   assert.equal(tableOf(again.stdout), tableOf(first.stdout));
   assert.match(again.stdout, /0 studies run, 16 already finished/);
   assert.equal(again.stderr.trimEnd().split("\n").filter((line) => line.endsWith(": already done")).length, 16);
+});
+
+test("reproduce: Ctrl-C lets the running trials finish, keeps them, and the same command resumes to the same table", async () => {
+  assert.ok(uninterruptedTable !== undefined, "the first test ran the same experiment without interruption");
+  const out = join(mkdtempSync(join(tmpdir(), "hyperforce-reproduce-")), "wine");
+  const child = startHyperforce([...ARGS, "--out", out]);
+  let stderr = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes("[2/16]")) resolve();
+    });
+  });
+  child.kill("SIGINT");
+  assert.equal(await exited, 130, stderr);
+  assert.match(stderr, /stopping: letting the running trials finish/);
+  assert.match(stderr, /interrupted after \d+ of 16 studies; every finished trial is kept: run the same command to resume/);
+  // No trial was left RUNNING (or marked failed on resume): the interrupted studies just hold fewer trials.
+  const journal = new JournalFileStorage(join(out, "studies.jsonl"));
+  const states = journal.listStudies().flatMap((study) => journal.getAllTrials(study.studyId).map((trial) => trial.state));
+  assert.ok(states.length < 16 * 6, `${states.length} trials before the resume`);
+  assert.deepEqual([...new Set(states)], ["COMPLETE"]);
+  journal.close();
+
+  const resumed = await hyperforce([...ARGS, "--out", out]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(tableOf(resumed.stdout), uninterruptedTable);
 });
 
 test("reproduce: bad flags are usage errors", async () => {
