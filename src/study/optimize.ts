@@ -111,6 +111,9 @@ export async function runOptimize(controls: StudyControls, objective: Objective 
     }
     if (running.size === 0) break;
     await Promise.race(running);
+    // A synchronous objective settles in microtasks only; without this the event loop (Ctrl-C,
+    // timers, sockets) would never run until the whole study is over.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   if (fatal !== undefined) throw fatal.error;
 }
