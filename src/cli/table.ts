@@ -5,9 +5,8 @@
  */
 import { Command } from "commander";
 import cliProgress from "cli-progress";
-import { isNumber } from "../tasks/csv.ts";
+import { CsvError, isNumber } from "../tasks/csv.ts";
 import { DatasetError } from "../tasks/datasets.ts";
-import { CsvError } from "../tasks/csv.ts";
 import { PAPER_TASKS, type PaperTaskName } from "../tasks/paper-task.ts";
 import { UsageError } from "./errors.ts";
 

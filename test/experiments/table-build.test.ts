@@ -107,3 +107,14 @@ test("build errors: other settings than the table was built with, an unknown fil
     message: "only.batch_size: 7 is not one of the paper space's choices (8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)",
   });
 });
+
+test("hyperforce table build flags: defaults and one clear message per bad value", async () => {
+  const { parseTableBuildFlags } = await import("../../src/cli/table.ts");
+  const flags = { task: "wine", seeds: "2", out: "tables/wine.csv", splitSeed: "0", epochs: "15", logEvery: "1000" };
+  assert.deepEqual(parseTableBuildFlags({ ...flags, workers: "2" }), { task: "wine", seeds: 2, out: "tables/wine.csv", splitSeed: 0, epochs: 15, logEvery: 1000, workers: 2 });
+  assert.throws(() => parseTableBuildFlags({ ...flags, task: "iris" }), { message: 'unknown task "iris"; known tasks: wine, letter' });
+  assert.throws(() => parseTableBuildFlags({ ...flags, out: "tables/wine.csv.gz" }), { message: '--out must name a .csv file, got "tables/wine.csv.gz"' });
+  assert.throws(() => parseTableBuildFlags({ ...flags, seeds: "0" }), { message: '--seeds must be an integer >= 1, got "0"' });
+  assert.throws(() => parseTableBuildFlags({ ...flags, workers: "two" }), { message: '--workers must be an integer >= 1, got "two"' });
+  assert.throws(() => parseTableBuildFlags({ ...flags, splitSeed: "-1" }), { message: '--split-seed must be an integer >= 0, got "-1"' });
+});
