@@ -88,9 +88,10 @@ export interface TableSummary {
   /** Spearman's rank correlation of the first two seeds' validation losses (null with one seed). */
   seedRankCorrelation: number | null;
   /**
-   * The noise floor: median regret of the best observed configuration when every configuration is
-   * evaluated once, each with a random one of the table's seeds (over 101 draws). No sampler's
-   * reported best does better in the median, whatever its budget, unless it re-evaluates.
+   * Exhaustive search under noise: median regret of the best observed configuration when every
+   * configuration is evaluated once, each with a random one of the table's seeds (over 101 draws).
+   * Not a floor: a sampler that evaluates fewer near-best configurations gives fewer of them the
+   * chance of a lucky seed that hides the true best, and can do better.
    */
   exhaustiveMedianRegret: number;
 }
