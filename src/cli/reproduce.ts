@@ -24,7 +24,7 @@ export function reproduceCommand(): Command {
     )
     .requiredOption("--task <task>", `${PAPER_TASKS.join(" or ")}`)
     .option("--seeds <n>", "seeds 0..n-1, each its own split, sampler and training seeds", String(DEFAULT_SEEDS))
-    .option("--budget <n>", `trials per study (default ${DEFAULT_BUDGETS.wine} for wine: 5 seeds x 8 methods in about 2 minutes on 2 cores; ${DEFAULT_BUDGETS.letter} for letter)`)
+    .option("--budget <n>", `trials per study (default ${DEFAULT_BUDGETS.wine} for wine: 5 seeds x 8 methods in about 2 minutes on 2 cores; ${DEFAULT_BUDGETS.letter} for letter: about 5 minutes)`)
     .option("--out <dir>", "folder for the journal, table, CSV, policies and plots (default reproduce-out/<task>)")
     .option("--workers <n>", "studies run at once, one worker thread each (default: the number of cores)")
     .option("--epochs <n>", "training epochs per trial (default 15, the paper's; fewer for a quick look)")
