@@ -7,7 +7,7 @@ import { Command } from "commander";
 import { writeStudyReport } from "../report/study-report.ts";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_STORAGE } from "./run-setup.ts";
-import { openExistingStorage } from "./studies.ts";
+import { findStudyOrFail, openExistingStorage } from "./studies.ts";
 
 export function reportCommand(): Command {
   return new Command("report")
@@ -21,10 +21,7 @@ export function reportCommand(): Command {
       const window = Number(flags.window);
       if (!Number.isInteger(window) || window < 1) throw new UsageError(`--window must be a positive integer, got ${JSON.stringify(flags.window)}`);
       const storage = openExistingStorage(flags.storage);
-      if (storage.findStudy(flags.study) === undefined) {
-        const names = storage.listStudies().map((study) => study.name);
-        throw new UsageError(`no study named "${flags.study}" in ${flags.storage}; it holds: ${names.length > 0 ? names.join(", ") : "no study"}`);
-      }
+      findStudyOrFail(storage, flags.study, flags.storage);
       const out = flags.out ?? `report/${flags.study.replace(/[^A-Za-z0-9_.-]+/g, "_")}`;
       const report = await writeStudyReport({ storage, study: flags.study, out, window, ...(flags.valueLabel !== undefined ? { valueLabel: flags.valueLabel } : {}) });
       process.stdout.write(`${report.plots.length} plots (SVG and PNG), trials.csv and trials.json in ${out}\nopen ${report.index}\n`);

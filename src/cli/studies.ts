@@ -4,8 +4,8 @@
 import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { openStorage } from "../storage/open.ts";
-import type { Storage } from "../storage/storage.ts";
-import type { FrozenTrial } from "../study/types.ts";
+import type { Storage, StudySummary } from "../storage/storage.ts";
+import { trialsCsv } from "../report/export.ts";
 import { findBestTrial } from "../study/best.ts";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_STORAGE } from "./run-setup.ts";
@@ -25,30 +25,12 @@ export function formatTable(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n") + "\n";
 }
 
-function csvCell(value: unknown): string {
-  const text = value === undefined || value === null ? "" : typeof value === "string" ? value : JSON.stringify(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function trialsToCsv(trials: readonly FrozenTrial[]): string {
-  const paramNames = [...new Set(trials.flatMap((trial) => Object.keys(trial.params)))];
-  const attrNames = [...new Set(trials.flatMap((trial) => Object.keys(trial.userAttrs)))].sort();
-  const header = ["number", "state", "value", ...paramNames.map((name) => `params_${name}`), ...attrNames.map((name) => `user_attrs_${name}`), "duration_seconds", "fail_reason"];
-  const rows = trials.map((trial) => [
-    trial.number,
-    trial.state,
-    trial.value,
-    ...paramNames.map((name) => trial.params[name]),
-    ...attrNames.map((name) => trial.userAttrs[name]),
-    durationSeconds(trial),
-    trial.failReason,
-  ]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\n") + "\n";
-}
-
-function durationSeconds(trial: FrozenTrial): number | undefined {
-  if (trial.datetimeStart === undefined || trial.datetimeComplete === undefined) return undefined;
-  return (trial.datetimeComplete - trial.datetimeStart) / 1000;
+/** The study of that name in the storage, or a usage error listing the names it holds. */
+export function findStudyOrFail(storage: Storage, name: string, path: string): StudySummary {
+  const summary = storage.findStudy(name);
+  if (summary !== undefined) return summary;
+  const names = storage.listStudies().map((study) => study.name);
+  throw new UsageError(`no study named "${name}" in ${path}; it holds: ${names.length > 0 ? names.join(", ") : "no study"}`);
 }
 
 function studiesCommand(): Command {
@@ -94,18 +76,14 @@ function trialsCommand(): Command {
     .action((flags: { study: string; storage: string; json?: boolean; csv?: boolean }) => {
       if (flags.json && flags.csv) throw new UsageError("choose one of --json and --csv");
       const storage = openExistingStorage(flags.storage);
-      const summary = storage.findStudy(flags.study);
-      if (summary === undefined) {
-        const names = storage.listStudies().map((study) => study.name);
-        throw new UsageError(`no study named "${flags.study}" in ${flags.storage}; it holds: ${names.length > 0 ? names.join(", ") : "no study"}`);
-      }
+      const summary = findStudyOrFail(storage, flags.study, flags.storage);
       const trials = storage.getAllTrials(summary.studyId);
       if (flags.json) {
         process.stdout.write(JSON.stringify(trials) + "\n");
         return;
       }
       if (flags.csv) {
-        process.stdout.write(trialsToCsv(trials));
+        process.stdout.write(trialsCsv(trials));
         return;
       }
       const paramNames = [...new Set(trials.flatMap((trial) => Object.keys(trial.params)))];

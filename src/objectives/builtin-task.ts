@@ -15,7 +15,7 @@ import { paperSpace } from "../space/presets.ts";
 import type { CategoricalChoice, ParamValue } from "../space/types.ts";
 import type { Objective, Trial } from "../study/types.ts";
 import { evaluatePaperTask, PAPER_TASKS, type PaperTaskName } from "../tasks/paper-task.ts";
-import type { MlpConfig } from "../tasks/types.ts";
+import type { EvaluationResult, MlpConfig } from "../tasks/types.ts";
 
 export const TASK_NAMES: readonly PaperTaskName[] = PAPER_TASKS;
 export type TaskName = PaperTaskName;
@@ -41,33 +41,43 @@ export function builtinTaskObjective(options: BuiltinTaskOptions): Objective {
   }
   const splitSeed = options.splitSeed ?? 0;
   const studySeed = options.seed ?? 0;
-  const paper = paperSpace();
   return async (trial: Trial) => {
-    const value = (name: (typeof PARAMS)[number]): number => {
-      const given: ParamValue = Object.hasOwn(trial.params, name)
-        ? trial.params[name]
-        : trial.suggestCategorical(name, (paper[name] as { choices: CategoricalChoice[] }).choices);
-      if (typeof given !== "number" || !Number.isFinite(given)) throw new Error(`parameter "${name}" must be a finite number, got ${JSON.stringify(given)}`);
-      return given;
-    };
-    const config: MlpConfig = {
-      learningRate: value("learning_rate"),
-      weightDecay: value("weight_decay"),
-      batchSize: value("batch_size"),
-      hidden: value("hidden_units"),
-    };
-    if (options.epochs !== undefined) config.epochs = options.epochs;
-    checkConfig(config);
+    const config = trialMlpConfig(trial, options.epochs);
     const seed = trialTrainingSeed(studySeed, trial.number);
-    const result = await evaluatePaperTask(options.task, config, { seed, splitSeed });
-    trial.setUserAttr("seed", seed);
-    trial.setUserAttr("diverged", result.diverged);
-    trial.setUserAttr("epochs", result.epochsRun);
-    trial.setUserAttr("seconds", result.seconds);
-    if (Number.isFinite(result.testLoss)) trial.setUserAttr("test_loss", result.testLoss);
-    if (result.diverged || !Number.isFinite(result.validationLoss)) throw new Error(DIVERGED_REASON);
-    return result.validationLoss;
+    return recordEvaluation(trial, seed, await evaluatePaperTask(options.task, config, { seed, splitSeed }));
   };
+}
+
+/** The trial's configuration of the paper's MLP: declared values, else suggested from the `paper` preset's choices. */
+export function trialMlpConfig(trial: Trial, epochs: number | undefined): MlpConfig {
+  const paper = paperSpace();
+  const value = (name: (typeof PARAMS)[number]): number => {
+    const given: ParamValue = Object.hasOwn(trial.params, name)
+      ? trial.params[name]
+      : trial.suggestCategorical(name, (paper[name] as { choices: CategoricalChoice[] }).choices);
+    if (typeof given !== "number" || !Number.isFinite(given)) throw new Error(`parameter "${name}" must be a finite number, got ${JSON.stringify(given)}`);
+    return given;
+  };
+  const config: MlpConfig = {
+    learningRate: value("learning_rate"),
+    weightDecay: value("weight_decay"),
+    batchSize: value("batch_size"),
+    hidden: value("hidden_units"),
+  };
+  if (epochs !== undefined) config.epochs = epochs;
+  checkConfig(config);
+  return config;
+}
+
+/** Stores a training run's seed, test loss and timing on the trial; returns its validation loss, or throws "diverged". */
+export function recordEvaluation(trial: Trial, seed: number, result: EvaluationResult): number {
+  trial.setUserAttr("seed", seed);
+  trial.setUserAttr("diverged", result.diverged);
+  trial.setUserAttr("epochs", result.epochsRun);
+  trial.setUserAttr("seconds", result.seconds);
+  if (Number.isFinite(result.testLoss)) trial.setUserAttr("test_loss", result.testLoss);
+  if (result.diverged || !Number.isFinite(result.validationLoss)) throw new Error(DIVERGED_REASON);
+  return result.validationLoss;
 }
 
 /** A 32-bit training seed from the study seed and the trial number (mixed, so nearby inputs give unrelated seeds). */

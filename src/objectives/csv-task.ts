@@ -7,13 +7,11 @@
  * (builtin-task.ts): declared parameters are read from trial.params, others are suggested from the
  * `paper` preset; the training seed mixes the study seed with the trial number.
  */
-import { paperSpace } from "../space/presets.ts";
-import type { CategoricalChoice, ParamValue } from "../space/types.ts";
 import type { Objective, Trial } from "../study/types.ts";
 import { evaluateCsvTask, loadCsvDataset, type CsvDatasetOptions } from "../tasks/csv-task.ts";
 import { CSV_SEPARATORS, type CsvSeparator } from "../tasks/csv.ts";
-import type { Dataset, MlpConfig, TaskKind } from "../tasks/types.ts";
-import { DIVERGED_REASON, trialTrainingSeed } from "./builtin-task.ts";
+import type { Dataset, TaskKind } from "../tasks/types.ts";
+import { recordEvaluation, trialMlpConfig, trialTrainingSeed } from "./builtin-task.ts";
 
 export interface CsvTaskObjectiveOptions extends CsvDatasetOptions {
   /** The CSV file. */
@@ -26,28 +24,6 @@ export interface CsvTaskObjectiveOptions extends CsvDatasetOptions {
   seed?: number;
 }
 
-const PARAMS = ["learning_rate", "weight_decay", "batch_size", "hidden_units"] as const;
-type ParamName = (typeof PARAMS)[number];
-
-function trialConfig(trial: Trial, epochs: number | undefined): MlpConfig {
-  const paper = paperSpace();
-  const value = (name: ParamName): number => {
-    const given: ParamValue = Object.hasOwn(trial.params, name)
-      ? trial.params[name]
-      : trial.suggestCategorical(name, (paper[name] as { choices: CategoricalChoice[] }).choices);
-    if (typeof given !== "number" || !Number.isFinite(given)) throw new Error(`parameter "${name}" must be a finite number, got ${JSON.stringify(given)}`);
-    return given;
-  };
-  const config: MlpConfig = {
-    learningRate: value("learning_rate"),
-    weightDecay: value("weight_decay"),
-    batchSize: value("batch_size"),
-    hidden: value("hidden_units"),
-  };
-  if (epochs !== undefined) config.epochs = epochs;
-  return config;
-}
-
 /** An objective over an already loaded dataset (the same rows for every trial). */
 export function datasetObjective(dataset: Dataset, options: { splitSeed?: number; epochs?: number; seed?: number } = {}): Objective {
   const splitSeed = options.splitSeed ?? 0;
@@ -56,16 +32,9 @@ export function datasetObjective(dataset: Dataset, options: { splitSeed?: number
     throw new Error(`epochs must be an integer >= 1, got ${options.epochs}`);
   }
   return (trial: Trial) => {
-    const config = trialConfig(trial, options.epochs);
+    const config = trialMlpConfig(trial, options.epochs);
     const seed = trialTrainingSeed(studySeed, trial.number);
-    const result = evaluateCsvTask(dataset, config, { seed, splitSeed });
-    trial.setUserAttr("seed", seed);
-    trial.setUserAttr("diverged", result.diverged);
-    trial.setUserAttr("epochs", result.epochsRun);
-    trial.setUserAttr("seconds", result.seconds);
-    if (Number.isFinite(result.testLoss)) trial.setUserAttr("test_loss", result.testLoss);
-    if (result.diverged || !Number.isFinite(result.validationLoss)) throw new Error(DIVERGED_REASON);
-    return result.validationLoss;
+    return recordEvaluation(trial, seed, evaluateCsvTask(dataset, config, { seed, splitSeed }));
   };
 }
 
