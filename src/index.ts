@@ -41,6 +41,7 @@ export { InMemoryStorage, JournalFileStorage, openStorage, type Storage, type St
 export { InlineExecutor } from "./execution/inline.ts";
 export { ThreadPoolExecutor, type ThreadPoolOptions } from "./execution/thread-pool.ts";
 export type { Executor, TrialJob } from "./execution/executor.ts";
+export { QueueExecutor, type QueueExecutorOptions } from "./execution/queue.ts";
 
 // Objectives
 export { loadObjective, parseObjectiveSpec, type ObjectiveSpec } from "./objectives/spec.ts";
@@ -60,3 +61,9 @@ export type { Dataset, SplitData, MlpConfig, EvaluationResult, TaskKind } from "
 // Numerics
 export { Rng, type RngState } from "./nn/rng.ts";
 export { Adam, type AdamOptions, type AdamState } from "./nn/adam.ts";
+
+// Reports and the paper's experiment
+export { writeStudyReport } from "./report/study-report.ts";
+export { renderSvg, svgToPng, writePlot, type PlotSpec } from "./report/render.ts";
+export { trialsCsv, trialsJson } from "./report/export.ts";
+export { runReproduce } from "./experiments/reproduce.ts";
