@@ -159,6 +159,7 @@ export function runCommand(): Command {
     .option("--workers <n>", "trials at once (worker threads for tasks and modules, processes for commands)")
     .option("--executor <kind>", "inline, threads or queue (BullMQ on Redis, with `hyperforce worker` processes)")
     .option("--redis <url>", "queue executor: Redis URL (default $REDIS_URL, else redis://127.0.0.1:6379)")
+    .option("--queue <name>", "queue executor: queue name shared with the workers (default hyperforce)")
     .option("--max-retries <n>", "queue executor: attempts after a failed trial before it is recorded as FAIL")
     .option("--study <name>", "study name (default <task>-<sampler>)")
     .option("--storage <file>", `journal file (default ${DEFAULT_STORAGE}); readable by Optuna and optuna-dashboard`)

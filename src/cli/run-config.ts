@@ -32,6 +32,7 @@ export const RunConfigSchema = z
     workers: positiveInt.optional(),
     executor: z.enum(["inline", "threads", "queue"]).optional(),
     redis: z.string().min(1).optional(),
+    queue: z.string().min(1).optional(),
     maxRetries: z.number().int().min(0).optional(),
     study: z.string().min(1).optional(),
     storage: z.string().min(1).optional(),

@@ -134,7 +134,9 @@ export function planRun(config: RunConfig): RunPlan {
   if (executorName !== "inline" && space === undefined) {
     throw new UsageError(`--executor ${executorName} runs trials away from the controller, so it needs --space declaring every parameter`);
   }
-  if (config.redis !== undefined && executorName !== "queue") throw new UsageError("--redis applies to --executor queue");
+  for (const key of ["redis", "queue", "maxRetries"] as const) {
+    if (config[key] !== undefined && executorName !== "queue") throw new UsageError(`--${key === "maxRetries" ? "max-retries" : key} applies to --executor queue`);
+  }
   const taskPart = objective.spec.kind === "module" ? basename(objective.spec.path, extname(objective.spec.path)) : objective.spec.kind === "command" ? "command" : objective.label.replace(/^(csv|table):/, "").replace(/[^A-Za-z0-9_.-]+/g, "_");
   const samplerPart = samplerName + (config.policy ? `-${config.policy}` : "") + (config.preset === "paper" ? "-paper" : "");
   return {
@@ -162,7 +164,8 @@ export async function createExecutor(plan: RunPlan): Promise<Executor> {
   if (plan.executorName === "threads") return new ThreadPoolExecutor({ size: plan.workers });
   if (plan.executorName === "queue") {
     const { QueueExecutor } = await import("../execution/queue.ts");
-    return new QueueExecutor({ redis: plan.config.redis, ...(plan.config.maxRetries !== undefined ? { maxRetries: plan.config.maxRetries } : {}) });
+    const { redis, queue, maxRetries } = plan.config;
+    return new QueueExecutor({ redis, ...(queue !== undefined ? { queueName: queue } : {}), ...(maxRetries !== undefined ? { maxRetries } : {}) });
   }
   return new InlineExecutor();
 }
