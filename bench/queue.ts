@@ -1,7 +1,8 @@
 // Distributed trials on this machine: trials per second on the wine task with 1, 2 and 4 worker
-// processes, and what the queue costs per trial with a no-op objective. Writes bench/results/queue.json.
+// processes (and with an objective that only sleeps, where CPU is not the limit), and what the queue
+// costs per trial with a no-op objective. Writes bench/results/queue.json.
 //
-//   HYPERFORCE_DATA_DIR=/work/shared/data node --import tsx bench/queue.ts [--trials 40] [--epochs 60] [--out bench/results/queue.json]
+//   HYPERFORCE_DATA_DIR=/work/shared/data node --import tsx bench/queue.ts [--trials 40] [--epochs 200] [--out bench/results/queue.json]
 //
 // Needs Redis (REDIS_URL, else redis://127.0.0.1:6379). Each worker process runs one trial at a time
 // (`hyperforce worker --concurrency 1`, started here as `bench/queue.ts --worker <queue>`).
@@ -95,7 +96,7 @@ function round(value: number): number {
 
 async function main(): Promise<void> {
   const trials = Number(flag("--trials", "40"));
-  const epochs = Number(flag("--epochs", "60"));
+  const epochs = Number(flag("--epochs", "200"));
   const noopTrials = Number(flag("--noop-trials", "200"));
   const out = flag("--out", "bench/results/queue.json");
   const wine: ObjectiveSpec = { kind: "task", task: "wine", epochs };
@@ -109,24 +110,31 @@ async function main(): Promise<void> {
   const noopSpace: SearchSpace = { x: { type: "float", low: -2, high: 2 } };
   const startLoad = loadavg()[0];
 
-  const scaling: Array<{ workers: number; concurrency: number } & RunResult> = [];
-  for (const workers of [1, 2, 4]) {
-    const queueName = `hf-bench-${randomUUID().slice(0, 8)}`;
-    const children = await startWorkers(queueName, workers);
-    const executor = new QueueExecutor({ queueName, log: (line) => process.stderr.write(`${line}\n`) });
-    try {
-      // Two jobs per worker in flight: a worker never waits for the controller's round trip.
-      const concurrency = 2 * workers;
-      await runStudy(executor, wine, wineSpace, 2 * workers, concurrency); // warm-up: threads, datasets, objective loaded
-      const result = await runStudy(executor, wine, wineSpace, trials, concurrency);
-      scaling.push({ workers, concurrency, ...result });
-      process.stderr.write(`wine, ${workers} worker process(es): ${result.trialsPerSecond} trials/s\n`);
-    } finally {
-      await executor.close();
-      await stopWorkers(children);
-      await obliterate(queueName);
+  /** Trials per second with 1, 2 and 4 worker processes, two trials per worker in flight (a worker never waits for the controller's round trip). */
+  const scale = async (label: string, objective: ObjectiveSpec, space: SearchSpace) => {
+    const rows: Array<{ workers: number; concurrency: number } & RunResult> = [];
+    for (const workers of [1, 2, 4]) {
+      const queueName = `hf-bench-${randomUUID().slice(0, 8)}`;
+      const children = await startWorkers(queueName, workers);
+      const executor = new QueueExecutor({ queueName, log: (line) => process.stderr.write(`${line}\n`) });
+      try {
+        const concurrency = 2 * workers;
+        await runStudy(executor, objective, space, 2 * workers, concurrency); // warm-up: threads, datasets, objective loaded
+        const result = await runStudy(executor, objective, space, trials, concurrency);
+        rows.push({ workers, concurrency, ...result });
+        process.stderr.write(`${label}, ${workers} worker process(es): ${result.trialsPerSecond} trials/s\n`);
+      } finally {
+        await executor.close();
+        await stopWorkers(children);
+        await obliterate(queueName);
+      }
     }
-  }
+    return rows.map((row) => ({ ...row, speedup: round(row.trialsPerSecond / rows[0].trialsPerSecond) }));
+  };
+  const scaling = await scale("wine", wine, wineSpace);
+  // The same with an objective that sleeps 100 ms and computes nothing: how the queue spreads trials when CPU is not the limit.
+  process.env.HF_SLEEP_MS = "100";
+  const sleeping = await scale("sleep 100 ms", { kind: "module", path: NOOP_MODULE, exportName: "sleepy" }, noopSpace);
 
   const overhead: Record<string, RunResult & { concurrency: number }> = {};
   {
@@ -147,13 +155,13 @@ async function main(): Promise<void> {
     overhead.inlineSequential = { concurrency: 1, ...(await runStudy(inline, noop, noopSpace, noopTrials, 1)) };
   }
 
-  const base = scaling[0].trialsPerSecond;
   const result = {
     what: "distributed trials through BullMQ/Redis: wine-task throughput by worker processes (one trial at a time each), and the queue's cost per no-op trial",
     command: `HYPERFORCE_DATA_DIR=... node --import tsx bench/queue.ts --trials ${trials} --epochs ${epochs} --noop-trials ${noopTrials}`,
     machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? "unknown", loadAverageAtStart: round(startLoad), loadAverageAtEnd: round(loadavg()[0]) },
     redis: maskRedisUrl(resolveRedisUrl()),
-    wine: { trials, epochs, batchSize: 128, hiddenUnits: 64, sampler: "random", scaling: scaling.map((row) => ({ ...row, speedup: round(row.trialsPerSecond / base) })) },
+    wine: { trials, epochs, batchSize: 128, hiddenUnits: 64, sampler: "random", scaling },
+    sleep100ms: { trials, scaling: sleeping },
     noop: {
       trials: noopTrials,
       ...overhead,
