@@ -1,33 +1,46 @@
 import { Command } from "commander";
 import { describeCliError, routeCommanderErrors } from "./errors.ts";
-import { evaluateCommand } from "./evaluate.ts";
-import { tableCommand } from "./table.ts";
-import { benchCommand } from "./bench.ts";
-import { workerCommand } from "./worker.ts";
-import { runCommand } from "./run-command.ts";
-import { studyListCommands } from "./studies.ts";
-import { reportCommand } from "./report.ts";
-import { reproduceCommand } from "./reproduce.ts";
 
-/** Builds the `hyperforce` command; each subcommand lives in its own file beside this one. */
-export function buildProgram(): Command {
+interface CommandEntry {
+  name: string;
+  /** One line for `hyperforce --help`; the command's own --help says more. */
+  summary: string;
+  /** Loads the command's module only when it runs: the plotting and queue libraries are slow to load. */
+  load(): Promise<Command>;
+}
+
+// In the order a newcomer needs them.
+const COMMANDS: CommandEntry[] = [
+  { name: "run", summary: "run (or resume) a study", load: async () => (await import("./run-command.ts")).runCommand() },
+  { name: "studies", summary: "list the studies in a journal file", load: async () => (await import("./studies.ts")).studiesCommand() },
+  { name: "trials", summary: "list the trials of one study (table, JSON or CSV)", load: async () => (await import("./studies.ts")).trialsCommand() },
+  { name: "report", summary: "plots (SVG, PNG), trials.csv and index.html of one study", load: async () => (await import("./report.ts")).reportCommand() },
+  { name: "reproduce", summary: "the paper's experiment over several seeds, beside its tables", load: async () => (await import("./reproduce.ts")).reproduceCommand() },
+  { name: "evaluate", summary: "train the paper's MLP once and print its losses", load: async () => (await import("./evaluate.ts")).evaluateCommand() },
+  { name: "table", summary: "exhaustive tables of the paper's search space", load: async () => (await import("./table.ts")).tableCommand() },
+  { name: "bench", summary: "benchmark samplers on an exhaustive table", load: async () => (await import("./bench.ts")).benchCommand() },
+  { name: "worker", summary: "run trials from a controller's Redis queue", load: async () => (await import("./worker.ts")).workerCommand() },
+];
+
+/**
+ * Builds the `hyperforce` command for these arguments: the command they name is loaded in full, the
+ * others are listed by name and summary only.
+ */
+export async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command("hyperforce")
     .description("Hyperparameter optimization: grid, random, TPE and deep-RL samplers, persistent studies, parallel trials")
     .exitOverride();
-  // Subcommands register here, one line each.
-  program.addCommand(runCommand());
-  for (const command of studyListCommands()) program.addCommand(command);
-  program.addCommand(reportCommand());
-  program.addCommand(reproduceCommand());
-  program.addCommand(evaluateCommand());
-  program.addCommand(tableCommand());
-  program.addCommand(benchCommand());
-  program.addCommand(workerCommand());
+  const words = argv.slice(2);
+  const requested = words[0] === "help" ? words[1] : words[0];
+  for (const entry of COMMANDS) {
+    const command = entry.name === requested ? await entry.load() : new Command(entry.name);
+    program.addCommand(command.summary(entry.summary));
+  }
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   routeCommanderErrors(program);
   await program.parseAsync(argv);
 }

@@ -33,7 +33,7 @@ export function findStudyOrFail(storage: Storage, name: string, path: string): S
   throw new UsageError(`no study named "${name}" in ${path}; it holds: ${names.length > 0 ? names.join(", ") : "no study"}`);
 }
 
-function studiesCommand(): Command {
+export function studiesCommand(): Command {
   return new Command("studies")
     .description("list the studies in a journal file")
     .option("--storage <file>", "journal file", DEFAULT_STORAGE)
@@ -66,7 +66,7 @@ function studiesCommand(): Command {
     });
 }
 
-function trialsCommand(): Command {
+export function trialsCommand(): Command {
   return new Command("trials")
     .description("list the trials of one study")
     .requiredOption("--study <name>", "study name (see: hyperforce studies)")
@@ -96,8 +96,4 @@ function trialsCommand(): Command {
       ]);
       process.stdout.write(formatTable(["#", "state", "value", ...paramNames, "fail reason"], rows));
     });
-}
-
-export function studyListCommands(): Command[] {
-  return [studiesCommand(), trialsCommand()];
 }
