@@ -21,7 +21,7 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 
-process.env.HYPERFORCE_DATA_DIR ??= "/work/shared/data";
+process.env.HYPERFORCE_DATA_DIR ??= new URL("../../shared/data", import.meta.url).pathname;
 const wineTrials = flag("trials", 200);
 const repeats = Math.max(1, flag("repeats", 3));
 const letterTrials = flag("letter-trials", 8);

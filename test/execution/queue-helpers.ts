@@ -10,7 +10,7 @@ import { bullConnection, redisOptionsFromUrl, resolveRedisUrl } from "../../src/
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const CLI = fileURLToPath(new URL("../../src/cli/run.ts", import.meta.url));
 export const QUEUE_OBJECTIVES = fileURLToPath(new URL("./fixtures/queue-objectives.ts", import.meta.url));
-export const DATA_DIR = process.env.HYPERFORCE_DATA_DIR ?? "/work/shared/data";
+export const DATA_DIR = process.env.HYPERFORCE_DATA_DIR ?? fileURLToPath(new URL("../../../shared/data", import.meta.url));
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

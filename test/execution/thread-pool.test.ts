@@ -8,7 +8,7 @@ import { paperSpace } from "../../src/space/presets.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
 import type { ObjectiveSpec } from "../../src/objectives/spec.ts";
 
-process.env.HYPERFORCE_DATA_DIR ??= "/work/shared/data";
+process.env.HYPERFORCE_DATA_DIR ??= new URL("../../../shared/data", import.meta.url).pathname;
 const FIXTURE = fileURLToPath(new URL("./fixtures/objectives.ts", import.meta.url));
 const SPACE: SearchSpace = { x: { type: "float", low: -2, high: 2 } };
 const fixture = (exportName: string): ObjectiveSpec => ({ kind: "module", path: FIXTURE, exportName });

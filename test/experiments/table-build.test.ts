@@ -9,7 +9,7 @@ import { trainChunk } from "../../src/experiments/table-build-worker.ts";
 import { evaluatePaperTaskSync } from "../../src/tasks/paper-task.ts";
 import { parseTableText, positionOf, TABLE_HEADER, valuesAt } from "../../src/tasks/table.ts";
 
-process.env.HYPERFORCE_DATA_DIR ??= "/work/shared/data";
+process.env.HYPERFORCE_DATA_DIR ??= new URL("../../../shared/data", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-table-build-"));
 const ONLY = { learning_rate: [1e-3, 1e-2], weight_decay: [1e-4, 1e-3], batch_size: [512, 1024, 4096] };
 const TOTAL = 2 * 2 * 3 * 10 * 2;

@@ -9,7 +9,7 @@ import { randomSampler } from "../../src/samplers/random.ts";
 import { evaluatePaperTask } from "../../src/tasks/paper-task.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
 
-process.env.HYPERFORCE_DATA_DIR ??= "/work/shared/data";
+process.env.HYPERFORCE_DATA_DIR ??= new URL("../../../shared/data", import.meta.url).pathname;
 
 test("training seeds are a pure function of the study seed and the trial number, and differ between trials", () => {
   assert.equal(trialTrainingSeed(7, 3), trialTrainingSeed(7, 3));

@@ -136,7 +136,7 @@ test("gzipped tables read like plain ones; loadTable caches until the file chang
 });
 
 test("rows of the checked-in wine table equal the paper task trained again with the same seed", () => {
-  process.env.HYPERFORCE_DATA_DIR ??= "/work/shared/data";
+  process.env.HYPERFORCE_DATA_DIR ??= new URL("../../../shared/data", import.meta.url).pathname;
   const table = loadTable(new URL("../../tables/wine.csv.gz", import.meta.url).pathname);
   for (const indices of [[2, 6, 3, 4], [4, 0, 0, 9], [9, 9, 9, 0]]) {
     const [learningRate, weightDecay, batchSize, hidden] = valuesAt(indices);
