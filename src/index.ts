@@ -49,6 +49,7 @@ export { builtinTaskObjective, type BuiltinTaskOptions } from "./objectives/buil
 export { commandObjective, type CommandObjectiveOptions } from "./objectives/command.ts";
 export { loadModuleObjective } from "./objectives/module.ts";
 export { csvTaskObjective } from "./objectives/csv-task.ts";
+export { tableObjective, type TableObjectiveSpec } from "./objectives/table.ts";
 
 // Tasks: datasets and the paper's inner model
 export { loadDataset, loadDatasetSync, DATASETS, DatasetError } from "./tasks/datasets.ts";
@@ -67,3 +68,9 @@ export { writeStudyReport } from "./report/study-report.ts";
 export { renderSvg, svgToPng, writePlot, type PlotSpec } from "./report/render.ts";
 export { trialsCsv, trialsJson } from "./report/export.ts";
 export { runReproduce } from "./experiments/reproduce.ts";
+
+// Exhaustive tables of the paper's space, and the sampler benchmark on them
+export { loadTable, ConfigurationTable } from "./tasks/table.ts";
+export { buildTable } from "./experiments/table-build.ts";
+export { runSamplerBench } from "./experiments/sampler-bench.ts";
+export { writeBenchOutputs, benchMarkdown } from "./experiments/bench-report.ts";

@@ -85,7 +85,7 @@ function objectiveOf(config: RunConfig, space: SearchSpace | undefined, seed: nu
     if (task.startsWith("table:")) {
       const path = task.slice(6);
       if (!existsSync(path)) throw new UsageError(`--task ${task}: no such file ${path} (build one with: hyperforce table build)`);
-      return { spec: { kind: "table", path: resolve(path), seed } as unknown as ObjectiveSpec, label: task, defaultSpace: paper };
+      return { spec: { kind: "table", path: resolve(path), seed }, label: task, defaultSpace: paper };
     }
     throw new UsageError(`unknown task ${JSON.stringify(task)}; tasks: ${PAPER_TASKS.join(", ")}, csv:FILE (with --target), table:FILE`);
   }
