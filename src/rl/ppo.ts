@@ -6,29 +6,12 @@
  * drew the action (its log-probability is stored with the step), so steps drawn while an earlier
  * batch was being learned are weighted correctly.
  */
-import { Adam } from "../nn/adam.ts";
 import type { Rng } from "../nn/rng.ts";
+import { PolicyLearner, type LearningOptions } from "./learner.ts";
 import type { Policy } from "./policy.ts";
-import type { Learner, LearnerState } from "./reinforce.ts";
-import {
-  AdvantageEstimator,
-  HeadStatistics,
-  checkLearningOptions,
-  entropyCoefficient,
-  flattenBatch,
-  type BaselineKind,
-  type Trajectory,
-  type UpdateStatistics,
-} from "./trajectory.ts";
+import type { Trajectory, UpdateStatistics } from "./trajectory.ts";
 
-export interface PpoOptions {
-  learningRate: number;
-  gamma: number;
-  baseline: BaselineKind;
-  standardize: boolean;
-  movingAverageRate: number;
-  entropy: number;
-  entropyDecay: number;
+export interface PpoOptions extends LearningOptions {
   /** The clip range epsilon (0.2). */
   clip: number;
   epochs: number;
@@ -36,32 +19,23 @@ export interface PpoOptions {
   minibatchSize: number;
 }
 
-export class Ppo implements Learner {
-  private readonly adam: Adam;
-  private readonly advantages: AdvantageEstimator;
-  private updates = 0;
-
+export class Ppo extends PolicyLearner {
   /** `rng` shuffles the minibatches (the agent passes its own, so one seed fixes everything). */
   constructor(
-    readonly policy: Policy,
+    policy: Policy,
     private readonly options: PpoOptions,
     private readonly rng: Rng,
   ) {
-    checkLearningOptions(options);
+    super(policy, options);
     if (!(options.clip > 0 && options.clip < 1)) throw new Error(`clip must be in (0, 1), got ${options.clip}`);
     if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`epochs must be a positive integer, got ${options.epochs}`);
     if (!Number.isInteger(options.minibatchSize) || options.minibatchSize < 1) {
       throw new Error(`minibatchSize must be a positive integer, got ${options.minibatchSize}`);
     }
-    this.adam = new Adam(policy.params, { lr: options.learningRate });
-    this.advantages = new AdvantageEstimator(options);
   }
 
   update(batch: readonly Trajectory[]): UpdateStatistics {
-    const { steps, returns } = flattenBatch(batch, this.options.gamma);
-    const advantages = this.advantages.compute(returns);
-    const beta = entropyCoefficient(this.options.entropy, this.options.entropyDecay, this.updates);
-    const statistics = new HeadStatistics(this.policy.sizes);
+    const { steps, advantages, beta, statistics } = this.prepare(batch);
     for (const step of steps) {
       const e = this.policy.evaluate(step.state, step.action);
       statistics.add(e.headEntropies, e.probabilities);
@@ -90,15 +64,5 @@ export class Ppo implements Learner {
       steps.map((s) => s.reward),
       beta,
     );
-  }
-
-  getState(): LearnerState {
-    return { updates: this.updates, adam: this.adam.getState(), advantage: this.advantages.getState() };
-  }
-
-  setState(state: LearnerState): void {
-    this.updates = state.updates;
-    this.adam.setState(state.adam);
-    this.advantages.setState(state.advantage);
   }
 }
