@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { describeCliError, routeCommanderErrors } from "./errors.ts";
 
@@ -22,6 +23,19 @@ const COMMANDS: CommandEntry[] = [
   { name: "worker", summary: "run trials from a controller's Redis queue", load: async () => (await import("./worker.ts")).workerCommand() },
 ];
 
+/** The version in hyperforce's package.json, found above this file (src/cli or dist/src/cli). */
+function packageVersion(): string {
+  for (let dir = new URL("./", import.meta.url); dir.pathname !== "/"; dir = new URL("../", dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "hyperforce" && typeof pkg.version === "string") return pkg.version;
+    } catch {
+      // no package.json here: look further up
+    }
+  }
+  return "unknown";
+}
+
 /**
  * Builds the `hyperforce` command for these arguments: the command they name is loaded in full, the
  * others are listed by name and summary only.
@@ -29,6 +43,7 @@ const COMMANDS: CommandEntry[] = [
 export async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command("hyperforce")
     .description("Hyperparameter optimization: grid, random, TPE and deep-RL samplers, persistent studies, parallel trials")
+    .version(packageVersion())
     .exitOverride();
   const words = argv.slice(2);
   const requested = words[0] === "help" ? words[1] : words[0];

@@ -20,6 +20,9 @@ export const RunConfigSchema = z
     target: z.string().min(1).optional(),
     kind: z.enum(["regression", "classification"]).optional(),
     separator: z.enum([",", ";", "\t"]).optional(),
+    header: z.boolean().optional(),
+    exclude: z.array(z.string().min(1)).optional(),
+    maxCategories: positiveInt.optional(),
     space: z.union([z.string().min(1), z.record(z.string(), z.record(z.string(), z.unknown()))]).optional(),
     direction: z.enum(["minimize", "maximize"]).optional(),
     sampler: z.enum(SAMPLER_NAMES).optional(),
@@ -85,10 +88,19 @@ export function readRunConfig(path: string): RunConfig {
 
 /** Flags as commander gives them (strings), turned into config values; numbers are checked by the schema. */
 export function configFromFlags(flags: Record<string, unknown>): RunConfig {
-  const numeric = new Set(["levels", "trials", "workers", "maxRetries", "seed", "splitSeed", "epochs", "trialTimeout", "timeout"]);
+  const numeric = new Set(["levels", "trials", "workers", "maxRetries", "seed", "splitSeed", "epochs", "trialTimeout", "timeout", "maxCategories"]);
   const value: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(flags)) {
     if (raw === undefined || key === "config" || key === "json" || key === "progress") continue;
+    // --no-header is the only header flag: true is commander's default and means "detect".
+    if (key === "header") {
+      if (raw === false) value.header = false;
+      continue;
+    }
+    if (key === "exclude") {
+      value.exclude = String(raw).split(",").map((name) => name.trim()).filter((name) => name !== "");
+      continue;
+    }
     if (numeric.has(key)) {
       const text = String(raw);
       const number = Number(text);

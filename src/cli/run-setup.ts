@@ -4,7 +4,7 @@
  * and storage. Every inconsistency is a UsageError that says what to change.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { basename, extname, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { Executor } from "../execution/executor.ts";
 import { InlineExecutor } from "../execution/inline.ts";
 import { ThreadPoolExecutor } from "../execution/thread-pool.ts";
@@ -36,6 +36,10 @@ export interface RunPlan {
   trialTimeoutMs?: number;
   timeoutMs?: number;
   config: RunConfig;
+}
+
+function kebabCase(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
 export const DEFAULT_STORAGE = "runs/hyperforce.jsonl";
@@ -79,6 +83,9 @@ function objectiveOf(config: RunConfig, space: SearchSpace | undefined, seed: nu
       const spec: ObjectiveSpec = { kind: "csv", path: resolve(path), target: config.target, splitSeed, seed };
       if (config.kind !== undefined) spec.taskKind = config.kind;
       if (config.separator !== undefined) spec.separator = config.separator;
+      if (config.header !== undefined) spec.header = config.header;
+      if (config.exclude !== undefined) spec.exclude = config.exclude;
+      if (config.maxCategories !== undefined) spec.maxCategories = config.maxCategories;
       if (epochs !== undefined) spec.epochs = epochs;
       return { spec, label: task, defaultSpace: paper };
     }
@@ -123,6 +130,9 @@ export function planRun(config: RunConfig): RunPlan {
   const seed = config.seed ?? 0;
   let space = readSpace(config.space);
   const objective = objectiveOf(config, space, seed);
+  for (const key of ["target", "kind", "separator", "header", "exclude", "maxCategories"] as const) {
+    if (config[key] !== undefined && objective.spec.kind !== "csv") throw new UsageError(`--${kebabCase(key)} applies to --task csv:FILE`);
+  }
   space ??= objective.defaultSpace;
   const samplerName = config.sampler ?? "tpe";
   const sampler = samplerOf(samplerName, config, seed);
@@ -137,7 +147,10 @@ export function planRun(config: RunConfig): RunPlan {
   for (const key of ["redis", "queue", "maxRetries"] as const) {
     if (config[key] !== undefined && executorName !== "queue") throw new UsageError(`--${key === "maxRetries" ? "max-retries" : key} applies to --executor queue`);
   }
-  const taskPart = objective.spec.kind === "module" ? basename(objective.spec.path, extname(objective.spec.path)) : objective.spec.kind === "command" ? "command" : objective.label.replace(/^(csv|table):/, "").replace(/[^A-Za-z0-9_.-]+/g, "_");
+  const spec = objective.spec;
+  const fileStem = (path: string) => basename(path).replace(/(\.csv)?(\.gz)?$|\.[cm]?[jt]s$/, "");
+  // A lookup table is named apart from the task it was built from: they are different objectives.
+  const taskPart = spec.kind === "task" ? spec.task : spec.kind === "command" ? "command" : spec.kind === "table" ? `table-${fileStem(spec.path)}` : fileStem(spec.path);
   const samplerPart = samplerName + (config.policy ? `-${config.policy}` : "") + (config.preset === "paper" ? "-paper" : "");
   return {
     studyName: config.study ?? `${taskPart}-${samplerPart}`,

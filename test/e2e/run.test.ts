@@ -54,9 +54,17 @@ test("Ctrl-C keeps every finished trial and the same command resumes to the targ
       return [];
     }
   };
-  while (journalTrials().filter((trial) => trial.state === "COMPLETE").length < 5) await new Promise((r) => setTimeout(r, 100));
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  let running = true;
+  void exited.then(() => (running = false));
+  while (journalTrials().filter((trial) => trial.state === "COMPLETE").length < 5) {
+    assert.ok(running, `the study stopped before 5 trials finished: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   child.kill("SIGINT");
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  const code = await exited;
   assert.equal(code, 130);
   const summary = JSON.parse(stdout);
   assert.equal(summary.interrupted, true);
@@ -130,4 +138,25 @@ test("studies and trials list what the journal holds", async () => {
   const missing = await hyperforce(["trials", "--storage", storage, "--study", "beta"]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no study named "beta" .* it holds: alpha/);
+});
+
+test("csv flags reach the CSV task: a headerless file, an excluded column; study names come from the file", async () => {
+  const dir = temp();
+  const file = join(dir, "noheader.csv");
+  const rows = Array.from({ length: 120 }, (_, i) => {
+    const a = (i * 37) % 101 / 101;
+    const b = (i * 53) % 97 / 97;
+    return `${a},${b},${(i * 11) % 7},${3 * a - 2 * b}`;
+  });
+  writeFileSync(file, rows.join("\n") + "\n");
+  const storage = join(dir, "csv.jsonl");
+  const ran = await hyperforce(["run", "--task", `csv:${file}`, "--target", "4", "--no-header", "--exclude", "3", "--epochs", "2", "--trials", "3", "--sampler", "random", "--storage", storage, "--json", "--no-progress"]);
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.equal(JSON.parse(ran.stdout).study, "noheader-random");
+  const bad = await hyperforce(["run", "--task", `csv:${file}`, "--target", "4", "--no-header", "--exclude", "9", "--trials", "3", "--storage", storage]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /no column "9" for the excluded column/);
+  const misplaced = await hyperforce(["run", "--task", "wine", "--max-categories", "5"]);
+  assert.equal(misplaced.code, 2);
+  assert.match(misplaced.stderr, /--max-categories applies to --task csv:FILE/);
 });

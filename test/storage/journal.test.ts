@@ -233,7 +233,9 @@ test("two processes appending at once lose nothing (200 trials, distinct numbers
   const s = new JournalFileStorage(path);
   const id = s.createStudy("race", "minimize");
   const writer = join(import.meta.dirname, "journal-writer.ts");
-  await startTogether(["A", "B"].map((tag) => [process.execPath, ["--import", "tsx", writer, path, "race", "100", tag]]));
+  // A short pause between trials lets the other writer take the lock even when nothing else slows the
+  // first one down (on a quiet machine one writer could otherwise finish before the other starts).
+  await startTogether(["A", "B"].map((tag) => [process.execPath, ["--import", "tsx", writer, path, "race", "100", tag, "15"]]));
   const writers = lines(path).map((line) => (JSON.parse(line) as { worker_id: string }).worker_id);
   const switches = writers.filter((w, i) => i > 1 && w !== writers[i - 1]).length;
   assert.ok(switches >= 4, `the writers did not overlap (${switches} switches)`);
