@@ -9,6 +9,7 @@ python3-optuna package (Optuna 3.1 or later).
 """
 import json
 import sys
+import time
 import warnings
 
 import optuna
@@ -115,6 +116,7 @@ def append(path, study_name, trials):
         trial = study.ask({"i": optuna.distributions.IntDistribution(0, 1000)})
         trial.set_system_attr("writer", "optuna")
         study.tell(trial, trial.params["i"])
+        time.sleep(0.02)  # lets the other writer take the lock between trials, however idle the machine
 
 
 if __name__ == "__main__":
