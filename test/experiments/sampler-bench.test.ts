@@ -1,3 +1,4 @@
+import { hyperforce } from "../helpers/cli.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -137,22 +138,12 @@ test("errors: an incomplete table, unknown samplers, bad budgets and flags", asy
 });
 
 test("hyperforce bench writes its outputs and, run again, reuses the studies it recorded", async () => {
-  const { benchCommand } = await import("../../src/cli/bench.ts");
   const out = join(dir, "cli");
-  const argv = ["node", "bench", "--table", table, "--samplers", "random,grid", "--budgets", "5,36", "--repeats", "2", "--workers", "0", "--out", out];
+  // As a child process: replacing this process's stdout would swallow the test runner's own reports.
   const run = async (): Promise<string> => {
-    const written: string[] = [];
-    const write = process.stdout.write;
-    const writeError = process.stderr.write;
-    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
-    process.stderr.write = (() => true) as typeof process.stderr.write;
-    try {
-      await benchCommand().exitOverride().parseAsync(argv);
-    } finally {
-      process.stdout.write = write;
-      process.stderr.write = writeError;
-    }
-    return written.join("");
+    const outcome = await hyperforce(["bench", "--table", table, "--samplers", "random,grid", "--budgets", "5,36", "--repeats", "2", "--workers", "0", "--out", out]);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    return outcome.stdout;
   };
   assert.match(await run(), /results\.md\n/);
   const studies = readFileSync(join(out, "studies.jsonl"), "utf8");
