@@ -165,7 +165,7 @@ export function runCommand(): Command {
     .option("--queue <name>", "queue executor: queue name shared with the workers (default hyperforce)")
     .option("--max-retries <n>", "queue executor: attempts after a failed trial before it is recorded as FAIL")
     .option("--study <name>", "study name (default <task>-<sampler>)")
-    .option("--storage <file>", `journal file (default ${DEFAULT_STORAGE}); readable by Optuna and optuna-dashboard`)
+    .option("--storage <file>", `journal file (default ${DEFAULT_STORAGE}); in Optuna's journal format, loadable by Optuna`)
     .option("--seed <n>", "seed of the sampler and the training seeds (default 0)")
     .option("--split-seed <n>", "tasks: seed of the train/validation/test partition (default 0)")
     .option("--epochs <n>", "tasks: training epochs (default 15)")
