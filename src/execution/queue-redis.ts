@@ -111,3 +111,20 @@ export async function checkRedis(url: string, options: RedisOptions, timeoutMs =
 export function bullConnection(options: RedisOptions): ConnectionOptions {
   return { ...options } as ConnectionOptions;
 }
+
+/** Where a controller or worker connects: the options, the URL, and the URL with its password masked. */
+export interface RedisEndpoint {
+  connection: RedisOptions;
+  url: string;
+  where: string;
+}
+
+/** The endpoint of a URL or connection options; default: env REDIS_URL, else redis://127.0.0.1:6379. */
+export function redisEndpoint(redis: string | RedisOptions | undefined): RedisEndpoint {
+  if (typeof redis === "object" && redis !== null) {
+    const url = urlOfOptions(redis);
+    return { connection: { ...redis }, url, where: maskRedisUrl(url) };
+  }
+  const url = resolveRedisUrl(redis);
+  return { connection: redisOptionsFromUrl(url), url, where: maskRedisUrl(url) };
+}

@@ -31,7 +31,7 @@ import {
   type QueueJobResult,
   type WorkerInfo,
 } from "./queue-protocol.ts";
-import { bullConnection, checkRedis, maskRedisUrl, redisOptionsFromUrl, resolveRedisUrl, scrubPassword, urlOfOptions } from "./queue-redis.ts";
+import { bullConnection, checkRedis, scrubPassword, redisEndpoint } from "./queue-redis.ts";
 
 export interface QueueWorkerOptions {
   /** A redis:// URL or ioredis connection options; default: env REDIS_URL, else redis://127.0.0.1:6379. */
@@ -75,14 +75,7 @@ export class QueueWorker {
 
   constructor(options: QueueWorkerOptions = {}) {
     this.options = options;
-    if (typeof options.redis === "object" && options.redis !== null) {
-      this.connection = { ...options.redis };
-      this.url = urlOfOptions(options.redis);
-    } else {
-      this.url = resolveRedisUrl(options.redis);
-      this.connection = redisOptionsFromUrl(this.url);
-    }
-    this.where = maskRedisUrl(this.url);
+    ({ connection: this.connection, url: this.url, where: this.where } = redisEndpoint(options.redis));
     this.queueName = checkQueueName(options.queueName ?? DEFAULT_QUEUE_NAME);
     this.concurrency = positiveInteger(options.concurrency ?? 1, "concurrency");
     for (const key of ["lockDurationMs", "stalledIntervalMs", "heartbeatMs"] as const) {

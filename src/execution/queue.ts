@@ -29,7 +29,7 @@ import {
   type QueueJobResult,
   type WorkerInfo,
 } from "./queue-protocol.ts";
-import { bullConnection, checkRedis, maskRedisUrl, redisOptionsFromUrl, resolveRedisUrl, scrubPassword, urlOfOptions } from "./queue-redis.ts";
+import { bullConnection, checkRedis, scrubPassword, redisEndpoint } from "./queue-redis.ts";
 
 export interface QueueExecutorOptions {
   /** A redis:// URL or ioredis connection options; default: env REDIS_URL, else redis://127.0.0.1:6379. */
@@ -85,14 +85,7 @@ export class QueueExecutor implements Executor {
   private closed = false;
 
   constructor(options: QueueExecutorOptions = {}) {
-    if (typeof options.redis === "object" && options.redis !== null) {
-      this.connection = { ...options.redis };
-      this.url = urlOfOptions(options.redis);
-    } else {
-      this.url = resolveRedisUrl(options.redis);
-      this.connection = redisOptionsFromUrl(this.url);
-    }
-    this.where = maskRedisUrl(this.url);
+    ({ connection: this.connection, url: this.url, where: this.where } = redisEndpoint(options.redis));
     this.queueName = checkQueueName(options.queueName ?? DEFAULT_QUEUE_NAME);
     const maxRetries = options.maxRetries ?? 0;
     if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new Error(`maxRetries must be an integer >= 0, got ${maxRetries}`);
