@@ -14,7 +14,7 @@ import { Rng } from "../src/nn/rng.ts";
 import { paperSpace } from "../src/space/presets.ts";
 import type { Sampler, StudyView } from "../src/samplers/sampler.ts";
 import type { SearchSpace } from "../src/space/types.ts";
-import type { Direction, FrozenTrial } from "../src/study/types.ts";
+import type { Direction, FrozenTrial } from "../src/trial/types.ts";
 import { indicesOf, policySpace } from "../src/rl/policy-space.ts";
 
 export interface Table {

@@ -6,8 +6,8 @@
 // Studies and trials
 export { createStudy, loadStudy, Study, type CreateStudyOptions, type LoadStudyOptions } from "./study/study.ts";
 export type { OptimizeOptions, StudyCallback } from "./study/optimize.ts";
-export { TrialPruned } from "./study/errors.ts";
-export type { Direction, FrozenTrial, Objective, Trial, TrialState, FloatOptions, IntOptions } from "./study/types.ts";
+export { TrialPruned } from "./trial/pruned.ts";
+export type { Direction, FrozenTrial, Objective, Trial, TrialState, FloatOptions, IntOptions } from "./trial/types.ts";
 
 // Search spaces
 export * from "./space/index.ts";

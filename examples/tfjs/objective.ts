@@ -14,7 +14,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Rng } from "../../src/nn/rng.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
-import type { Trial } from "../../src/study/types.ts";
+import type { Trial } from "../../src/trial/types.ts";
 import { loadCsvDataset } from "../../src/tasks/csv-task.ts";
 import { splitDataset } from "../../src/tasks/split.ts";
 import type { DataPart, SplitData } from "../../src/tasks/types.ts";

@@ -12,7 +12,7 @@ import { loadModuleObjective } from "../../src/objectives/module.ts";
 import { ThreadPoolExecutor } from "../../src/execution/thread-pool.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
 import { createStudy } from "../../src/study/study.ts";
-import type { FrozenTrial } from "../../src/study/types.ts";
+import type { FrozenTrial } from "../../src/trial/types.ts";
 
 function positiveInteger(text: string, flag: string, minimum: number): number {
   const value = Number(text);

@@ -3,7 +3,7 @@
  * terminal; a plain line every few trials otherwise (logs, CI).
  */
 import cliProgress from "cli-progress";
-import type { FrozenTrial } from "../study/types.ts";
+import type { FrozenTrial } from "../trial/types.ts";
 
 export interface Progress {
   /** Called after each finished trial with the count of finished trials and the best value so far. */

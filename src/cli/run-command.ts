@@ -4,8 +4,8 @@
  */
 import { Command } from "commander";
 import { createStudy, type Study } from "../study/study.ts";
-import type { FrozenTrial } from "../study/types.ts";
-import { findBestTrial } from "../study/best.ts";
+import { isFinished, type FrozenTrial } from "../trial/types.ts";
+import { findBestTrial } from "../trial/best.ts";
 import { loadDataset } from "../tasks/datasets.ts";
 import { loadObjective } from "../objectives/spec.ts";
 import { SAMPLER_NAMES } from "../samplers/index.ts";
@@ -14,7 +14,6 @@ import { configFromFlags, readRunConfig, type RunConfig } from "./run-config.ts"
 import { createExecutor, DEFAULT_STORAGE, DEFAULT_TRIALS, planRun, type RunPlan } from "./run-setup.ts";
 import { createProgress } from "./progress.ts";
 
-const FINISHED = new Set(["COMPLETE", "FAIL", "PRUNED"]);
 
 export interface RunSummary {
   study: string;
@@ -36,7 +35,7 @@ export function summarize(plan: RunPlan, trials: readonly FrozenTrial[], wallSec
     storage: plan.storage,
     objective: plan.objectiveLabel,
     sampler: plan.samplerName + (plan.config.policy ? ` (${plan.config.policy} policy${plan.config.preset === "paper" ? ", paper preset" : ""})` : ""),
-    trials: { finished: trials.filter((trial) => FINISHED.has(trial.state)).length, complete: count("COMPLETE"), failed: count("FAIL"), pruned: count("PRUNED") },
+    trials: { finished: trials.filter((trial) => isFinished(trial.state)).length, complete: count("COMPLETE"), failed: count("FAIL"), pruned: count("PRUNED") },
     best: best === undefined ? null : { number: best.number, params: best.params, value: best.value!, testLoss: typeof testLoss === "number" ? testLoss : null },
     wallSeconds,
     interrupted,
@@ -96,7 +95,7 @@ export async function runStudy(config: RunConfig, options: { progress?: boolean 
   await checkObjective(plan);
   const study = openStudy(plan);
   const startedAt = Date.now();
-  const finishedCount = () => study.trials.filter((trial) => FINISHED.has(trial.state)).length;
+  const finishedCount = () => study.trials.filter((trial) => isFinished(trial.state)).length;
   const alreadyFinished = finishedCount();
   let interrupted = false;
   if (alreadyFinished < plan.trials) {

@@ -6,7 +6,7 @@ import { Command } from "commander";
 import { openStorage } from "../storage/open.ts";
 import type { Storage, StudySummary } from "../storage/storage.ts";
 import { trialsCsv } from "../report/export.ts";
-import { findBestTrial } from "../study/best.ts";
+import { findBestTrial } from "../trial/best.ts";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_STORAGE } from "./run-setup.ts";
 

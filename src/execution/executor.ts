@@ -3,7 +3,7 @@
  * executor only runs the objective for one trial and hands back what it returned or threw.
  */
 import type { Distribution, Params, SearchSpace } from "../space/types.ts";
-import type { Objective, Trial } from "../study/types.ts";
+import type { Objective, Trial } from "../trial/types.ts";
 import type { ObjectiveSpec } from "../objectives/spec.ts";
 
 export interface TrialJob {

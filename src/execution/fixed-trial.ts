@@ -5,8 +5,8 @@
  */
 import type { CategoricalChoice, Distribution, ParamValue, Params } from "../space/types.ts";
 import { sameDistribution } from "../space/compare.ts";
-import type { FloatOptions, IntOptions, Trial } from "../study/types.ts";
-import { describeDistribution } from "../study/describe.ts";
+import type { FloatOptions, IntOptions, Trial } from "../trial/types.ts";
+import { describeDistribution } from "../trial/describe.ts";
 
 export interface TrialSink {
   report(step: number, value: number): void;

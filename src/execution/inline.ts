@@ -4,7 +4,7 @@
  * JavaScript function cannot be interrupted: it keeps running in the background, and its later
  * writes to the finished trial are refused (use the thread pool to really stop CPU-bound work).
  */
-import type { Objective } from "../study/types.ts";
+import type { Objective } from "../trial/types.ts";
 import { isObjectiveSpec, loadObjective, specKey, type ObjectiveSpec } from "../objectives/spec.ts";
 import { TrialTimeoutError, type Executor, type TrialJob } from "./executor.ts";
 

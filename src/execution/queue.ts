@@ -12,8 +12,8 @@ import { randomUUID } from "node:crypto";
 import { Job, Queue, QueueEvents } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import type { SearchSpace } from "../space/types.ts";
-import type { Objective, Trial } from "../study/types.ts";
-import { TrialPruned } from "../study/errors.ts";
+import type { Objective, Trial } from "../trial/types.ts";
+import { TrialPruned } from "../trial/pruned.ts";
 import { isObjectiveSpec, parseObjectiveSpec, type ObjectiveSpec } from "../objectives/spec.ts";
 import type { Executor, TrialJob } from "./executor.ts";
 import {

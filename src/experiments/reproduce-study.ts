@@ -7,6 +7,7 @@ import { paperSpace } from "../space/presets.ts";
 import { JournalFileStorage } from "../storage/journal.ts";
 import { createStudy } from "../study/study.ts";
 import type { PaperTaskName } from "../tasks/paper-task.ts";
+import { isFinished } from "../trial/types.ts";
 
 export interface StudyJob {
   journal: string;
@@ -25,7 +26,6 @@ export interface StudyOutcome {
   seconds: number;
 }
 
-const FINISHED = new Set(["COMPLETE", "FAIL", "PRUNED"]);
 
 /**
  * The study's seed seeds the sampler, the training runs and the train/validation/test split.
@@ -53,14 +53,14 @@ export async function runReproduceStudy(job: StudyJob, stopFlag?: Int32Array): P
     study.setUserAttr("method", job.method);
     study.setUserAttr("seed", job.seed);
   }
-  const before = study.trials.filter((trial) => FINISHED.has(trial.state)).length;
+  const before = study.trials.filter((trial) => isFinished(trial.state)).length;
   if (before < job.budget && !stopping()) {
     await study.optimize(
       { kind: "task", task: job.task, splitSeed: job.seed, seed: job.seed, ...(job.epochs !== undefined ? { epochs: job.epochs } : {}) },
       { totalTrials: job.budget, concurrency: 1, callbacks: [(running) => (stopping() ? running.stop() : undefined)] },
     );
   }
-  const after = study.trials.filter((trial) => FINISHED.has(trial.state)).length;
+  const after = study.trials.filter((trial) => isFinished(trial.state)).length;
   storage.close();
   return { study: job.study, ran: after - before, seconds: (Date.now() - startedAt) / 1000 };
 }

@@ -29,8 +29,8 @@ import { paperSpace } from "../space/presets.ts";
 import type { Params } from "../space/types.ts";
 import { JournalFileStorage } from "../storage/journal.ts";
 import { STUDY_ATTR } from "../study/attrs.ts";
-import { findBestTrial } from "../study/best.ts";
-import type { FrozenTrial } from "../study/types.ts";
+import { findBestTrial } from "../trial/best.ts";
+import { isFinished, type FrozenTrial } from "../trial/types.ts";
 import type { PaperTaskName } from "../tasks/paper-task.ts";
 import type { StudyJob, StudyOutcome } from "./reproduce-study.ts";
 import type { StudyReply, StudyRequest } from "./reproduce-worker.ts";
@@ -167,11 +167,10 @@ function checkOptions(options: ReproduceOptions): ReproduceMethod[] {
   });
 }
 
-const FINISHED = new Set(["COMPLETE", "FAIL", "PRUNED"]);
 
 function finishedCount(storage: JournalFileStorage, study: string): number {
   const summary = storage.findStudy(study);
-  return summary === undefined ? 0 : storage.getAllTrials(summary.studyId).filter((trial) => FINISHED.has(trial.state)).length;
+  return summary === undefined ? 0 : storage.getAllTrials(summary.studyId).filter((trial) => isFinished(trial.state)).length;
 }
 
 /** Runs the jobs on `workers` threads, each thread one study at a time; an abort stops them between trials. */
@@ -234,7 +233,7 @@ function seedResult(method: string, seed: number, study: string, trials: readonl
     method,
     seed,
     study,
-    trials: trials.filter((trial) => FINISHED.has(trial.state)).length,
+    trials: trials.filter((trial) => isFinished(trial.state)).length,
     failed: trials.filter((trial) => trial.state === "FAIL").length,
     bestTrial: best.number,
     params: best.params,

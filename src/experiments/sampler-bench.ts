@@ -14,7 +14,7 @@ import { tableObjective } from "../objectives/table.ts";
 import { samplerFromLabel, SAMPLER_LABELS } from "../samplers/index.ts";
 import type { StudyView } from "../samplers/sampler.ts";
 import type { Params } from "../space/types.ts";
-import type { FrozenTrial, Trial } from "../study/types.ts";
+import type { FrozenTrial, Trial } from "../trial/types.ts";
 import { averageRanks, indicesAt, indicesOfValues, loadTable, positionOf, TABLE_CONFIGURATIONS, TABLE_PARAMS, valuesAt, type ConfigurationTable } from "../tasks/table.ts";
 import { startWorkerThread } from "./worker-thread.ts";
 import { Rng } from "../nn/rng.ts";

@@ -13,7 +13,7 @@
  */
 import { paperSpace } from "../space/presets.ts";
 import type { CategoricalChoice, ParamValue } from "../space/types.ts";
-import type { Objective, Trial } from "../study/types.ts";
+import type { Objective, Trial } from "../trial/types.ts";
 import { evaluatePaperTask, PAPER_TASKS, type PaperTaskName } from "../tasks/paper-task.ts";
 import type { EvaluationResult, MlpConfig } from "../tasks/types.ts";
 

@@ -15,7 +15,7 @@ import { createWriteStream, mkdirSync, statSync, type WriteStream } from "node:f
 import { join, resolve } from "node:path";
 import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
 import { validateSpace } from "../space/validate.ts";
-import type { Trial } from "../study/types.ts";
+import type { Trial } from "../trial/types.ts";
 
 export interface CommandObjectiveOptions {
   /** A template string split with shell-like quoting, or the words already split. */

@@ -7,7 +7,7 @@
  * (builtin-task.ts): declared parameters are read from trial.params, others are suggested from the
  * `paper` preset; the training seed mixes the study seed with the trial number.
  */
-import type { Objective, Trial } from "../study/types.ts";
+import type { Objective, Trial } from "../trial/types.ts";
 import { evaluateCsvTask, loadCsvDataset, type CsvDatasetOptions } from "../tasks/csv-task.ts";
 import { CSV_SEPARATORS, type CsvSeparator } from "../tasks/csv.ts";
 import type { Dataset, TaskKind } from "../tasks/types.ts";

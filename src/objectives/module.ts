@@ -6,7 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import { extname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Objective } from "../study/types.ts";
+import type { Objective } from "../trial/types.ts";
 
 /** The export used when the reference has no `#name`. */
 export const DEFAULT_EXPORT_NAME = "objective";

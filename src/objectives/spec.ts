@@ -3,7 +3,8 @@
  * loaded there. A union on `kind`: a new kind adds a member and a loader below (the compiler
  * insists on the loader).
  */
-import type { Objective } from "../study/types.ts";
+import { isAbsolute, resolve } from "node:path";
+import type { Objective } from "../trial/types.ts";
 import { builtinTaskObjective, TASK_NAMES, type TaskName } from "./builtin-task.ts";
 import { loadModuleObjective } from "./module.ts";
 import { commandObjective, parseCommandObjectiveSpec, type CommandObjectiveSpec } from "./command.ts";
@@ -91,4 +92,19 @@ export function loadObjective(spec: ObjectiveSpec): Promise<Objective> {
 export function specKey(spec: ObjectiveSpec): string {
   const entries = Object.entries(spec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify(entries);
+}
+
+/**
+ * What a study runs: a function as it is, or a spec with what it leaves to the study filled in
+ * (the study's seed for training seeds, module paths made absolute for worker threads).
+ */
+export function runnableObjective(objective: Objective | ObjectiveSpec, studySeed: number): Objective | ObjectiveSpec {
+  if (typeof objective === "function") return objective;
+  if (!isObjectiveSpec(objective)) {
+    throw new Error('the objective must be a function (trial) => number or an ObjectiveSpec such as { kind: "task", task: "wine" }');
+  }
+  const spec: ObjectiveSpec = objective;
+  if (spec.kind === "task" || spec.kind === "csv" || spec.kind === "table") return spec.seed === undefined ? { ...spec, seed: studySeed } : spec;
+  if (spec.kind === "module") return isAbsolute(spec.path) ? spec : { ...spec, path: resolve(spec.path) };
+  return spec;
 }

@@ -12,7 +12,7 @@
  */
 import { paperSpace } from "../space/presets.ts";
 import type { CategoricalChoice, ParamValue } from "../space/types.ts";
-import type { Objective, Trial } from "../study/types.ts";
+import type { Objective, Trial } from "../trial/types.ts";
 import { indicesOfValues, loadTable, positionOf, TABLE_PARAMS, type ConfigurationTable } from "../tasks/table.ts";
 import { DIVERGED_REASON, trialTrainingSeed } from "./builtin-task.ts";
 

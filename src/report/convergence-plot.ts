@@ -2,7 +2,7 @@
  * Best value so far against trials for several runs at once: one line per series (the seeds of a
  * method, or the methods of an experiment averaged over seeds).
  */
-import type { Direction, FrozenTrial } from "../study/types.ts";
+import type { Direction, FrozenTrial } from "../trial/types.ts";
 import type { PlotSpec } from "./render.ts";
 
 export interface ConvergenceSeries {

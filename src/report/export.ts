@@ -2,7 +2,7 @@
  * Trials as CSV (one row per trial, pandas/Optuna-style columns: params_<name>, user_attrs_<key>)
  * and as JSON (the stored records, NaN-free).
  */
-import type { FrozenTrial } from "../study/types.ts";
+import type { FrozenTrial } from "../trial/types.ts";
 
 function csvCell(value: unknown): string {
   const text = value === undefined || value === null ? "" : typeof value === "string" ? value : JSON.stringify(value);

@@ -2,7 +2,7 @@
  * Optimization history: each finished trial's value (points), the best value so far (a step line),
  * and the failed trials, which have no value, as red crosses along the top edge.
  */
-import type { Direction, FrozenTrial } from "../study/types.ts";
+import type { Direction, FrozenTrial } from "../trial/types.ts";
 import type { PlotSpec } from "./render.ts";
 
 export interface HistoryPlotOptions {

@@ -1,5 +1,5 @@
 /** Axis titles with units, from what the study records about its objective. */
-import type { Direction, FrozenTrial } from "../study/types.ts";
+import type { Direction, FrozenTrial } from "../trial/types.ts";
 
 /** The built-in tasks' validation losses and their units. */
 export const TASK_VALUE_LABELS: Record<string, string> = {

@@ -4,7 +4,7 @@
  * trial's value; the best trials are drawn last, on top. Each axis end is labelled with its value.
  */
 import type { SearchSpace } from "../space/types.ts";
-import type { Direction, FrozenTrial } from "../study/types.ts";
+import type { Direction, FrozenTrial } from "../trial/types.ts";
 import type { PlotSpec } from "./render.ts";
 import { formatParamValue, parameterScale, positionOf } from "./scale.ts";
 

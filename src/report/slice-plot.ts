@@ -3,7 +3,7 @@
  * coloured by trial number (early to late). Log axis for log or geometric parameters.
  */
 import type { Distribution } from "../space/types.ts";
-import type { FrozenTrial } from "../study/types.ts";
+import type { FrozenTrial } from "../trial/types.ts";
 import type { PlotSpec } from "./render.ts";
 import { parameterScale } from "./scale.ts";
 

@@ -19,7 +19,7 @@ import { configurationCount, configurationKey, indicesOf, paramsOf, policySpace,
 import { Reinforce, type Learner } from "../rl/reinforce.ts";
 import { checkLearningOptions, type BaselineKind } from "../rl/trajectory.ts";
 import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
-import type { FrozenTrial } from "../study/types.ts";
+import type { FrozenTrial } from "../trial/types.ts";
 import type { Sampler, StudyView } from "./sampler.ts";
 
 /** Options shared by the reinforce and ppo samplers. */

@@ -1,5 +1,5 @@
 import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
-import type { Direction, FrozenTrial } from "../study/types.ts";
+import type { Direction, FrozenTrial } from "../trial/types.ts";
 
 /** What a sampler may read of the study it serves. */
 export interface StudyView {

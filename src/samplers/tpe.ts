@@ -11,7 +11,7 @@
 import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
 import { choiceCount, choiceIndex } from "../space/discrete.ts";
 import { containsValue } from "../space/compare.ts";
-import type { FrozenTrial } from "../study/types.ts";
+import type { FrozenTrial } from "../trial/types.ts";
 import { Rng, type RngState } from "../nn/rng.ts";
 import type { Sampler, StudyView } from "./sampler.ts";
 import { checkOptions, readRngState, sampleSpace, sampleUnseen, sampleValue } from "./random.ts";

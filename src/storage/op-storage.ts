@@ -4,7 +4,7 @@
  * the concrete storage performs: in memory at once, in the journal under the file lock.
  */
 import type { Distribution, ParamValue } from "../space/types.ts";
-import type { Direction, FrozenTrial, TrialState } from "../study/types.ts";
+import type { Direction, FrozenTrial, TrialState } from "../trial/types.ts";
 import type { Storage, StudySummary } from "./storage.ts";
 import type { StorageOp } from "./ops.ts";
 import { normalizeDistribution } from "./optuna-format.ts";

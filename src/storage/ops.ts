@@ -4,7 +4,7 @@
  * writes each one as a line.
  */
 import type { Distribution, ParamValue, Params } from "../space/types.ts";
-import type { Direction, TrialState } from "../study/types.ts";
+import type { Direction, TrialState } from "../trial/types.ts";
 
 export type StorageOp =
   | { kind: "createStudy"; name: string; directions: Direction[] }

@@ -3,7 +3,7 @@
  * optuna/distributions.py, optuna/trial/_state.py, optuna/study/_study_direction.py).
  */
 import type { CategoricalChoice, Distribution, ParamValue } from "../space/types.ts";
-import type { Direction, TrialState } from "../study/types.ts";
+import type { Direction, TrialState } from "../trial/types.ts";
 import { fromPythonJson, toPythonJson } from "./python-json.ts";
 
 /** Optuna's distribution JSON: `{"name": "FloatDistribution", "attributes": {...}}`. */
@@ -195,10 +195,6 @@ export function stateFromOptuna(code: unknown): TrialState {
   const found = (Object.keys(OPTUNA_TRIAL_STATES) as TrialState[]).find((s) => OPTUNA_TRIAL_STATES[s] === code);
   if (found === undefined) throw new Error(`unknown Optuna trial state ${JSON.stringify(code)}`);
   return found;
-}
-
-export function isFinished(state: TrialState): boolean {
-  return state === "COMPLETE" || state === "PRUNED" || state === "FAIL";
 }
 
 /** optuna.study.StudyDirection values (NOT_SET 0 is not a direction a study can have here). */

@@ -6,10 +6,10 @@
  * so that everything hyperforce writes replays the same way in Optuna.
  */
 import type { Distribution } from "../space/types.ts";
-import type { Direction, FrozenTrial, TrialState } from "../study/types.ts";
+import { isFinished, type Direction, type FrozenTrial, type TrialState } from "../trial/types.ts";
 import type { StudySummary } from "./storage.ts";
 import { FAIL_REASON_ATTR, type StorageOp } from "./ops.ts";
-import { checkDistribution, isFinished, paramToInternal } from "./optuna-format.ts";
+import { checkDistribution, paramToInternal } from "./optuna-format.ts";
 
 interface StudyRecord {
   studyId: number;

@@ -1,4 +1,4 @@
-import type { Direction, FrozenTrial, TrialState } from "../study/types.ts";
+import type { Direction, FrozenTrial, TrialState } from "../trial/types.ts";
 import type { Distribution, ParamValue } from "../space/types.ts";
 
 export interface StudySummary {

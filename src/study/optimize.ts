@@ -3,12 +3,11 @@
  * until a limit is reached. Trials that fail are recorded and the loop goes on (unless `catch` says
  * otherwise); running trials always finish before optimize returns.
  */
-import { isAbsolute, resolve } from "node:path";
 import { InlineExecutor } from "../execution/inline.ts";
 import { checkTimeout, ExecutorUnavailableError, type Executor } from "../execution/executor.ts";
-import { isObjectiveSpec, type ObjectiveSpec } from "../objectives/spec.ts";
-import type { FrozenTrial, Objective } from "./types.ts";
-import { outcomeOfError, outcomeOfValue, type TrialOutcome } from "./outcome.ts";
+import { runnableObjective, type ObjectiveSpec } from "../objectives/spec.ts";
+import type { FrozenTrial, Objective } from "../trial/types.ts";
+import { outcomeOfError, outcomeOfValue, type TrialOutcome } from "../trial/outcome.ts";
 import type { Study, StudyControls } from "./study.ts";
 import type { LiveTrial } from "./trial.ts";
 
@@ -44,16 +43,13 @@ export async function runOptimize(controls: StudyControls, objective: Objective 
   checkCount(options.totalTrials, "totalTrials");
   checkTimeout(options.timeoutMs, "timeoutMs");
   checkTimeout(options.trialTimeoutMs, "trialTimeoutMs");
-  if (typeof objective !== "function" && !isObjectiveSpec(objective)) {
-    throw new Error('the objective must be a function (trial) => number or an ObjectiveSpec such as { kind: "task", task: "wine" }');
-  }
   const executor: Executor = options.executor ?? new InlineExecutor();
   const concurrency = options.concurrency ?? executor.defaultConcurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be an integer >= 1, got ${concurrency}`);
   for (const callback of options.callbacks ?? []) {
     if (typeof callback !== "function") throw new Error("callbacks must be functions (study, trial) => void");
   }
-  const runnable = typeof objective === "function" ? objective : withStudyDefaults(objective, study.seed);
+  const runnable = runnableObjective(objective, study.seed);
   executor.check?.(runnable, study.space);
 
   const startedAt = Date.now();
@@ -126,11 +122,4 @@ function catches(rule: OptimizeOptions["catch"], error: unknown): boolean {
 
 function checkCount(value: number | undefined, what: string): void {
   if (value !== undefined && !(Number.isInteger(value) && value >= 0)) throw new Error(`${what} must be an integer >= 0, got ${value}`);
-}
-
-/** Fills what a spec leaves to the study: the built-in task's seed, and module paths made absolute. */
-function withStudyDefaults(spec: ObjectiveSpec, seed: number): ObjectiveSpec {
-  if (spec.kind === "task" || spec.kind === "csv" || spec.kind === "table") return spec.seed === undefined ? { ...spec, seed } : spec;
-  if (spec.kind === "module") return isAbsolute(spec.path) ? spec : { ...spec, path: resolve(spec.path) };
-  return spec;
 }

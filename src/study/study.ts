@@ -12,15 +12,15 @@ import type { Sampler, StudyView } from "../samplers/sampler.ts";
 import { tpeSampler } from "../samplers/tpe.ts";
 import type { Storage } from "../storage/storage.ts";
 import { openStorage } from "../storage/open.ts";
-import type { Direction, FrozenTrial } from "./types.ts";
+import { isFinished, type Direction, type FrozenTrial } from "../trial/types.ts";
 import { STALE_RUNNING_REASON, STUDY_ATTR, TRIAL_ATTR } from "./attrs.ts";
-import { findBestTrial } from "./best.ts";
+import { findBestTrial } from "../trial/best.ts";
 import { SamplerStateWriter, savedSamplerState } from "./sampler-state.ts";
-import { describeDistribution } from "./describe.ts";
-import { outcomeOfTell, type TellResult, type TrialOutcome } from "./outcome.ts";
+import { describeDistribution } from "../trial/describe.ts";
+import { outcomeOfTell, type TellResult, type TrialOutcome } from "../trial/outcome.ts";
 import { LiveTrial, type TrialHost } from "./trial.ts";
 import { runOptimize, type OptimizeOptions } from "./optimize.ts";
-import type { Objective } from "./types.ts";
+import type { Objective } from "../trial/types.ts";
 import type { ObjectiveSpec } from "../objectives/spec.ts";
 
 export interface CreateStudyOptions {
@@ -51,7 +51,6 @@ export interface LoadStudyOptions {
 }
 
 const DIRECTIONS: readonly Direction[] = ["minimize", "maximize"];
-const FINISHED = new Set(["COMPLETE", "FAIL", "PRUNED"]);
 
 export class Study {
   private readonly running = new Map<number, LiveTrial>();
@@ -265,7 +264,7 @@ export class Study {
       study: this,
       view: this.view,
       shouldStop: () => this.stopRequested,
-      startedOrFinishedCount: () => this.trials.filter((trial) => trial.state === "RUNNING" || FINISHED.has(trial.state)).length,
+      startedOrFinishedCount: () => this.trials.filter((trial) => trial.state === "RUNNING" || isFinished(trial.state)).length,
     };
   }
 }

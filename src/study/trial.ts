@@ -5,8 +5,8 @@
 import type { CategoricalChoice, Distribution, ParamValue, Params } from "../space/types.ts";
 import { containsValue, sameDistribution } from "../space/compare.ts";
 import { validateDistribution } from "../space/validate.ts";
-import type { FloatOptions, IntOptions, Trial } from "./types.ts";
-import { describeDistribution } from "./describe.ts";
+import type { FloatOptions, IntOptions, Trial } from "../trial/types.ts";
+import { describeDistribution } from "../trial/describe.ts";
 
 /** What a live trial needs from its study. */
 export interface TrialHost {

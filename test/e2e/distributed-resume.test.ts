@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadStudy } from "../../src/study/study.ts";
 import { STALE_RUNNING_REASON } from "../../src/study/attrs.ts";
-import type { FrozenTrial } from "../../src/study/types.ts";
+import type { FrozenTrial } from "../../src/trial/types.ts";
 import { startQueueWorker } from "../../src/execution/queue-worker.ts";
 import { kill, obliterateQueue, QUEUE_OBJECTIVES, ROOT, sleep, uniqueQueue } from "../execution/queue-helpers.ts";
 

@@ -3,7 +3,7 @@
  * values, and what the objective reports is kept for the test to read.
  */
 import type { CategoricalChoice, Params, ParamValue } from "../../src/space/types.ts";
-import type { Trial } from "../../src/study/types.ts";
+import type { Trial } from "../../src/trial/types.ts";
 
 export class FixedTrial implements Trial {
   readonly number: number;

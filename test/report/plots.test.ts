@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { paperSpace } from "../../src/space/presets.ts";
-import type { FrozenTrial } from "../../src/study/types.ts";
+import type { FrozenTrial } from "../../src/trial/types.ts";
 import { HISTORY_SERIES, historyPlot, historyRows } from "../../src/report/history-plot.ts";
 import { movingAverage, rewardDomain, rewardPlot, rewardRows } from "../../src/report/reward-plot.ts";
 import { parallelPlot, parallelRows } from "../../src/report/parallel-plot.ts";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { renderSvg, svgToPng, writePlot, type PlotSpec } from "../../src/report/render.ts";
 import { toCsv, trialsCsv, trialsJson } from "../../src/report/export.ts";
 import { escapeHtml, reportHtml } from "../../src/report/html.ts";
-import type { FrozenTrial } from "../../src/study/types.ts";
+import type { FrozenTrial } from "../../src/trial/types.ts";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

@@ -1,7 +1,7 @@
 // A minimal in-memory study for sampler tests: an array of FrozenTrial and an ask -> evaluate -> tell loop.
 import type { Sampler, StudyView } from "../../src/samplers/sampler.ts";
 import type { Params, SearchSpace } from "../../src/space/types.ts";
-import type { Direction, FrozenTrial, TrialState } from "../../src/study/types.ts";
+import type { Direction, FrozenTrial, TrialState } from "../../src/trial/types.ts";
 
 export class ArrayStudy implements StudyView {
   readonly list: FrozenTrial[] = [];

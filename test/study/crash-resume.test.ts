@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createStudy, loadStudy } from "../../src/study/study.ts";
 import { STALE_RUNNING_REASON } from "../../src/study/attrs.ts";
-import type { FrozenTrial } from "../../src/study/types.ts";
+import type { FrozenTrial } from "../../src/trial/types.ts";
 
 const CHILD = fileURLToPath(new URL("./fixtures/journal-study.ts", import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,13 +2,13 @@ import { savedSamplerState } from "../../src/study/sampler-state.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createStudy, loadStudy } from "../../src/study/study.ts";
-import { TrialPruned } from "../../src/study/errors.ts";
+import { TrialPruned } from "../../src/trial/pruned.ts";
 import { STALE_RUNNING_REASON } from "../../src/study/attrs.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
 import { gridSampler } from "../../src/samplers/grid.ts";
 import { InMemoryStorage } from "../../src/storage/memory.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
-import type { Trial } from "../../src/study/types.ts";
+import type { Trial } from "../../src/trial/types.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const square = (trial: Trial) => trial.suggestFloat("x", -2, 2) ** 2;

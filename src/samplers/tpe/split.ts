@@ -5,7 +5,7 @@
  * Our choice for FAIL trials (Optuna ignores them): they always go to the bad group, so TPE learns
  * to stay away from configurations that crash; they never count towards n in gamma(n).
  */
-import type { Direction, FrozenTrial } from "../../study/types.ts";
+import type { Direction, FrozenTrial } from "../../trial/types.ts";
 
 /** min(ceil(0.1 n), 25): Optuna's default number of good trials. */
 export function defaultGamma(n: number): number {

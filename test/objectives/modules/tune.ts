@@ -1,5 +1,5 @@
 // A module objective in TypeScript: needs a TypeScript loader (tsx) in the process.
-import type { Trial } from "../../../src/study/types.ts";
+import type { Trial } from "../../../src/trial/types.ts";
 
 interface Settings {
   offset: number;

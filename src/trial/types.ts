@@ -3,6 +3,11 @@ import type { Distribution, ParamValue, Params } from "../space/types.ts";
 export type TrialState = "RUNNING" | "COMPLETE" | "FAIL" | "PRUNED" | "WAITING";
 export type Direction = "minimize" | "maximize";
 
+/** COMPLETE, FAIL and PRUNED trials are finished: their record no longer changes. */
+export function isFinished(state: TrialState): boolean {
+  return state === "COMPLETE" || state === "FAIL" || state === "PRUNED";
+}
+
 /** A trial as stored: immutable once its state is COMPLETE, FAIL or PRUNED. */
 export interface FrozenTrial {
   /** 0-based, in creation order within the study. */

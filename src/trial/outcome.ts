@@ -2,7 +2,7 @@
  * Turns what an objective produced (a value, or the error it threw) into how the trial ends:
  * COMPLETE with a finite number, PRUNED on TrialPruned, FAIL with a reason for everything else.
  */
-import { isTrialPruned } from "./errors.ts";
+import { isTrialPruned } from "./pruned.ts";
 
 export type TrialOutcome =
   | { state: "COMPLETE"; value: number }
