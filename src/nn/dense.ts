@@ -10,13 +10,19 @@ export interface DenseShape {
   outputs: number;
 }
 
+/**
+ * Activations and gradients: float32 for the trainer's batches, float64 for the policies' single rows
+ * (whose gradients must be as exact as float32 weights allow). Weights are always float32.
+ */
+export type FloatArray = Float32Array | Float64Array;
+
 /** out = x W^T + b for `rows` rows. */
-export function denseForward(shape: DenseShape, x: Float32Array, rows: number, weight: Float32Array, bias: Float32Array, out: Float32Array): void {
+export function denseForward(shape: DenseShape, x: FloatArray, rows: number, weight: Float32Array, bias: FloatArray, out: FloatArray): void {
   affine(shape.inputs, shape.outputs, x, rows, weight, bias, out, false);
 }
 
 /** out = relu(x W^T + b), fused so the pre-activation is never stored. NaN passes through. */
-export function denseReluForward(shape: DenseShape, x: Float32Array, rows: number, weight: Float32Array, bias: Float32Array, out: Float32Array): void {
+export function denseReluForward(shape: DenseShape, x: FloatArray, rows: number, weight: Float32Array, bias: FloatArray, out: FloatArray): void {
   affine(shape.inputs, shape.outputs, x, rows, weight, bias, out, true);
 }
 
@@ -24,7 +30,16 @@ function clampRelu(s: number): number {
   return s < 0 ? 0 : s;
 }
 
-function affine(nIn: number, nOut: number, x: Float32Array, rows: number, weight: Float32Array, bias: Float32Array, out: Float32Array, relu: boolean): void {
+function affine(
+  nIn: number,
+  nOut: number,
+  x: FloatArray,
+  rows: number,
+  weight: Float32Array,
+  bias: FloatArray,
+  out: FloatArray,
+  relu: boolean,
+): void {
   for (let r = 0; r < rows; r++) {
     const xRow = r * nIn;
     const outRow = r * nOut;
@@ -72,18 +87,37 @@ function affine(nIn: number, nOut: number, x: Float32Array, rows: number, weight
  */
 export function denseBackward(
   shape: DenseShape,
-  x: Float32Array,
+  x: FloatArray,
   rows: number,
   weight: Float32Array,
-  gradOut: Float32Array,
-  gradWeight: Float32Array,
-  gradBias: Float32Array,
-  gradInput: Float32Array | null,
+  gradOut: FloatArray,
+  gradWeight: FloatArray,
+  gradBias: FloatArray,
+  gradInput: FloatArray | null,
+): void {
+  denseParamGradients(shape, x, rows, gradOut, gradWeight, gradBias, false);
+  if (gradInput !== null) denseInputGradient(shape, rows, weight, gradOut, gradInput, false);
+}
+
+/**
+ * gradWeight[o][i] (+)= sum_r gradOut[r][o] x[r][i] and gradBias[o] (+)= sum_r gradOut[r][o]: overwritten, or with
+ * `accumulate` added to what the arrays hold (a policy sums the gradients of several steps).
+ */
+export function denseParamGradients(
+  shape: DenseShape,
+  x: FloatArray,
+  rows: number,
+  gradOut: FloatArray,
+  gradWeight: FloatArray,
+  gradBias: FloatArray,
+  accumulate: boolean,
 ): void {
   const nIn = shape.inputs;
   const nOut = shape.outputs;
-  gradWeight.fill(0, 0, nOut * nIn);
-  gradBias.fill(0, 0, nOut);
+  if (!accumulate) {
+    gradWeight.fill(0, 0, nOut * nIn);
+    gradBias.fill(0, 0, nOut);
+  }
   // Four rows at a time: one read-modify-write of gradWeight per four products.
   let r = 0;
   for (; r + 3 < rows; r += 4) {
@@ -112,16 +146,31 @@ export function denseBackward(
       for (let i = 0; i < nIn; i++) gradWeight[wRow + i] += g * x[xRow + i];
     }
   }
-  if (gradInput === null) return;
+}
+
+/**
+ * gradInput[r][i] = sum_o gradOut[r][o] weight[o][i]; with `accumulate` the sum starts from what gradInput[r][i]
+ * holds (a gradient arriving by another path), and the terms are added in o order after it.
+ */
+export function denseInputGradient(
+  shape: DenseShape,
+  rows: number,
+  weight: Float32Array,
+  gradOut: FloatArray,
+  gradInput: FloatArray,
+  accumulate: boolean,
+): void {
+  const nIn = shape.inputs;
+  const nOut = shape.outputs;
   for (let r = 0; r < rows; r++) {
     const gRow = r * nOut;
     const inRow = r * nIn;
     let i = 0;
     for (; i + 3 < nIn; i += 4) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
+      let s0 = accumulate ? gradInput[inRow + i] : 0;
+      let s1 = accumulate ? gradInput[inRow + i + 1] : 0;
+      let s2 = accumulate ? gradInput[inRow + i + 2] : 0;
+      let s3 = accumulate ? gradInput[inRow + i + 3] : 0;
       for (let o = 0; o < nOut; o++) {
         const g = gradOut[gRow + o];
         const w = o * nIn + i;
@@ -136,7 +185,7 @@ export function denseBackward(
       gradInput[inRow + i + 3] = s3;
     }
     for (; i < nIn; i++) {
-      let s = 0;
+      let s = accumulate ? gradInput[inRow + i] : 0;
       for (let o = 0; o < nOut; o++) s += gradOut[gRow + o] * weight[o * nIn + i];
       gradInput[inRow + i] = s;
     }

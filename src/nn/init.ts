@@ -17,3 +17,8 @@ export function initLinear(weight: Float32Array, bias: Float32Array, fanIn: numb
   for (let i = 0; i < weight.length; i++) weight[i] = rng.uniformIn(-bound, bound);
   for (let i = 0; i < bias.length; i++) bias[i] = rng.uniformIn(-bound, bound);
 }
+
+/** Every value uniform in [-bound, bound), one rng.uniform() draw each, in index order (PyTorch's nn.RNN / nn.GRU init). */
+export function initUniform(values: Float32Array, bound: number, rng: Rng): void {
+  for (let i = 0; i < values.length; i++) values[i] = rng.uniformIn(-bound, bound);
+}

@@ -47,46 +47,6 @@ export interface Policy {
   zeroGrads(): void;
 }
 
-/** Writes softmax(logits) into probs and log-softmax into logProbs; returns the entropy. */
-export function softmaxWithEntropy(logits: Float64Array, probs: Float64Array, logProbs: Float64Array): number {
-  let max = -Infinity;
-  for (let j = 0; j < logits.length; j++) if (logits[j] > max) max = logits[j];
-  let total = 0;
-  for (let j = 0; j < logits.length; j++) total += Math.exp(logits[j] - max);
-  const logTotal = Math.log(total);
-  let entropy = 0;
-  for (let j = 0; j < logits.length; j++) {
-    logProbs[j] = logits[j] - max - logTotal;
-    probs[j] = Math.exp(logProbs[j]);
-    entropy -= probs[j] * logProbs[j];
-  }
-  return entropy;
-}
-
-/**
- * Gradient with respect to one head's logits of
- *   logProbWeight * log p[chosen] + entropyWeight * H(p),
- * using d log p_c / dz_j = [j = c] - p_j and dH / dz_j = -p_j (log p_j + H).
- */
-export function headLogitGradient(
-  probs: Float64Array,
-  logProbs: Float64Array,
-  entropy: number,
-  chosen: number,
-  logProbWeight: number,
-  entropyWeight: number,
-  out: Float64Array,
-): void {
-  for (let j = 0; j < probs.length; j++) {
-    out[j] = logProbWeight * ((j === chosen ? 1 : 0) - probs[j]) - entropyWeight * probs[j] * (logProbs[j] + entropy);
-  }
-}
-
-/** PyTorch's default init for nn.Linear / nn.RNN / nn.GRU: uniform in +-bound, element by element. */
-export function uniformInit(array: Float32Array, bound: number, rng: Rng): void {
-  for (let i = 0; i < array.length; i++) array[i] = rng.uniformIn(-bound, bound);
-}
-
 export function checkSizes(sizes: readonly number[]): void {
   if (sizes.length === 0) throw new Error("a policy needs at least one parameter");
   sizes.forEach((size, i) => {

@@ -7,8 +7,11 @@
  *        n = tanh(Wxn x + bxn + r * (Whn h_prev + bhn)), h = (1 - z) n + z h_prev
  * Initialisation as PyTorch's nn.RNN / nn.GRU: every weight and bias uniform in +-1/sqrt(hidden).
  */
+import { denseForward, denseInputGradient, denseParamGradients, type DenseShape } from "../nn/dense.ts";
+import { initUniform } from "../nn/init.ts";
+import { oneHotDenseBackward, oneHotDenseForward } from "../nn/one-hot-dense.ts";
 import type { Rng } from "../nn/rng.ts";
-import { uniformInit, type RecurrentCellKind } from "./policy.ts";
+import type { RecurrentCellKind } from "./policy.ts";
 
 export interface RecurrentCell {
   readonly kind: RecurrentCellKind;
@@ -34,59 +37,52 @@ class ElmanCell implements RecurrentCell {
   readonly kind = "elman" as const;
   readonly params: Float32Array[];
   readonly grads: Float32Array[];
+  private readonly input: DenseShape;
+  private readonly recurrent: DenseShape;
   private readonly wx: Float32Array;
   private readonly wh: Float32Array;
   private readonly b: Float32Array;
   private readonly h: Float64Array[];
+  /** b + Wx x, then + Wh h_prev: one sum, in that order. */
+  private readonly pre: Float64Array;
+  private readonly gPre: Float64Array;
+  /** Wh's own bias gradient is not a parameter (b is counted once, on the input side): written and dropped. */
+  private readonly unusedBiasGrad: Float64Array;
 
   /** Draw order: wx, wh, b. */
-  constructor(
-    private readonly inputSize: number,
-    private readonly hidden: number,
-    steps: number,
-    rng: Rng,
-  ) {
+  constructor(inputSize: number, hidden: number, steps: number, rng: Rng) {
+    this.input = { inputs: inputSize, outputs: hidden };
+    this.recurrent = { inputs: hidden, outputs: hidden };
     this.wx = new Float32Array(hidden * inputSize);
     this.wh = new Float32Array(hidden * hidden);
     this.b = new Float32Array(hidden);
     const bound = 1 / Math.sqrt(hidden);
-    uniformInit(this.wx, bound, rng);
-    uniformInit(this.wh, bound, rng);
-    uniformInit(this.b, bound, rng);
+    initUniform(this.wx, bound, rng);
+    initUniform(this.wh, bound, rng);
+    initUniform(this.b, bound, rng);
     this.params = [this.wx, this.wh, this.b];
     this.grads = this.params.map((p) => new Float32Array(p.length));
     this.h = Array.from({ length: steps }, () => new Float64Array(hidden));
+    this.pre = new Float64Array(hidden);
+    this.gPre = new Float64Array(hidden);
+    this.unusedBiasGrad = new Float64Array(hidden);
   }
 
   forward(step: number, active: Int32Array, hPrev: Float64Array, out: Float64Array): void {
-    const H = this.hidden;
-    for (let o = 0; o < H; o++) {
-      let sum = this.b[o];
-      const rowX = o * this.inputSize;
-      for (let a = 0; a < active.length; a++) sum += this.wx[rowX + active[a]];
-      const rowH = o * H;
-      for (let i = 0; i < H; i++) sum += this.wh[rowH + i] * hPrev[i];
-      out[o] = Math.tanh(sum);
-    }
+    oneHotDenseForward(this.input, active, this.wx, this.b, this.pre);
+    denseForward(this.recurrent, hPrev, 1, this.wh, this.pre, out);
+    for (let o = 0; o < out.length; o++) out[o] = Math.tanh(out[o]);
     this.h[step].set(out);
   }
 
   backward(step: number, active: Int32Array, hPrev: Float64Array, gH: Float64Array, gPrev: Float64Array): void {
-    const H = this.hidden;
     const [gWx, gWh, gB] = this.grads;
     const h = this.h[step];
-    gPrev.fill(0);
-    for (let o = 0; o < H; o++) {
-      const gPre = gH[o] * (1 - h[o] * h[o]);
-      gB[o] += gPre;
-      const rowX = o * this.inputSize;
-      for (let a = 0; a < active.length; a++) gWx[rowX + active[a]] += gPre;
-      const rowH = o * H;
-      for (let i = 0; i < H; i++) {
-        gWh[rowH + i] += gPre * hPrev[i];
-        gPrev[i] += this.wh[rowH + i] * gPre;
-      }
-    }
+    for (let o = 0; o < h.length; o++) this.gPre[o] = gH[o] * (1 - h[o] * h[o]);
+    oneHotDenseBackward(this.input, active, this.gPre, gWx, gB);
+    this.unusedBiasGrad.fill(0);
+    denseParamGradients(this.recurrent, hPrev, 1, this.gPre, gWh, this.unusedBiasGrad, true);
+    denseInputGradient(this.recurrent, 1, this.wh, this.gPre, gPrev, false);
   }
 }
 
@@ -94,6 +90,8 @@ class GruCell implements RecurrentCell {
   readonly kind = "gru" as const;
   readonly params: Float32Array[];
   readonly grads: Float32Array[];
+  private readonly input: DenseShape;
+  private readonly recurrent: DenseShape;
   // Rows 0..H-1: reset gate r, H..2H-1: update gate z, 2H..3H-1: candidate n (PyTorch's order).
   private readonly wx: Float32Array;
   private readonly wh: Float32Array;
@@ -104,24 +102,30 @@ class GruCell implements RecurrentCell {
   private readonly n: Float64Array[];
   /** Whn h_prev + bhn, per step (r multiplies it). */
   private readonly hn: Float64Array[];
-  private readonly gGates: Float64Array;
+  /** Wx x + bx and Wh h_prev + bh for the three gates of the current step. */
+  private readonly inputSide: Float64Array;
+  private readonly hiddenSide: Float64Array;
+  private readonly gInput: Float64Array;
+  private readonly gHidden: Float64Array;
 
   /** Draw order: wx, wh, bx, bh. */
   constructor(
-    private readonly inputSize: number,
+    inputSize: number,
     private readonly hidden: number,
     steps: number,
     rng: Rng,
   ) {
+    this.input = { inputs: inputSize, outputs: 3 * hidden };
+    this.recurrent = { inputs: hidden, outputs: 3 * hidden };
     this.wx = new Float32Array(3 * hidden * inputSize);
     this.wh = new Float32Array(3 * hidden * hidden);
     this.bx = new Float32Array(3 * hidden);
     this.bh = new Float32Array(3 * hidden);
     const bound = 1 / Math.sqrt(hidden);
-    uniformInit(this.wx, bound, rng);
-    uniformInit(this.wh, bound, rng);
-    uniformInit(this.bx, bound, rng);
-    uniformInit(this.bh, bound, rng);
+    initUniform(this.wx, bound, rng);
+    initUniform(this.wh, bound, rng);
+    initUniform(this.bx, bound, rng);
+    initUniform(this.bh, bound, rng);
     this.params = [this.wx, this.wh, this.bx, this.bh];
     this.grads = this.params.map((p) => new Float32Array(p.length));
     const perStep = () => Array.from({ length: steps }, () => new Float64Array(hidden));
@@ -129,21 +133,10 @@ class GruCell implements RecurrentCell {
     this.z = perStep();
     this.n = perStep();
     this.hn = perStep();
-    this.gGates = new Float64Array(3 * hidden);
-  }
-
-  private inputPart(row: number, active: Int32Array): number {
-    let sum = this.bx[row];
-    const offset = row * this.inputSize;
-    for (let a = 0; a < active.length; a++) sum += this.wx[offset + active[a]];
-    return sum;
-  }
-
-  private hiddenPart(row: number, hPrev: Float64Array): number {
-    let sum = this.bh[row];
-    const offset = row * this.hidden;
-    for (let i = 0; i < this.hidden; i++) sum += this.wh[offset + i] * hPrev[i];
-    return sum;
+    this.inputSide = new Float64Array(3 * hidden);
+    this.hiddenSide = new Float64Array(3 * hidden);
+    this.gInput = new Float64Array(3 * hidden);
+    this.gHidden = new Float64Array(3 * hidden);
   }
 
   forward(step: number, active: Int32Array, hPrev: Float64Array, out: Float64Array): void {
@@ -152,11 +145,15 @@ class GruCell implements RecurrentCell {
     const z = this.z[step];
     const n = this.n[step];
     const hn = this.hn[step];
+    const x = this.inputSide;
+    const h = this.hiddenSide;
+    oneHotDenseForward(this.input, active, this.wx, this.bx, x);
+    denseForward(this.recurrent, hPrev, 1, this.wh, this.bh, h);
     for (let o = 0; o < H; o++) {
-      r[o] = sigmoid(this.inputPart(o, active) + this.hiddenPart(o, hPrev));
-      z[o] = sigmoid(this.inputPart(H + o, active) + this.hiddenPart(H + o, hPrev));
-      hn[o] = this.hiddenPart(2 * H + o, hPrev);
-      n[o] = Math.tanh(this.inputPart(2 * H + o, active) + r[o] * hn[o]);
+      r[o] = sigmoid(x[o] + h[o]);
+      z[o] = sigmoid(x[H + o] + h[H + o]);
+      hn[o] = h[2 * H + o];
+      n[o] = Math.tanh(x[2 * H + o] + r[o] * hn[o]);
       out[o] = (1 - z[o]) * n[o] + z[o] * hPrev[o];
     }
   }
@@ -168,8 +165,9 @@ class GruCell implements RecurrentCell {
     const z = this.z[step];
     const n = this.n[step];
     const hn = this.hn[step];
-    const g = this.gGates;
-    // g holds, per gate row: the gradient of the input-side pre-activation (r, z, n) ...
+    const g = this.gInput;
+    // g holds, per gate row, the gradient of the input-side pre-activation (r, z, n); gPrev starts with the
+    // path through the update gate, and the hidden-side rows add theirs after it.
     for (let o = 0; o < H; o++) {
       const gN = gH[o] * (1 - z[o]);
       const gZ = gH[o] * (hPrev[o] - n[o]);
@@ -180,19 +178,10 @@ class GruCell implements RecurrentCell {
       g[2 * H + o] = gNPre;
       gPrev[o] = gH[o] * z[o];
     }
-    for (let row = 0; row < 3 * H; row++) {
-      const gIn = g[row];
-      gBx[row] += gIn;
-      const offset = row * this.inputSize;
-      for (let a = 0; a < active.length; a++) gWx[offset + active[a]] += gIn;
-      // ... and the hidden side: same for r and z, times r for the candidate (r * (Whn h + bhn)).
-      const gHid = row < 2 * H ? gIn : gIn * r[row - 2 * H];
-      gBh[row] += gHid;
-      const offsetH = row * H;
-      for (let i = 0; i < H; i++) {
-        gWh[offsetH + i] += gHid * hPrev[i];
-        gPrev[i] += this.wh[offsetH + i] * gHid;
-      }
-    }
+    // The hidden side has the same gradient for r and z, times r for the candidate (r * (Whn h + bhn)).
+    for (let row = 0; row < 3 * H; row++) this.gHidden[row] = row < 2 * H ? g[row] : g[row] * r[row - 2 * H];
+    oneHotDenseBackward(this.input, active, g, gWx, gBx);
+    denseParamGradients(this.recurrent, hPrev, 1, this.gHidden, gWh, gBh, true);
+    denseInputGradient(this.recurrent, 1, this.wh, this.gHidden, gPrev, true);
   }
 }

@@ -8,20 +8,12 @@
  * head over parameter i's choices (one output layer per parameter, sized to its choices).
  * Later choices depend on earlier ones through the token and the recurrent state.
  */
+import { denseForward, denseInputGradient, denseParamGradients, type DenseShape } from "../nn/dense.ts";
+import { initLinear } from "../nn/init.ts";
 import type { Rng } from "../nn/rng.ts";
-import {
-  checkHidden,
-  checkIndices,
-  checkSizes,
-  headLogitGradient,
-  softmaxWithEntropy,
-  uniformInit,
-  type Policy,
-  type PolicyEvaluation,
-  type PolicyShape,
-  type RecurrentCellKind,
-} from "./policy.ts";
+import { checkHidden, checkIndices, checkSizes, type Policy, type PolicyEvaluation, type PolicyShape, type RecurrentCellKind } from "./policy.ts";
 import { createCell, type RecurrentCell } from "./recurrent-cell.ts";
+import { SoftmaxHeads } from "./softmax-heads.ts";
 
 export interface RnnPolicyOptions {
   cell?: RecurrentCellKind;
@@ -40,23 +32,19 @@ export class RnnPolicy implements Policy {
   private readonly tokenOffsets: number[];
   private readonly stateOffsets: number[];
   private readonly vocabulary: number;
+  private readonly reluLayer: DenseShape;
   private readonly wm: Float32Array;
   private readonly bm: Float32Array;
-  private readonly headW: Float32Array[];
-  private readonly headB: Float32Array[];
+  private readonly heads: SoftmaxHeads;
   // Per-step activations of the last evaluate/sample.
   private readonly active: Int32Array[];
   private readonly h: Float64Array[];
   private readonly zeroH: Float64Array;
   private readonly mPre: Float64Array[];
   private readonly y: Float64Array[];
-  private readonly logits: Float64Array[];
-  private readonly probs: Float64Array[];
-  private readonly logProbs: Float64Array[];
-  private readonly entropies: Float64Array;
   private readonly action: Int32Array;
-  private readonly gLogits: Float64Array;
   private readonly gY: Float64Array;
+  private readonly gM: Float64Array;
   private readonly gH: Float64Array;
   private readonly gCarry: Float64Array;
   private evaluated = false;
@@ -87,35 +75,25 @@ export class RnnPolicy implements Policy {
     }
     const [H, M] = this.hidden;
     this.cell = createCell(this.cellKind, vocabulary + stateSize, H, n, rng);
+    this.reluLayer = { inputs: H, outputs: M };
     this.wm = new Float32Array(M * H);
     this.bm = new Float32Array(M);
-    uniformInit(this.wm, 1 / Math.sqrt(H), rng);
-    uniformInit(this.bm, 1 / Math.sqrt(H), rng);
-    this.headW = sizes.map((size) => new Float32Array(size * M));
-    this.headB = sizes.map((size) => new Float32Array(size));
-    for (let i = 0; i < n; i++) {
-      uniformInit(this.headW[i], 1 / Math.sqrt(M), rng);
-      uniformInit(this.headB[i], 1 / Math.sqrt(M), rng);
-    }
+    initLinear(this.wm, this.bm, H, rng);
+    this.heads = new SoftmaxHeads(sizes, M, rng);
     this.params = [...this.cell.params, this.wm, this.bm];
-    const cellGrads = this.cell.grads;
-    this.grads = [...cellGrads, new Float32Array(this.wm.length), new Float32Array(this.bm.length)];
+    this.grads = [...this.cell.grads, new Float32Array(this.wm.length), new Float32Array(this.bm.length)];
     for (let i = 0; i < n; i++) {
-      this.params.push(this.headW[i], this.headB[i]);
-      this.grads.push(new Float32Array(this.headW[i].length), new Float32Array(this.headB[i].length));
+      this.params.push(this.heads.weights[i], this.heads.biases[i]);
+      this.grads.push(this.heads.weightGrads[i], this.heads.biasGrads[i]);
     }
     this.active = Array.from({ length: n }, () => new Int32Array(1 + n));
     this.h = Array.from({ length: n }, () => new Float64Array(H));
     this.zeroH = new Float64Array(H);
     this.mPre = Array.from({ length: n }, () => new Float64Array(M));
     this.y = Array.from({ length: n }, () => new Float64Array(M));
-    this.logits = sizes.map((size) => new Float64Array(size));
-    this.probs = sizes.map((size) => new Float64Array(size));
-    this.logProbs = sizes.map((size) => new Float64Array(size));
-    this.entropies = new Float64Array(n);
     this.action = new Int32Array(n);
-    this.gLogits = new Float64Array(Math.max(...sizes));
     this.gY = new Float64Array(M);
+    this.gM = new Float64Array(M);
     this.gH = new Float64Array(H);
     this.gCarry = new Float64Array(H);
   }
@@ -127,51 +105,36 @@ export class RnnPolicy implements Policy {
   /** Computes head i's distribution given the state and action[0..i-1] (already in this.action). */
   private step(i: number, state: ArrayLike<number>): void {
     const n = this.sizes.length;
-    const [H, M] = this.hidden;
     const active = this.active[i];
     active[0] = i === 0 ? 0 : 1 + this.tokenOffsets[i - 1] + this.action[i - 1];
     for (let k = 0; k < n; k++) active[1 + k] = this.vocabulary + this.stateOffsets[k] + state[k];
     const hPrev = i === 0 ? this.zeroH : this.h[i - 1];
     this.cell.forward(i, active, hPrev, this.h[i]);
-    const h = this.h[i];
     const mPre = this.mPre[i];
     const y = this.y[i];
-    for (let o = 0; o < M; o++) {
-      let sum = this.bm[o];
-      const row = o * H;
-      for (let j = 0; j < H; j++) sum += this.wm[row + j] * h[j];
-      mPre[o] = sum;
-      y[o] = sum > 0 ? sum : 0;
-    }
-    const w = this.headW[i];
-    const b = this.headB[i];
-    const logits = this.logits[i];
-    for (let c = 0; c < this.sizes[i]; c++) {
-      let sum = b[c];
-      const row = c * M;
-      for (let j = 0; j < M; j++) sum += w[row + j] * y[j];
-      logits[c] = sum;
-    }
-    this.entropies[i] = softmaxWithEntropy(logits, this.probs[i], this.logProbs[i]);
+    denseForward(this.reluLayer, this.h[i], 1, this.wm, this.bm, mPre);
+    for (let o = 0; o < y.length; o++) y[o] = mPre[o] > 0 ? mPre[o] : 0;
+    this.heads.forwardHead(i, y);
   }
 
   evaluate(state: ArrayLike<number>, action: ArrayLike<number>): PolicyEvaluation {
     checkIndices("state", state, this.sizes);
     checkIndices("action", action, this.sizes);
+    const { logProbs, entropies, probs } = this.heads;
     let logProb = 0;
     let entropy = 0;
     for (let i = 0; i < this.sizes.length; i++) {
       this.step(i, state);
       this.action[i] = action[i];
-      logProb += this.logProbs[i][action[i]];
-      entropy += this.entropies[i];
+      logProb += logProbs[i][action[i]];
+      entropy += entropies[i];
     }
     this.evaluated = true;
     return {
       logProb,
       entropy,
-      headEntropies: Array.from(this.entropies),
-      probabilities: this.probs.map((p) => Float64Array.from(p)),
+      headEntropies: Array.from(entropies),
+      probabilities: probs.map((p) => Float64Array.from(p)),
     };
   }
 
@@ -180,8 +143,8 @@ export class RnnPolicy implements Policy {
     let logProb = 0;
     for (let i = 0; i < this.sizes.length; i++) {
       this.step(i, state);
-      this.action[i] = rng.categorical(this.probs[i]);
-      logProb += this.logProbs[i][this.action[i]];
+      this.action[i] = rng.categorical(this.heads.probs[i]);
+      logProb += this.heads.logProbs[i][this.action[i]];
     }
     this.evaluated = false;
     return { action: Int32Array.from(this.action), logProb };
@@ -189,45 +152,21 @@ export class RnnPolicy implements Policy {
 
   backward(logProbWeight: number, entropyWeight: number): void {
     if (!this.evaluated) throw new Error("RnnPolicy.backward needs an evaluate() first");
-    const n = this.sizes.length;
-    const [H, M] = this.hidden;
     const cellCount = this.cell.params.length;
     const gWm = this.grads[cellCount];
     const gBm = this.grads[cellCount + 1];
     this.gCarry.fill(0);
-    for (let i = n - 1; i >= 0; i--) {
-      const size = this.sizes[i];
-      const g = this.gLogits.subarray(0, size);
-      headLogitGradient(this.probs[i], this.logProbs[i], this.entropies[i], this.action[i], logProbWeight, entropyWeight, g);
-      const w = this.headW[i];
-      const gW = this.grads[cellCount + 2 + 2 * i];
-      const gB = this.grads[cellCount + 3 + 2 * i];
+    for (let i = this.sizes.length - 1; i >= 0; i--) {
       const y = this.y[i];
-      this.gY.fill(0);
-      for (let c = 0; c < size; c++) {
-        const gc = g[c];
-        gB[c] += gc;
-        const row = c * M;
-        for (let j = 0; j < M; j++) {
-          gW[row + j] += gc * y[j];
-          this.gY[j] += w[row + j] * gc;
-        }
-      }
-      const h = this.h[i];
-      const gH = this.gH;
-      gH.set(this.gCarry);
-      for (let o = 0; o < M; o++) {
-        if (this.mPre[i][o] <= 0) continue;
-        const gm = this.gY[o];
-        gBm[o] += gm;
-        const row = o * H;
-        for (let j = 0; j < H; j++) {
-          gWm[row + j] += gm * h[j];
-          gH[j] += this.wm[row + j] * gm;
-        }
-      }
+      const mPre = this.mPre[i];
+      this.heads.backwardHead(i, y, this.action[i], logProbWeight, entropyWeight, this.gY);
+      for (let o = 0; o < y.length; o++) this.gM[o] = mPre[o] <= 0 ? 0 : this.gY[o];
+      // dL/dh at step i: what the next step carried back, then the ReLU layer's share.
+      this.gH.set(this.gCarry);
+      denseParamGradients(this.reluLayer, this.h[i], 1, this.gM, gWm, gBm, true);
+      denseInputGradient(this.reluLayer, 1, this.wm, this.gM, this.gH, true);
       const hPrev = i === 0 ? this.zeroH : this.h[i - 1];
-      this.cell.backward(i, this.active[i], hPrev, gH, this.gCarry);
+      this.cell.backward(i, this.active[i], hPrev, this.gH, this.gCarry);
     }
   }
 
