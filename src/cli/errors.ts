@@ -1,17 +1,13 @@
 /**
- * How the `hyperforce` command reports failures: one line on stderr, exit code 2 for a usage
- * problem (a bad flag or value, an unknown name, a missing or corrupt input file) and 1 for
- * anything else. Never a stack trace.
+ * How the `hyperforce` command reports failures: one line on stderr and an exit code chosen by the
+ * error's class, never by where it was thrown: 2 for a UsageError or ConfigError (a bad flag or
+ * value, an unknown name, a missing or wrong input file: the user can fix the command) and 1 for
+ * everything else (a StorageError, an ObjectiveError, any other failure). Never a stack trace.
  */
 import { Command, CommanderError } from "commander";
+import { ConfigError, UsageError } from "../errors/errors.ts";
 
-/** The user asked for something that cannot be done as asked; the message says what to change. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export { UsageError };
 
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
@@ -58,5 +54,10 @@ export function describeCliError(error: unknown): CliErrorReport {
   }
   const message = error instanceof Error ? error.message : String(error);
   const line = `hyperforce: ${message.replace(/\s*\n\s*/g, "; ")}`;
-  return { exitCode: error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE, line };
+  return { exitCode: exitCodeOf(error), line };
+}
+
+/** 2 when the user can fix the command or its input files (UsageError, ConfigError), else 1. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof UsageError || error instanceof ConfigError ? EXIT_USAGE : EXIT_FAILURE;
 }

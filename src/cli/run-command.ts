@@ -9,7 +9,6 @@ import { findBestTrial } from "../trial/best.ts";
 import { loadDataset } from "../tasks/datasets.ts";
 import { loadObjective } from "../objectives/spec.ts";
 import { SAMPLER_NAMES } from "../samplers/index.ts";
-import { UsageError } from "./errors.ts";
 import { configFromFlags, readRunConfig, type RunConfig } from "./run-config.ts";
 import { createExecutor, DEFAULT_STORAGE, DEFAULT_TRIALS, planRun, type RunPlan } from "./run-setup.ts";
 import { createProgress } from "./progress.ts";
@@ -63,30 +62,26 @@ export function formatSummary(summary: RunSummary): string {
   return rows.map(([label, value]) => label.padEnd(width) + value).join("\n") + "\n";
 }
 
-/** Loads the objective (and a built-in task's dataset) once, so a bad file or template fails before any trial. */
+/**
+ * Loads the objective (and a built-in task's dataset) once, so a bad file or template fails before any trial.
+ * Its errors keep their class: a bad spec or data file is a ConfigError, a module that cannot be loaded an ObjectiveError.
+ */
 async function checkObjective(plan: RunPlan): Promise<void> {
-  try {
-    await loadObjective(plan.objective);
-    if (plan.objective.kind === "task") await loadDataset(plan.objective.task);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  await loadObjective(plan.objective);
+  if (plan.objective.kind === "task") await loadDataset(plan.objective.task);
 }
 
+/** Its errors keep their class: a study continued with other settings is a UsageError, a journal that fails a StorageError. */
 function openStudy(plan: RunPlan): Study {
-  try {
-    return createStudy({
-      name: plan.studyName,
-      direction: plan.direction,
-      space: plan.space,
-      sampler: plan.sampler,
-      storage: plan.storage,
-      seed: plan.seed,
-      loadIfExists: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return createStudy({
+    name: plan.studyName,
+    direction: plan.direction,
+    space: plan.space,
+    sampler: plan.sampler,
+    storage: plan.storage,
+    seed: plan.seed,
+    loadIfExists: true,
+  });
 }
 
 /** Runs (or resumes) the study the config describes and returns its summary. */

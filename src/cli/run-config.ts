@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { ConfigError } from "../errors/errors.ts";
 import { SAMPLER_NAMES } from "../samplers/index.ts";
 import { UsageError } from "./errors.ts";
 
@@ -61,7 +62,7 @@ export function validateRunConfig(value: unknown, source: string): RunConfig {
   if (!result.success) {
     const first = result.error.issues[0];
     const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : "";
-    throw new UsageError(`${source}: invalid field ${describeIssue(first)}${more}`);
+    throw new ConfigError(`${source}: invalid field ${describeIssue(first)}${more}`);
   }
   return result.data;
 }
@@ -72,16 +73,16 @@ export function readRunConfig(path: string): RunConfig {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new UsageError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   let value: unknown;
   try {
     value = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new UsageError(`config file ${path} does not parse: ${(error as Error).message.split("\n")[0]}`);
+    throw new ConfigError(`config file ${path} does not parse: ${(error as Error).message.split("\n")[0]}`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new UsageError(`config file ${path} must hold a mapping of options (task, sampler, trials, ...)`);
+    throw new ConfigError(`config file ${path} must hold a mapping of options (task, sampler, trials, ...)`);
   }
   return validateRunConfig(value, path);
 }

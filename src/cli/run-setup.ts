@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
+import { ConfigError, ObjectiveError } from "../errors/errors.ts";
 import type { Executor } from "../execution/executor.ts";
 import { InlineExecutor } from "../execution/inline.ts";
 import { ThreadPoolExecutor } from "../execution/thread-pool.ts";
@@ -59,7 +60,7 @@ function wrap<T>(where: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    throw new UsageError(`${where}: ${(error as Error).message}`);
+    throw new ConfigError(`${where}: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -98,7 +99,7 @@ function objectiveOf(config: RunConfig, space: SearchSpace | undefined, seed: nu
   }
   if (config.objective !== undefined) {
     const reference = wrap("--objective", () => parseModuleReference(config.objective!));
-    if (!existsSync(reference.path)) throw new UsageError(`--objective: no such file ${reference.path}`);
+    if (!existsSync(reference.path)) throw new ObjectiveError(`--objective: no such file ${reference.path}`);
     return { spec: { kind: "module", path: reference.path, exportName: reference.exportName }, label: config.objective };
   }
   if (space === undefined) throw new UsageError("--command needs --space (a JSON file or preset) naming the parameters its {placeholders} use");

@@ -12,11 +12,8 @@ import { DEFAULT_STORAGE } from "./run-setup.ts";
 
 export function openExistingStorage(path: string): Storage {
   if (!existsSync(path)) throw new UsageError(`no journal file at ${path} (run a study first, or pass --storage)`);
-  try {
-    return openStorage(path);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  // A journal that cannot be read keeps its class (StorageError): not the user's command to fix.
+  return openStorage(path);
 }
 
 export function formatTable(header: string[], rows: string[][]): string {

@@ -13,6 +13,7 @@
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, statSync, type WriteStream } from "node:fs";
 import { join, resolve } from "node:path";
+import { ConfigError } from "../errors/errors.ts";
 import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
 import { validateSpace } from "../space/validate.ts";
 import type { Trial } from "../trial/types.ts";
@@ -76,7 +77,7 @@ export function splitCommandTemplate(template: string): string[] {
       i++;
     } else if (ch === "'") {
       const end = template.indexOf("'", i + 1);
-      if (end < 0) throw new Error(`command template: unterminated ' quote at column ${i + 1}: ${template}`);
+      if (end < 0) throw new ConfigError(`command template: unterminated ' quote at column ${i + 1}: ${template}`);
       word += template.slice(i + 1, end);
       inWord = true;
       i = end + 1;
@@ -87,11 +88,11 @@ export function splitCommandTemplate(template: string): string[] {
         word += template[j];
         j++;
       }
-      if (j >= template.length) throw new Error(`command template: unterminated " quote at column ${i + 1}: ${template}`);
+      if (j >= template.length) throw new ConfigError(`command template: unterminated " quote at column ${i + 1}: ${template}`);
       inWord = true;
       i = j + 1;
     } else if (ch === "\\") {
-      if (i + 1 >= template.length) throw new Error(`command template: a backslash ends the template: ${template}`);
+      if (i + 1 >= template.length) throw new ConfigError(`command template: a backslash ends the template: ${template}`);
       word += template[i + 1];
       inWord = true;
       i += 2;
@@ -397,7 +398,7 @@ function checkEnvNames(space: SearchSpace): void {
     const envName = paramEnvName(name);
     const other = seen.get(envName);
     if (other !== undefined) {
-      throw new Error(`parameters "${other}" and "${name}" would both be passed as ${envName}: rename one`);
+      throw new ConfigError(`parameters "${other}" and "${name}" would both be passed as ${envName}: rename one`);
     }
     seen.set(envName, name);
   }
@@ -406,13 +407,13 @@ function checkEnvNames(space: SearchSpace): void {
 /** The words of the command, checked: not empty, every placeholder a parameter of the space. */
 export function commandWords(command: string | string[], space: SearchSpace): string[] {
   const words = typeof command === "string" ? splitCommandTemplate(command) : command.slice();
-  if (words.length === 0 || words[0] === "") throw new Error("command objective: the command is empty");
+  if (words.length === 0 || words[0] === "") throw new ConfigError("command objective: the command is empty");
   const known = Object.keys(space);
   const unknown = placeholderNames(words).filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     const list = unknown.map((name) => `{${name}}`).join(", ");
     const params = known.length > 0 ? known.join(", ") : "(none)";
-    throw new Error(`command template uses ${list}, which ${unknown.length > 1 ? "are not parameters" : "is not a parameter"} of the search space; parameters: ${params}`);
+    throw new ConfigError(`command template uses ${list}, which ${unknown.length > 1 ? "are not parameters" : "is not a parameter"} of the search space; parameters: ${params}`);
   }
   return words;
 }
@@ -423,7 +424,7 @@ export function commandWords(command: string | string[], space: SearchSpace): st
  * trial runs: an empty command or an unknown placeholder throws at once.
  */
 export function commandObjective(options: CommandObjectiveOptions): (trial: Trial) => Promise<number> {
-  if (options.space === null || typeof options.space !== "object") throw new Error("command objective: space must be a search space object");
+  if (options.space === null || typeof options.space !== "object") throw new ConfigError("command objective: space must be a search space object");
   if (Object.keys(options.space).length > 0) validateSpace(options.space);
   const words = commandWords(options.command, options.space);
   checkEnvNames(options.space);
@@ -434,18 +435,18 @@ export function commandObjective(options: CommandObjectiveOptions): (trial: Tria
   } catch {
     cwdIsFolder = false;
   }
-  if (!cwdIsFolder) throw new Error(`command objective: working directory does not exist: ${cwd}`);
+  if (!cwdIsFolder) throw new ConfigError(`command objective: working directory does not exist: ${cwd}`);
   const timeout = options.trialTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
-    throw new Error(`command objective: trialTimeoutMs must be a positive number of milliseconds, got ${timeout}`);
+    throw new ConfigError(`command objective: trialTimeoutMs must be a positive number of milliseconds, got ${timeout}`);
   }
   const killGraceMs = options.killGraceMs ?? 2000;
   if (!(Number.isFinite(killGraceMs) && killGraceMs >= 0)) {
-    throw new Error(`command objective: killGraceMs must be a non-negative number, got ${killGraceMs}`);
+    throw new ConfigError(`command objective: killGraceMs must be a non-negative number, got ${killGraceMs}`);
   }
   const stderrTailLines = options.stderrTailLines ?? 20;
   if (!(Number.isInteger(stderrTailLines) && stderrTailLines > 0)) {
-    throw new Error(`command objective: stderrTailLines must be a positive integer, got ${stderrTailLines}`);
+    throw new ConfigError(`command objective: stderrTailLines must be a positive integer, got ${stderrTailLines}`);
   }
   const logDir = options.logDir === undefined ? undefined : resolve(options.logDir);
   if (logDir !== undefined) mkdirSync(logDir, { recursive: true });
@@ -474,14 +475,14 @@ export interface CommandObjectiveSpec extends CommandObjectiveOptions {
 function optionalString(spec: Record<string, unknown>, field: string): string | undefined {
   const value = spec[field];
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || value === "") throw new Error(`"${field}" of a "command" objective must be a non-empty string, got ${JSON.stringify(value)}`);
+  if (typeof value !== "string" || value === "") throw new ConfigError(`"${field}" of a "command" objective must be a non-empty string, got ${JSON.stringify(value)}`);
   return value;
 }
 
 function optionalNumber(spec: Record<string, unknown>, field: string): number | undefined {
   const value = spec[field];
   if (value === undefined) return undefined;
-  if (typeof value !== "number") throw new Error(`"${field}" of a "command" objective must be a number, got ${JSON.stringify(value)}`);
+  if (typeof value !== "number") throw new ConfigError(`"${field}" of a "command" objective must be a number, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -490,11 +491,11 @@ export function parseCommandObjectiveSpec(spec: Record<string, unknown>): Comman
   const command = spec.command;
   const isWords = Array.isArray(command) && command.every((word) => typeof word === "string");
   if (typeof command !== "string" && !isWords) {
-    throw new Error('a "command" objective needs "command": a template string or an array of words');
+    throw new ConfigError('a "command" objective needs "command": a template string or an array of words');
   }
   const space = spec.space;
   if (space === null || typeof space !== "object" || Array.isArray(space)) {
-    throw new Error('a "command" objective needs "space": the search space whose parameters fill the placeholders');
+    throw new ConfigError('a "command" objective needs "space": the search space whose parameters fill the placeholders');
   }
   const parsed: CommandObjectiveSpec = { kind: "command", command: command as string | string[], space: space as SearchSpace };
   const cwd = optionalString(spec, "cwd");
@@ -504,7 +505,7 @@ export function parseCommandObjectiveSpec(spec: Record<string, unknown>): Comman
   if (spec.env !== undefined) {
     const env = spec.env;
     if (env === null || typeof env !== "object" || Array.isArray(env) || !Object.values(env).every((v) => typeof v === "string")) {
-      throw new Error('"env" of a "command" objective must map names to strings');
+      throw new ConfigError('"env" of a "command" objective must map names to strings');
     }
     parsed.env = env as Record<string, string>;
   }

@@ -6,6 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import { extname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { ObjectiveError } from "../errors/errors.ts";
 import type { Objective } from "../trial/types.ts";
 
 /** The export used when the reference has no `#name`. */
@@ -25,17 +26,17 @@ const TYPESCRIPT_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx"]);
  * path instead when a folder separator follows it, or when the whole reference names an existing file.
  */
 export function parseModuleReference(reference: string, baseDir: string = process.cwd()): ModuleReference {
-  if (reference.trim() === "") throw new Error("module objective: the reference is empty; expected path/to/file.js#exportName");
+  if (reference.trim() === "") throw new ObjectiveError("module objective: the reference is empty; expected path/to/file.js#exportName");
   const whole = isAbsolute(reference) ? reference : resolve(baseDir, reference);
   const last = reference.lastIndexOf("#");
   const inPath = /[\\/]/.test(reference.slice(last + 1)) || (existsSync(whole) && statSync(whole).isFile());
   const hash = last >= 0 && inPath ? -1 : last;
   const file = hash < 0 ? reference : reference.slice(0, hash);
   const exportName = hash < 0 ? undefined : reference.slice(hash + 1);
-  if (file === "") throw new Error(`module objective "${reference}": no file before #`);
-  if (exportName === "") throw new Error(`module objective "${reference}": no export name after #`);
+  if (file === "") throw new ObjectiveError(`module objective "${reference}": no file before #`);
+  if (exportName === "") throw new ObjectiveError(`module objective "${reference}": no export name after #`);
   if (exportName !== undefined && !/^[A-Za-z_$][\w$]*$/.test(exportName)) {
-    throw new Error(`module objective "${reference}": "${exportName}" is not a valid export name`);
+    throw new ObjectiveError(`module objective "${reference}": "${exportName}" is not a valid export name`);
   }
   return { path: isAbsolute(file) ? file : resolve(baseDir, file), exportName };
 }
@@ -54,18 +55,18 @@ export function pickExport(namespace: Record<string, unknown>, ref: ModuleRefere
     if (Object.hasOwn(namespace, DEFAULT_EXPORT_NAME)) name = DEFAULT_EXPORT_NAME;
     else if (Object.hasOwn(namespace, "default")) name = "default";
     else {
-      throw new Error(
+      throw new ObjectiveError(
         `module objective "${reference}": ${ref.path} has no export named "${DEFAULT_EXPORT_NAME}" and no default export (${listed}); name one with #exportName`,
       );
     }
   }
   if (!Object.hasOwn(namespace, name)) {
-    throw new Error(`module objective "${reference}": ${ref.path} has no export named "${name}" (${listed})`);
+    throw new ObjectiveError(`module objective "${reference}": ${ref.path} has no export named "${name}" (${listed})`);
   }
   const value = namespace[name];
   if (typeof value !== "function") {
     const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
-    throw new Error(`module objective "${reference}": export "${name}" of ${ref.path} is ${kind}, not a function`);
+    throw new ObjectiveError(`module objective "${reference}": export "${name}" of ${ref.path} is ${kind}, not a function`);
   }
   return value as Objective;
 }
@@ -78,19 +79,19 @@ export function pickExport(namespace: Record<string, unknown>, ref: ModuleRefere
  */
 export async function loadModuleObjective(reference: string, options: { baseDir?: string } = {}): Promise<Objective> {
   const ref = parseModuleReference(reference, options.baseDir);
-  if (!existsSync(ref.path)) throw new Error(`module objective "${reference}": file not found: ${ref.path}`);
-  if (!statSync(ref.path).isFile()) throw new Error(`module objective "${reference}": not a file: ${ref.path}`);
+  if (!existsSync(ref.path)) throw new ObjectiveError(`module objective "${reference}": file not found: ${ref.path}`);
+  if (!statSync(ref.path).isFile()) throw new ObjectiveError(`module objective "${reference}": not a file: ${ref.path}`);
   let namespace: Record<string, unknown>;
   try {
     namespace = (await import(pathToFileURL(ref.path).href)) as Record<string, unknown>;
   } catch (error) {
     if (TYPESCRIPT_EXTENSIONS.has(extname(ref.path)) && isTypeScriptLoaderMissing(error)) {
-      throw new Error(
+      throw new ObjectiveError(
         `module objective "${reference}": ${ref.path} is TypeScript, and this process has no TypeScript loader; run it with one (node --import tsx ...) or compile the file to JavaScript`,
       );
     }
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`module objective "${reference}": importing ${ref.path} failed: ${message}`, { cause: error });
+    throw new ObjectiveError(`module objective "${reference}": importing ${ref.path} failed: ${message}`, { cause: error });
   }
   return pickExport(namespace, ref, reference);
 }

@@ -6,6 +6,7 @@
  * Key order is the parameter order. Parsing checks every field and names the bad one.
  * (The journal storage has its own, Optuna-shaped, distribution JSON.)
  */
+import { ConfigError } from "../errors/errors.ts";
 import type { CategoricalChoice, Distribution, SearchSpace } from "./types.ts";
 import { validateSpace } from "./validate.ts";
 
@@ -34,11 +35,11 @@ export function spaceFromJSON(json: string | unknown): SearchSpace {
     try {
       value = JSON.parse(json);
     } catch (error) {
-      throw new Error(`search space JSON does not parse: ${(error as Error).message}`);
+      throw new ConfigError(`search space JSON does not parse: ${(error as Error).message}`);
     }
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new Error("search space JSON must be an object mapping parameter names to distributions");
+    throw new ConfigError("search space JSON must be an object mapping parameter names to distributions");
   }
   const space: SearchSpace = {};
   const problems: string[] = [];
@@ -46,7 +47,7 @@ export function spaceFromJSON(json: string | unknown): SearchSpace {
     const parsed = parseDistribution(name, entry, problems);
     if (parsed !== undefined) Object.defineProperty(space, name, { value: parsed, enumerable: true, writable: true, configurable: true });
   }
-  if (problems.length > 0) throw new Error(problems.join("\n"));
+  if (problems.length > 0) throw new ConfigError(problems.join("\n"));
   validateSpace(space);
   return space;
 }

@@ -5,17 +5,18 @@
  * A step that does not divide (high - low) is rejected rather than silently adjusted (Optuna lowers
  * high to the last grid point with a warning); the message names the high that would fit.
  */
+import { ConfigError } from "../errors/errors.ts";
 import type { Distribution, SearchSpace } from "./types.ts";
 import { gridCount } from "./discrete.ts";
 
 export function validateSpace(space: SearchSpace): void {
   const problems = spaceProblems(space);
-  if (problems.length > 0) throw new Error(problems.join("\n"));
+  if (problems.length > 0) throw new ConfigError(problems.join("\n"));
 }
 
 export function validateDistribution(name: string, distribution: Distribution): void {
   const problems = distributionProblems(name, distribution);
-  if (problems.length > 0) throw new Error(problems.join("\n"));
+  if (problems.length > 0) throw new ConfigError(problems.join("\n"));
 }
 
 /** Every problem of the space, in declaration order; empty when the space is valid. */

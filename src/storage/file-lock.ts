@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { closeSync, constants, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, type Stats } from "node:fs";
 import { hostname } from "node:os";
+import { UsageError, StorageError, ioReason } from "../errors/errors.ts";
 
 export interface FileLockOptions {
   /** A lock older than this is taken to be abandoned. Default 10000 ms. */
@@ -29,12 +30,12 @@ export class FileLock {
   constructor(targetPath: string, options: FileLockOptions = {}) {
     this.lockPath = `${targetPath}.lock`;
     this.staleMs = options.staleMs ?? 10_000;
-    if (!(this.staleMs > 0)) throw new Error(`staleMs must be a positive number of milliseconds, got ${options.staleMs}`);
+    if (!(this.staleMs > 0)) throw new UsageError(`staleMs must be a positive number of milliseconds, got ${options.staleMs}`);
   }
 
   /** Blocks until the lock is ours. */
   acquire(): void {
-    if (this.held) throw new Error(`lock ${this.lockPath} is already held by this storage`);
+    if (this.held) throw new StorageError(`lock ${this.lockPath} is already held by this storage`);
     let wait = 1;
     for (;;) {
       try {
@@ -47,7 +48,9 @@ export class FileLock {
         this.held = true;
         return;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+          throw new StorageError(`cannot take the lock ${this.lockPath}: ${ioReason(error)}`, { cause: error });
+        }
       }
       if (this.breakIfStale()) continue;
       sleep(wait);
@@ -66,7 +69,7 @@ export class FileLock {
         process.emitWarning(`the lock ${this.lockPath} was removed while this process held it (another process judged it stale)`);
         return;
       }
-      throw error;
+      throw new StorageError(`cannot release the lock ${this.lockPath}: ${ioReason(error)}`, { cause: error });
     }
     unlinkSync(aside);
   }

@@ -4,6 +4,7 @@
  * Study ids and trial ids are implicit: Optuna numbers studies and trials in the order their
  * create operations replay, across all studies of the file, and so does StorageState.
  */
+import { StorageError } from "../errors/errors.ts";
 import type { Distribution, ParamValue, Params } from "../space/types.ts";
 import type { StorageOp } from "./ops.ts";
 import {
@@ -101,11 +102,11 @@ export function opToJournalRecord(op: StorageOp, workerId: string): JournalRecor
 
 /** Reads a journal record (written by hyperforce or Optuna); throws on a malformed one. */
 export function opFromJournalRecord(record: unknown): StorageOp {
-  if (record === null || typeof record !== "object" || Array.isArray(record)) throw new Error("a journal line must be a JSON object");
+  if (record === null || typeof record !== "object" || Array.isArray(record)) throw new StorageError("a journal line must be a JSON object");
   const r = record as JournalRecord;
   switch (r.op_code) {
     case JOURNAL_OP_CODES.CREATE_STUDY:
-      if (typeof r.study_name !== "string" || !Array.isArray(r.directions)) throw new Error("CREATE_STUDY needs study_name and directions");
+      if (typeof r.study_name !== "string" || !Array.isArray(r.directions)) throw new StorageError("CREATE_STUDY needs study_name and directions");
       return { kind: "createStudy", name: r.study_name, directions: r.directions.map(directionFromOptuna) };
     case JOURNAL_OP_CODES.DELETE_STUDY:
       return { kind: "deleteStudy", studyId: id(r, "study_id") };
@@ -122,7 +123,7 @@ export function opFromJournalRecord(record: unknown): StorageOp {
       for (const [k, d] of Object.entries(object(r, "distributions"))) distributions[k] = distributionFromOptuna(d as string);
       const params: Params = {};
       for (const [k, v] of Object.entries(object(r, "params"))) {
-        if (distributions[k] === undefined) throw new Error(`CREATE_TRIAL param "${k}" has no distribution`);
+        if (distributions[k] === undefined) throw new StorageError(`CREATE_TRIAL param "${k}" has no distribution`);
         params[k] = paramFromInternal(v as number, distributions[k]);
       }
       const intermediateValues: Record<number, number> = {};
@@ -144,7 +145,7 @@ export function opFromJournalRecord(record: unknown): StorageOp {
       return op;
     }
     case JOURNAL_OP_CODES.SET_TRIAL_PARAM: {
-      if (typeof r.param_name !== "string") throw new Error("SET_TRIAL_PARAM needs param_name");
+      if (typeof r.param_name !== "string") throw new StorageError("SET_TRIAL_PARAM needs param_name");
       const distribution = distributionFromOptuna(r.distribution as string);
       const value: ParamValue = paramFromInternal(r.param_value_internal as number, distribution);
       return { kind: "setTrialParam", trialId: id(r, "trial_id"), name: r.param_name, value, distribution };
@@ -159,7 +160,7 @@ export function opFromJournalRecord(record: unknown): StorageOp {
     }
     case JOURNAL_OP_CODES.SET_TRIAL_INTERMEDIATE_VALUE:
       if (typeof r.step !== "number" || typeof r.intermediate_value !== "number") {
-        throw new Error("SET_TRIAL_INTERMEDIATE_VALUE needs a numeric step and intermediate_value");
+        throw new StorageError("SET_TRIAL_INTERMEDIATE_VALUE needs a numeric step and intermediate_value");
       }
       return { kind: "setTrialIntermediateValue", trialId: id(r, "trial_id"), step: r.step, value: r.intermediate_value };
     case JOURNAL_OP_CODES.SET_TRIAL_USER_ATTR: {
@@ -171,26 +172,26 @@ export function opFromJournalRecord(record: unknown): StorageOp {
       return { kind: "setTrialSystemAttr", trialId: id(r, "trial_id"), key, value };
     }
     default:
-      throw new Error(`unknown journal op_code ${JSON.stringify(r.op_code)}`);
+      throw new StorageError(`unknown journal op_code ${JSON.stringify(r.op_code)}`);
   }
 }
 
 function id(r: JournalRecord, field: string): number {
   const value = r[field];
-  if (!Number.isInteger(value)) throw new Error(`${field} must be an integer, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(value)) throw new StorageError(`${field} must be an integer, got ${JSON.stringify(value)}`);
   return value as number;
 }
 
 function object(r: JournalRecord, field: string): Record<string, unknown> {
   const value = r[field];
   if (value === undefined || value === null) return {};
-  if (typeof value !== "object" || Array.isArray(value)) throw new Error(`${field} must be an object`);
+  if (typeof value !== "object" || Array.isArray(value)) throw new StorageError(`${field} must be an object`);
   return value as Record<string, unknown>;
 }
 
 function single(r: JournalRecord, field: string): [string, unknown] {
   const entries = Object.entries(object(r, field));
-  if (entries.length !== 1) throw new Error(`${field} must hold exactly one key`);
+  if (entries.length !== 1) throw new StorageError(`${field} must hold exactly one key`);
   return entries[0];
 }
 

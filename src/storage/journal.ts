@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync } from "node:fs";
+import { StorageError, ioReason } from "../errors/errors.ts";
 import { FileLock, type FileLockOptions } from "./file-lock.ts";
 import { opFromJournalRecord, opToJournalRecord } from "./journal-ops.ts";
 import type { StorageOp } from "./ops.ts";
@@ -38,7 +39,11 @@ export class JournalFileStorage extends OpStorage {
     this.path = path;
     this.lock = new FileLock(path, options);
     this.durable = options.durable ?? true;
-    closeSync(openSync(path, "a"));
+    try {
+      closeSync(openSync(path, "a"));
+    } catch (error) {
+      throw new StorageError(`cannot open journal file ${path}: ${ioReason(error)}`, { cause: error });
+    }
     this.sync();
   }
 
@@ -68,14 +73,14 @@ export class JournalFileStorage extends OpStorage {
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new Error(`journal storage ${this.path} is closed`);
+    if (this.closed) throw new StorageError(`journal storage ${this.path} is closed`);
   }
 
   /** The bytes after the part already replayed (new lines, and any line cut short). */
   private readTail(fd: number): Buffer {
     const size = fstatSync(fd).size;
     if (size < this.offset) {
-      throw new Error(`journal file ${this.path} shrank from ${this.offset} to ${size} bytes: it was replaced or truncated by something other than a journal storage`);
+      throw new StorageError(`journal file ${this.path} shrank from ${this.offset} to ${size} bytes: it was replaced or truncated by something other than a journal storage`);
     }
     const bytes = Buffer.alloc(size - this.offset);
     let done = 0;
@@ -107,13 +112,13 @@ export class JournalFileStorage extends OpStorage {
         // As Optuna: a broken last line is a write cut short and is ignored (repairTail removes it
         // before the next append); a broken line followed by others is a damaged file.
         if (bytes.indexOf(NEWLINE, end + 1) < 0 && end + 1 === bytes.length) return;
-        throw new Error(`journal file ${this.path} line ${lineNumber} is not valid JSON (${(error as Error).message}): ${text.slice(0, 200)}`);
+        throw new StorageError(`journal file ${this.path} line ${lineNumber} is not valid JSON (${(error as Error).message}): ${text.slice(0, 200)}`);
       }
       let op: StorageOp;
       try {
         op = opFromJournalRecord(record);
       } catch (error) {
-        throw new Error(`journal file ${this.path} line ${lineNumber}: ${(error as Error).message}`);
+        throw new StorageError(`journal file ${this.path} line ${lineNumber}: ${(error as Error).message}`);
       }
       this.state.apply(op);
       this.linesRead = lineNumber;

@@ -3,6 +3,7 @@
  * attr values copied through their JSON form, distributions normalized, datetimes stamped), which
  * the concrete storage performs: in memory at once, in the journal under the file lock.
  */
+import { StorageError } from "../errors/errors.ts";
 import type { Distribution, ParamValue } from "../space/types.ts";
 import type { Direction, FrozenTrial, TrialState } from "../trial/types.ts";
 import type { Storage, StudySummary } from "./storage.ts";
@@ -24,7 +25,7 @@ export abstract class OpStorage implements Storage {
   createStudy(name: string, direction: Direction): number {
     this.perform({ kind: "createStudy", name, directions: [direction] });
     const created = this.state.findStudy(name);
-    if (created === undefined) throw new Error(`study "${name}" was not created`);
+    if (created === undefined) throw new StorageError(`study "${name}" was not created`);
     return created.studyId;
   }
 

@@ -2,6 +2,7 @@
  * Conversions between hyperforce's values and the forms Optuna stores (Optuna 3.1+,
  * optuna/distributions.py, optuna/trial/_state.py, optuna/study/_study_direction.py).
  */
+import { StorageError } from "../errors/errors.ts";
 import type { CategoricalChoice, Distribution, ParamValue } from "../space/types.ts";
 import type { Direction, TrialState } from "../trial/types.ts";
 import { fromPythonJson, toPythonJson } from "./python-json.ts";
@@ -51,7 +52,7 @@ export function distributionToOptunaString(distribution: Distribution): string {
  */
 export function distributionFromOptuna(json: string | OptunaDistributionJson | Record<string, unknown>): Distribution {
   const parsed = (typeof json === "string" ? fromPythonJson(json) : json) as Record<string, unknown>;
-  if (parsed === null || typeof parsed !== "object") throw new Error(`not an Optuna distribution: ${JSON.stringify(json)}`);
+  if (parsed === null || typeof parsed !== "object") throw new StorageError(`not an Optuna distribution: ${JSON.stringify(json)}`);
   let result: Distribution;
   if (typeof parsed.name === "string") {
     const a = (parsed.attributes ?? {}) as Record<string, unknown>;
@@ -81,7 +82,7 @@ export function distributionFromOptuna(json: string | OptunaDistributionJson | R
         result = { type: "categorical", choices: a.choices as CategoricalChoice[] };
         break;
       default:
-        throw new Error(`unknown Optuna distribution class "${parsed.name}"`);
+        throw new StorageError(`unknown Optuna distribution class "${parsed.name}"`);
     }
   } else if (parsed.type === "float") {
     result = float(parsed.low, parsed.high, parsed.step, parsed.log);
@@ -90,7 +91,7 @@ export function distributionFromOptuna(json: string | OptunaDistributionJson | R
   } else if (parsed.type === "categorical") {
     result = { type: "categorical", choices: parsed.choices as CategoricalChoice[] };
   } else {
-    throw new Error(`not an Optuna distribution: ${JSON.stringify(parsed)}`);
+    throw new StorageError(`not an Optuna distribution: ${JSON.stringify(parsed)}`);
   }
   checkDistribution(result);
   return result;
@@ -113,34 +114,34 @@ function int(low: unknown, high: unknown, step: unknown, log: unknown): Distribu
 /** Structural checks: enough for the value conversions and for Optuna to accept the distribution. */
 export function checkDistribution(d: Distribution): void {
   const show = () => JSON.stringify(d);
-  if (d === null || typeof d !== "object") throw new Error(`not a distribution: ${JSON.stringify(d)}`);
+  if (d === null || typeof d !== "object") throw new StorageError(`not a distribution: ${JSON.stringify(d)}`);
   if (d.type === "categorical") {
-    if (!Array.isArray(d.choices) || d.choices.length === 0) throw new Error(`categorical distribution needs a non-empty list of choices: ${show()}`);
+    if (!Array.isArray(d.choices) || d.choices.length === 0) throw new StorageError(`categorical distribution needs a non-empty list of choices: ${show()}`);
     for (const c of d.choices) {
       if (c !== null && !["string", "number", "boolean"].includes(typeof c)) {
-        throw new Error(`categorical choices must be strings, numbers, booleans or null: ${show()}`);
+        throw new StorageError(`categorical choices must be strings, numbers, booleans or null: ${show()}`);
       }
     }
     return;
   }
-  if (d.type !== "float" && d.type !== "int") throw new Error(`unknown distribution type in ${show()}`);
+  if (d.type !== "float" && d.type !== "int") throw new StorageError(`unknown distribution type in ${show()}`);
   if (typeof d.low !== "number" || typeof d.high !== "number" || !Number.isFinite(d.low) || !Number.isFinite(d.high)) {
-    throw new Error(`distribution bounds must be finite numbers: ${show()}`);
+    throw new StorageError(`distribution bounds must be finite numbers: ${show()}`);
   }
-  if (d.low > d.high) throw new Error(`distribution low must not exceed high: ${show()}`);
-  if (d.log !== undefined && typeof d.log !== "boolean") throw new Error(`distribution log must be true or false: ${show()}`);
+  if (d.low > d.high) throw new StorageError(`distribution low must not exceed high: ${show()}`);
+  if (d.log !== undefined && typeof d.log !== "boolean") throw new StorageError(`distribution log must be true or false: ${show()}`);
   if (d.step !== undefined && (typeof d.step !== "number" || !(d.step > 0) || !Number.isFinite(d.step))) {
-    throw new Error(`distribution step must be a positive number: ${show()}`);
+    throw new StorageError(`distribution step must be a positive number: ${show()}`);
   }
   if (d.type === "int") {
     if (!Number.isInteger(d.low) || !Number.isInteger(d.high) || (d.step !== undefined && !Number.isInteger(d.step))) {
-      throw new Error(`int distribution needs integer low, high and step: ${show()}`);
+      throw new StorageError(`int distribution needs integer low, high and step: ${show()}`);
     }
-    if (d.log && d.low < 1) throw new Error(`int distribution with log needs low >= 1: ${show()}`);
-    if (d.log && d.step !== undefined && d.step !== 1) throw new Error(`int distribution with log allows only step 1: ${show()}`);
+    if (d.log && d.low < 1) throw new StorageError(`int distribution with log needs low >= 1: ${show()}`);
+    if (d.log && d.step !== undefined && d.step !== 1) throw new StorageError(`int distribution with log allows only step 1: ${show()}`);
   } else {
-    if (d.log && d.low <= 0) throw new Error(`float distribution with log needs low > 0: ${show()}`);
-    if (d.log && d.step !== undefined) throw new Error(`float distribution cannot have both log and step: ${show()}`);
+    if (d.log && d.low <= 0) throw new StorageError(`float distribution with log needs low > 0: ${show()}`);
+    if (d.log && d.step !== undefined) throw new StorageError(`float distribution cannot have both log and step: ${show()}`);
   }
 }
 
@@ -152,24 +153,24 @@ function sameChoice(a: CategoricalChoice, b: CategoricalChoice): boolean {
 export function paramToInternal(value: ParamValue, distribution: Distribution): number {
   if (distribution.type === "categorical") {
     const index = distribution.choices.findIndex((choice) => sameChoice(choice, value));
-    if (index < 0) throw new Error(`${JSON.stringify(value)} is not one of the choices ${JSON.stringify(distribution.choices)}`);
+    if (index < 0) throw new StorageError(`${JSON.stringify(value)} is not one of the choices ${JSON.stringify(distribution.choices)}`);
     return index;
   }
   if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new Error(`${JSON.stringify(value)} is not a number for a ${distribution.type} distribution`);
+    throw new StorageError(`${JSON.stringify(value)} is not a number for a ${distribution.type} distribution`);
   }
-  if (distribution.type === "int" && !Number.isInteger(value)) throw new Error(`${value} is not an integer for an int distribution`);
-  if (distribution.log && value <= 0) throw new Error(`${value} is not positive for a log distribution`);
+  if (distribution.type === "int" && !Number.isInteger(value)) throw new StorageError(`${value} is not an integer for an int distribution`);
+  if (distribution.log && value <= 0) throw new StorageError(`${value} is not positive for a log distribution`);
   return value;
 }
 
 /** The inverse of paramToInternal (Optuna's to_external_repr: int() truncates, index picks a choice). */
 export function paramFromInternal(internal: number, distribution: Distribution): ParamValue {
-  if (typeof internal !== "number") throw new Error(`parameter value ${JSON.stringify(internal)} is not a number`);
+  if (typeof internal !== "number") throw new StorageError(`parameter value ${JSON.stringify(internal)} is not a number`);
   if (distribution.type === "categorical") {
     const index = Math.trunc(internal);
     if (index < 0 || index >= distribution.choices.length) {
-      throw new Error(`choice index ${internal} is outside ${JSON.stringify(distribution.choices)}`);
+      throw new StorageError(`choice index ${internal} is outside ${JSON.stringify(distribution.choices)}`);
     }
     return distribution.choices[index];
   }
@@ -187,13 +188,13 @@ export const OPTUNA_TRIAL_STATES: Readonly<Record<TrialState, number>> = Object.
 
 export function stateToOptuna(state: TrialState): number {
   const code = OPTUNA_TRIAL_STATES[state];
-  if (code === undefined) throw new Error(`unknown trial state ${JSON.stringify(state)} (expected RUNNING, COMPLETE, PRUNED, FAIL or WAITING)`);
+  if (code === undefined) throw new StorageError(`unknown trial state ${JSON.stringify(state)} (expected RUNNING, COMPLETE, PRUNED, FAIL or WAITING)`);
   return code;
 }
 
 export function stateFromOptuna(code: unknown): TrialState {
   const found = (Object.keys(OPTUNA_TRIAL_STATES) as TrialState[]).find((s) => OPTUNA_TRIAL_STATES[s] === code);
-  if (found === undefined) throw new Error(`unknown Optuna trial state ${JSON.stringify(code)}`);
+  if (found === undefined) throw new StorageError(`unknown Optuna trial state ${JSON.stringify(code)}`);
   return found;
 }
 
@@ -201,13 +202,13 @@ export function stateFromOptuna(code: unknown): TrialState {
 export function directionToOptuna(direction: Direction): number {
   if (direction === "minimize") return 1;
   if (direction === "maximize") return 2;
-  throw new Error(`unknown direction ${JSON.stringify(direction)} (expected "minimize" or "maximize")`);
+  throw new StorageError(`unknown direction ${JSON.stringify(direction)} (expected "minimize" or "maximize")`);
 }
 
 export function directionFromOptuna(code: unknown): Direction {
   if (code === 1) return "minimize";
   if (code === 2) return "maximize";
-  throw new Error(`unsupported Optuna study direction ${JSON.stringify(code)} (expected 1 = minimize or 2 = maximize)`);
+  throw new StorageError(`unsupported Optuna study direction ${JSON.stringify(code)} (expected 1 = minimize or 2 = maximize)`);
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -229,7 +230,7 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}
 /** Reads Python's isoformat (local time when no zone is given, as Optuna writes); to milliseconds. */
 export function datetimeFromOptuna(text: unknown): number {
   const m = typeof text === "string" ? ISO.exec(text) : null;
-  if (m === null) throw new Error(`not an ISO datetime: ${JSON.stringify(text)}`);
+  if (m === null) throw new StorageError(`not an ISO datetime: ${JSON.stringify(text)}`);
   const [, y, mo, d, h, mi, s = "0", frac = "0", zone] = m;
   const ms = Math.floor(Number(frac.padEnd(6, "0")) / 1000);
   if (zone === undefined) return new Date(+y, +mo - 1, +d, +h, +mi, +s, ms).getTime();

@@ -3,6 +3,7 @@
  * NaN, Infinity and -Infinity for non-finite numbers (Optuna's journal may contain them, e.g. a
  * NaN intermediate value).
  */
+import { UsageError } from "../errors/errors.ts";
 
 /** Serializes a value; throws naming `what` and the path when part of it has no JSON form. */
 export function toPythonJson(value: unknown, what = "value"): string {
@@ -24,7 +25,7 @@ function write(value: unknown, what: string, path: string): string {
     case "object":
       break;
     default:
-      throw new TypeError(`${what} cannot be stored as JSON: ${typeof value} at ${path || "top level"}`);
+      throw new UsageError(`${what} cannot be stored as JSON: ${typeof value} at ${path || "top level"}`);
   }
   const withToJson = value as { toJSON?: () => unknown };
   if (typeof withToJson.toJSON === "function") return write(withToJson.toJSON(), what, path);
@@ -34,7 +35,7 @@ function write(value: unknown, what: string, path: string): string {
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) {
     const name = (value as object).constructor?.name ?? "object";
-    throw new TypeError(`${what} cannot be stored as JSON: a ${name} at ${path || "top level"} (use plain objects and arrays)`);
+    throw new UsageError(`${what} cannot be stored as JSON: a ${name} at ${path || "top level"} (use plain objects and arrays)`);
   }
   const parts: string[] = [];
   for (const [key, item] of Object.entries(value)) {

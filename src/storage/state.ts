@@ -5,6 +5,7 @@
  * workers' operations. `check` is the strict test run before an operation is accepted from our API,
  * so that everything hyperforce writes replays the same way in Optuna.
  */
+import { StorageError } from "../errors/errors.ts";
 import type { Distribution } from "../space/types.ts";
 import { isFinished, type Direction, type FrozenTrial, type TrialState } from "../trial/types.ts";
 import type { StudySummary } from "./storage.ts";
@@ -52,7 +53,7 @@ export class StorageState {
   trialId(studyId: number, number: number): number {
     const study = this.study(studyId);
     if (!Number.isInteger(number) || number < 0 || number >= study.trialIds.length) {
-      throw new Error(`study "${study.name}" has no trial number ${number} (it has ${study.trialIds.length} trials)`);
+      throw new StorageError(`study "${study.name}" has no trial number ${number} (it has ${study.trialIds.length} trials)`);
     }
     return study.trialIds[number];
   }
@@ -74,13 +75,13 @@ export class StorageState {
 
   private study(studyId: number): StudyRecord {
     const study = this.studies.get(studyId);
-    if (study === undefined) throw new Error(`no study with id ${JSON.stringify(studyId)}`);
+    if (study === undefined) throw new StorageError(`no study with id ${JSON.stringify(studyId)}`);
     return study;
   }
 
   private trialRecord(trialId: number): TrialRecord {
     const record = this.trials[trialId];
-    if (record === undefined) throw new Error(`no trial with id ${JSON.stringify(trialId)}`);
+    if (record === undefined) throw new StorageError(`no trial with id ${JSON.stringify(trialId)}`);
     return record;
   }
 
@@ -89,10 +90,10 @@ export class StorageState {
   check(op: StorageOp): void {
     switch (op.kind) {
       case "createStudy": {
-        if (typeof op.name !== "string" || op.name === "") throw new Error(`a study name must be a non-empty string, got ${JSON.stringify(op.name)}`);
-        if (this.findStudyRecord(op.name) !== undefined) throw new Error(`a study named "${op.name}" already exists`);
+        if (typeof op.name !== "string" || op.name === "") throw new StorageError(`a study name must be a non-empty string, got ${JSON.stringify(op.name)}`);
+        if (this.findStudyRecord(op.name) !== undefined) throw new StorageError(`a study named "${op.name}" already exists`);
         for (const d of op.directions) {
-          if (d !== "minimize" && d !== "maximize") throw new Error(`unknown direction ${JSON.stringify(d)} (expected "minimize" or "maximize")`);
+          if (d !== "minimize" && d !== "maximize") throw new StorageError(`unknown direction ${JSON.stringify(d)} (expected "minimize" or "maximize")`);
         }
         return;
       }
@@ -107,11 +108,11 @@ export class StorageState {
       case "createTrial": {
         const study = this.study(op.studyId);
         if (op.state !== "RUNNING" && op.state !== "WAITING") {
-          throw new Error(`a new trial is RUNNING or WAITING, not ${JSON.stringify(op.state)}`);
+          throw new StorageError(`a new trial is RUNNING or WAITING, not ${JSON.stringify(op.state)}`);
         }
         for (const [name, value] of Object.entries(op.params)) {
           const distribution = op.distributions[name];
-          if (distribution === undefined) throw new Error(`parameter "${name}" has no distribution`);
+          if (distribution === undefined) throw new StorageError(`parameter "${name}" has no distribution`);
           this.checkParam(study, name, value, distribution);
         }
         return;
@@ -125,23 +126,23 @@ export class StorageState {
         const record = this.updatable(op.trialId);
         const { state, values } = op;
         const where = `trial ${record.trial.number} of study "${this.studyName(record.studyId)}"`;
-        if (state === "WAITING") throw new Error(`${where} cannot be set back to WAITING`);
-        if (state === "RUNNING" && record.trial.state === "RUNNING") throw new Error(`${where} is already RUNNING`);
-        if (!(state in STATES)) throw new Error(`unknown trial state ${JSON.stringify(state)} (expected RUNNING, COMPLETE, PRUNED, FAIL or WAITING)`);
+        if (state === "WAITING") throw new StorageError(`${where} cannot be set back to WAITING`);
+        if (state === "RUNNING" && record.trial.state === "RUNNING") throw new StorageError(`${where} is already RUNNING`);
+        if (!(state in STATES)) throw new StorageError(`unknown trial state ${JSON.stringify(state)} (expected RUNNING, COMPLETE, PRUNED, FAIL or WAITING)`);
         const value = values?.[0];
-        if (state === "COMPLETE" && value === undefined) throw new Error(`${where}: a COMPLETE trial needs a value`);
-        if (value !== undefined && state !== "COMPLETE" && state !== "PRUNED") throw new Error(`${where}: a ${state} trial has no value`);
+        if (state === "COMPLETE" && value === undefined) throw new StorageError(`${where}: a COMPLETE trial needs a value`);
+        if (value !== undefined && state !== "COMPLETE" && state !== "PRUNED") throw new StorageError(`${where}: a ${state} trial has no value`);
         if (value !== undefined && (typeof value !== "number" || Number.isNaN(value))) {
-          throw new Error(`${where}: the value must be a number, got ${String(value)}`);
+          throw new StorageError(`${where}: the value must be a number, got ${String(value)}`);
         }
         return;
       }
       case "setTrialIntermediateValue": {
         const record = this.updatable(op.trialId);
         if (!Number.isInteger(op.step) || op.step < 0) {
-          throw new Error(`trial ${record.trial.number}: an intermediate value's step must be a non-negative integer, got ${op.step}`);
+          throw new StorageError(`trial ${record.trial.number}: an intermediate value's step must be a non-negative integer, got ${op.step}`);
         }
-        if (typeof op.value !== "number") throw new Error(`trial ${record.trial.number}: intermediate value at step ${op.step} must be a number, got ${JSON.stringify(op.value)}`);
+        if (typeof op.value !== "number") throw new StorageError(`trial ${record.trial.number}: intermediate value at step ${op.step} must be a number, got ${JSON.stringify(op.value)}`);
         return;
       }
       case "setTrialUserAttr":
@@ -159,21 +160,21 @@ export class StorageState {
   private updatable(trialId: number): TrialRecord {
     const record = this.trialRecord(trialId);
     if (isFinished(record.trial.state)) {
-      throw new Error(`trial ${record.trial.number} of study "${this.studyName(record.studyId)}" is already ${record.trial.state} and cannot be updated`);
+      throw new StorageError(`trial ${record.trial.number} of study "${this.studyName(record.studyId)}" is already ${record.trial.state} and cannot be updated`);
     }
     return record;
   }
 
   private checkParam(study: StudyRecord, name: string, value: unknown, distribution: Distribution): void {
-    if (typeof name !== "string" || name === "") throw new Error(`a parameter name must be a non-empty string, got ${JSON.stringify(name)}`);
+    if (typeof name !== "string" || name === "") throw new StorageError(`a parameter name must be a non-empty string, got ${JSON.stringify(name)}`);
     checkDistribution(distribution);
     try {
       paramToInternal(value as never, distribution);
     } catch (error) {
-      throw new Error(`parameter "${name}": ${(error as Error).message}`);
+      throw new StorageError(`parameter "${name}": ${(error as Error).message}`);
     }
     const problem = this.incompatibility(study, name, distribution);
-    if (problem !== undefined) throw new Error(`parameter "${name}" ${problem}`);
+    if (problem !== undefined) throw new StorageError(`parameter "${name}" ${problem}`);
   }
 
   /** Optuna's rule: within a study a parameter keeps its kind, its log scale and its choices. */
@@ -289,12 +290,12 @@ export class StorageState {
 const STATES: Record<TrialState, true> = { RUNNING: true, COMPLETE: true, PRUNED: true, FAIL: true, WAITING: true };
 
 function checkKey(key: unknown): void {
-  if (typeof key !== "string" || key === "") throw new Error(`an attr key must be a non-empty string, got ${JSON.stringify(key)}`);
+  if (typeof key !== "string" || key === "") throw new StorageError(`an attr key must be a non-empty string, got ${JSON.stringify(key)}`);
 }
 
 function singleObjective(study: StudyRecord): void {
   if (study.directions.length !== 1) {
-    throw new Error(`study "${study.name}" has ${study.directions.length} objectives; hyperforce reads single-objective studies only`);
+    throw new StorageError(`study "${study.name}" has ${study.directions.length} objectives; hyperforce reads single-objective studies only`);
   }
 }
 

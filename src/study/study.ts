@@ -4,6 +4,7 @@
  * (trials, the space, the seed, the sampler's state), so loadStudy continues where a process stopped.
  */
 import { randomInt, randomUUID } from "node:crypto";
+import { UsageError } from "../errors/errors.ts";
 import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
 import { containsValue, sameDistribution } from "../space/compare.ts";
 import { spaceFromJSON, spaceToJSON } from "../space/json.ts";
@@ -280,9 +281,9 @@ export interface StudyControls {
 
 export function createStudy(options: CreateStudyOptions = {}): Study {
   const direction = options.direction ?? "minimize";
-  if (!DIRECTIONS.includes(direction)) throw new Error(`direction must be "minimize" or "maximize", got ${JSON.stringify(direction)}`);
-  if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) throw new Error("a study name must be a non-empty string");
-  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new Error(`the study seed must be an integer, got ${options.seed}`);
+  if (!DIRECTIONS.includes(direction)) throw new UsageError(`direction must be "minimize" or "maximize", got ${JSON.stringify(direction)}`);
+  if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) throw new UsageError("a study name must be a non-empty string");
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new UsageError(`the study seed must be an integer, got ${options.seed}`);
   if (options.space !== undefined) validateSpace(options.space);
   const storage = openStorage(options.storage);
   const ownsStorage = typeof options.storage === "string";
@@ -290,10 +291,10 @@ export function createStudy(options: CreateStudyOptions = {}): Study {
   const existing = storage.findStudy(name);
   if (existing !== undefined) {
     if (options.loadIfExists !== true) {
-      throw new Error(`a study named "${name}" already exists in this storage; pass loadIfExists: true to continue it`);
+      throw new UsageError(`a study named "${name}" already exists in this storage; pass loadIfExists: true to continue it`);
     }
     if (options.direction !== undefined && existing.direction !== options.direction) {
-      throw new Error(`study "${name}" was created to ${existing.direction}; it cannot be continued to ${options.direction}`);
+      throw new UsageError(`study "${name}" was created to ${existing.direction}; it cannot be continued to ${options.direction}`);
     }
     return openExisting(storage, ownsStorage, name, {
       space: options.space,
@@ -312,12 +313,12 @@ export function createStudy(options: CreateStudyOptions = {}): Study {
 }
 
 export function loadStudy(options: LoadStudyOptions): Study {
-  if (options === undefined || typeof options.name !== "string" || options.name === "") throw new Error("loadStudy needs the study name");
-  if (options.storage === undefined) throw new Error("loadStudy needs the storage (a Storage or a journal file path)");
+  if (options === undefined || typeof options.name !== "string" || options.name === "") throw new UsageError("loadStudy needs the study name");
+  if (options.storage === undefined) throw new UsageError("loadStudy needs the storage (a Storage or a journal file path)");
   const storage = openStorage(options.storage);
   if (storage.findStudy(options.name) === undefined) {
     const known = storage.listStudies().map((study) => `"${study.name}"`);
-    throw new Error(`no study named "${options.name}" in this storage${known.length > 0 ? `; it holds ${known.join(", ")}` : " (it holds no study)"}`);
+    throw new UsageError(`no study named "${options.name}" in this storage${known.length > 0 ? `; it holds ${known.join(", ")}` : " (it holds no study)"}`);
   }
   return openExisting(storage, typeof options.storage === "string", options.name, {
     sampler: options.sampler,
@@ -336,7 +337,7 @@ function openExisting(
   const storedSeed = summary.systemAttrs[STUDY_ATTR.seed];
   const seed = typeof storedSeed === "number" ? storedSeed : (options.seed ?? 0);
   if (options.seed !== undefined && typeof storedSeed === "number" && storedSeed !== options.seed) {
-    throw new Error(`study "${name}" was created with seed ${storedSeed}; it cannot be continued with seed ${options.seed}`);
+    throw new UsageError(`study "${name}" was created with seed ${storedSeed}; it cannot be continued with seed ${options.seed}`);
   }
   const storedSpaceJSON = summary.systemAttrs[STUDY_ATTR.space];
   const storedSpace = storedSpaceJSON === undefined ? undefined : spaceFromJSON(storedSpaceJSON);
@@ -362,7 +363,7 @@ function openExisting(
 
 function checkSamplerFitsSpace(sampler: Sampler, space: SearchSpace | undefined): void {
   if (sampler.needsFullSpace && space === undefined) {
-    throw new Error(`sampler "${sampler.name}" needs the whole search space up front: pass space to createStudy`);
+    throw new UsageError(`sampler "${sampler.name}" needs the whole search space up front: pass space to createStudy`);
   }
 }
 
@@ -373,6 +374,6 @@ function checkSameSpace(name: string, stored: SearchSpace, given: SearchSpace): 
     storedNames.length === givenNames.length &&
     storedNames.every((param, i) => givenNames[i] === param && sameDistribution(stored[param], given[param]));
   if (!same) {
-    throw new Error(`study "${name}" was created with a different search space (${storedNames.join(", ")}); continue it with the same space or without one`);
+    throw new UsageError(`study "${name}" was created with a different search space (${storedNames.join(", ")}); continue it with the same space or without one`);
   }
 }

@@ -3,6 +3,7 @@
  * columns into numbers or class indices. Every error is one sentence naming the file, the 1-based
  * line, the column (number, and name when known) and what was expected.
  */
+import { ConfigError } from "../errors/errors.ts";
 
 export type CsvSeparator = "," | ";" | "\t";
 
@@ -37,7 +38,7 @@ export interface CsvTable {
 }
 
 /** A problem in a delimited file; the message is one sentence that locates it. */
-export class CsvError extends Error {
+export class CsvError extends ConfigError {
   constructor(message: string) {
     super(message);
     this.name = "CsvError";

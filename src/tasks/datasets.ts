@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
+import { ConfigError } from "../errors/errors.ts";
 import { labelColumn, numberColumn, numberMatrix, parseCsv, type CsvSeparator } from "./csv.ts";
 import { contentSha256, DownloadError, downloadVerified } from "./download.ts";
 import type { Dataset, TaskKind } from "./types.ts";
@@ -69,7 +70,7 @@ export const DATASETS: Readonly<Record<"wine" | "letter", DatasetSpec>> = {
 export type DatasetName = keyof typeof DATASETS;
 
 /** A dataset that cannot be found, fails its checksum, or is not in the registry. */
-export class DatasetError extends Error {
+export class DatasetError extends ConfigError {
   constructor(message: string) {
     super(message);
     this.name = "DatasetError";

@@ -6,9 +6,10 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { HyperforceError } from "../errors/errors.ts";
 
 /** A download that failed: network, HTTP status, or a checksum that does not match. */
-export class DownloadError extends Error {
+export class DownloadError extends HyperforceError {
   constructor(message: string) {
     super(message);
     this.name = "DownloadError";

@@ -10,6 +10,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { ConfigError } from "../errors/errors.ts";
 import { paperSpace } from "../space/presets.ts";
 import type { SearchSpace } from "../space/types.ts";
 
@@ -41,7 +42,7 @@ export interface TableRow {
 }
 
 /** A table file that cannot be read as one; the message names the file and the line. */
-export class TableFormatError extends Error {
+export class TableFormatError extends ConfigError {
   constructor(message: string) {
     super(message);
     this.name = "TableFormatError";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,12 +69,16 @@ test("each failure names the file and what is wrong", async () => {
 });
 
 test("without a TypeScript loader, a .ts objective is refused with a message saying so", () => {
-  // Run the loader compiled to JavaScript in a plain node process (no tsx).
+  // Run the loader compiled to JavaScript in a plain node process (no tsx), with the src/ files it imports.
   const dir = mkdtempSync(join(tmpdir(), "hyperforce-module-"));
-  const source = readFileSync(fileURLToPath(new URL("../../src/objectives/module.ts", import.meta.url)), "utf8");
-  const compiled = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-  writeFileSync(join(dir, "module.mjs"), compiled.outputText);
-  const script = `import { loadModuleObjective } from ${JSON.stringify(join(dir, "module.mjs"))};
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+  const compilerOptions = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, rewriteRelativeImportExtensions: true };
+  for (const file of ["objectives/module.ts", "errors/errors.ts"]) {
+    const source = readFileSync(fileURLToPath(new URL(`../../src/${file}`, import.meta.url)), "utf8");
+    mkdirSync(join(dir, file, ".."), { recursive: true });
+    writeFileSync(join(dir, file.replace(/\.ts$/, ".js")), ts.transpileModule(source, { compilerOptions }).outputText);
+  }
+  const script = `import { loadModuleObjective } from ${JSON.stringify(join(dir, "objectives/module.js"))};
     loadModuleObjective(${JSON.stringify(at("tune.ts"))}).then(() => console.log("loaded"), (error) => console.log(error.message));`;
   const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
   assert.equal(
