@@ -8,6 +8,7 @@ export { createStudy, loadStudy, Study, type CreateStudyOptions, type LoadStudyO
 export type { OptimizeOptions, StudyCallback } from "./study/optimize.ts";
 export { TrialPruned } from "./trial/pruned.ts";
 export type { Direction, FrozenTrial, Objective, Trial, TrialState, FloatOptions, IntOptions } from "./trial/types.ts";
+export { HyperforceError, UsageError, ConfigError, StorageError, ObjectiveError } from "./errors/errors.ts";
 
 // Search spaces
 export * from "./space/index.ts";

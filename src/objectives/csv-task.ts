@@ -7,6 +7,7 @@
  * (builtin-task.ts): declared parameters are read from trial.params, others are suggested from the
  * `paper` preset; the training seed mixes the study seed with the trial number.
  */
+import { ConfigError } from "../errors/errors.ts";
 import type { Objective, Trial } from "../trial/types.ts";
 import { evaluateCsvTask, loadCsvDataset, type CsvDatasetOptions } from "../tasks/csv-task.ts";
 import { CSV_SEPARATORS, type CsvSeparator } from "../tasks/csv.ts";
@@ -29,7 +30,7 @@ export function datasetObjective(dataset: Dataset, options: { splitSeed?: number
   const splitSeed = options.splitSeed ?? 0;
   const studySeed = options.seed ?? 0;
   if (options.epochs !== undefined && !(Number.isInteger(options.epochs) && options.epochs >= 1)) {
-    throw new Error(`epochs must be an integer >= 1, got ${options.epochs}`);
+    throw new ConfigError(`epochs must be an integer >= 1, got ${options.epochs}`);
   }
   return (trial: Trial) => {
     const config = trialMlpConfig(trial, options.epochs);
@@ -52,35 +53,35 @@ export interface CsvObjectiveSpec extends Omit<CsvTaskObjectiveOptions, "kind"> 
 
 /** Checks a csv spec read from JSON or flags; every problem named. */
 export function parseCsvObjectiveSpec(spec: Record<string, unknown>): CsvObjectiveSpec {
-  if (typeof spec.path !== "string" || spec.path === "") throw new Error('a "csv" objective needs "path": the CSV file');
-  if (typeof spec.target !== "string" || spec.target === "") throw new Error('a "csv" objective needs "target": the target column\'s name (or 1-based position)');
+  if (typeof spec.path !== "string" || spec.path === "") throw new ConfigError('a "csv" objective needs "path": the CSV file');
+  if (typeof spec.target !== "string" || spec.target === "") throw new ConfigError('a "csv" objective needs "target": the target column\'s name (or 1-based position)');
   const parsed: CsvObjectiveSpec = { kind: "csv", path: spec.path, target: spec.target };
   if (spec.taskKind !== undefined) {
     if (spec.taskKind !== "regression" && spec.taskKind !== "classification") {
-      throw new Error(`"taskKind" must be "regression" or "classification", got ${JSON.stringify(spec.taskKind)}`);
+      throw new ConfigError(`"taskKind" must be "regression" or "classification", got ${JSON.stringify(spec.taskKind)}`);
     }
     parsed.taskKind = spec.taskKind;
   }
   if (spec.separator !== undefined) {
     if (!(CSV_SEPARATORS as readonly unknown[]).includes(spec.separator)) {
-      throw new Error(`"separator" must be one of "," ";" or a tab, got ${JSON.stringify(spec.separator)}`);
+      throw new ConfigError(`"separator" must be one of "," ";" or a tab, got ${JSON.stringify(spec.separator)}`);
     }
     parsed.separator = spec.separator as CsvSeparator;
   }
   if (spec.header !== undefined) {
-    if (typeof spec.header !== "boolean") throw new Error(`"header" must be true or false, got ${JSON.stringify(spec.header)}`);
+    if (typeof spec.header !== "boolean") throw new ConfigError(`"header" must be true or false, got ${JSON.stringify(spec.header)}`);
     parsed.header = spec.header;
   }
   if (spec.exclude !== undefined) {
     if (!Array.isArray(spec.exclude) || !spec.exclude.every((name) => typeof name === "string")) {
-      throw new Error(`"exclude" must be a list of column names, got ${JSON.stringify(spec.exclude)}`);
+      throw new ConfigError(`"exclude" must be a list of column names, got ${JSON.stringify(spec.exclude)}`);
     }
     parsed.exclude = spec.exclude as string[];
   }
   for (const field of ["splitSeed", "seed", "epochs", "maxCategories"] as const) {
     const value = spec[field];
     if (value === undefined) continue;
-    if (!Number.isSafeInteger(value)) throw new Error(`"${field}" must be an integer, got ${JSON.stringify(value)}`);
+    if (!Number.isSafeInteger(value)) throw new ConfigError(`"${field}" must be an integer, got ${JSON.stringify(value)}`);
     parsed[field] = value as number;
   }
   return parsed;

@@ -4,6 +4,7 @@
  * insists on the loader).
  */
 import { isAbsolute, resolve } from "node:path";
+import { UsageError, ConfigError } from "../errors/errors.ts";
 import type { Objective } from "../trial/types.ts";
 import { builtinTaskObjective, TASK_NAMES, type TaskName } from "./builtin-task.ts";
 import { loadModuleObjective } from "./module.ts";
@@ -51,14 +52,14 @@ export function isObjectiveSpec(value: unknown): value is ObjectiveSpec {
 
 /** Checks a spec read from JSON or flags; every problem named. */
 export function parseObjectiveSpec(value: unknown): ObjectiveSpec {
-  if (!isObjectiveSpec(value)) throw new Error('an objective spec must be an object with a "kind" field');
+  if (!isObjectiveSpec(value)) throw new ConfigError('an objective spec must be an object with a "kind" field');
   const kinds = Object.keys(LOADERS);
   const spec = value as unknown as Record<string, unknown>;
-  if (!kinds.includes(value.kind)) throw new Error(`unknown objective kind ${JSON.stringify(value.kind)}; known kinds: ${kinds.join(", ")}`);
+  if (!kinds.includes(value.kind)) throw new ConfigError(`unknown objective kind ${JSON.stringify(value.kind)}; known kinds: ${kinds.join(", ")}`);
   if (value.kind === "module") {
-    if (typeof spec.path !== "string" || spec.path === "") throw new Error('a "module" objective needs "path": the file that exports the objective');
+    if (typeof spec.path !== "string" || spec.path === "") throw new ConfigError('a "module" objective needs "path": the file that exports the objective');
     if (spec.exportName !== undefined && (typeof spec.exportName !== "string" || spec.exportName === "")) {
-      throw new Error('"exportName" must be a non-empty string (the name of the exported objective function)');
+      throw new ConfigError('"exportName" must be a non-empty string (the name of the exported objective function)');
     }
     return { kind: "module", path: spec.path, ...(spec.exportName !== undefined ? { exportName: spec.exportName as string } : {}) };
   }
@@ -66,13 +67,13 @@ export function parseObjectiveSpec(value: unknown): ObjectiveSpec {
   if (value.kind === "csv") return parseCsvObjectiveSpec(spec);
   if (value.kind === "table") return parseTableObjectiveSpec(spec);
   if (typeof spec.task !== "string" || !(TASK_NAMES as readonly string[]).includes(spec.task)) {
-    throw new Error(`a "task" objective needs "task": one of ${TASK_NAMES.join(", ")}; got ${JSON.stringify(spec.task)}`);
+    throw new ConfigError(`a "task" objective needs "task": one of ${TASK_NAMES.join(", ")}; got ${JSON.stringify(spec.task)}`);
   }
   for (const field of ["splitSeed", "seed"] as const) {
-    if (spec[field] !== undefined && !Number.isSafeInteger(spec[field])) throw new Error(`"${field}" must be an integer, got ${JSON.stringify(spec[field])}`);
+    if (spec[field] !== undefined && !Number.isSafeInteger(spec[field])) throw new ConfigError(`"${field}" must be an integer, got ${JSON.stringify(spec[field])}`);
   }
   if (spec.epochs !== undefined && !(Number.isInteger(spec.epochs) && (spec.epochs as number) >= 1)) {
-    throw new Error(`"epochs" must be an integer >= 1, got ${JSON.stringify(spec.epochs)}`);
+    throw new ConfigError(`"epochs" must be an integer >= 1, got ${JSON.stringify(spec.epochs)}`);
   }
   const parsed: TaskObjectiveSpec = { kind: "task", task: spec.task as TaskName };
   if (spec.splitSeed !== undefined) parsed.splitSeed = spec.splitSeed as number;
@@ -101,7 +102,7 @@ export function specKey(spec: ObjectiveSpec): string {
 export function runnableObjective(objective: Objective | ObjectiveSpec, studySeed: number): Objective | ObjectiveSpec {
   if (typeof objective === "function") return objective;
   if (!isObjectiveSpec(objective)) {
-    throw new Error('the objective must be a function (trial) => number or an ObjectiveSpec such as { kind: "task", task: "wine" }');
+    throw new UsageError('the objective must be a function (trial) => number or an ObjectiveSpec such as { kind: "task", task: "wine" }');
   }
   const spec: ObjectiveSpec = objective;
   if (spec.kind === "task" || spec.kind === "csv" || spec.kind === "table") return spec.seed === undefined ? { ...spec, seed: studySeed } : spec;

@@ -10,6 +10,7 @@
  *   test_loss (finite only), diverged. A diverged run is a FAIL trial with the reason "diverged",
  *   as for the built-in task.
  */
+import { ConfigError } from "../errors/errors.ts";
 import { paperSpace } from "../space/presets.ts";
 import type { CategoricalChoice, ParamValue } from "../space/types.ts";
 import type { Objective, Trial } from "../trial/types.ts";
@@ -38,7 +39,7 @@ export function tableSeedIndex(studySeed: number, trialNumber: number, seedCount
 
 export function tableObjective(options: TableObjectiveOptions): Objective {
   const table = typeof options.table === "string" ? loadTable(options.table) : options.table;
-  if (table.seeds.length === 0) throw new Error(`${table.source}: the table has no rows`);
+  if (table.seeds.length === 0) throw new ConfigError(`${table.source}: the table has no rows`);
   const studySeed = options.seed ?? 0;
   const paper = paperSpace();
   return (trial: Trial) => {
@@ -66,8 +67,8 @@ export function tableObjective(options: TableObjectiveOptions): Objective {
 
 /** Checks a "table" spec read from JSON or flags. */
 export function parseTableObjectiveSpec(spec: Record<string, unknown>): TableObjectiveSpec {
-  if (typeof spec.path !== "string" || spec.path === "") throw new Error('a "table" objective needs "path": the table file (.csv or .csv.gz)');
-  if (spec.seed !== undefined && !Number.isSafeInteger(spec.seed)) throw new Error(`"seed" must be an integer, got ${JSON.stringify(spec.seed)}`);
+  if (typeof spec.path !== "string" || spec.path === "") throw new ConfigError('a "table" objective needs "path": the table file (.csv or .csv.gz)');
+  if (spec.seed !== undefined && !Number.isSafeInteger(spec.seed)) throw new ConfigError(`"seed" must be an integer, got ${JSON.stringify(spec.seed)}`);
   return { kind: "table", path: spec.path, ...(spec.seed !== undefined ? { seed: spec.seed as number } : {}) };
 }
 
@@ -75,7 +76,7 @@ export function parseTableObjectiveSpec(spec: Record<string, unknown>): TableObj
 export function tableSpecFromTaskArgument(text: string): TableObjectiveSpec | undefined {
   if (!text.startsWith("table:")) return undefined;
   const path = text.slice("table:".length);
-  if (path === "") throw new Error('--task table:<file> needs the table file after "table:", e.g. table:tables/wine.csv');
+  if (path === "") throw new ConfigError('--task table:<file> needs the table file after "table:", e.g. table:tables/wine.csv');
   return { kind: "table", path };
 }
 

@@ -26,6 +26,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
+import { ConfigError } from "../errors/errors.ts";
 import { cellLocation, isNumber, parseCsv, type CsvSeparator, type CsvTable } from "./csv.ts";
 import { splitDataset } from "./split.ts";
 import { trainAndEvaluate } from "./train.ts";
@@ -91,8 +92,8 @@ function median(values: ArrayLike<number>): number {
 }
 
 function readTable(path: string, options: CsvDatasetOptions): CsvTable {
-  if (!existsSync(path)) throw new Error(`${path}: file not found`);
-  if (!statSync(path).isFile()) throw new Error(`${path}: not a file`);
+  if (!existsSync(path)) throw new ConfigError(`${path}: file not found`);
+  if (!statSync(path).isFile()) throw new ConfigError(`${path}: not a file`);
   const text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
   const table = parseCsv(text, { source: path, separator: options.separator, header: options.header ?? "auto" });
   if (table.columnNames === null) {
@@ -104,13 +105,13 @@ function readTable(path: string, options: CsvDatasetOptions): CsvTable {
 function findColumn(table: CsvTable, name: string, what: string, headerGiven: boolean): number {
   const names = table.columnNames as string[];
   const matches = names.flatMap((column, i) => (column === name ? [i] : []));
-  if (matches.length > 1) throw new Error(`${table.source}: the ${what} "${name}" names ${matches.length} columns (${matches.map((i) => i + 1).join(", ")}); rename them`);
+  if (matches.length > 1) throw new ConfigError(`${table.source}: the ${what} "${name}" names ${matches.length} columns (${matches.map((i) => i + 1).join(", ")}); rename them`);
   if (matches.length === 1) return matches[0];
   const detected = headerGiven ? "the file has no header" : "no header was detected (set header if the first line names the columns)";
   const listed = table.header === null
     ? `${detected}, so name a column by its position, 1 to ${table.columnCount}`
     : `the columns are: ${names.join(", ")}`;
-  throw new Error(`${table.source}: no column "${name}" for the ${what}; ${listed}`);
+  throw new ConfigError(`${table.source}: no column "${name}" for the ${what}; ${listed}`);
 }
 
 function inferKind(table: CsvTable, target: number, rows: number[]): TaskKind {
@@ -150,7 +151,7 @@ function encodeColumn(name: string, cells: string[], maxCategories: number, path
   }
   const categories = sortLabels(presentCells.map((cell) => cell.trim()));
   if (categories.length > maxCategories) {
-    throw new Error(
+    throw new ConfigError(
       `${path}: the text column "${name}" has ${categories.length} distinct values, more than ${maxCategories} one-hot inputs; exclude it, or raise maxCategories`,
     );
   }
@@ -167,7 +168,7 @@ function encodeColumn(name: string, cells: string[], maxCategories: number, path
 /** Reads the file into a Dataset and says what it did (kind, dropped rows, filled cells). */
 export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptions): { dataset: Dataset; summary: CsvDatasetSummary } {
   if (options.kind !== undefined && options.kind !== "regression" && options.kind !== "classification") {
-    throw new Error(`${path}: kind must be "regression" or "classification", got ${JSON.stringify(options.kind)}`);
+    throw new ConfigError(`${path}: kind must be "regression" or "classification", got ${JSON.stringify(options.kind)}`);
   }
   const maxCategories = options.maxCategories ?? 100;
   const table = readTable(path, options);
@@ -177,7 +178,7 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
   const excluded = new Set<number>();
   for (const name of options.exclude ?? []) {
     const column = findColumn(table, name, "excluded column", headerGiven);
-    if (column === target) throw new Error(`${path}: the target column "${name}" cannot also be excluded`);
+    if (column === target) throw new ConfigError(`${path}: the target column "${name}" cannot also be excluded`);
     excluded.add(column);
   }
 
@@ -186,7 +187,7 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
   const droppedRows = table.rows.length - kept.length;
   if (kept.length < MIN_CSV_ROWS) {
     const dropped = droppedRows > 0 ? ` (${droppedRows} more have no target value)` : "";
-    throw new Error(
+    throw new ConfigError(
       `${path}: ${kept.length} rows with a target value${dropped} are too few for the 0.7/0.1/0.2 train/validation/test split; at least ${MIN_CSV_ROWS} are needed`,
     );
   }
@@ -199,17 +200,17 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
     kept.forEach((r, i) => {
       const cell = table.rows[r][target];
       if (!isNumber(cell)) {
-        throw new Error(`${cellLocation(table, r, target)}: the regression target must be a number, found ${JSON.stringify(cell)}`);
+        throw new ConfigError(`${cellLocation(table, r, target)}: the regression target must be a number, found ${JSON.stringify(cell)}`);
       }
       targets[i] = Number(cell);
     });
     if (targets.every((value) => value === targets[0])) {
-      throw new Error(`${path}: the target column "${targetName}" has the same value (${table.rows[kept[0]][target].trim()}) in all ${kept.length} rows; there is nothing to learn`);
+      throw new ConfigError(`${path}: the target column "${targetName}" has the same value (${table.rows[kept[0]][target].trim()}) in all ${kept.length} rows; there is nothing to learn`);
     }
   } else {
     classNames = sortLabels(kept.map((r) => table.rows[r][target].trim()));
     if (classNames.length < 2) {
-      throw new Error(`${path}: the target column "${targetName}" has a single class ("${classNames[0]}") in all ${kept.length} rows; classification needs at least 2 classes`);
+      throw new ConfigError(`${path}: the target column "${targetName}" has a single class ("${classNames[0]}") in all ${kept.length} rows; classification needs at least 2 classes`);
     }
     const index = new Map(classNames.map((label, i) => [label, i]));
     kept.forEach((r, i) => (targets[i] = index.get(table.rows[r][target].trim()) as number));
@@ -242,7 +243,7 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
     blocks.push(encoded);
   }
   const featureNames = blocks.flatMap((block) => block.names);
-  if (featureNames.length === 0) throw new Error(`${path}: no feature column is left besides the target "${targetName}"`);
+  if (featureNames.length === 0) throw new ConfigError(`${path}: no feature column is left besides the target "${targetName}"`);
 
   const nInputs = featureNames.length;
   const inputs = new Float32Array(kept.length * nInputs);
