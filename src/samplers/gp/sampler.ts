@@ -1,0 +1,207 @@
+/**
+ * Gaussian-process Bayesian optimisation (after Optuna's GPSampler; our own code).
+ * The first nStartupTrials completed trials are random. Then, over the parameters every completed trial
+ * holds (intersection.ts), a GP with a Matern 5/2 ARD kernel (kernel.ts) is fitted to the standardised
+ * values by maximum a posteriori (fit.ts), RUNNING trials join as constant-liar points (observations.ts),
+ * and the point of highest log expected improvement (acquisition.ts, optimize-acqf.ts) is proposed.
+ * Parameters outside the modelled part are sampled at random (random.ts). A configuration of a FAIL trial
+ * is never proposed again, nor, on a fully discrete space, any configuration the study already holds
+ * (unless allowRepeats).
+ *
+ * Define-by-run: the first sampleIndependent call of a trial fits the GP on the intersection space and
+ * keeps the proposal for that trial; later calls of the same trial read it.
+ */
+import type { Distribution, ParamValue, Params, SearchSpace } from "../../space/types.ts";
+import { sameDistribution } from "../../space/compare.ts";
+import type { FrozenTrial } from "../../trial/types.ts";
+import { Rng, type RngState } from "../../nn/rng.ts";
+import type { Sampler, StudyView } from "../sampler.ts";
+import { checkOptions, readRngState, sampleSpace, sampleUnseen, sampleValue } from "../random.ts";
+import { configurationCount, configurationKey, isDiscreteSpace, seenConfigurations } from "../seen.ts";
+import { decodeValue, dimensionOf, type Dimension } from "./encoding.ts";
+import { defaultTheta, fitHyperparameters, hyperparametersOf, PRIOR } from "./fit.ts";
+import { GpPosterior } from "./posterior.ts";
+import { logExpectedImprovement } from "./acquisition.ts";
+import { maximizeAcquisition } from "./optimize-acqf.ts";
+import { buildObservations } from "./observations.ts";
+import { intersectionSpace, modelledPartOf } from "./intersection.ts";
+
+export interface GpSamplerOptions {
+  seed?: number;
+  /** Completed trials sampled at random before the GP takes over (default 10). */
+  nStartupTrials?: number;
+  /** Quasi-random points scored per proposal before local refinement (default 1024). */
+  nCandidates?: number;
+  /** Allow proposing a configuration the study already holds on a discrete space (default false). */
+  allowRepeats?: boolean;
+}
+
+/** Below this many completed trials the kernel fit restarts from several points (see fitStarts). */
+const RESTARTS_BELOW = 100;
+
+interface SavedState {
+  rng: RngState;
+  /** The last fitted hyperparameters, keyed by the modelled parameters' names (the next fit warm-starts there). */
+  fit?: { names: string[]; theta: number[] };
+}
+
+export class GpSampler implements Sampler {
+  readonly name = "gp";
+  readonly needsFullSpace = false;
+  private readonly rng: Rng;
+  private readonly nStartupTrials: number;
+  private readonly nCandidates: number;
+  private readonly allowRepeats: boolean;
+  private lastFit: { names: string[]; theta: Float64Array } | undefined;
+  /** The joint proposal for the trial being sampled define-by-run. */
+  private proposal: { trialNumber: number; space: SearchSpace; params: Params } | undefined;
+
+  constructor(options: GpSamplerOptions = {}) {
+    checkOptions("gp", options, ["seed", "nStartupTrials", "nCandidates", "allowRepeats"], ["allowRepeats"]);
+    this.rng = new Rng(options.seed ?? 0);
+    this.nStartupTrials = options.nStartupTrials ?? 10;
+    this.nCandidates = options.nCandidates ?? 1024;
+    this.allowRepeats = options.allowRepeats ?? false;
+    if (!Number.isInteger(this.nStartupTrials) || this.nStartupTrials < 0) {
+      throw new Error(`gp sampler: nStartupTrials must be a non-negative integer, got ${options.nStartupTrials}`);
+    }
+    if (!Number.isInteger(this.nCandidates) || this.nCandidates < 1) {
+      throw new Error(`gp sampler: nCandidates must be a positive integer, got ${options.nCandidates}`);
+    }
+  }
+
+  sampleRelative(study: StudyView, trialNumber: number, space: SearchSpace): Params {
+    if (Object.keys(space).length === 0) return {};
+    // Parameters suggested define-by-run in this trial are then sampled at random.
+    this.proposal = { trialNumber, space: {}, params: {} };
+    const completed = completedTrials(study.trials(), trialNumber);
+    const discrete = !this.allowRepeats && isDiscreteSpace(space);
+    if (completed.length < this.nStartupTrials) return this.randomConfiguration(study, trialNumber, space, discrete);
+    const modelled = modelledPartOf(space, completed);
+    const params = Object.keys(modelled).length > 0 ? this.propose(study, trialNumber, modelled, discrete && isWhole(modelled, space)) : {};
+    for (const [name, distribution] of Object.entries(space)) {
+      if (!Object.hasOwn(params, name)) params[name] = sampleValue(this.rng, distribution);
+    }
+    return params;
+  }
+
+  sampleIndependent(study: StudyView, trialNumber: number, name: string, distribution: Distribution): ParamValue {
+    if (this.proposal?.trialNumber !== trialNumber) {
+      const completed = completedTrials(study.trials(), trialNumber);
+      const space = completed.length >= this.nStartupTrials ? intersectionSpace(completed) : {};
+      const params = Object.keys(space).length > 0 ? this.propose(study, trialNumber, space, false) : {};
+      this.proposal = { trialNumber, space, params };
+    }
+    const { space, params } = this.proposal;
+    if (Object.hasOwn(params, name) && sameDistribution(space[name], distribution)) return params[name];
+    return sampleValue(this.rng, distribution);
+  }
+
+  saveState(): SavedState {
+    const state: SavedState = { rng: this.rng.getState() };
+    if (this.lastFit !== undefined) state.fit = { names: this.lastFit.names.slice(), theta: Array.from(this.lastFit.theta) };
+    return state;
+  }
+
+  loadState(state: unknown): void {
+    const rng = readRngState(state, "gp");
+    const fit = (state as SavedState).fit;
+    if (fit !== undefined) {
+      const valid = Array.isArray(fit.names) && Array.isArray(fit.theta) && fit.theta.length === fit.names.length + 2
+        && fit.theta.every((value) => typeof value === "number" && Number.isFinite(value));
+      if (!valid) throw new Error('gp sampler: saved state\'s "fit" must hold names and theta (two more numbers than names)');
+    }
+    this.rng.setState(rng);
+    this.lastFit = fit === undefined ? undefined : { names: fit.names.slice(), theta: Float64Array.from(fit.theta) };
+    this.proposal = undefined;
+  }
+
+  /** The GP's choice for the modelled space (every parameter of it), or a random one if every point found is excluded. */
+  private propose(study: StudyView, trialNumber: number, space: SearchSpace, avoidSeen: boolean): Params {
+    const names = Object.keys(space);
+    const dimensions = names.map((name) => dimensionOf(name, space[name]));
+    const trials = study.trials();
+    const observations = buildObservations(trials, dimensions, study.direction, trialNumber);
+    const theta = fitHyperparameters(observations.completed, this.fitStarts(names, observations.completed.n));
+    this.lastFit = { names, theta };
+    const posterior = new GpPosterior(observations.withPending, hyperparametersOf(theta, names.length));
+    const score = (points: Float64Array, row: number) => {
+      posterior.predict(points, row);
+      return logExpectedImprovement(posterior.mean, posterior.variance, observations.best);
+    };
+    const ranked = maximizeAcquisition(dimensions, score, this.rng, observations.bestPoints, { candidates: this.nCandidates });
+    const excluded = failedConfigurations(trials, dimensions);
+    const seen = avoidSeen ? seenConfigurations(study, space, trialNumber) : undefined;
+    if (seen !== undefined && seen.size >= configurationCount(space)) seen.clear();
+    for (const { point } of ranked) {
+      const params = decodePoint(dimensions, point);
+      if (excluded.has(valueKey(dimensions, params))) continue;
+      if (seen !== undefined && seen.has(configurationKey(space, params) as string)) continue;
+      return params;
+    }
+    return this.randomConfiguration(study, trialNumber, space, seen !== undefined);
+  }
+
+  /** A random configuration: unseen on a discrete space when avoidSeen, and never one that failed (within 32 draws). */
+  private randomConfiguration(study: StudyView, trialNumber: number, space: SearchSpace, avoidSeen: boolean): Params {
+    const dimensions = Object.keys(space).map((name) => dimensionOf(name, space[name]));
+    const failed = failedConfigurations(study.trials(), dimensions);
+    let params: Params = {};
+    for (let attempt = 0; attempt < 32; attempt++) {
+      params = (avoidSeen ? sampleUnseen(this.rng, study, trialNumber, space) : undefined) ?? sampleSpace(this.rng, space);
+      if (!failed.has(valueKey(dimensions, params))) break;
+    }
+    return params;
+  }
+
+  /**
+   * Where the kernel fit starts: in small studies the prior means, the previous fit over the same
+   * parameters and a draw from the prior; from RESTARTS_BELOW trials on, the previous fit alone when
+   * there is one (one more point moves the optimum little, and each start costs O(n³) per step).
+   */
+  private fitStarts(names: string[], n: number): Float64Array[] {
+    const d = names.length;
+    const last = this.lastFit;
+    const warm = last !== undefined && last.names.length === d && last.names.every((name, i) => name === names[i]) ? last.theta : undefined;
+    if (warm !== undefined && n >= RESTARTS_BELOW) return [warm];
+    const starts = [defaultTheta(d)];
+    if (warm !== undefined) starts.push(warm);
+    const drawn = defaultTheta(d);
+    for (let k = 0; k < d; k++) drawn[k] += PRIOR.logInverseSquaredLengthScale.sd * this.rng.normal();
+    drawn[d] += PRIOR.logSignalVariance.sd * this.rng.normal();
+    starts.push(drawn);
+    return starts;
+  }
+}
+
+export function gpSampler(options: GpSamplerOptions = {}): GpSampler {
+  return new GpSampler(options);
+}
+
+function completedTrials(trials: readonly FrozenTrial[], exceptTrial: number): FrozenTrial[] {
+  return trials.filter((trial) => trial.state === "COMPLETE" && trial.number !== exceptTrial);
+}
+
+function isWhole(part: SearchSpace, space: SearchSpace): boolean {
+  return Object.keys(part).length === Object.keys(space).length;
+}
+
+function decodePoint(dimensions: readonly Dimension[], point: Float64Array): Params {
+  const params: Params = {};
+  dimensions.forEach((dimension, k) => (params[dimension.name] = decodeValue(dimension, point[k])));
+  return params;
+}
+
+function valueKey(dimensions: readonly Dimension[], params: Params): string {
+  return JSON.stringify(dimensions.map((dimension) => params[dimension.name]));
+}
+
+/** Keys of the configurations (over the modelled parameters) of FAIL trials. */
+function failedConfigurations(trials: readonly FrozenTrial[], dimensions: readonly Dimension[]): Set<string> {
+  const keys = new Set<string>();
+  for (const trial of trials) {
+    if (trial.state !== "FAIL" || !dimensions.every((dimension) => Object.hasOwn(trial.params, dimension.name))) continue;
+    keys.add(valueKey(dimensions, trial.params));
+  }
+  return keys;
+}
