@@ -11,6 +11,7 @@
  *   the user attribute diverged = true. It is not given an invented penalty value: samplers decide
  *   how to treat FAIL trials (TPE and the RL samplers read them as the worst outcome).
  */
+import { ConfigError } from "../errors/errors.ts";
 import { paperSpace } from "../space/presets.ts";
 import type { CategoricalChoice, ParamValue } from "../space/types.ts";
 import type { Objective, Trial } from "../trial/types.ts";
@@ -37,7 +38,7 @@ const PARAMS = ["learning_rate", "weight_decay", "batch_size", "hidden_units"] a
 
 export function builtinTaskObjective(options: BuiltinTaskOptions): Objective {
   if (!(TASK_NAMES as readonly string[]).includes(options.task)) {
-    throw new Error(`unknown task ${JSON.stringify(options.task)}; built-in tasks: ${TASK_NAMES.join(", ")}`);
+    throw new ConfigError(`unknown task ${JSON.stringify(options.task)}; built-in tasks: ${TASK_NAMES.join(", ")}`);
   }
   const splitSeed = options.splitSeed ?? 0;
   const studySeed = options.seed ?? 0;
