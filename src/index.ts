@@ -1,6 +1,9 @@
 /**
- * hyperforce's public API. Everything a user imports comes from here:
+ * hyperforce's core API (floors 0-4: studies, trials, spaces, samplers, storage, executors, objectives,
+ * tasks, numerics):
  *   import { createStudy, tpeSampler, paperSpace } from "hyperforce";
+ * Loading it loads none of the heavy optional packages (bullmq, ioredis, vega, resvg): those sit behind
+ * "hyperforce/queue", "hyperforce/report" and "hyperforce/experiments".
  */
 
 // Studies and trials
@@ -42,7 +45,6 @@ export { InMemoryStorage, JournalFileStorage, openStorage, type Storage, type St
 export { InlineExecutor } from "./execution/inline.ts";
 export { ThreadPoolExecutor, type ThreadPoolOptions } from "./execution/thread-pool.ts";
 export type { Executor, TrialJob } from "./execution/executor.ts";
-export { QueueExecutor, type QueueExecutorOptions } from "./execution/queue.ts";
 
 // Objectives
 export { loadObjective, parseObjectiveSpec, type ObjectiveSpec } from "./objectives/spec.ts";
@@ -64,14 +66,5 @@ export type { Dataset, SplitData, MlpConfig, EvaluationResult, TaskKind } from "
 export { Rng, type RngState } from "./nn/rng.ts";
 export { Adam, type AdamOptions, type AdamState } from "./nn/adam.ts";
 
-// Reports and the paper's experiment
-export { writeStudyReport } from "./report/study-report.ts";
-export { renderSvg, svgToPng, writePlot, type PlotSpec } from "./report/render.ts";
-export { trialsCsv, trialsJson } from "./report/export.ts";
-export { runReproduce } from "./experiments/reproduce.ts";
-
-// Exhaustive tables of the paper's space, and the sampler benchmark on them
+// Exhaustive tables of the paper's space (built by "hyperforce/experiments")
 export { loadTable, ConfigurationTable } from "./tasks/table.ts";
-export { buildTable } from "./experiments/table-build.ts";
-export { runSamplerBench } from "./experiments/sampler-bench.ts";
-export { writeBenchOutputs, benchMarkdown } from "./experiments/bench-report.ts";
