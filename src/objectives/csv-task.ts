@@ -3,16 +3,17 @@
  * learning_rate, weight_decay, batch_size and hidden_units and return the validation loss.
  *
  * The file is read (and checked) when the objective is made, so a bad file fails before any trial
- * runs. Parameters, seeds, user attributes and divergence follow the built-in task objective
- * (builtin-task.ts): declared parameters are read from trial.params, others are suggested from the
- * `paper` preset; the training seed mixes the study seed with the trial number.
+ * runs. It is the task objective (task-objective.ts) of the CSV task (src/tasks/csv-task.ts):
+ * declared parameters are read from trial.params, others are suggested from the `paper` preset; the
+ * training seed mixes the study seed with the trial number; a classification target also records
+ * validation and test accuracy.
  */
 import { ConfigError } from "../errors/errors.ts";
-import type { Objective, Trial } from "../trial/types.ts";
-import { evaluateCsvTask, loadCsvDataset, type CsvDatasetOptions } from "../tasks/csv-task.ts";
+import type { Objective } from "../trial/types.ts";
+import { csvTask, datasetTask, type CsvDatasetOptions } from "../tasks/csv-task.ts";
 import { CSV_SEPARATORS, type CsvSeparator } from "../tasks/csv.ts";
 import type { Dataset, TaskKind } from "../tasks/types.ts";
-import { recordEvaluation, trialMlpConfig, trialTrainingSeed } from "./builtin-task.ts";
+import { taskObjective } from "./task-objective.ts";
 
 export interface CsvTaskObjectiveOptions extends CsvDatasetOptions {
   /** The CSV file. */
@@ -27,22 +28,14 @@ export interface CsvTaskObjectiveOptions extends CsvDatasetOptions {
 
 /** An objective over an already loaded dataset (the same rows for every trial). */
 export function datasetObjective(dataset: Dataset, options: { splitSeed?: number; epochs?: number; seed?: number } = {}): Objective {
-  const splitSeed = options.splitSeed ?? 0;
-  const studySeed = options.seed ?? 0;
-  if (options.epochs !== undefined && !(Number.isInteger(options.epochs) && options.epochs >= 1)) {
-    throw new ConfigError(`epochs must be an integer >= 1, got ${options.epochs}`);
-  }
-  return (trial: Trial) => {
-    const config = trialMlpConfig(trial, options.epochs);
-    const seed = trialTrainingSeed(studySeed, trial.number);
-    return recordEvaluation(trial, seed, evaluateCsvTask(dataset, config, { seed, splitSeed }));
-  };
+  const task = datasetTask(dataset, { splitSeed: options.splitSeed ?? 0, epochs: options.epochs });
+  return taskObjective(task, { seed: options.seed });
 }
 
 /** Reads the CSV file now (errors surface here) and returns the objective that trains on it. */
 export function csvTaskObjective(options: CsvTaskObjectiveOptions): Objective {
   const { path, splitSeed, epochs, seed, ...csv } = options;
-  return datasetObjective(loadCsvDataset(path, csv), { splitSeed, epochs, seed });
+  return taskObjective(csvTask(path, csv, { splitSeed: splitSeed ?? 0, epochs }), { seed });
 }
 
 /** A CSV task objective described as data; `taskKind` is the dataset's kind (`kind` names the spec). */

@@ -8,14 +8,14 @@
  *   number (trialTrainingSeed), so it is as noisy as the real task and reproducible.
  * - Value: that run's validation loss. User attributes: seed (the table's training seed used),
  *   test_loss (finite only), diverged. A diverged run is a FAIL trial with the reason "diverged",
- *   as for the built-in task.
+ *   as for the built-in task. It is the task objective (task-objective.ts) of the table task
+ *   (src/tasks/table-task.ts).
  */
 import { ConfigError } from "../errors/errors.ts";
-import { paperSpace } from "../space/presets.ts";
-import type { CategoricalChoice, ParamValue } from "../space/types.ts";
-import type { Objective, Trial } from "../trial/types.ts";
-import { indicesOfValues, loadTable, positionOf, TABLE_PARAMS, type ConfigurationTable } from "../tasks/table.ts";
-import { DIVERGED_REASON, trialTrainingSeed } from "./builtin-task.ts";
+import type { Objective } from "../trial/types.ts";
+import type { ConfigurationTable } from "../tasks/table.ts";
+import { tableTask } from "../tasks/table-task.ts";
+import { taskObjective, trialTrainingSeed } from "./task-objective.ts";
 
 export interface TableObjectiveSpec {
   kind: "table";
@@ -38,31 +38,7 @@ export function tableSeedIndex(studySeed: number, trialNumber: number, seedCount
 }
 
 export function tableObjective(options: TableObjectiveOptions): Objective {
-  const table = typeof options.table === "string" ? loadTable(options.table) : options.table;
-  if (table.seeds.length === 0) throw new ConfigError(`${table.source}: the table has no rows`);
-  const studySeed = options.seed ?? 0;
-  const paper = paperSpace();
-  return (trial: Trial) => {
-    const values = TABLE_PARAMS.map((name) => {
-      const given: ParamValue = Object.hasOwn(trial.params, name)
-        ? trial.params[name]
-        : trial.suggestCategorical(name, (paper[name] as { choices: CategoricalChoice[] }).choices);
-      if (typeof given !== "number" || !Number.isFinite(given)) throw new Error(`parameter "${name}" must be a finite number, got ${JSON.stringify(given)}`);
-      return given;
-    });
-    const indices = indicesOfValues(values);
-    const described = (): string => TABLE_PARAMS.map((name, i) => `${name} ${values[i]}`).join(", ");
-    if (indices === undefined) throw new Error(`the configuration (${described()}) is not in the paper space, so the table ${table.source} cannot hold it`);
-    const position = positionOf(indices);
-    const seeds = table.seedIndicesAt(position);
-    if (seeds.length === 0) throw new Error(`the configuration (${described()}) is absent from the table ${table.source}`);
-    const run = table.run(position, seeds[tableSeedIndex(studySeed, trial.number, seeds.length)])!;
-    trial.setUserAttr("seed", run.seed);
-    trial.setUserAttr("diverged", run.diverged);
-    if (Number.isFinite(run.testLoss)) trial.setUserAttr("test_loss", run.testLoss);
-    if (run.diverged) throw new Error(DIVERGED_REASON);
-    return run.validationLoss;
-  };
+  return taskObjective(tableTask(options.table), { seed: options.seed });
 }
 
 /** Checks a "table" spec read from JSON or flags. */

@@ -28,7 +28,9 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { ConfigError } from "../errors/errors.ts";
 import { cellLocation, isNumber, parseCsv, type CsvSeparator, type CsvTable } from "./csv.ts";
+import { checkMlpSettings, mlpTask } from "./mlp-task.ts";
 import { splitDataset } from "./split.ts";
+import type { Task, TaskOptions, TaskReference, TaskSettings } from "./task.ts";
 import { trainAndEvaluate } from "./train.ts";
 import type { Dataset, EvaluationResult, MlpConfig, SplitData, TaskKind } from "./types.ts";
 
@@ -301,4 +303,62 @@ export function csvTaskSplit(dataset: Dataset, splitSeed = 0): SplitData {
 /** Trains the paper's MLP once on the dataset's training rows and scores it on validation and test. */
 export function evaluateCsvTask(dataset: Dataset, config: MlpConfig, options: CsvEvaluationOptions): EvaluationResult {
   return trainAndEvaluate(csvTaskSplit(dataset, options.splitSeed ?? 0), config, options.seed);
+}
+
+/** The options of a CSV task in a TaskReference (only those given), e.g. { target: "price", exclude: ["id"] }. */
+export function csvTaskOptions(options: CsvDatasetOptions): TaskOptions {
+  const given: TaskOptions = { target: options.target };
+  if (options.kind !== undefined) given.kind = options.kind;
+  if (options.separator !== undefined) given.separator = options.separator;
+  if (options.header !== undefined) given.header = options.header;
+  if (options.exclude !== undefined) given.exclude = [...options.exclude];
+  if (options.maxCategories !== undefined) given.maxCategories = options.maxCategories;
+  return given;
+}
+
+/** Reads a CSV task's options back from a TaskReference; each bad or unknown option named. */
+export function csvDatasetOptionsOf(options: TaskOptions | undefined): CsvDatasetOptions {
+  const given = options ?? {};
+  const known = ["target", "kind", "separator", "header", "exclude", "maxCategories"];
+  const unknown = Object.keys(given).filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new ConfigError(`unknown option ${unknown.join(", ")} of a csv task; its options: ${known.join(", ")}`);
+  const { target, kind, separator, header, exclude, maxCategories } = given;
+  if (typeof target !== "string" || target === "") throw new ConfigError("a csv task needs the option target: the column to predict (its name, or its 1-based position)");
+  const parsed: CsvDatasetOptions = { target };
+  if (kind !== undefined) {
+    if (kind !== "regression" && kind !== "classification") throw new ConfigError(`the option kind must be "regression" or "classification", got ${JSON.stringify(kind)}`);
+    parsed.kind = kind;
+  }
+  if (separator !== undefined) {
+    if (separator !== "," && separator !== ";" && separator !== "\t") throw new ConfigError(`the option separator must be one of "," ";" or a tab, got ${JSON.stringify(separator)}`);
+    parsed.separator = separator;
+  }
+  if (header !== undefined) {
+    if (typeof header !== "boolean") throw new ConfigError(`the option header must be true or false, got ${JSON.stringify(header)}`);
+    parsed.header = header;
+  }
+  if (exclude !== undefined) {
+    if (!Array.isArray(exclude)) throw new ConfigError(`the option exclude must be a list of column names, got ${JSON.stringify(exclude)}`);
+    parsed.exclude = [...exclude];
+  }
+  if (maxCategories !== undefined) {
+    if (!Number.isSafeInteger(maxCategories) || (maxCategories as number) < 1) {
+      throw new ConfigError(`the option maxCategories must be an integer >= 1, got ${JSON.stringify(maxCategories)}`);
+    }
+    parsed.maxCategories = maxCategories as number;
+  }
+  return parsed;
+}
+
+/** An already loaded dataset as a Task of the paper's MLP (the split is drawn once, here). */
+export function datasetTask(dataset: Dataset, settings: TaskSettings = {}, reference: TaskReference = dataset.name): Task {
+  checkMlpSettings(settings);
+  return mlpTask({ reference, split: csvTaskSplit(dataset, settings.splitSeed ?? 0), epochs: settings.epochs });
+}
+
+/** The user's CSV file as a Task, named "csv:<path>": the file is read and checked now. */
+export function csvTask(path: string, options: CsvDatasetOptions, settings: TaskSettings = {}): Task {
+  checkMlpSettings(settings);
+  const dataset = loadCsvDataset(path, options);
+  return datasetTask(dataset, settings, { name: `csv:${path}`, options: csvTaskOptions(options) });
 }

@@ -3,7 +3,9 @@
  * same rows for every trial of a study) and train the MLP once with the given configuration.
  */
 import { loadDataset, loadDatasetSync } from "./datasets.ts";
+import { checkMlpSettings, mlpTask } from "./mlp-task.ts";
 import { splitDataset } from "./split.ts";
+import type { Task, TaskSettings } from "./task.ts";
 import { trainAndEvaluate } from "./train.ts";
 import type { Dataset, EvaluationResult, MlpConfig, SplitData } from "./types.ts";
 
@@ -59,4 +61,14 @@ export async function evaluatePaperTask(
 /** Synchronous variant for worker threads: reads local dataset files only (see loadDatasetSync). */
 export function evaluatePaperTaskSync(task: PaperTaskName, config: MlpConfig, options: PaperTaskOptions): EvaluationResult {
   return trainAndEvaluate(paperTaskSplitSync(task, options.splitSeed ?? 0), config, options.seed);
+}
+
+/**
+ * The paper task as a Task (see task.ts). Reads local dataset files only, like loadDatasetSync: call
+ * loadDataset(task) first where a download may be needed (openTask in registry.ts does).
+ */
+export function paperTask(task: PaperTaskName, settings: TaskSettings = {}): Task {
+  checkTask(task);
+  checkMlpSettings(settings);
+  return mlpTask({ reference: task, split: paperTaskSplitSync(task, settings.splitSeed ?? 0), epochs: settings.epochs });
 }

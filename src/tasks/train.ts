@@ -3,6 +3,7 @@ import { resolveAdamOptions } from "../nn/adam.ts";
 import { checkMlpParameters, checkMlpShape, initMlpParameters, MlpTrainer, type MlpEngine, type MlpParameters, type MlpShape, type Rows } from "../nn/mlp.ts";
 import { Rng } from "../nn/rng.ts";
 import { wasmAvailable, wasmUnavailableReason, WasmWorkspace } from "../nn/wasm.ts";
+import { classificationAccuracy } from "./accuracy.ts";
 import type { EvaluationResult, MlpConfig, SplitData } from "./types.ts";
 
 /**
@@ -83,7 +84,19 @@ export function trainAndEvaluate(split: SplitData, config: MlpConfig, seed: numb
       testLoss = Infinity;
     }
   }
-  return { validationLoss, testLoss, diverged, epochsRun, seconds: (performance.now() - started) / 1000 };
+  const accuracy = diverged || shape.kind !== "classification" ? {} : accuracies(shape, engine, split);
+  return { validationLoss, testLoss, diverged, epochsRun, seconds: (performance.now() - started) / 1000, ...accuracy };
+}
+
+/** Validation and test accuracy of the trained model (a non-finite output leaves the accuracy out). */
+function accuracies(shape: MlpShape, engine: MlpEngine, split: SplitData): Pick<EvaluationResult, "validationAccuracy" | "testAccuracy"> {
+  const parameters = engine.getParameters();
+  const validationAccuracy = classificationAccuracy(shape, parameters, split.validation);
+  const testAccuracy = classificationAccuracy(shape, parameters, split.test);
+  return {
+    ...(Number.isFinite(validationAccuracy) ? { validationAccuracy } : {}),
+    ...(Number.isFinite(testAccuracy) ? { testAccuracy } : {}),
+  };
 }
 
 /** Evaluation runs in chunks of the engine's maxBatch: make it at least 256 rows so small training batches do not slow it. */

@@ -50,4 +50,8 @@ export interface EvaluationResult {
   diverged: boolean;
   epochsRun: number;
   seconds: number;
+  /** Classification only, when training did not diverge: the share of validation rows classified right. */
+  validationAccuracy?: number;
+  /** Classification only, when training did not diverge: the share of test rows classified right. */
+  testAccuracy?: number;
 }
