@@ -8,6 +8,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors/errors.ts";
 import { SAMPLER_NAMES } from "../samplers/index.ts";
+import { POLICY_KINDS, RECURRENT_CELL_KINDS, REINFORCE_PRESET_NAMES } from "../samplers/options.ts";
 import { UsageError } from "./errors.ts";
 
 const positiveInt = z.number().int().min(1);
@@ -27,9 +28,9 @@ export const RunConfigSchema = z
     space: z.union([z.string().min(1), z.record(z.string(), z.record(z.string(), z.unknown()))]).optional(),
     direction: z.enum(["minimize", "maximize"]).optional(),
     sampler: z.enum(SAMPLER_NAMES).optional(),
-    policy: z.enum(["mlp", "rnn"]).optional(),
-    cell: z.enum(["elman", "gru"]).optional(),
-    preset: z.enum(["default", "paper"]).optional(),
+    policy: z.enum(POLICY_KINDS).optional(),
+    cell: z.enum(RECURRENT_CELL_KINDS).optional(),
+    preset: z.enum(REINFORCE_PRESET_NAMES).optional(),
     levels: z.number().int().min(2).optional(),
     samplerOptions: z.record(z.string(), z.unknown()).optional(),
     trials: positiveInt.optional(),

@@ -11,7 +11,7 @@ import { InlineExecutor } from "../execution/inline.ts";
 import { ThreadPoolExecutor } from "../execution/thread-pool.ts";
 import type { ObjectiveSpec } from "../objectives/spec.ts";
 import { parseModuleReference } from "../objectives/module.ts";
-import { createSampler, type SamplerName } from "../samplers/index.ts";
+import { createSampler, samplersWithOption, type SamplerName } from "../samplers/index.ts";
 import type { Sampler } from "../samplers/sampler.ts";
 import { spaceFromJSON } from "../space/json.ts";
 import { presetNames, spacePreset } from "../space/presets.ts";
@@ -112,17 +112,15 @@ function objectiveOf(config: RunConfig, space: SearchSpace | undefined, seed: nu
 
 function samplerOf(name: SamplerName, config: RunConfig, seed: number): Sampler {
   const options: Record<string, unknown> = { ...(config.samplerOptions ?? {}), seed };
-  const rl = name === "reinforce" || name === "ppo";
-  for (const key of ["policy", "cell", "preset"] as const) {
+  // Which sampler takes which flag is read off the samplers' option schemas (src/samplers/options.ts).
+  for (const key of ["policy", "cell", "preset", "levels"] as const) {
     if (config[key] === undefined) continue;
-    if (!rl || (key === "preset" && name !== "reinforce")) {
-      throw new UsageError(`--${key} applies to ${key === "preset" ? "--sampler reinforce" : "--sampler reinforce or ppo"}, not to --sampler ${name}`);
+    const takers = samplersWithOption(key);
+    if (!takers.includes(name)) {
+      const listed = takers.length === 1 ? takers[0] : `${takers.slice(0, -1).join(", ")} or ${takers[takers.length - 1]}`;
+      throw new UsageError(`--${key} applies to --sampler ${listed}, not to --sampler ${name}`);
     }
     options[key] = config[key];
-  }
-  if (config.levels !== undefined) {
-    if (name !== "grid" && !rl) throw new UsageError(`--levels applies to grid, reinforce and ppo (continuous parameters are discretised), not to --sampler ${name}`);
-    options.levels = config.levels;
   }
   return wrap(`sampler ${name}`, () => createSampler(name, options as never));
 }

@@ -24,7 +24,7 @@ import { rewardPlot } from "../report/reward-plot.ts";
 import { formatParamValue } from "../report/scale.ts";
 import type { ExportedPolicy } from "../rl/checkpoint.ts";
 import { samplerFromLabel } from "../samplers/index.ts";
-import { PolicySampler } from "../samplers/reinforce.ts";
+import { PolicySampler } from "../samplers/policy-sampler.ts";
 import { paperSpace } from "../space/presets.ts";
 import type { Params } from "../space/types.ts";
 import { JournalFileStorage } from "../storage/journal.ts";

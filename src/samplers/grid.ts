@@ -9,17 +9,10 @@ import { isDiscrete } from "../space/discrete.ts";
 import { validateSpace } from "../space/validate.ts";
 import { Rng } from "../nn/rng.ts";
 import type { Sampler, StudyView } from "./sampler.ts";
-import { checkOptions } from "./random.ts";
+import { GridOptionsSchema, parseSamplerOptions, type GridSamplerOptions } from "./options.ts";
 import { configurationAt, configurationCount, configurationKey, seenConfigurations } from "./seen.ts";
 
-export interface GridSamplerOptions {
-  /** The grid's own space; without it the study's declared space is used. */
-  space?: SearchSpace;
-  /** Values per continuous float (and, when given, per numeric parameter): see discreteChoices. */
-  levels?: number;
-  shuffle?: boolean;
-  seed?: number;
-}
+export type { GridSamplerOptions } from "./options.ts";
 
 /** A shuffled order needs a permutation in memory; beyond this many points that is unreasonable. */
 const SHUFFLE_LIMIT = 1 << 24;
@@ -37,11 +30,8 @@ export class GridSampler implements Sampler {
   /** Every position before this one is known to be taken (positions are only ever taken, never freed). */
   private cursor = 0;
 
-  constructor(options: GridSamplerOptions = {}) {
-    checkOptions("grid", options, ["space", "levels", "shuffle", "seed"], ["shuffle"]);
-    if (options.levels !== undefined && (!Number.isInteger(options.levels) || options.levels < 1)) {
-      throw new Error(`grid sampler: levels must be an integer >= 1, got ${options.levels}`);
-    }
+  constructor(given: GridSamplerOptions = {}) {
+    const options = parseSamplerOptions("grid", GridOptionsSchema, given);
     this.levels = options.levels;
     this.shuffle = options.shuffle ?? false;
     this.seed = options.seed ?? 0;

@@ -3,15 +3,20 @@
  * createSampler("reinforce", { policy: "rnn", seed: 1 }) or samplerFromLabel("reinforce-rnn", 1).
  */
 import type { Sampler } from "./sampler.ts";
-import { gridSampler, type GridSamplerOptions } from "./grid.ts";
-import { randomSampler, type RandomSamplerOptions } from "./random.ts";
-import { tpeSampler, type TpeSamplerOptions } from "./tpe.ts";
-import { reinforceSampler, type ReinforceSamplerOptions } from "./reinforce.ts";
-import { ppoSampler, type PpoSamplerOptions } from "./ppo.ts";
+import { gridSampler } from "./grid.ts";
+import { randomSampler } from "./random.ts";
+import { tpeSampler } from "./tpe.ts";
+import { reinforceSampler } from "./reinforce.ts";
+import { ppoSampler } from "./ppo.ts";
+import { SAMPLER_OPTION_SCHEMAS } from "./options.ts";
+import type { GridSamplerOptions, PpoSamplerOptions, RandomSamplerOptions, ReinforceSamplerOptions, TpeSamplerOptions } from "./options.ts";
 
 export type { Sampler, StudyView } from "./sampler.ts";
 export { gridSampler, randomSampler, tpeSampler, reinforceSampler, ppoSampler };
 export type { GridSamplerOptions, RandomSamplerOptions, TpeSamplerOptions, ReinforceSamplerOptions, PpoSamplerOptions };
+export { SAMPLER_OPTION_SCHEMAS };
+export { parseSamplerOptions } from "./options.ts";
+export { PolicySampler } from "./policy-sampler.ts";
 
 export const SAMPLER_NAMES = ["grid", "random", "tpe", "reinforce", "ppo"] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
@@ -36,7 +41,7 @@ export function isSamplerName(name: string): name is SamplerName {
   return (SAMPLER_NAMES as readonly string[]).includes(name);
 }
 
-/** A sampler by name; the options are checked by the sampler itself (unknown names are rejected there). */
+/** A sampler by name; the options are checked by the sampler against its schema (src/samplers/options.ts). */
 export function createSampler<K extends SamplerName>(name: K, options: SamplerOptionsByName[K]): Sampler {
   if (!isSamplerName(name)) throw new Error(`unknown sampler "${name as string}"; samplers: ${SAMPLER_NAMES.join(", ")}`);
   return (FACTORIES[name] as (options: SamplerOptionsByName[K]) => Sampler)(options);
@@ -51,28 +56,29 @@ export const SAMPLER_LABELS = [
 ] as const;
 export type SamplerLabel = (typeof SAMPLER_LABELS)[number];
 
+/** What each label stands for: a sampler and its options (the seed is added per study). */
+export const SAMPLER_LABEL_OPTIONS: { [L in SamplerLabel]: { [K in SamplerName]: { sampler: K; options: SamplerOptionsByName[K] } }[SamplerName] } = {
+  grid: { sampler: "grid", options: {} },
+  random: { sampler: "random", options: {} },
+  tpe: { sampler: "tpe", options: {} },
+  "reinforce-mlp": { sampler: "reinforce", options: { policy: "mlp" } },
+  "reinforce-rnn": { sampler: "reinforce", options: { policy: "rnn" } },
+  "reinforce-paper": { sampler: "reinforce", options: { policy: "mlp", preset: "paper" } },
+  "reinforce-paper-rnn": { sampler: "reinforce", options: { policy: "rnn", preset: "paper" } },
+  ppo: { sampler: "ppo", options: { policy: "mlp" } },
+  "ppo-mlp": { sampler: "ppo", options: { policy: "mlp" } },
+  "ppo-rnn": { sampler: "ppo", options: { policy: "rnn" } },
+};
+
 export function samplerFromLabel(label: string, seed: number): Sampler {
-  switch (label) {
-    case "grid":
-      return gridSampler({ seed });
-    case "random":
-      return randomSampler({ seed });
-    case "tpe":
-      return tpeSampler({ seed });
-    case "reinforce-mlp":
-      return reinforceSampler({ seed, policy: "mlp" });
-    case "reinforce-rnn":
-      return reinforceSampler({ seed, policy: "rnn" });
-    case "reinforce-paper":
-      return reinforceSampler({ seed, policy: "mlp", preset: "paper" });
-    case "reinforce-paper-rnn":
-      return reinforceSampler({ seed, policy: "rnn", preset: "paper" });
-    case "ppo":
-    case "ppo-mlp":
-      return ppoSampler({ seed, policy: "mlp" });
-    case "ppo-rnn":
-      return ppoSampler({ seed, policy: "rnn" });
-    default:
-      throw new Error(`unknown sampler label "${label}"; labels: ${SAMPLER_LABELS.join(", ")}`);
+  if (!(SAMPLER_LABELS as readonly string[]).includes(label)) {
+    throw new Error(`unknown sampler label "${label}"; labels: ${SAMPLER_LABELS.join(", ")}`);
   }
+  const { sampler, options } = SAMPLER_LABEL_OPTIONS[label as SamplerLabel];
+  return createSampler(sampler, { ...options, seed });
+}
+
+/** The samplers whose options include `option` (for messages such as "--policy applies to --sampler reinforce or ppo"). */
+export function samplersWithOption(option: string): SamplerName[] {
+  return SAMPLER_NAMES.filter((name) => option in SAMPLER_OPTION_SCHEMAS[name].shape);
 }

@@ -14,32 +14,13 @@ import { containsValue } from "../space/compare.ts";
 import type { FrozenTrial } from "../trial/types.ts";
 import { Rng, type RngState } from "../nn/rng.ts";
 import type { Sampler, StudyView } from "./sampler.ts";
-import { checkOptions, readRngState, sampleSpace, sampleUnseen, sampleValue } from "./random.ts";
+import { TpeOptionsSchema, parseSamplerOptions, type TpeSamplerOptions } from "./options.ts";
+import { readRngState, sampleSpace, sampleUnseen, sampleValue } from "./random.ts";
 import { configurationCount, configurationKey, isDiscreteSpace, seenConfigurations } from "./seen.ts";
 import { ParzenEstimator, type ParzenOptions } from "./tpe/parzen.ts";
 import { defaultGamma, defaultWeights, finishedTrials, splitTrials } from "./tpe/split.ts";
 
-export interface TpeSamplerOptions {
-  seed?: number;
-  /** Random trials before the model takes over (default 10). */
-  nStartupTrials?: number;
-  /** Candidates drawn from the good estimator per decision (default 24). */
-  nEiCandidates?: number;
-  /** How many of n ranked trials are good (default min(ceil(0.1 n), 25)). */
-  gamma?: (n: number) => number;
-  /** Observation weights, oldest first (default: flat, with a ramp over the oldest beyond 25). */
-  weights?: (n: number) => number[];
-  /** Weight of the prior component (default 1). */
-  priorWeight?: number;
-  /** Let the outermost kernels' bandwidth reach the range ends (default false). */
-  considerEndpoints?: boolean;
-  /** Keep every bandwidth at least range / min(100, kernels + 1) (default true). */
-  considerMagicClip?: boolean;
-  /** Model the declared space jointly (default false: one parameter at a time). */
-  multivariate?: boolean;
-  /** Allow proposing a configuration the study already holds on a discrete space (default false). */
-  allowRepeats?: boolean;
-}
+export type { TpeSamplerOptions } from "./options.ts";
 
 /** Best-first search over per-parameter candidate lists stops after this many combinations. */
 const MAX_COMBINATIONS_TRIED = 4096;
@@ -54,25 +35,12 @@ export class TpeSampler implements Sampler {
   private readonly parzen: ParzenOptions;
   private readonly allowRepeats: boolean;
 
-  constructor(options: TpeSamplerOptions = {}) {
-    checkOptions("tpe", options, [
-      "seed", "nStartupTrials", "nEiCandidates", "gamma", "weights", "priorWeight",
-      "considerEndpoints", "considerMagicClip", "multivariate", "allowRepeats",
-    ], ["considerEndpoints", "considerMagicClip", "multivariate", "allowRepeats"]);
-    for (const key of ["gamma", "weights"] as const) {
-      if (options[key] !== undefined && typeof options[key] !== "function") throw new Error(`tpe sampler: ${key} must be a function of the number of trials`);
-    }
+  constructor(given: TpeSamplerOptions = {}) {
+    const options = parseSamplerOptions("tpe", TpeOptionsSchema, given);
     this.rng = new Rng(options.seed ?? 0);
     this.nStartupTrials = options.nStartupTrials ?? 10;
     this.nEiCandidates = options.nEiCandidates ?? 24;
-    if (!Number.isInteger(this.nStartupTrials) || this.nStartupTrials < 0) {
-      throw new Error(`tpe sampler: nStartupTrials must be a non-negative integer, got ${options.nStartupTrials}`);
-    }
-    if (!Number.isInteger(this.nEiCandidates) || this.nEiCandidates < 1) {
-      throw new Error(`tpe sampler: nEiCandidates must be a positive integer, got ${options.nEiCandidates}`);
-    }
     const priorWeight = options.priorWeight ?? 1;
-    if (!(priorWeight > 0) || !Number.isFinite(priorWeight)) throw new Error(`tpe sampler: priorWeight must be a positive number, got ${priorWeight}`);
     this.gamma = options.gamma ?? defaultGamma;
     this.parzen = {
       priorWeight,

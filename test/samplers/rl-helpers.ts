@@ -1,7 +1,7 @@
 // Shared by the reinforce and ppo sampler tests: where a trained policy's probability lies on a table.
 import { Rng } from "../../src/nn/rng.ts";
 import { createPolicy, loadPolicyWeights } from "../../src/rl/checkpoint.ts";
-import type { PolicySampler } from "../../src/samplers/reinforce.ts";
+import type { PolicySampler } from "../../src/samplers/policy-sampler.ts";
 import { tableIndex, type Table } from "../../bench/rl-table.ts";
 
 export interface PolicyMass {

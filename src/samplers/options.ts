@@ -1,0 +1,188 @@
+/**
+ * Every sampler's options, in one place: one zod schema per sampler, the policy samplers' shared
+ * fields extended by each of them (as tfjs's `DenseLayerArgs extends LayerArgs`). The option types are
+ * read off these schemas, the samplers validate with them, and the command line and config files learn
+ * from them which options exist. Options come from code, config files and the command line, so a
+ * misspelt or ill-typed one is an error naming the sampler, the field and what was expected.
+ *
+ * Defaults are not here: they belong to each sampler (and the policy samplers' presets).
+ */
+import { z } from "zod";
+import type { ExportedPolicy } from "../rl/checkpoint.ts";
+import type { SearchSpace } from "../space/types.ts";
+
+/** How a field says what it expected, given the field's name and the value it got. */
+type Describe = (field: string, value: unknown) => string;
+
+const descriptions = z.registry<{ describe: Describe }>();
+
+/** An optional field whose every failure is reported by `describe`. */
+function field<T extends z.ZodType>(schema: T, describe: Describe): z.ZodOptional<T> {
+  const optional = schema.optional();
+  descriptions.add(optional as z.ZodType, { describe });
+  return optional;
+}
+
+/** A number field: "batchSize must be a positive integer, got 2.5". */
+function numeric<T extends z.ZodType>(schema: T, expected: string): z.ZodOptional<T> {
+  return field(schema, (name, value) => `${name} must be ${expected}, got ${String(value)}`);
+}
+
+function flag(): z.ZodOptional<z.ZodBoolean> {
+  return field(z.boolean(), (name, value) => `${name} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+/** One of a few names: 'unknown policy "lstm": use "mlp" or "rnn"'. */
+function oneOf<const T extends readonly [string, ...string[]]>(noun: string, choices: T): z.ZodOptional<z.ZodEnum<{ [K in T[number]]: K }>> {
+  const quoted = choices.map((choice) => `"${choice}"`);
+  const listed = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+  return field(z.enum(choices), (_name, value) => `unknown ${noun} ${JSON.stringify(value)}: use ${listed}`);
+}
+
+/** A structured field: "hidden must be two positive integers, got [64,0]". */
+function shaped<T extends z.ZodType>(schema: T, expected: string): z.ZodOptional<T> {
+  return field(schema, (name, value) => `${name} must be ${expected}, got ${JSON.stringify(value)}`);
+}
+
+const positiveInt = z.number().int().min(1);
+const isObject = (value: unknown): boolean => value !== null && typeof value === "object" && !Array.isArray(value);
+
+export const POLICY_KINDS = ["mlp", "rnn"] as const;
+export const RECURRENT_CELL_KINDS = ["elman", "gru"] as const;
+export const BASELINE_KINDS = ["none", "batch-mean", "moving-average"] as const;
+export const REINFORCE_PRESET_NAMES = ["paper", "default"] as const;
+
+const seed = numeric(z.number(), "a finite number");
+const levels = shaped(z.union([positiveInt, z.record(z.string(), positiveInt)]), "an integer >= 1 or { parameter: integer >= 1 }");
+
+export const RandomOptionsSchema = z.strictObject({
+  seed,
+  /** Allow proposing a configuration the study already holds on a discrete space (default false). */
+  allowRepeats: flag(),
+});
+
+export const GridOptionsSchema = z.strictObject({
+  /** The grid's own space; without it the study's declared space is used. */
+  space: shaped(z.custom<SearchSpace>(isObject), "a search space (an object of distributions)"),
+  /** Values per continuous float (and, when given, per numeric parameter): see discreteChoices. */
+  levels: numeric(positiveInt, "an integer >= 1"),
+  shuffle: flag(),
+  seed,
+});
+
+const trialsFunction = <T>() =>
+  field(z.custom<(n: number) => T>((value) => typeof value === "function"), (name) => `${name} must be a function of the number of trials`);
+
+export const TpeOptionsSchema = z.strictObject({
+  seed,
+  /** Random trials before the model takes over (default 10). */
+  nStartupTrials: numeric(z.number().int().min(0), "a non-negative integer"),
+  /** Candidates drawn from the good estimator per decision (default 24). */
+  nEiCandidates: numeric(positiveInt, "a positive integer"),
+  /** How many of n ranked trials are good (default min(ceil(0.1 n), 25)). */
+  gamma: trialsFunction<number>(),
+  /** Observation weights, oldest first (default: flat, with a ramp over the oldest beyond 25). */
+  weights: trialsFunction<number[]>(),
+  /** Weight of the prior component (default 1). */
+  priorWeight: numeric(z.number().positive(), "a positive number"),
+  /** Let the outermost kernels' bandwidth reach the range ends (default false). */
+  considerEndpoints: flag(),
+  /** Keep every bandwidth at least range / min(100, kernels + 1) (default true). */
+  considerMagicClip: flag(),
+  /** Model the declared space jointly (default false: one parameter at a time). */
+  multivariate: flag(),
+  /** Allow proposing a configuration the study already holds on a discrete space (default false). */
+  allowRepeats: flag(),
+});
+
+/** What the reinforce and ppo samplers share: the policy, the MDP and the policy-gradient settings. */
+export const PolicyOptionsSchema = z.strictObject({
+  seed,
+  policy: oneOf("policy", POLICY_KINDS),
+  /** Recurrent cell of the rnn policy (default "gru"). */
+  cell: oneOf("cell", RECURRENT_CELL_KINDS),
+  /** mlp: the two hidden widths ([64, 16]); rnn: [recurrent units, ReLU units] ([16, 8]). */
+  hidden: shaped(z.tuple([positiveInt, positiveInt]), "two positive integers"),
+  /** Trajectories per policy update. */
+  batchSize: numeric(positiveInt, "a positive integer"),
+  learningRate: numeric(z.number().positive(), "a positive number"),
+  gamma: numeric(z.number().min(0).max(1), "in [0, 1]"),
+  baseline: oneOf("baseline", BASELINE_KINDS),
+  /** Divide advantages by the batch's standard deviation of returns. */
+  standardize: flag(),
+  movingAverageRate: numeric(z.number().gt(0).max(1), "in (0, 1]"),
+  /** Initial entropy-bonus coefficient. */
+  entropy: numeric(z.number().min(0), "a non-negative number"),
+  /** Entropy coefficient multiplier per update. */
+  entropyDecay: numeric(z.number().gt(0).max(1), "in (0, 1]"),
+  /** Never evaluate a configuration twice (set false for noisy objectives that deserve re-evaluation). */
+  cache: flag(),
+  /**
+   * With the cache: when the policy draws a configuration already evaluated, learn from its known
+   * value as a free step (true), or drop the draw and draw again (false, the default: measured
+   * no better and several times slower, see bench/results/rl-settings.json).
+   */
+  learnFromCache: flag(),
+  /** Episode length (the paper's Tmax). */
+  tmax: numeric(positiveInt, "a positive integer"),
+  /** Levels for continuous parameters: a number for all, or per parameter name. */
+  levels,
+  /** Policy draws per trial before proposing a random unseen configuration (cache on). */
+  maxDraws: numeric(positiveInt, "a positive integer"),
+  /** Warm start from a policy exported from another study over a space of the same shape. */
+  initialPolicy: shaped(z.custom<ExportedPolicy>(isObject), "a policy exported by exportPolicy()"),
+});
+
+export const ReinforceOptionsSchema = PolicyOptionsSchema.extend({
+  /** "paper": the paper's settings; "default": chosen by measurement (see src/samplers/reinforce.ts). */
+  preset: oneOf("reinforce preset", REINFORCE_PRESET_NAMES),
+});
+
+export const PpoOptionsSchema = PolicyOptionsSchema.extend({
+  /** Clip range epsilon of the surrogate. */
+  clip: numeric(z.number().gt(0).lt(1), "in (0, 1)"),
+  /** Passes over each batch. */
+  epochs: numeric(positiveInt, "a positive integer"),
+  /** Steps per minibatch within a pass. */
+  minibatchSize: numeric(positiveInt, "a positive integer"),
+});
+
+/** The schema of every sampler, by the name the command line and config files use. */
+export const SAMPLER_OPTION_SCHEMAS = {
+  grid: GridOptionsSchema,
+  random: RandomOptionsSchema,
+  tpe: TpeOptionsSchema,
+  reinforce: ReinforceOptionsSchema,
+  ppo: PpoOptionsSchema,
+} as const;
+
+export type RandomSamplerOptions = z.input<typeof RandomOptionsSchema>;
+export type GridSamplerOptions = z.input<typeof GridOptionsSchema>;
+export type TpeSamplerOptions = z.input<typeof TpeOptionsSchema>;
+export type PolicySamplerOptions = z.input<typeof PolicyOptionsSchema>;
+export type ReinforceSamplerOptions = z.input<typeof ReinforceOptionsSchema>;
+export type PpoSamplerOptions = z.input<typeof PpoOptionsSchema>;
+export type ReinforcePreset = (typeof REINFORCE_PRESET_NAMES)[number];
+
+/** The option names a schema accepts, in its order. */
+export function optionNames(schema: z.ZodObject): string[] {
+  return Object.keys(schema.shape);
+}
+
+/**
+ * Checks a sampler's options against its schema and returns them; the error names the sampler, the
+ * field and what it expected ('ppo sampler: clip must be in (0, 1), got 1.5').
+ */
+export function parseSamplerOptions<S extends z.ZodObject>(sampler: string, schema: S, options: unknown): z.output<S> {
+  if (!isObject(options)) throw new Error(`${sampler} sampler: options must be an object`);
+  const result = schema.safeParse(options);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue.code === "unrecognized_keys") {
+    throw new Error(`${sampler} sampler: unknown option "${issue.keys[0]}" (options: ${optionNames(schema).join(", ")})`);
+  }
+  const name = String(issue.path[0]);
+  const value = (options as Record<string, unknown>)[name];
+  const describe = descriptions.get(schema.shape[name] as z.ZodType)?.describe;
+  throw new Error(`${sampler} sampler: ${describe !== undefined ? describe(name, value) : `${name}: ${issue.message}`}`);
+}

@@ -1,0 +1,191 @@
+/**
+ * PolicySampler: a sampler that draws configurations from an mlp or rnn policy and learns from the
+ * trials' values; the update rule (REINFORCE or PPO) is given by the sampler that makes it. Each
+ * trial is one step of the paper's MDP (see src/rl/agent.ts for trajectories, the cache and failed
+ * trials). Everything the policy needs to continue (weights, Adam, Rng, unfinished trajectories,
+ * baseline, diagnostics) is in saveState(), so a resumed study continues the same policy.
+ */
+import { Rng } from "../nn/rng.ts";
+import { PolicyAgent, type AgentState, type UpdateDiagnostics } from "../rl/agent.ts";
+import { createPolicy, exportPolicy, loadPolicyWeights, type ExportedPolicy } from "../rl/checkpoint.ts";
+import { rewardOf } from "../rl/env.ts";
+import type { Policy, PolicyKind, RecurrentCellKind } from "../rl/policy.ts";
+import { configurationCount, configurationKey, indicesOf, paramsOf, policySpace, type LevelsOption, type PolicySpace } from "../rl/policy-space.ts";
+import type { Learner } from "../rl/reinforce.ts";
+import type { BaselineKind } from "../rl/trajectory.ts";
+import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
+import type { FrozenTrial } from "../trial/types.ts";
+import type { PolicySamplerOptions } from "./options.ts";
+import type { Sampler, StudyView } from "./sampler.ts";
+
+/** Every resolved setting of a policy sampler (what the preset and the options gave). */
+export interface PolicySettings {
+  seed: number;
+  policy: PolicyKind;
+  cell?: RecurrentCellKind;
+  hidden?: [number, number];
+  batchSize: number;
+  learningRate: number;
+  gamma: number;
+  baseline: BaselineKind;
+  standardize: boolean;
+  movingAverageRate: number;
+  entropy: number;
+  entropyDecay: number;
+  cache: boolean;
+  learnFromCache: boolean;
+  tmax: number;
+  levels?: LevelsOption;
+  maxDraws: number;
+}
+
+export type PresetSettings = Omit<PolicySettings, "seed" | "policy" | "cell" | "hidden" | "levels">;
+
+/** Preset values overridden by the options that are set (already checked against the sampler's schema). */
+export function resolveSettings(preset: PresetSettings, options: PolicySamplerOptions): PolicySettings {
+  const { initialPolicy: _initialPolicy, ...policyOptions } = options;
+  const defined = Object.fromEntries(Object.entries(policyOptions).filter(([, v]) => v !== undefined));
+  const settings: PolicySettings = { ...preset, seed: 0, policy: "mlp", ...defined };
+  if (settings.policy === "rnn" && settings.cell === undefined) settings.cell = "gru";
+  return settings;
+}
+
+interface SavedSamplerState {
+  sampler: string;
+  version: 1;
+  names: string[];
+  sizes: number[];
+  agent: AgentState;
+}
+
+/**
+ * A sampler that draws configurations from a policy and learns from the trials' values; the update
+ * rule is given by `makeLearner` (REINFORCE or PPO).
+ */
+export class PolicySampler implements Sampler {
+  readonly needsFullSpace = true;
+  private space: PolicySpace | undefined;
+  private agent: PolicyAgent | undefined;
+  private readonly observed = new Set<number>();
+  private savedState: SavedSamplerState | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly settings: PolicySettings,
+    private readonly makeLearner: (policy: Policy, rng: Rng) => Learner,
+    private readonly initialPolicy?: ExportedPolicy,
+  ) {}
+
+  sampleRelative(study: StudyView, trialNumber: number, space: SearchSpace): Params {
+    const agent = this.agentFor(space);
+    this.sync(study, agent);
+    const busy = new Set<string>();
+    for (const trial of study.trials()) {
+      if (trial.number === trialNumber || (trial.state !== "RUNNING" && trial.state !== "WAITING")) continue;
+      const indices = indicesOf(this.space!, trial.params);
+      if (indices !== undefined) busy.add(configurationKey(indices));
+    }
+    const { indices } = agent.propose(trialNumber, busy);
+    return paramsOf(this.space!, indices);
+  }
+
+  sampleIndependent(_study: StudyView, _trialNumber: number, name: string, _distribution: Distribution): ParamValue {
+    throw new Error(
+      `the ${this.name} sampler needs every parameter declared in the study's search space; "${name}" was suggested define-by-run`,
+    );
+  }
+
+  afterTrial(study: StudyView, _trial: FrozenTrial): void {
+    if (this.agent !== undefined) this.sync(study, this.agent);
+  }
+
+  isExhausted(study: StudyView, space: SearchSpace): boolean {
+    if (!this.settings.cache || Object.keys(space).length === 0) return false;
+    const agent = this.agentFor(space);
+    this.sync(study, agent);
+    return agent.evaluatedConfigurations >= configurationCount(this.space!);
+  }
+
+  /** The policy's shape and weights, to warm-start another study over a space of the same shape. */
+  exportPolicy(): ExportedPolicy {
+    if (this.agent === undefined || this.space === undefined) {
+      throw new Error(`the ${this.name} sampler has no policy yet: it is built at the study's first trial`);
+    }
+    return exportPolicy(this.agent.learner.policy, this.space.names);
+  }
+
+  /** One entry per policy update: rewards, entropy per head, probability of each head's top choice. */
+  diagnostics(): UpdateDiagnostics[] {
+    if (this.agent !== undefined) return this.agent.diagnostics();
+    return this.savedState?.agent.diagnostics.map((d) => structuredClone(d)) ?? [];
+  }
+
+  saveState(): SavedSamplerState | undefined {
+    if (this.agent === undefined || this.space === undefined) return this.savedState;
+    return { sampler: this.name, version: 1, names: this.space.names.slice(), sizes: this.space.sizes.slice(), agent: this.agent.getState() };
+  }
+
+  loadState(state: unknown): void {
+    const saved = state as SavedSamplerState;
+    if (saved === null || typeof saved !== "object" || saved.version !== 1 || saved.sampler !== this.name || saved.agent === undefined) {
+      throw new Error(`the saved sampler state is not a ${this.name} sampler state (version 1)`);
+    }
+    this.savedState = saved;
+    this.observed.clear();
+    if (this.space !== undefined) {
+      const space = this.space;
+      this.agent = undefined;
+      this.space = undefined;
+      this.agentFor(Object.fromEntries(space.names.map((n, i) => [n, space.distributions[i]])));
+    }
+  }
+
+  private agentFor(space: SearchSpace): PolicyAgent {
+    const names = Object.keys(space);
+    if (this.agent !== undefined && this.space !== undefined) {
+      if (names.join("\u0000") !== this.space.names.join("\u0000")) {
+        throw new Error(`the ${this.name} sampler was set up for parameters [${this.space.names.join(", ")}]; this space has [${names.join(", ")}]`);
+      }
+      return this.agent;
+    }
+    const discrete = policySpace(space, this.settings.levels);
+    const root = new Rng(this.settings.seed);
+    const policy = createPolicy(discrete.sizes, { policy: this.settings.policy, cell: this.settings.cell, hidden: this.settings.hidden }, root.fork());
+    if (this.initialPolicy !== undefined) loadPolicyWeights(policy, this.initialPolicy);
+    const rng = root.fork();
+    const agent = new PolicyAgent(discrete.sizes, this.makeLearner(policy, rng), rng, {
+      batchSize: this.settings.batchSize,
+      tmax: this.settings.tmax,
+      cache: this.settings.cache,
+      learnFromCache: this.settings.learnFromCache,
+      maxDraws: this.settings.maxDraws,
+    });
+    const saved = this.savedState;
+    if (saved !== undefined) {
+      if (saved.names.join("\u0000") !== discrete.names.join("\u0000") || saved.sizes.join(",") !== discrete.sizes.join(",")) {
+        throw new Error(
+          `the saved ${this.name} state is for parameters [${saved.names.join(", ")}] with choices [${saved.sizes.join(", ")}]; ` +
+            `this space has [${discrete.names.join(", ")}] with choices [${discrete.sizes.join(", ")}]`,
+        );
+      }
+      agent.setState(saved.agent);
+      this.savedState = undefined;
+    }
+    this.space = discrete;
+    this.agent = agent;
+    return agent;
+  }
+
+  /** Shows the agent every finished trial it has not seen, in trial order. */
+  private sync(study: StudyView, agent: PolicyAgent): void {
+    for (const trial of study.trials()) {
+      if (this.observed.has(trial.number)) continue;
+      if (trial.state !== "COMPLETE" && trial.state !== "FAIL" && trial.state !== "PRUNED") continue;
+      this.observed.add(trial.number);
+      const indices = indicesOf(this.space!, trial.params);
+      const value = trial.value;
+      const reward = trial.state === "COMPLETE" && typeof value === "number" && Number.isFinite(value) ? rewardOf(value, study.direction) : null;
+      agent.observe(trial.number, indices, reward);
+    }
+  }
+}
