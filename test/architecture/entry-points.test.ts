@@ -26,17 +26,19 @@ export async function resolve(specifier, context, next) {
   }
   return result;
 }`;
-const REGISTER = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(RECORD_HOOK)}`)});`;
+const HOOK_URL = `data:text/javascript,${encodeURIComponent(RECORD_HOOK)}`;
+const REGISTER = `import { register } from "node:module"; register(${JSON.stringify(HOOK_URL)});`;
 
-/** The third-party packages that importing `entry` (a path under src/) loads, sorted, each once. */
-async function packagesLoadedBy(modulePath: string, cwd = ROOT, loaders: readonly string[] = ["--import", "tsx"]): Promise<string[]> {
+/** The third-party packages that importing `modulePath` (a TypeScript source, through tsx) loads, sorted, each once. */
+async function packagesLoadedBy(modulePath: string): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), "hyperforce-loaded-"));
   const record = join(dir, "packages.txt");
   try {
     const script = `await import(${JSON.stringify(modulePath)});`;
-    const args = [...loaders, "--import", `data:text/javascript,${encodeURIComponent(REGISTER)}`, "--input-type=module", "-e", script];
+    const registerUrl = `data:text/javascript,${encodeURIComponent(REGISTER)}`;
+    const args = ["--import", "tsx", "--import", registerUrl, "--input-type=module", "-e", script];
     await new Promise<void>((done, fail) =>
-      execFile(process.execPath, args, { cwd, env: { ...process.env, LOADED_PACKAGES_FILE: record } }, (error, _out, err) =>
+      execFile(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOADED_PACKAGES_FILE: record } }, (error, _out, err) =>
         error ? fail(new Error(`importing ${modulePath} failed: ${err}`)) : done(),
       ),
     );
@@ -63,7 +65,7 @@ test("import \"hyperforce\" loads none of the queue's or the plots' packages", a
 });
 
 test("the optional entry points load the packages they exist for (the recording hook sees them)", async () => {
-  const [queue, report, experiments] = await Promise.all([packagesLoadedBy(entry("queue")), packagesLoadedBy(entry("report")), packagesLoadedBy(entry("experiments"))]);
+  const [queue, report, experiments] = await Promise.all(["queue", "report", "experiments"].map((name) => packagesLoadedBy(entry(name))));
   for (const name of ["bullmq", "ioredis"]) assert.ok(queue.includes(name), `hyperforce/queue does not load ${name}: ${queue.join(", ")}`);
   for (const name of ["vega", "vega-lite", "@resvg/resvg-js"]) {
     assert.ok(report.includes(name), `hyperforce/report does not load ${name}: ${report.join(", ")}`);
@@ -72,7 +74,8 @@ test("the optional entry points load the packages they exist for (the recording 
 });
 
 test("package.json exports each entry point, with its types, from the build of its src/ file", () => {
-  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Record<string, { types: string; default: string }> };
+  type Exports = Record<string, { types: string; default: string }>;
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Exports };
   const expected = { ".": "index", "./queue": "queue", "./report": "report", "./experiments": "experiments" };
   assert.deepEqual(Object.keys(pkg.exports).sort(), [...Object.keys(expected), "./package.json"].sort());
   for (const [subpath, name] of Object.entries(expected)) {
