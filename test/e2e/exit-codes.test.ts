@@ -68,8 +68,11 @@ test("a CSV with a bad value is exit 2, naming the file and the line", async () 
   const rows = Array.from({ length: 20 }, (_, i) => `${i},${(i * 7) % 5},${3 * i + 1}`);
   rows[6] = "6,1,cheap";
   writeFileSync(csv, ["size,rooms,price", ...rows].join("\n") + "\n");
-  const outcome = await hyperforce(["run", "--task", `csv:${csv}`, "--target", "price", "--kind", "regression", "--trials", "1", "--storage", join(dir, "s.jsonl")]);
-  assertFailure(outcome, 2, /^hyperforce: .*prices\.csv, line 8, column 3 \("price"\): the regression target must be a number, found "cheap"$/);
+  const storage = join(dir, "s.jsonl");
+  const args = ["--target", "price", "--kind", "regression", "--trials", "1", "--storage", storage];
+  const outcome = await hyperforce(["run", "--task", `csv:${csv}`, ...args]);
+  const line = /^hyperforce: .*prices\.csv, line 8, column 3 \("price"\): the regression target must be a number, found "cheap"$/;
+  assertFailure(outcome, 2, line);
 });
 
 test("an objective module that does not exist, or fails to import, is exit 1", async () => {

@@ -76,7 +76,9 @@ test("the command line picks the exit code by class: usage and config 2, everyth
     [new HyperforceError("h"), 1],
     [new Error("e"), 1],
   ];
-  for (const [error, code] of cases) assert.deepEqual(describeCliError(error), { exitCode: code, line: `hyperforce: ${error.message}` }, error.name);
+  for (const [error, code] of cases) {
+    assert.deepEqual(describeCliError(error), { exitCode: code, line: `hyperforce: ${error.message}` }, error.name);
+  }
 });
 
 test("search space content is a ConfigError with the message of the problem", () => {
@@ -97,7 +99,10 @@ test("an objective spec's content is a ConfigError; a module that cannot be load
   });
   const broken = join(dir, "broken.mjs");
   writeFileSync(broken, 'import "./not-there.mjs";\nexport function objective() { return 1; }\n');
-  await assert.rejects(loadModuleObjective(broken), (error: unknown) => error instanceof ObjectiveError && /importing .*broken\.mjs failed/.test((error as Error).message));
+  await assert.rejects(
+    loadModuleObjective(broken),
+    (error: unknown) => error instanceof ObjectiveError && /importing .*broken\.mjs failed/.test((error as Error).message),
+  );
 });
 
 test("data files: a bad CSV, an unknown dataset and a bad table are ConfigErrors naming the file", () => {
