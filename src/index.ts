@@ -39,7 +39,14 @@ export {
 export type { ExportedPolicy } from "./rl/checkpoint.ts";
 
 // Storage
-export { InMemoryStorage, JournalFileStorage, openStorage, type Storage, type StudySummary, type JournalFileStorageOptions } from "./storage/index.ts";
+export {
+  InMemoryStorage,
+  JournalFileStorage,
+  openStorage,
+  type Storage,
+  type StudySummary,
+  type JournalFileStorageOptions,
+} from "./storage/index.ts";
 
 // Execution
 export { InlineExecutor } from "./execution/inline.ts";
