@@ -13,15 +13,14 @@
  * the trials queued behind it, which never started, go to another thread.
  */
 import { availableParallelism } from "node:os";
-import { extname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { SearchSpace } from "../space/types.ts";
 import type { Objective, Trial } from "../trial/types.ts";
 import { TrialPruned } from "../trial/pruned.ts";
 import { isObjectiveSpec, type ObjectiveSpec } from "../objectives/spec.ts";
 import { ExecutorUnavailableError, TrialTimeoutError, type Executor, type TrialJob } from "./executor.ts";
 import type { RunMessage, TrialRecords, WorkerMessage } from "./protocol.ts";
+import { moduleBeside, startWorkerThread } from "./worker-thread.ts";
 
 export interface ThreadPoolOptions {
   /** Number of threads; default os.availableParallelism(). */
@@ -56,19 +55,9 @@ interface Slot {
   crashError?: string;
 }
 
-/**
- * Starts the worker entry that sits beside this module, with this module's extension: worker.js in
- * the built package, worker.ts when running the TypeScript sources under tsx. Node 20 does not apply
- * the parent's loader hooks to a worker's entry file, so under TypeScript a tiny ES-module bootstrap
- * registers tsx inside the thread first and then imports worker.ts.
- */
+/** The trial-running entry beside this module (worker.js when built, worker.ts under tsx). */
 function startWorker(): Worker {
-  const extension = extname(fileURLToPath(import.meta.url));
-  const entry = new URL(`./worker${extension}`, import.meta.url);
-  if (extension !== ".ts") return new Worker(entry);
-  const tsxApi = import.meta.resolve("tsx/esm/api");
-  const bootstrap = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(entry.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
+  return startWorkerThread(moduleBeside(import.meta.url, "worker"));
 }
 
 export class ThreadPoolExecutor implements Executor {

@@ -29,11 +29,10 @@ export interface StudyOutcome {
 
 /**
  * The study's seed seeds the sampler, the training runs and the train/validation/test split.
- * `stopFlag` (shared with the controller): once its first element is 1, the study starts no new trial
- * and returns after the running one, so an interrupted experiment resumes exactly where it stopped.
+ * Once `stopping()` is true (the experiment was interrupted), the study starts no new trial and
+ * returns after the running one, so an interrupted experiment resumes exactly where it stopped.
  */
-export async function runReproduceStudy(job: StudyJob, stopFlag?: Int32Array): Promise<StudyOutcome> {
-  const stopping = () => stopFlag !== undefined && Atomics.load(stopFlag, 0) === 1;
+export async function runReproduceStudy(job: StudyJob, stopping: () => boolean = () => false): Promise<StudyOutcome> {
   const startedAt = Date.now();
   // Not fsync'ed per line: a killed run still keeps every line written (resume works); only a power
   // loss could cut the tail. Per-line fsync would cost as much as a wine trial.

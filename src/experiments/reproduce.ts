@@ -32,9 +32,9 @@ import { STUDY_ATTR } from "../study/attrs.ts";
 import { findBestTrial } from "../trial/best.ts";
 import { isFinished, type FrozenTrial } from "../trial/types.ts";
 import type { PaperTaskName } from "../tasks/paper-task.ts";
+import { runJobs } from "../execution/job-runner.ts";
+import { moduleBeside } from "../execution/worker-thread.ts";
 import type { StudyJob, StudyOutcome } from "./reproduce-study.ts";
-import type { StudyReply, StudyRequest } from "./reproduce-worker.ts";
-import { startWorkerThread } from "./worker-thread.ts";
 
 export type PaperRow = "baseline" | "mlp" | "rnn";
 
@@ -174,47 +174,15 @@ function finishedCount(storage: JournalFileStorage, study: string): number {
 }
 
 /** Runs the jobs on `workers` threads, each thread one study at a time; an abort stops them between trials. */
-async function runJobs(jobs: StudyJob[], workers: number, onDone: (job: StudyJob, outcome: StudyOutcome) => void, signal?: AbortSignal): Promise<void> {
-  const queue = jobs.slice();
-  const stopFlag = new Int32Array(new SharedArrayBuffer(4));
-  const stop = () => {
-    queue.length = 0;
-    Atomics.store(stopFlag, 0, 1);
-  };
-  if (signal?.aborted) stop();
-  signal?.addEventListener("abort", stop, { once: true });
-  const threads = Array.from({ length: Math.min(workers, queue.length) }, () => startWorkerThread(import.meta.url, "reproduce-worker"));
-  try {
-    await Promise.all(
-      threads.map(
-        (thread) =>
-          new Promise<void>((resolve, reject) => {
-            let current: StudyJob | undefined;
-            const next = () => {
-              current = queue.shift();
-              if (current === undefined) resolve();
-              else thread.postMessage({ job: current, stopFlag } satisfies StudyRequest);
-            };
-            thread.on("message", (reply: StudyReply) => {
-              if (reply.type === "error") {
-                reject(new Error(`study ${current?.study}: ${reply.message}`));
-                return;
-              }
-              onDone(current!, reply.outcome);
-              next();
-            });
-            thread.on("error", (error) => reject(new Error(`study ${current?.study}: the worker thread failed: ${error.message}`)));
-            thread.on("exit", (code) => {
-              if (current !== undefined) reject(new Error(`study ${current.study}: the worker thread exited with code ${code}`));
-            });
-            next();
-          }),
-      ),
-    );
-  } finally {
-    signal?.removeEventListener("abort", stop);
-    await Promise.all(threads.map((thread) => thread.terminate()));
-  }
+async function runStudies(jobs: StudyJob[], workers: number, onDone: (job: StudyJob, outcome: StudyOutcome) => void, signal?: AbortSignal): Promise<void> {
+  await runJobs<StudyJob, StudyOutcome>({
+    worker: moduleBeside(import.meta.url, "reproduce-worker"),
+    jobs,
+    threads: workers,
+    describeJob: (job) => `study ${job.study}`,
+    onResult: (outcome, job) => onDone(job, outcome),
+    signal,
+  });
 }
 
 function meanStd(values: readonly number[]): { mean: number; std: number } {
@@ -318,7 +286,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     } else pending.push(job);
   }
   let complete = allJobs.length - pending.length;
-  await runJobs(
+  await runStudies(
     pending,
     options.workers ?? availableParallelism(),
     (job, outcome) => {

@@ -6,17 +6,17 @@
  *
  * Each repeat (seed r) is one in-memory study of the largest budget, read off at every budget as the
  * best observed among its first `budget` trials, which is what a study of that budget would have seen.
- * Studies run on worker threads (see bench-worker.ts), one study per message.
+ * Studies run on worker threads (see bench-worker.ts), one study per job.
  */
 import { availableParallelism } from "node:os";
-import type { Worker } from "node:worker_threads";
 import { tableObjective } from "../objectives/table.ts";
 import { samplerFromLabel, SAMPLER_LABELS } from "../samplers/index.ts";
 import type { StudyView } from "../samplers/sampler.ts";
 import type { Params } from "../space/types.ts";
 import type { FrozenTrial, Trial } from "../trial/types.ts";
 import { averageRanks, indicesAt, indicesOfValues, loadTable, positionOf, TABLE_CONFIGURATIONS, TABLE_PARAMS, valuesAt, type ConfigurationTable } from "../tasks/table.ts";
-import { startWorkerThread } from "./worker-thread.ts";
+import { runJobs } from "../execution/job-runner.ts";
+import { moduleBeside } from "../execution/worker-thread.ts";
 import { Rng } from "../nn/rng.ts";
 
 export interface SamplerBenchOptions {
@@ -341,8 +341,13 @@ export async function runSamplerBench(options: SamplerBenchOptions): Promise<Sam
   };
 }
 
-export type BenchJobMessage = { table: string; sampler: string; seed: number; budget: number };
-export type BenchReply = { type: "trace"; trace: BenchStudyTrace } | { type: "error"; message: string };
+/** One study of the benchmark, as a worker thread runs it (bench-worker.ts). */
+export interface BenchJob {
+  table: string;
+  sampler: string;
+  seed: number;
+  budget: number;
+}
 
 async function runInThreads(
   tablePath: string,
@@ -351,49 +356,11 @@ async function runInThreads(
   threads: number,
   onTrace: (trace: BenchStudyTrace) => void,
 ): Promise<void> {
-  let next = 0;
-  const workers: Worker[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let active = 0;
-      let failed = false;
-      const fail = (error: Error): void => {
-        if (failed) return;
-        failed = true;
-        reject(error);
-      };
-      const feed = (worker: Worker): void => {
-        if (failed) return;
-        if (next >= jobs.length) {
-          if (active === 0) resolve();
-          return;
-        }
-        const job = jobs[next++];
-        active++;
-        const message: BenchJobMessage = { table: tablePath, sampler: job.sampler, seed: job.seed, budget };
-        worker.postMessage(message);
-      };
-      for (let i = 0; i < threads; i++) {
-        const worker = startWorkerThread(import.meta.url, "bench-worker");
-        workers.push(worker);
-        worker.on("message", (reply: BenchReply) => {
-          active--;
-          if (reply.type === "error") return fail(new Error(reply.message));
-          try {
-            onTrace(reply.trace);
-          } catch (error) {
-            return fail(error as Error);
-          }
-          feed(worker);
-        });
-        worker.on("error", (error) => fail(new Error(`a benchmark thread crashed: ${error.message}`)));
-        worker.on("exit", (code) => {
-          if (next < jobs.length || active > 0) fail(new Error(`a benchmark thread exited with code ${code}`));
-        });
-        feed(worker);
-      }
-    });
-  } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
-  }
+  await runJobs<BenchJob, BenchStudyTrace>({
+    worker: moduleBeside(import.meta.url, "bench-worker"),
+    jobs: jobs.map((job) => ({ table: tablePath, sampler: job.sampler, seed: job.seed, budget })),
+    threads,
+    describeJob: (job) => `${job.sampler} seed ${job.seed}`,
+    onResult: onTrace,
+  });
 }
