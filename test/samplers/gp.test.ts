@@ -12,11 +12,14 @@ import { Rng } from "../../src/nn/rng.ts";
 import { createStudy } from "../../src/study/study.ts";
 import type { Distribution, Params, SearchSpace } from "../../src/space/types.ts";
 import { containsValue } from "../../src/space/compare.ts";
-import type { FrozenTrial } from "../../src/trial/types.ts";
+import type { FrozenTrial, Trial } from "../../src/trial/types.ts";
 import { ArrayStudy, bestValue, optimize } from "./study-loop.ts";
 
 const close = (actual: number, expected: number, tolerance: number) =>
-  assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${actual} != ${expected} (tolerance ${tolerance})`);
+  assert.ok(
+    Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)),
+    `${actual} != ${expected} (tolerance ${tolerance})`,
+  );
 
 const QUADRATIC: SearchSpace = { x: { type: "float", low: -10, high: 10 }, y: { type: "float", low: -10, high: 10 } };
 const quadratic = (p: Params) => ((p.x as number) - 1.5) ** 2 + ((p.y as number) + 2) ** 2;
@@ -208,7 +211,9 @@ test("conditional parameters: the GP models the parameters every trial has and s
   const shared: Distribution = { type: "float", low: -1, high: 1 };
   const kindOf: Distribution = { type: "categorical", choices: ["wide", "narrow"] };
   for (let i = 0; i < 35; i++) {
-    const trial: FrozenTrial = { number: i, state: "RUNNING", params: {}, distributions: {}, intermediateValues: {}, userAttrs: {}, systemAttrs: {} };
+    const trial: FrozenTrial = {
+      number: i, state: "RUNNING", params: {}, distributions: {}, intermediateValues: {}, userAttrs: {}, systemAttrs: {},
+    };
     study.list.push(trial);
     const suggest = (name: string, distribution: Distribution) => {
       const value = sampler.sampleIndependent(study, i, name, distribution);
@@ -260,7 +265,9 @@ test("through a real Study, declared and define-by-run, with a discrete space ne
   await declared.optimize((trial) => quadratic(trial.params as Params), { nTrials: 25 });
   assert.ok(declared.bestValue < 0.05, `best ${declared.bestValue}`);
   const byRun = createStudy({ sampler: gpSampler({ seed: 12 }) });
-  await byRun.optimize((trial) => (trial.suggestFloat("lr", 1e-5, 1, { log: true }) - 0.01) ** 2 + (trial.suggestInt("units", 2, 64, { step: 2 }) - 30) ** 2 / 1000, { nTrials: 25 });
+  const objective = (trial: Trial) =>
+    (trial.suggestFloat("lr", 1e-5, 1, { log: true }) - 0.01) ** 2 + (trial.suggestInt("units", 2, 64, { step: 2 }) - 30) ** 2 / 1000;
+  await byRun.optimize(objective, { nTrials: 25 });
   assert.equal(byRun.trials.filter((trial) => trial.state === "COMPLETE").length, 25);
   const discrete: SearchSpace = { a: { type: "int", low: 0, high: 4 }, b: { type: "categorical", choices: [1, 2, 3] } };
   const small = createStudy({ space: discrete, sampler: gpSampler({ seed: 13, nStartupTrials: 3 }) });

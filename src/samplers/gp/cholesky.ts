@@ -46,7 +46,9 @@ export function choleskyWithJitter(a: Float64Array, n: number, out: Float64Array
     const jitter = relative * meanDiagonal;
     if (choleskyInto(a, n, out, jitter)) return jitter;
   }
-  throw new Error(`Cholesky failed: the ${n}x${n} matrix is not positive definite even with jitter ${LAST_RELATIVE_JITTER} x its mean diagonal`);
+  throw new Error(
+    `Cholesky failed: the ${n}x${n} matrix is not positive definite even with jitter ${LAST_RELATIVE_JITTER} x its mean diagonal`,
+  );
 }
 
 /** Solves L x = b (forward substitution); `out` may be `b`. */

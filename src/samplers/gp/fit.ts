@@ -6,8 +6,10 @@
  * The hyperparameters live in one unconstrained vector θ of length d + 2:
  *   θ[k] = log λ_k (inverse squared length scale of dimension k),
  *   θ[d] = log σ² (signal variance), θ[d + 1] = log(noise − MIN_NOISE).
- * Priors are independent normals on these logs (see PRIOR): length scales around 0.5 of the unit
- * range, signal variance around 1 (the outputs are standardised), noise small.
+ * The priors (see PRIOR, logPrior) are written as functions of θ. Both the length scales and the signal
+ * variance get priors with exponential walls, not just quadratic ones in log space: on a smooth bowl the
+ * likelihood alone keeps raising the signal variance and the length scales together (the kernel imitates a
+ * polynomial), which makes K numerically singular and the fit slow; the walls stop that ridge.
  */
 import { choleskyWithJitter, inverseFromCholesky, logDeterminant, solveLower, solveUpperTransposed } from "./cholesky.ts";
 import { dimensionGap, matern52, matern52SlopeInR2 } from "./kernel.ts";
@@ -16,12 +18,36 @@ import { minimizeLbfgs } from "./lbfgs.ts";
 /** Noise variance floor (in standardised output units), so K stays well conditioned. */
 export const MIN_NOISE = 1e-6;
 
-/** Normal priors on the log hyperparameters: mean and standard deviation. */
+/**
+ * log p(λ) = −(small / λ + large λ): a wall against length scales far beyond the unit cube (λ → 0) and a
+ * softer one against very short ones; most likely at λ = √(small / large) (ℓ ≈ 0.56).
+ * log p(σ²) = shape log σ² − rate σ² (a gamma density, most likely at σ² = 2).
+ * log(noise − MIN_NOISE) ~ normal(log 1e-4, 3).
+ */
 export const PRIOR = {
-  logInverseSquaredLengthScale: { mean: Math.log(1 / 0.5 ** 2), sd: 2 },
-  logSignalVariance: { mean: 0, sd: 1.5 },
+  inverseSquaredLengthScale: { small: 0.1, large: 0.01 },
+  signalVariance: { shape: 0.5, rate: 0.25 },
   logNoise: { mean: Math.log(1e-4), sd: 3 },
 } as const;
+
+/** log p(θ) up to a constant; writes −∂ log p / ∂θ into grad (the gradient of the negative log prior). */
+export function logPrior(theta: Float64Array, d: number, grad?: Float64Array): number {
+  const { small, large } = PRIOR.inverseSquaredLengthScale;
+  let sum = 0;
+  for (let c = 0; c < d; c++) {
+    const lambda = Math.exp(theta[c]);
+    sum -= small / lambda + large * lambda;
+    if (grad !== undefined) grad[c] = -(small / lambda - large * lambda);
+  }
+  const { shape, rate } = PRIOR.signalVariance;
+  const signal = Math.exp(theta[d]);
+  sum += shape * theta[d] - rate * signal;
+  if (grad !== undefined) grad[d] = -(shape - rate * signal);
+  const z = (theta[d + 1] - PRIOR.logNoise.mean) / PRIOR.logNoise.sd;
+  sum -= 0.5 * z * z;
+  if (grad !== undefined) grad[d + 1] = z / PRIOR.logNoise.sd;
+  return sum;
+}
 
 /** Standardised observations at points in the unit cube (categorical coordinates hold choice indices). */
 export interface TrainingData {
@@ -46,11 +72,11 @@ export function hyperparametersOf(theta: Float64Array, d: number): KernelHyperpa
   return { lambda, signalVariance: Math.exp(theta[d]), noiseVariance: MIN_NOISE + Math.exp(theta[d + 1]) };
 }
 
-/** The starting point every fit tries: the priors' means. */
+/** The starting point every fit tries: where each prior is largest. */
 export function defaultTheta(d: number): Float64Array {
   const theta = new Float64Array(d + 2);
-  theta.fill(PRIOR.logInverseSquaredLengthScale.mean, 0, d);
-  theta[d] = PRIOR.logSignalVariance.mean;
+  theta.fill(0.5 * Math.log(PRIOR.inverseSquaredLengthScale.small / PRIOR.inverseSquaredLengthScale.large), 0, d);
+  theta[d] = Math.log(PRIOR.signalVariance.shape / PRIOR.signalVariance.rate);
   theta[d + 1] = PRIOR.logNoise.mean;
   return theta;
 }
@@ -117,15 +143,9 @@ export class MarginalLikelihood {
     for (let i = 0; i < n; i++) fit += alpha[i] * alpha[i];
     solveUpperTransposed(l, n, alpha, alpha);
     const logLikelihood = -0.5 * fit - 0.5 * logDeterminant(l, n) - 0.5 * n * Math.log(2 * Math.PI);
-    let logPrior = 0;
-    for (let c = 0; c < d + 2; c++) {
-      const prior = c < d ? PRIOR.logInverseSquaredLengthScale : c === d ? PRIOR.logSignalVariance : PRIOR.logNoise;
-      const z = (theta[c] - prior.mean) / prior.sd;
-      logPrior -= 0.5 * z * z;
-      if (grad !== undefined) grad[c] = z / prior.sd; // gradient of the negative log prior
-    }
+    const prior = logPrior(theta, d, grad);
     if (grad !== undefined) this.addLikelihoodGradient(grad, signal, extraNoise);
-    return -(logLikelihood + logPrior);
+    return -(logLikelihood + prior);
   }
 
   /** grad −= ∂ log p(y | θ) / ∂θ, with W = ααᵀ − K⁻¹ (symmetric, so off-diagonal pairs count twice). */
@@ -163,7 +183,13 @@ export function fitHyperparameters(data: TrainingData, starts: readonly Float64A
   const objective = new MarginalLikelihood(data);
   let best: { theta: Float64Array; value: number } = { theta: Float64Array.from(starts[0]), value: Infinity };
   for (const start of starts) {
-    const result = minimizeLbfgs((theta, grad) => objective.negativeLogPosterior(theta, grad), start, { maxIterations });
+    // Changes of a thousandth in the log posterior (a likelihood ratio of 1.001) are not worth an O(n³) step.
+    const result = minimizeLbfgs((theta, grad) => objective.negativeLogPosterior(theta, grad), start, {
+      maxIterations,
+      gradientTolerance: 1e-3,
+      valueTolerance: 1e-3,
+      firstStep: 0.1,
+    });
     if (result.value < best.value) best = { theta: result.x, value: result.value };
   }
   return best.theta;

@@ -13,6 +13,12 @@ export interface LbfgsOptions {
   memory?: number;
   /** Stop when the largest gradient component is below this (default 1e-5). */
   gradientTolerance?: number;
+  /** Longest move of any coordinate in one step (default unlimited). */
+  maxStep?: number;
+  /** Longest move of any coordinate in the first step, before curvature is known (default 1). */
+  firstStep?: number;
+  /** Stop when a step lowers f by less than this (default 1e-10 · max(1, |f|)). */
+  valueTolerance?: number;
 }
 
 export interface LbfgsResult {
@@ -25,6 +31,8 @@ export function minimizeLbfgs(f: Objective, start: Float64Array, options: LbfgsO
   const maxIterations = options.maxIterations ?? 100;
   const memory = options.memory ?? 6;
   const tolerance = options.gradientTolerance ?? 1e-5;
+  const maxStep = options.maxStep ?? Infinity;
+  const firstStep = options.firstStep ?? 1;
   const m = start.length;
   let x = Float64Array.from(start);
   let grad = new Float64Array(m);
@@ -48,7 +56,10 @@ export function minimizeLbfgs(f: Objective, start: Float64Array, options: LbfgsO
       for (let k = 0; k < m; k++) direction[k] = -grad[k];
       slope = -dot(grad, grad);
     }
-    let stepLength = iteration === 0 && steps.length === 0 ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
+    // Start the line search at a unit quasi-Newton step (without curvature pairs yet, a move of firstStep),
+    // shortened so that no coordinate moves more than maxStep.
+    const longest = maxAbs(direction);
+    let stepLength = Math.min(1, maxStep / longest, steps.length === 0 ? firstStep / longest : Infinity);
     let accepted = false;
     for (let tries = 0; tries < 40; tries++) {
       for (let k = 0; k < m; k++) candidate[k] = x[k] + stepLength * direction[k];
@@ -77,7 +88,7 @@ export function minimizeLbfgs(f: Objective, start: Float64Array, options: LbfgsO
         const improvement = value - candidateValue;
         value = candidateValue;
         accepted = true;
-        if (improvement <= 1e-10 * Math.max(1, Math.abs(value))) iteration = maxIterations;
+        if (improvement <= (options.valueTolerance ?? 1e-10 * Math.max(1, Math.abs(value)))) iteration = maxIterations;
         break;
       }
       stepLength *= 0.5;

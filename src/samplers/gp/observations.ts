@@ -32,7 +32,7 @@ export function buildObservations(
   const d = dimensions.length;
   const categorical = Uint8Array.from(dimensions, (dimension) => (dimension.kind === "categorical" ? 1 : 0));
   const holdsAll = (trial: FrozenTrial) =>
-    dimensions.every((dimension) => Object.hasOwn(trial.params, dimension.name) && containsValue(dimension.distribution, trial.params[dimension.name]));
+    dimensions.every(({ name, distribution }) => Object.hasOwn(trial.params, name) && containsValue(distribution, trial.params[name]));
   const completed = trials.filter((trial) => trial.state === "COMPLETE" && trial.number !== exceptTrial && holdsAll(trial));
   const pending = trials.filter((trial) => trial.state === "RUNNING" && trial.number !== exceptTrial && holdsAll(trial));
   const sign = direction === "maximize" ? -1 : 1;

@@ -49,7 +49,9 @@ export function maximizeAcquisition(
     for (let k = 0; k < d; k++) {
       const dimension = dimensions[k];
       const u = points[i * d + k];
-      points[i * d + k] = dimension.kind === "categorical" ? Math.min(dimension.count - 1, Math.floor(u * dimension.count)) : snapCoordinate(dimension, u);
+      // A categorical coordinate is a choice index: u in [0, 1) picks each choice with equal odds.
+      points[i * d + k] =
+        dimension.kind === "categorical" ? Math.min(dimension.count - 1, Math.floor(u * dimension.count)) : snapCoordinate(dimension, u);
     }
     values[i] = score(points, i);
   }

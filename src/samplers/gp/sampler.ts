@@ -19,7 +19,7 @@ import type { Sampler, StudyView } from "../sampler.ts";
 import { checkOptions, readRngState, sampleSpace, sampleUnseen, sampleValue } from "../random.ts";
 import { configurationCount, configurationKey, isDiscreteSpace, seenConfigurations } from "../seen.ts";
 import { decodeValue, dimensionOf, type Dimension } from "./encoding.ts";
-import { defaultTheta, fitHyperparameters, hyperparametersOf, PRIOR } from "./fit.ts";
+import { defaultTheta, fitHyperparameters, hyperparametersOf } from "./fit.ts";
 import { GpPosterior } from "./posterior.ts";
 import { logExpectedImprovement } from "./acquisition.ts";
 import { maximizeAcquisition } from "./optimize-acqf.ts";
@@ -38,6 +38,8 @@ export interface GpSamplerOptions {
 
 /** Below this many completed trials the kernel fit restarts from several points (see fitStarts). */
 const RESTARTS_BELOW = 100;
+/** Standard deviation, in log units, of the random start around the priors' modes. */
+const RANDOM_START_SPREAD = 1.5;
 
 interface SavedState {
   rng: RngState;
@@ -167,8 +169,8 @@ export class GpSampler implements Sampler {
     const starts = [defaultTheta(d)];
     if (warm !== undefined) starts.push(warm);
     const drawn = defaultTheta(d);
-    for (let k = 0; k < d; k++) drawn[k] += PRIOR.logInverseSquaredLengthScale.sd * this.rng.normal();
-    drawn[d] += PRIOR.logSignalVariance.sd * this.rng.normal();
+    for (let k = 0; k < d; k++) drawn[k] += RANDOM_START_SPREAD * this.rng.normal();
+    drawn[d] += RANDOM_START_SPREAD * this.rng.normal();
     starts.push(drawn);
     return starts;
   }
