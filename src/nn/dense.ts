@@ -17,12 +17,26 @@ export interface DenseShape {
 export type FloatArray = Float32Array | Float64Array;
 
 /** out = x W^T + b for `rows` rows. */
-export function denseForward(shape: DenseShape, x: FloatArray, rows: number, weight: Float32Array, bias: FloatArray, out: FloatArray): void {
+export function denseForward(
+  shape: DenseShape,
+  x: FloatArray,
+  rows: number,
+  weight: Float32Array,
+  bias: FloatArray,
+  out: FloatArray,
+): void {
   affine(shape.inputs, shape.outputs, x, rows, weight, bias, out, false);
 }
 
 /** out = relu(x W^T + b), fused so the pre-activation is never stored. NaN passes through. */
-export function denseReluForward(shape: DenseShape, x: FloatArray, rows: number, weight: Float32Array, bias: FloatArray, out: FloatArray): void {
+export function denseReluForward(
+  shape: DenseShape,
+  x: FloatArray,
+  rows: number,
+  weight: Float32Array,
+  bias: FloatArray,
+  out: FloatArray,
+): void {
   affine(shape.inputs, shape.outputs, x, rows, weight, bias, out, true);
 }
 

@@ -7,7 +7,13 @@
 import type { DenseShape } from "./dense.ts";
 
 /** out[o] = bias[o] + sum over a of weight[o][active[a]]. */
-export function oneHotDenseForward(shape: DenseShape, active: ArrayLike<number>, weight: Float32Array, bias: Float32Array, out: Float64Array): void {
+export function oneHotDenseForward(
+  shape: DenseShape,
+  active: ArrayLike<number>,
+  weight: Float32Array,
+  bias: Float32Array,
+  out: Float64Array,
+): void {
   for (let o = 0; o < shape.outputs; o++) {
     let sum = bias[o];
     const row = o * shape.inputs;

@@ -11,7 +11,15 @@
 import { denseForward, denseInputGradient, denseParamGradients, type DenseShape } from "../nn/dense.ts";
 import { initLinear } from "../nn/init.ts";
 import type { Rng } from "../nn/rng.ts";
-import { checkHidden, checkIndices, checkSizes, type Policy, type PolicyEvaluation, type PolicyShape, type RecurrentCellKind } from "./policy.ts";
+import {
+  checkHidden,
+  checkIndices,
+  checkSizes,
+  type Policy,
+  type PolicyEvaluation,
+  type PolicyShape,
+  type RecurrentCellKind,
+} from "./policy.ts";
 import { createCell, type RecurrentCell } from "./recurrent-cell.ts";
 import { SoftmaxHeads } from "./softmax-heads.ts";
 

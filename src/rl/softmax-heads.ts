@@ -83,7 +83,14 @@ export class SoftmaxHeads {
   }
 
   /** After forwardHead(i): the same for head i alone. */
-  backwardHead(i: number, input: Float64Array, chosen: number, logProbWeight: number, entropyWeight: number, gradInput: Float64Array): void {
+  backwardHead(
+    i: number,
+    input: Float64Array,
+    chosen: number,
+    logProbWeight: number,
+    entropyWeight: number,
+    gradInput: Float64Array,
+  ): void {
     this.logitGradient(i, chosen, logProbWeight, entropyWeight);
     denseParamGradients(this.shapes[i], input, 1, this.logitGrads[i], this.weightGrads[i], this.biasGrads[i], true);
     denseInputGradient(this.shapes[i], 1, this.weights[i], this.logitGrads[i], gradInput, false);

@@ -57,7 +57,9 @@ export const SAMPLER_LABELS = [
 export type SamplerLabel = (typeof SAMPLER_LABELS)[number];
 
 /** What each label stands for: a sampler and its options (the seed is added per study). */
-export const SAMPLER_LABEL_OPTIONS: { [L in SamplerLabel]: { [K in SamplerName]: { sampler: K; options: SamplerOptionsByName[K] } }[SamplerName] } = {
+type LabelledSampler = { [K in SamplerName]: { sampler: K; options: SamplerOptionsByName[K] } }[SamplerName];
+
+export const SAMPLER_LABEL_OPTIONS: Record<SamplerLabel, LabelledSampler> = {
   grid: { sampler: "grid", options: {} },
   random: { sampler: "random", options: {} },
   tpe: { sampler: "tpe", options: {} },

@@ -33,7 +33,10 @@ function flag(): z.ZodOptional<z.ZodBoolean> {
 }
 
 /** One of a few names: 'unknown policy "lstm": use "mlp" or "rnn"'. */
-function oneOf<const T extends readonly [string, ...string[]]>(noun: string, choices: T): z.ZodOptional<z.ZodEnum<{ [K in T[number]]: K }>> {
+function oneOf<const T extends readonly [string, ...string[]]>(
+  noun: string,
+  choices: T,
+): z.ZodOptional<z.ZodEnum<{ [K in T[number]]: K }>> {
   const quoted = choices.map((choice) => `"${choice}"`);
   const listed = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
   return field(z.enum(choices), (_name, value) => `unknown ${noun} ${JSON.stringify(value)}: use ${listed}`);

@@ -10,7 +10,15 @@ import { PolicyAgent, type AgentState, type UpdateDiagnostics } from "../rl/agen
 import { createPolicy, exportPolicy, loadPolicyWeights, type ExportedPolicy } from "../rl/checkpoint.ts";
 import { rewardOf } from "../rl/env.ts";
 import type { Policy, PolicyKind, RecurrentCellKind } from "../rl/policy.ts";
-import { configurationCount, configurationKey, indicesOf, paramsOf, policySpace, type LevelsOption, type PolicySpace } from "../rl/policy-space.ts";
+import {
+  configurationCount,
+  configurationKey,
+  indicesOf,
+  paramsOf,
+  policySpace,
+  type LevelsOption,
+  type PolicySpace,
+} from "../rl/policy-space.ts";
 import type { Learner } from "../rl/reinforce.ts";
 import type { BaselineKind } from "../rl/trajectory.ts";
 import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
@@ -122,7 +130,8 @@ export class PolicySampler implements Sampler {
 
   saveState(): SavedSamplerState | undefined {
     if (this.agent === undefined || this.space === undefined) return this.savedState;
-    return { sampler: this.name, version: 1, names: this.space.names.slice(), sizes: this.space.sizes.slice(), agent: this.agent.getState() };
+    const { names, sizes } = this.space;
+    return { sampler: this.name, version: 1, names: names.slice(), sizes: sizes.slice(), agent: this.agent.getState() };
   }
 
   loadState(state: unknown): void {
@@ -144,13 +153,16 @@ export class PolicySampler implements Sampler {
     const names = Object.keys(space);
     if (this.agent !== undefined && this.space !== undefined) {
       if (names.join("\u0000") !== this.space.names.join("\u0000")) {
-        throw new Error(`the ${this.name} sampler was set up for parameters [${this.space.names.join(", ")}]; this space has [${names.join(", ")}]`);
+        throw new Error(
+          `the ${this.name} sampler was set up for parameters [${this.space.names.join(", ")}]; this space has [${names.join(", ")}]`,
+        );
       }
       return this.agent;
     }
     const discrete = policySpace(space, this.settings.levels);
     const root = new Rng(this.settings.seed);
-    const policy = createPolicy(discrete.sizes, { policy: this.settings.policy, cell: this.settings.cell, hidden: this.settings.hidden }, root.fork());
+    const { policy: kind, cell, hidden } = this.settings;
+    const policy = createPolicy(discrete.sizes, { policy: kind, cell, hidden }, root.fork());
     if (this.initialPolicy !== undefined) loadPolicyWeights(policy, this.initialPolicy);
     const rng = root.fork();
     const agent = new PolicyAgent(discrete.sizes, this.makeLearner(policy, rng), rng, {
@@ -184,7 +196,8 @@ export class PolicySampler implements Sampler {
       this.observed.add(trial.number);
       const indices = indicesOf(this.space!, trial.params);
       const value = trial.value;
-      const reward = trial.state === "COMPLETE" && typeof value === "number" && Number.isFinite(value) ? rewardOf(value, study.direction) : null;
+      const completed = trial.state === "COMPLETE" && typeof value === "number" && Number.isFinite(value);
+      const reward = completed ? rewardOf(value, study.direction) : null;
       agent.observe(trial.number, indices, reward);
     }
   }

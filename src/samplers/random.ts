@@ -109,6 +109,8 @@ export function checkOptions(sampler: string, options: object, known: readonly s
   }
   for (const key of booleans) {
     const value = (options as Record<string, unknown>)[key];
-    if (value !== undefined && typeof value !== "boolean") throw new Error(`${sampler} sampler: ${key} must be true or false, got ${JSON.stringify(value)}`);
+    if (value !== undefined && typeof value !== "boolean") {
+      throw new Error(`${sampler} sampler: ${key} must be true or false, got ${JSON.stringify(value)}`);
+    }
   }
 }

@@ -1,6 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createSampler, SAMPLER_NAMES, SAMPLER_OPTION_SCHEMAS, samplersWithOption, samplerFromLabel, SAMPLER_LABELS } from "../../src/samplers/index.ts";
+import {
+  createSampler,
+  SAMPLER_LABELS,
+  SAMPLER_NAMES,
+  SAMPLER_OPTION_SCHEMAS,
+  samplerFromLabel,
+  samplersWithOption,
+} from "../../src/samplers/index.ts";
 import { optionNames } from "../../src/samplers/options.ts";
 import { ppoSampler } from "../../src/samplers/ppo.ts";
 import { reinforceSampler } from "../../src/samplers/reinforce.ts";
@@ -18,7 +25,9 @@ test("every sampler of the registry has a schema; the policy samplers share thei
 });
 
 test("a bad option names the sampler, the field and what was expected, when the sampler is made", () => {
-  assert.throws(() => reinforceSampler({ cell: "lstm" as never }), { message: 'reinforce sampler: unknown cell "lstm": use "elman" or "gru"' });
+  assert.throws(() => reinforceSampler({ cell: "lstm" as never }), {
+    message: 'reinforce sampler: unknown cell "lstm": use "elman" or "gru"',
+  });
   assert.throws(() => ppoSampler({ hidden: [16, 0] }), { message: "ppo sampler: hidden must be two positive integers, got [16,0]" });
   assert.throws(() => ppoSampler({ baseline: "mean" as never }), {
     message: 'ppo sampler: unknown baseline "mean": use "none", "batch-mean" or "moving-average"',
@@ -26,7 +35,9 @@ test("a bad option names the sampler, the field and what was expected, when the 
   assert.throws(() => reinforceSampler({ levels: { lr: 0 } }), {
     message: 'reinforce sampler: levels must be an integer >= 1 or { parameter: integer >= 1 }, got {"lr":0}',
   });
-  assert.throws(() => reinforceSampler({ cache: "yes" as never }), { message: 'reinforce sampler: cache must be true or false, got "yes"' });
+  assert.throws(() => reinforceSampler({ cache: "yes" as never }), {
+    message: 'reinforce sampler: cache must be true or false, got "yes"',
+  });
   assert.throws(() => ppoSampler({ gamma: 1.5 }), { message: "ppo sampler: gamma must be in [0, 1], got 1.5" });
   assert.throws(() => createSampler("random", null as never), { message: "random sampler: options must be an object" });
 });
