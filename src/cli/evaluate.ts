@@ -1,18 +1,16 @@
 /**
- * `hyperforce evaluate`: train the paper's MLP once on a built-in task and print the validation
- * loss, the test loss, whether training diverged, the epochs run and the time.
+ * `hyperforce evaluate`: train the paper's MLP once on any registered task (wine, letter, a CSV file,
+ * or look it up in a table) and print the validation loss, the test loss, whether training diverged,
+ * the epochs run and the time (and, with --json, the accuracy of a classification task).
  */
 import { Command } from "commander";
-import { CsvError, isNumber } from "../tasks/csv.ts";
-import { DatasetError, loadDataset } from "../tasks/datasets.ts";
-import type { PaperTaskName } from "../tasks/paper-task.ts";
-import type { EvaluationResult, MlpConfig } from "../tasks/types.ts";
+import { isNumber } from "../tasks/csv.ts";
+import { taskNameOf, type TaskReference, type TaskResult } from "../tasks/task.ts";
+import type { MlpConfig } from "../tasks/types.ts";
 import { UsageError } from "./errors.ts";
+import { addCsvTaskFlags, openCommandTask, taskFlagHelp, taskReferenceOf, type TaskFlags } from "./task-flags.ts";
 
-const PAPER_TASKS: readonly PaperTaskName[] = ["wine", "letter"];
-
-interface EvaluateFlags {
-  task: string;
+interface EvaluateFlags extends TaskFlags {
   lr: string;
   weightDecay: string;
   batchSize: string;
@@ -24,7 +22,8 @@ interface EvaluateFlags {
 }
 
 export interface EvaluateRequest {
-  task: PaperTaskName;
+  /** "wine", or a csv task with its options. */
+  task: TaskReference;
   config: Required<MlpConfig>;
   seed: number;
   splitSeed: number;
@@ -46,9 +45,7 @@ function integerAtLeast(flag: string, text: string, minimum: number): number {
 
 /** Checks the flags and turns them into a request; every bad value is a UsageError naming the flag. */
 export function parseEvaluateFlags(flags: EvaluateFlags): EvaluateRequest {
-  if (!(PAPER_TASKS as readonly string[]).includes(flags.task)) {
-    throw new UsageError(`unknown task ${JSON.stringify(flags.task)}; known tasks: ${PAPER_TASKS.join(", ")}`);
-  }
+  const task = taskReferenceOf(flags);
   const learningRate = number("--lr", flags.lr);
   if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
     throw new UsageError(`--lr must be a positive number, got ${JSON.stringify(flags.lr)}`);
@@ -58,7 +55,7 @@ export function parseEvaluateFlags(flags: EvaluateFlags): EvaluateRequest {
     throw new UsageError(`--weight-decay must be a number >= 0, got ${JSON.stringify(flags.weightDecay)}`);
   }
   return {
-    task: flags.task as PaperTaskName,
+    task,
     config: {
       learningRate,
       weightDecay,
@@ -71,39 +68,40 @@ export function parseEvaluateFlags(flags: EvaluateFlags): EvaluateRequest {
   };
 }
 
-const LOSS_NAMES: Record<PaperTaskName, string> = {
-  wine: "mean squared error of the standardised target",
-  letter: "mean cross-entropy in nats",
-};
-
 function formatLoss(loss: number): string {
   return Number.isFinite(loss) ? loss.toFixed(6) : String(loss);
 }
 
-export function formatEvaluation(request: EvaluateRequest, result: EvaluationResult): string {
+/** The table for people; `lossName` says what the losses measure (the task's lossName). */
+export function formatEvaluation(request: EvaluateRequest, result: TaskResult, lossName: string): string {
   const { config } = request;
   const rows: [string, string][] = [
-    ["task", `${request.task} (split seed ${request.splitSeed}, seed ${request.seed})`],
+    ["task", `${taskNameOf(request.task)} (split seed ${request.splitSeed}, seed ${request.seed})`],
     [
       "configuration",
       `lr ${config.learningRate}, weight decay ${config.weightDecay}, batch size ${config.batchSize}, hidden ${config.hidden}, epochs ${config.epochs}`,
     ],
-    ["validation loss", `${formatLoss(result.validationLoss)} (${LOSS_NAMES[request.task]})`],
+    ["validation loss", `${formatLoss(result.validationLoss)} (${lossName})`],
     ["test loss", formatLoss(result.testLoss)],
     ["diverged", result.diverged ? "yes" : "no"],
-    ["epochs run", String(result.epochsRun)],
-    ["time", `${result.seconds.toFixed(3)} s`],
+    // A lookup in a table trains nothing.
+    ["epochs run", result.epochsRun === undefined ? "-" : String(result.epochsRun)],
+    ["time", result.seconds === undefined ? "-" : `${result.seconds.toFixed(3)} s`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   return rows.map(([label, value]) => label.padEnd(width) + value).join("\n") + "\n";
 }
 
-/** The --json output: one object; a diverged run's infinite losses become null. */
-export function evaluationJson(request: EvaluateRequest, result: EvaluationResult): string {
+/**
+ * The --json output: one object; a diverged run's infinite losses become null. A csv task adds its
+ * options (taskOptions), a classification task its accuracies, a table lookup the seed of its row.
+ */
+export function evaluationJson(request: EvaluateRequest, result: TaskResult): string {
   const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
   return (
     JSON.stringify({
-      task: request.task,
+      task: taskNameOf(request.task),
+      ...(typeof request.task !== "string" && request.task.options !== undefined ? { taskOptions: request.task.options } : {}),
       learningRate: request.config.learningRate,
       weightDecay: request.config.weightDecay,
       batchSize: request.config.batchSize,
@@ -114,16 +112,19 @@ export function evaluationJson(request: EvaluateRequest, result: EvaluationResul
       validationLoss: finiteOrNull(result.validationLoss),
       testLoss: finiteOrNull(result.testLoss),
       diverged: result.diverged,
-      epochsRun: result.epochsRun,
-      seconds: result.seconds,
+      epochsRun: result.epochsRun ?? null,
+      seconds: result.seconds ?? null,
+      ...(result.seed !== request.seed ? { lookedUpSeed: result.seed } : {}),
+      ...(result.validationAccuracy !== undefined ? { validationAccuracy: result.validationAccuracy } : {}),
+      ...(result.testAccuracy !== undefined ? { testAccuracy: result.testAccuracy } : {}),
     }) + "\n"
   );
 }
 
 export function evaluateCommand(): Command {
-  return new Command("evaluate")
-    .description("train the paper's MLP once on a built-in task and print its validation and test loss")
-    .requiredOption("--task <name>", `built-in task: ${PAPER_TASKS.join(" or ")}`)
+  const command = new Command("evaluate")
+    .description("train the paper's MLP once on a task and print its validation and test loss")
+    .requiredOption("--task <name>", `the task: ${taskFlagHelp()}`)
     .requiredOption("--lr <number>", "Adam learning rate (> 0)")
     .requiredOption("--weight-decay <number>", "Adam weight decay, coupled L2 (>= 0)")
     .requiredOption("--batch-size <integer>", "minibatch size (>= 1)")
@@ -131,19 +132,23 @@ export function evaluateCommand(): Command {
     .requiredOption("--seed <integer>", "seed of the initial weights and the minibatch order")
     .option("--split-seed <integer>", "seed of the train / validation / test partition", "0")
     .option("--epochs <integer>", "training epochs", "15")
-    .option("--json", "print one JSON object instead of a table")
-    .action(async (flags: EvaluateFlags) => {
-      const request = parseEvaluateFlags(flags);
-      try {
-        await loadDataset(request.task);
-      } catch (error) {
-        // A missing or corrupt data file is the user's to fix: a usage error.
-        if (error instanceof DatasetError || error instanceof CsvError) throw new UsageError(error.message);
-        throw error;
-      }
-      // The trainer is loaded only when a run is asked for, which keeps `hyperforce --help` quick.
-      const { evaluatePaperTask } = await import("../tasks/paper-task.ts");
-      const result = await evaluatePaperTask(request.task, request.config, { seed: request.seed, splitSeed: request.splitSeed });
-      process.stdout.write(flags.json ? evaluationJson(request, result) : formatEvaluation(request, result));
-    });
+    .option("--json", "print one JSON object instead of a table");
+  return addCsvTaskFlags(command).action(async (flags: EvaluateFlags) => {
+    const request = parseEvaluateFlags(flags);
+    const task = await openCommandTask(request.task, { splitSeed: request.splitSeed, epochs: request.config.epochs });
+    const params = {
+      learning_rate: request.config.learningRate,
+      weight_decay: request.config.weightDecay,
+      batch_size: request.config.batchSize,
+      hidden_units: request.config.hidden,
+    };
+    let result: TaskResult;
+    try {
+      result = task.evaluate(params, request.seed);
+    } catch (error) {
+      // Parameters the task cannot take (a configuration a table does not hold, say) are the user's to change.
+      throw new UsageError((error as Error).message);
+    }
+    process.stdout.write(flags.json ? evaluationJson(request, result) : formatEvaluation(request, result, task.lossName));
+  });
 }

@@ -1,33 +1,39 @@
 /**
- * `hyperforce table build`: train every configuration of the paper space with a few seeds and write
- * the exhaustive table (resumable; see src/experiments/table-build.ts). Prints a summary at the end:
- * rows, wall time, rows per second, the best configuration and the seeds' rank agreement.
+ * `hyperforce table build`: train every configuration of the paper space with a few seeds on a task
+ * (wine, letter, or a CSV file with --target) and write the exhaustive table (resumable; see
+ * src/experiments/table-build.ts). Prints a summary at the end: rows, wall time, rows per second, the
+ * best configuration and the seeds' rank agreement.
  */
 import { Command } from "commander";
 import cliProgress from "cli-progress";
-import { CsvError, isNumber } from "../tasks/csv.ts";
-import { DatasetError } from "../tasks/datasets.ts";
-import { PAPER_TASKS, type PaperTaskName } from "../tasks/paper-task.ts";
+import { isNumber } from "../tasks/csv.ts";
+import { indicesAt, loadTable, TABLE_PARAMS, tableSpace, valuesAt, type TableParam } from "../tasks/table.ts";
+import { taskNameOf, type TaskReference } from "../tasks/task.ts";
 import { UsageError } from "./errors.ts";
+import { addCsvTaskFlags, isInputError, taskFlagHelp, taskReferenceOf, type TaskFlags } from "./task-flags.ts";
 
-interface TableBuildFlags {
-  task: string;
+interface TableBuildFlags extends TaskFlags {
   seeds: string;
   workers?: string;
   out: string;
   splitSeed: string;
   epochs: string;
   logEvery: string;
+  /** Repeated --only name=v1,v2 (commander collects them). */
+  only?: string[];
 }
 
 export interface TableBuildRequest {
-  task: PaperTaskName;
+  /** "wine", or a csv task with its options. */
+  task: TaskReference;
   seeds: number;
   workers?: number;
   out: string;
   splitSeed: number;
   epochs: number;
   logEvery: number;
+  /** Only these values of some parameters: a part of the space. */
+  only?: Partial<Record<TableParam, number[]>>;
 }
 
 function integerAtLeast(flag: string, text: string, minimum: number): number {
@@ -37,12 +43,10 @@ function integerAtLeast(flag: string, text: string, minimum: number): number {
 }
 
 export function parseTableBuildFlags(flags: TableBuildFlags): TableBuildRequest {
-  if (!(PAPER_TASKS as readonly string[]).includes(flags.task)) {
-    throw new UsageError(`unknown task ${JSON.stringify(flags.task)}; known tasks: ${PAPER_TASKS.join(", ")}`);
-  }
+  const task = taskReferenceOf(flags);
   if (!flags.out.endsWith(".csv")) throw new UsageError(`--out must name a .csv file, got ${JSON.stringify(flags.out)}`);
   const request: TableBuildRequest = {
-    task: flags.task as PaperTaskName,
+    task,
     seeds: integerAtLeast("--seeds", flags.seeds, 1),
     out: flags.out,
     splitSeed: integerAtLeast("--split-seed", flags.splitSeed, 0),
@@ -50,7 +54,31 @@ export function parseTableBuildFlags(flags: TableBuildFlags): TableBuildRequest 
     logEvery: integerAtLeast("--log-every", flags.logEvery, 1),
   };
   if (flags.workers !== undefined) request.workers = integerAtLeast("--workers", flags.workers, 1);
+  if (flags.only !== undefined && flags.only.length > 0) request.only = parseOnly(flags.only);
   return request;
+}
+
+/** `--only learning_rate=0.001,0.01 --only batch_size=64`: each value must be a choice of the paper space. */
+export function parseOnly(items: readonly string[]): Partial<Record<TableParam, number[]>> {
+  const space = tableSpace();
+  const only: Partial<Record<TableParam, number[]>> = {};
+  for (const item of items) {
+    const equals = item.indexOf("=");
+    const name = item.slice(0, Math.max(0, equals)).trim();
+    if (equals < 0 || !(TABLE_PARAMS as readonly string[]).includes(name)) {
+      throw new UsageError(`--only must be NAME=V1,V2 with NAME one of ${TABLE_PARAMS.join(", ")}, got ${JSON.stringify(item)}`);
+    }
+    if (Object.hasOwn(only, name)) throw new UsageError(`--only names ${name} twice`);
+    const choices = (space[name] as { choices: number[] }).choices;
+    only[name as TableParam] = item.slice(equals + 1).split(",").map((text) => {
+      const value = isNumber(text.trim()) ? Number(text) : NaN;
+      if (!choices.includes(value)) {
+        throw new UsageError(`--only ${name}: ${JSON.stringify(text)} is not one of the paper space's choices (${choices.join(", ")})`);
+      }
+      return value;
+    });
+  }
+  return only;
 }
 
 interface BuildProgressView {
@@ -61,7 +89,7 @@ interface BuildProgressView {
 function progressView(request: TableBuildRequest, stream: NodeJS.WriteStream = process.stderr): BuildProgressView {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${request.task} table {bar} {value}/{total} rows | {rate} rows/s | {eta_formatted} left`, hideCursor: true, etaBuffer: 200, stream },
+      { format: `${taskNameOf(request.task)} table {bar} {value}/{total} rows | {rate} rows/s | {eta_formatted} left`, hideCursor: true, etaBuffer: 200, stream },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
@@ -82,28 +110,33 @@ function progressView(request: TableBuildRequest, stream: NodeJS.WriteStream = p
       if (done < nextLine && done !== total) return;
       nextLine = done + request.logEvery;
       const left = rowsPerSecond > 0 ? `${Math.round((total - done) / rowsPerSecond)} s left` : "time left unknown";
-      stream.write(`${request.task} table ${done}/${total} rows | ${rowsPerSecond.toFixed(1)} rows/s | ${left}\n`);
+      stream.write(`${taskNameOf(request.task)} table ${done}/${total} rows | ${rowsPerSecond.toFixed(1)} rows/s | ${left}\n`);
     },
     stop() {},
   };
 }
 
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 export function tableCommand(): Command {
   const table = new Command("table").description("exhaustive tables of the paper's search space");
+  const build = new Command("build")
+    .description("train every configuration of the paper space with seeds 0..S-1 and write one CSV row per run (resumes an existing --out)")
+    .requiredOption("--task <name>", `the task: ${taskFlagHelp()}`)
+    .requiredOption("--out <file.csv>", "the table to write or continue")
+    .option("--seeds <count>", "training seeds per configuration (seeds 0..count-1)", "2")
+    .option("--workers <count>", "worker threads (default: the number of cores)")
+    .option("--split-seed <integer>", "seed of the train / validation / test partition", "0")
+    .option("--epochs <integer>", "training epochs", "15")
+    .option("--log-every <rows>", "without a terminal, print a progress line every this many rows", "1000")
+    .option("--only <name=values>", "train only these values of a parameter, e.g. batch_size=64,128 (repeatable)", collect);
   table.addCommand(
-    new Command("build")
-      .description("train every configuration of the paper space with seeds 0..S-1 and write one CSV row per run (resumes an existing --out)")
-      .requiredOption("--task <name>", `built-in task: ${PAPER_TASKS.join(" or ")}`)
-      .requiredOption("--out <file.csv>", "the table to write or continue")
-      .option("--seeds <count>", "training seeds per configuration (seeds 0..count-1)", "2")
-      .option("--workers <count>", "worker threads (default: the number of cores)")
-      .option("--split-seed <integer>", "seed of the train / validation / test partition", "0")
-      .option("--epochs <integer>", "training epochs", "15")
-      .option("--log-every <rows>", "without a terminal, print a progress line every this many rows", "1000")
+    addCsvTaskFlags(build)
       .action(async (flags: TableBuildFlags) => {
         const request = parseTableBuildFlags(flags);
         const { buildTable } = await import("../experiments/table-build.ts");
-        const { loadTable, indicesAt, valuesAt, TABLE_PARAMS } = await import("../tasks/table.ts");
         const view = progressView(request);
         let result;
         try {
@@ -114,10 +147,11 @@ export function tableCommand(): Command {
             ...(request.workers !== undefined ? { workers: request.workers } : {}),
             splitSeed: request.splitSeed,
             epochs: request.epochs,
+            ...(request.only !== undefined ? { only: request.only } : {}),
             onProgress: (progress) => view.update(progress.done, progress.total, progress.rowsPerSecond),
           });
         } catch (error) {
-          if (error instanceof DatasetError || error instanceof CsvError) throw new UsageError(error.message);
+          if (isInputError(error)) throw new UsageError(error.message);
           throw error;
         } finally {
           view.stop();

@@ -31,7 +31,9 @@ export interface BuiltinTaskOptions {
 
 export function builtinTaskObjective(options: BuiltinTaskOptions): Objective {
   const known = namedTaskNames();
-  if (!known.includes(options.task)) throw new ConfigError(`unknown task ${JSON.stringify(options.task)}; built-in tasks: ${known.join(", ")}`);
+  if (!known.includes(options.task)) {
+    throw new ConfigError(`unknown task ${JSON.stringify(options.task)}; built-in tasks: ${known.join(", ")}`);
+  }
   const settings = { splitSeed: options.splitSeed ?? 0, epochs: options.epochs };
   return lazyTaskObjective(() => openTask(options.task, settings), { seed: options.seed });
 }

@@ -323,14 +323,20 @@ export function csvDatasetOptionsOf(options: TaskOptions | undefined): CsvDatase
   const unknown = Object.keys(given).filter((name) => !known.includes(name));
   if (unknown.length > 0) throw new ConfigError(`unknown option ${unknown.join(", ")} of a csv task; its options: ${known.join(", ")}`);
   const { target, kind, separator, header, exclude, maxCategories } = given;
-  if (typeof target !== "string" || target === "") throw new ConfigError("a csv task needs the option target: the column to predict (its name, or its 1-based position)");
+  if (typeof target !== "string" || target === "") {
+    throw new ConfigError("a csv task needs the option target: the column to predict (its name, or its 1-based position)");
+  }
   const parsed: CsvDatasetOptions = { target };
   if (kind !== undefined) {
-    if (kind !== "regression" && kind !== "classification") throw new ConfigError(`the option kind must be "regression" or "classification", got ${JSON.stringify(kind)}`);
+    if (kind !== "regression" && kind !== "classification") {
+      throw new ConfigError(`the option kind must be "regression" or "classification", got ${JSON.stringify(kind)}`);
+    }
     parsed.kind = kind;
   }
   if (separator !== undefined) {
-    if (separator !== "," && separator !== ";" && separator !== "\t") throw new ConfigError(`the option separator must be one of "," ";" or a tab, got ${JSON.stringify(separator)}`);
+    if (separator !== "," && separator !== ";" && separator !== "\t") {
+      throw new ConfigError(`the option separator must be one of "," ";" or a tab, got ${JSON.stringify(separator)}`);
+    }
     parsed.separator = separator;
   }
   if (header !== undefined) {

@@ -17,7 +17,9 @@ export type MlpParam = (typeof MLP_PARAMS)[number];
 function finiteParam(params: Params, name: MlpParam): number {
   if (!Object.hasOwn(params, name)) throw new Error(`parameter "${name}" is missing; the MLP needs ${MLP_PARAMS.join(", ")}`);
   const given: ParamValue = params[name];
-  if (typeof given !== "number" || !Number.isFinite(given)) throw new Error(`parameter "${name}" must be a finite number, got ${JSON.stringify(given)}`);
+  if (typeof given !== "number" || !Number.isFinite(given)) {
+    throw new Error(`parameter "${name}" must be a finite number, got ${JSON.stringify(given)}`);
+  }
   return given;
 }
 
@@ -32,7 +34,9 @@ export function mlpConfigOf(params: Params, epochs?: number): MlpConfig {
   if (epochs !== undefined) config.epochs = epochs;
   if (!(config.learningRate > 0)) throw new Error(`learning_rate must be > 0, got ${config.learningRate}`);
   if (!(config.weightDecay >= 0)) throw new Error(`weight_decay must be >= 0, got ${config.weightDecay}`);
-  if (!Number.isInteger(config.batchSize) || config.batchSize < 1) throw new Error(`batch_size must be an integer >= 1, got ${config.batchSize}`);
+  if (!Number.isInteger(config.batchSize) || config.batchSize < 1) {
+    throw new Error(`batch_size must be an integer >= 1, got ${config.batchSize}`);
+  }
   if (!Number.isInteger(config.hidden) || config.hidden < 1) throw new Error(`hidden_units must be an integer >= 1, got ${config.hidden}`);
   return config;
 }
@@ -43,7 +47,9 @@ export function checkMlpSettings(settings: TaskSettings): void {
     throw new ConfigError(`epochs must be an integer >= 1, got ${settings.epochs}`);
   }
   const splitSeed = settings.splitSeed;
-  if (splitSeed !== undefined && !Number.isFinite(splitSeed)) throw new ConfigError(`the split seed must be a finite number, got ${splitSeed}`);
+  if (splitSeed !== undefined && !Number.isFinite(splitSeed)) {
+    throw new ConfigError(`the split seed must be a finite number, got ${splitSeed}`);
+  }
 }
 
 export interface MlpTaskInput {

@@ -31,7 +31,9 @@ const families = new Map<string, TaskFamily>();
 
 /** Adds a family; its name must be new. */
 export function registerTaskFamily(family: TaskFamily): void {
-  if (!/^[a-z][a-z0-9-]*$/.test(family.name)) throw new Error(`a task family's name must be lowercase letters, digits and dashes, got ${JSON.stringify(family.name)}`);
+  if (!/^[a-z][a-z0-9-]*$/.test(family.name)) {
+    throw new Error(`a task family's name must be lowercase letters, digits and dashes, got ${JSON.stringify(family.name)}`);
+  }
   if (families.has(family.name)) throw new Error(`a task family named ${JSON.stringify(family.name)} is already registered`);
   families.set(family.name, family);
 }
@@ -61,7 +63,9 @@ export function findTaskFamily(name: string): { family: TaskFamily; argument: st
     throw new ConfigError(`unknown task ${JSON.stringify(name)}; known tasks: ${namedTaskNames().join(", ")}`);
   }
   const argument = colon < 0 ? "" : name.slice(colon + 1);
-  if (family.takesArgument && argument === "") throw new ConfigError(`--task ${familyName}:<file> needs the file after "${familyName}:", as in ${family.usage}`);
+  if (family.takesArgument && argument === "") {
+    throw new ConfigError(`--task ${familyName}:<file> needs the file after "${familyName}:", as in ${family.usage}`);
+  }
   return { family, argument };
 }
 

@@ -14,7 +14,9 @@ function lookedUpValues(params: Params): number[] {
   return TABLE_PARAMS.map((name) => {
     const given: ParamValue | undefined = Object.hasOwn(params, name) ? params[name] : undefined;
     if (given === undefined) throw new Error(`parameter "${name}" is missing; a table is looked up by ${TABLE_PARAMS.join(", ")}`);
-    if (typeof given !== "number" || !Number.isFinite(given)) throw new Error(`parameter "${name}" must be a finite number, got ${JSON.stringify(given)}`);
+    if (typeof given !== "number" || !Number.isFinite(given)) {
+      throw new Error(`parameter "${name}" must be a finite number, got ${JSON.stringify(given)}`);
+    }
     return given;
   });
 }
@@ -24,7 +26,9 @@ export function lookUp(table: ConfigurationTable, params: Params, seed: number):
   const values = lookedUpValues(params);
   const indices = indicesOfValues(values);
   const described = (): string => TABLE_PARAMS.map((name, i) => `${name} ${values[i]}`).join(", ");
-  if (indices === undefined) throw new Error(`the configuration (${described()}) is not in the paper space, so the table ${table.source} cannot hold it`);
+  if (indices === undefined) {
+    throw new Error(`the configuration (${described()}) is not in the paper space, so the table ${table.source} cannot hold it`);
+  }
   const position = positionOf(indices);
   const seeds = table.seedIndicesAt(position);
   if (seeds.length === 0) throw new Error(`the configuration (${described()}) is absent from the table ${table.source}`);

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -168,5 +168,63 @@ describe("hyperforce evaluate: a good run", () => {
     assert.equal(lines[4], "diverged         no");
     assert.equal(lines[5], "epochs run       2");
     assert.match(lines[6], /^time             \d+\.\d{3} s$/);
+  });
+});
+
+describe("hyperforce evaluate on every registered task: a CSV file, a classification CSV, a table", { concurrency: 2 }, () => {
+  const dataDir = process.env.HYPERFORCE_DATA_DIR ?? fileURLToPath(new URL("../../../shared/data", import.meta.url));
+  const diabetes = join(dataDir, "diabetes.csv");
+  const CONFIG = ["--lr", "1e-3", "--weight-decay", "1e-4", "--batch-size", "32", "--hidden", "20", "--seed", "1"];
+
+  test("--task csv:FILE --target COL trains on the file, repeats exactly, and names the task with its options", async () => {
+    const args = ["evaluate", "--task", `csv:${diabetes}`, "--target", "progression", ...CONFIG, "--json"];
+    const [first, second] = await Promise.all([hyperforce(args), hyperforce(args)]);
+    assert.equal(first.code, 0, first.stderr);
+    const result = JSON.parse(first.stdout);
+    assert.equal(result.task, `csv:${diabetes}`);
+    assert.deepEqual(result.taskOptions, { target: "progression" });
+    assert.equal(result.diverged, false);
+    assert.equal(result.epochsRun, 15);
+    assert.ok(Number.isFinite(result.validationLoss) && result.validationLoss > 0 && result.validationLoss < 1.5, `loss ${result.validationLoss}`);
+    assert.equal(result.validationAccuracy, undefined, "regression has no accuracy");
+    const again = JSON.parse(second.stdout);
+    assert.deepEqual([again.validationLoss, again.testLoss], [result.validationLoss, result.testLoss]);
+  });
+
+  test("a classification CSV reports validation and test accuracy", async () => {
+    const outcome = await hyperforce(["evaluate", "--task", `csv:${join(dataDir, "digits.csv")}`, "--target", "digit", ...CONFIG, "--lr", "1e-2", "--json"]);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    const result = JSON.parse(outcome.stdout);
+    assert.ok(result.validationAccuracy > 0.8 && result.validationAccuracy <= 1, `validation accuracy ${result.validationAccuracy}`);
+    assert.ok(result.testAccuracy > 0.8 && result.testAccuracy <= 1, `test accuracy ${result.testAccuracy}`);
+  });
+
+  test("csv flags: --target is required for a csv task and refused for others; a missing column is one line, exit 2", async () => {
+    assertUsageError(
+      await hyperforce(["evaluate", "--task", `csv:${diabetes}`, ...CONFIG]),
+      `hyperforce: --task csv:${diabetes} needs --target COLUMN (the column to predict)`,
+    );
+    assertUsageError(await hyperforce(["evaluate", ...GOOD, "--target", "x"]), "hyperforce: --target applies to --task csv:FILE");
+    const missing = await hyperforce(["evaluate", "--task", `csv:${diabetes}`, "--target", "price", ...CONFIG]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^hyperforce: .*diabetes\.csv: no column "price" for the target; the columns are: age, sex, bmi/);
+  });
+
+  test("--task table:FILE looks the configuration up (no training) and says so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hyperforce-evaluate-table-"));
+    try {
+      const header = "learning_rate_index,weight_decay_index,batch_size_index,hidden_units_index,learning_rate,weight_decay,batch_size,hidden_units";
+      const table = join(dir, "t.csv");
+      writeFileSync(table, `${header},seed,validation_loss,test_loss,diverged,seconds\n2,1,2,9,0.001,0.0001,32,20,0,0.25,0.5,0,0.1\n`);
+      const outcome = await hyperforce(["evaluate", "--task", `table:${table}`, ...CONFIG, "--json"]);
+      assert.equal(outcome.code, 0, outcome.stderr);
+      const result = JSON.parse(outcome.stdout);
+      assert.deepEqual([result.validationLoss, result.testLoss, result.epochsRun, result.lookedUpSeed], [0.25, 0.5, null, 0]);
+      const absent = await hyperforce(["evaluate", "--task", `table:${table}`, ...CONFIG, "--hidden", "8"]);
+      assert.equal(absent.code, 2);
+      assert.match(absent.stderr, /is absent from the table/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,108 @@
+/**
+ * The --task flag and the CSV task's flags, shared by the commands that train one task (`evaluate`,
+ * `table build`): they turn into a TaskReference, and the task is opened through the registry, so
+ * every registered task works in every such command.
+ */
+import type { Command } from "commander";
+import { ConfigError } from "../errors/errors.ts";
+import { CsvError, isNumber } from "../tasks/csv.ts";
+import { DatasetError } from "../tasks/datasets.ts";
+import { findTaskFamily, openTask, taskUsages } from "../tasks/registry.ts";
+import { TableFormatError } from "../tasks/table.ts";
+import type { Task, TaskOptions, TaskReference, TaskSettings } from "../tasks/task.ts";
+import { UsageError } from "./errors.ts";
+
+export interface TaskFlags {
+  task: string;
+  target?: string;
+  kind?: string;
+  separator?: string;
+  /** commander's --no-header: false when given, else true or absent (detect). */
+  header?: boolean;
+  exclude?: string;
+  maxCategories?: string;
+}
+
+const CSV_FLAGS = ["target", "kind", "separator", "exclude", "maxCategories"] as const;
+
+/** "--task" help text: every registered task. */
+export function taskFlagHelp(): string {
+  return `${taskUsages().join(", ")} (csv tasks with --target)`;
+}
+
+/** Adds the CSV task's flags (as `hyperforce run` spells them). */
+export function addCsvTaskFlags(command: Command): Command {
+  return command
+    .option("--target <column>", "csv tasks: the column to predict")
+    .option("--kind <kind>", "csv tasks: regression or classification (inferred when omitted)")
+    .option("--separator <char>", "csv tasks: , ; or a tab (detected when omitted)")
+    .option("--no-header", "csv tasks: the first line is data (detected when omitted)")
+    .option("--exclude <columns>", "csv tasks: comma-separated columns to leave out of the inputs")
+    .option("--max-categories <n>", "csv tasks: most distinct values a text column may have (default 100)");
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+function csvOptions(flags: TaskFlags): TaskOptions {
+  if (flags.target === undefined || flags.target === "") {
+    throw new UsageError(`--task ${flags.task} needs --target COLUMN (the column to predict)`);
+  }
+  const options: TaskOptions = { target: flags.target };
+  if (flags.kind !== undefined) {
+    if (flags.kind !== "regression" && flags.kind !== "classification") {
+      throw new UsageError(`--kind must be regression or classification, got ${JSON.stringify(flags.kind)}`);
+    }
+    options.kind = flags.kind;
+  }
+  if (flags.separator !== undefined) {
+    if (![",", ";", "\t"].includes(flags.separator)) {
+      throw new UsageError(`--separator must be , ; or a tab, got ${JSON.stringify(flags.separator)}`);
+    }
+    options.separator = flags.separator;
+  }
+  if (flags.header === false) options.header = false;
+  if (flags.exclude !== undefined) options.exclude = flags.exclude.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  if (flags.maxCategories !== undefined) {
+    const value = isNumber(flags.maxCategories) ? Number(flags.maxCategories) : NaN;
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new UsageError(`--max-categories must be an integer >= 1, got ${JSON.stringify(flags.maxCategories)}`);
+    }
+    options.maxCategories = value;
+  }
+  return options;
+}
+
+/**
+ * The task the flags name: "wine", or { name: "csv:data.csv", options: { target, ... } }. An unknown
+ * task, a csv task without --target, or a csv flag given to another task is a UsageError.
+ */
+export function taskReferenceOf(flags: TaskFlags): TaskReference {
+  let family;
+  try {
+    family = findTaskFamily(flags.task).family;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (family.name === "csv") return { name: flags.task, options: csvOptions(flags) };
+  const csvOnly = [...CSV_FLAGS.filter((key) => flags[key] !== undefined).map(kebab), ...(flags.header === false ? ["no-header"] : [])];
+  if (csvOnly.length > 0) throw new UsageError(`--${csvOnly[0]} applies to --task csv:FILE`);
+  return flags.task;
+}
+
+/** A data file or option the user can fix: a missing or corrupt dataset, CSV file or table, a bad option. */
+export function isInputError(error: unknown): error is Error {
+  return error instanceof DatasetError || error instanceof CsvError || error instanceof TableFormatError || error instanceof ConfigError;
+}
+
+/** Opens the task (downloading a built-in dataset if needed); a bad data file or option is a UsageError. */
+export async function openCommandTask(reference: TaskReference, settings: TaskSettings): Promise<Task> {
+  try {
+    return await openTask(reference, settings);
+  } catch (error) {
+    // A missing or corrupt data file is the user's to fix: a usage error.
+    if (isInputError(error)) throw new UsageError(error.message);
+    throw error;
+  }
+}
