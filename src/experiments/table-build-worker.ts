@@ -2,7 +2,7 @@
  * Worker-thread entry of the table build: trains a chunk of (configuration, seed) pairs of the paper
  * task and posts their rows back in one message (a message per row would cost more than a wine run).
  */
-import { parentPort } from "node:worker_threads";
+import { handleJobs } from "../execution/job-runner.ts";
 import { evaluatePaperTaskSync, type PaperTaskName } from "../tasks/paper-task.ts";
 import { indicesAt, valuesAt, type TableRow } from "../tasks/table.ts";
 
@@ -13,8 +13,6 @@ export interface BuildChunk {
   /** [position, seed] pairs. */
   items: Array<[number, number]>;
 }
-
-export type BuildReply = { type: "rows"; rows: TableRow[] } | { type: "error"; message: string };
 
 /** Trains every pair of the chunk, in order. */
 export function trainChunk(chunk: BuildChunk): TableRow[] {
@@ -35,15 +33,4 @@ export function trainChunk(chunk: BuildChunk): TableRow[] {
   });
 }
 
-if (parentPort !== null) {
-  const port = parentPort;
-  port.on("message", (chunk: BuildChunk) => {
-    let reply: BuildReply;
-    try {
-      reply = { type: "rows", rows: trainChunk(chunk) };
-    } catch (error) {
-      reply = { type: "error", message: error instanceof Error ? error.message : String(error) };
-    }
-    port.postMessage(reply);
-  });
-}
+handleJobs(trainChunk);

@@ -13,7 +13,6 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import type { Worker } from "node:worker_threads";
 import { Rng } from "../nn/rng.ts";
 import { PAPER_TASKS, paperTaskSplit, type PaperTaskName } from "../tasks/paper-task.ts";
 import { DEFAULT_EPOCHS } from "../tasks/train.ts";
@@ -30,8 +29,9 @@ import {
   type TableParam,
   type TableRow,
 } from "../tasks/table.ts";
-import type { BuildChunk, BuildReply } from "./table-build-worker.ts";
-import { startWorkerThread } from "./worker-thread.ts";
+import { runJobs } from "../execution/job-runner.ts";
+import { moduleBeside } from "../execution/worker-thread.ts";
+import type { BuildChunk } from "./table-build-worker.ts";
 
 /** Training seconds aimed at per thread message. */
 const CHUNK_SECONDS = 0.25;
@@ -276,62 +276,32 @@ async function trainInThreads(
   settings: Omit<BuildChunk, "items">,
   onRows: (rows: TableRow[]) => void,
 ): Promise<void> {
-  if (pending.length === 0) return;
   let next = 0;
   let secondsPerRun = 0;
   const chunkSize = (): number => (secondsPerRun > 0 ? Math.max(1, Math.min(MAX_CHUNK, Math.round(CHUNK_SECONDS / secondsPerRun))) : 2);
-  const workers: Worker[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let active = 0;
-      let failed = false;
-      const feed = (worker: Worker): void => {
-        if (failed) return;
-        if (next >= pending.length) {
-          if (active === 0) resolve();
-          return;
-        }
-        const items = pending.slice(next, next + chunkSize());
-        next += items.length;
-        active++;
-        const message: BuildChunk = { ...settings, items };
-        worker.postMessage(message);
-      };
-      for (let i = 0; i < threads; i++) {
-        const worker = startWorkerThread(import.meta.url, "table-build-worker");
-        workers.push(worker);
-        worker.on("message", (reply: BuildReply) => {
-          active--;
-          if (reply.type === "error") {
-            failed = true;
-            reject(new Error(`training a table row failed: ${reply.message}`));
-            return;
-          }
-          try {
-            const seconds = reply.rows.reduce((sum, row) => sum + row.seconds, 0) / Math.max(1, reply.rows.length);
-            secondsPerRun = secondsPerRun === 0 ? seconds : 0.8 * secondsPerRun + 0.2 * seconds;
-            onRows(reply.rows);
-          } catch (error) {
-            failed = true;
-            reject(error);
-            return;
-          }
-          feed(worker);
-        });
-        worker.on("error", (error) => {
-          failed = true;
-          reject(new Error(`a table build thread crashed: ${error.message}`));
-        });
-        worker.on("exit", (code) => {
-          if (!failed && (next < pending.length || active > 0)) {
-            failed = true;
-            reject(new Error(`a table build thread exited with code ${code}`));
-          }
-        });
-        feed(worker);
-      }
-    });
-  } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+  // Read by the runner when a thread is free, so each chunk is sized by the runs timed so far.
+  function* chunks(): Generator<BuildChunk> {
+    while (next < pending.length) {
+      const items = pending.slice(next, next + chunkSize());
+      next += items.length;
+      yield { ...settings, items };
+    }
   }
+  await runJobs<BuildChunk, TableRow[]>({
+    worker: moduleBeside(import.meta.url, "table-build-worker"),
+    jobs: chunks(),
+    threads,
+    describeJob: describeChunk,
+    onResult: (rows) => {
+      const seconds = rows.reduce((sum, row) => sum + row.seconds, 0) / Math.max(1, rows.length);
+      secondsPerRun = secondsPerRun === 0 ? seconds : 0.8 * secondsPerRun + 0.2 * seconds;
+      onRows(rows);
+    },
+  });
+}
+
+function describeChunk(chunk: BuildChunk): string {
+  const [position, seed] = chunk.items[0];
+  const others = chunk.items.length - 1;
+  return `training a table row failed (configuration ${position} seed ${seed}${others > 0 ? ` and ${others} more runs of its chunk` : ""})`;
 }
