@@ -1,20 +1,24 @@
 /**
- * Builds an exhaustive table of the paper task: every configuration of the `paper` space trained with
- * each seed 0..seeds-1 on one fixed split, one CSV row per run (see src/tasks/table.ts).
+ * Builds an exhaustive table of a task (wine, letter, a CSV file: any registered task that takes the
+ * paper's four parameters): every configuration of the `paper` space trained with each seed
+ * 0..seeds-1 on one fixed split, one CSV row per run (see src/tasks/table.ts).
  *
  * - Resumable: rows already in the output are skipped; a last line cut by a kill is dropped and
  *   rewritten. Rows are appended (written straight to the file descriptor) as each chunk finishes,
  *   so a kill loses only the chunks being trained.
  * - Parallel: worker threads train chunks of runs, sized to about CHUNK_SECONDS of training each,
  *   so the message cost stays small next to a wine run (milliseconds) and a letter run alike.
- * - A record beside the table (`<name>.meta.json`) holds the task, split seed and epochs (a resumed
- *   build must match them) and each session's wall time and rows per second.
+ * - A record beside the table (`<name>.meta.json`) holds the task (with a CSV task's options), its
+ *   kind, the split seed and epochs (a resumed build must match them) and each session's wall time
+ *   and rows per second.
  * - Once every run is in, the file is rewritten in configuration order (position, then seed).
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Rng } from "../nn/rng.ts";
-import { PAPER_TASKS, paperTaskSplit, type PaperTaskName } from "../tasks/paper-task.ts";
+import { canonicalTaskReference, findTaskFamily, openTask, sameTask } from "../tasks/registry.ts";
+import { taskNameOf, type Task, type TaskReference } from "../tasks/task.ts";
+import type { TaskKind } from "../tasks/types.ts";
 import { DEFAULT_EPOCHS } from "../tasks/train.ts";
 import {
   formatTableRow,
@@ -40,7 +44,8 @@ const MAX_CHUNK = 256;
 const RECORD_EVERY_MS = 10_000;
 
 export interface TableBuildOptions {
-  task: PaperTaskName;
+  /** "wine", "letter", or a csv task with its options: { name: "csv:data.csv", options: { target: "y" } }. */
+  task: TaskReference;
   /** The table to write or continue: a .csv path. */
   out: string;
   /** Training seeds 0..seeds-1 per configuration. */
@@ -82,7 +87,10 @@ export interface TableBuildSession {
 
 /** The build record kept beside the table. */
 export interface TableBuildRecord {
-  task: PaperTaskName;
+  /** As the build was asked for ("wine"; a csv task with its options), options sorted by name. */
+  task: TaskReference;
+  /** Regression or classification (absent in records written before it was kept, and for a table of a table). */
+  kind?: TaskKind;
   splitSeed: number;
   epochs: number;
   seeds: number;
@@ -102,15 +110,23 @@ export interface TableBuildResult {
   record: TableBuildRecord;
 }
 
+/** A table holds the paper space's four parameters: the task must search them. Returns the task's kind. */
+function checkTableTask(task: Task): TaskKind | undefined {
+  const space = task.defaultSpace();
+  const missing = TABLE_PARAMS.filter((name) => !Object.hasOwn(space, name));
+  if (missing.length > 0) {
+    throw new Error(`a table covers the paper space (${TABLE_PARAMS.join(", ")}); the task ${task.name} has no ${missing.join(", ")}`);
+  }
+  return task.kind;
+}
+
 /** `tables/wine.csv` -> `tables/wine.meta.json`. */
 export function buildRecordPath(out: string): string {
   return out.replace(/\.csv$/, "") + ".meta.json";
 }
 
 function checkOptions(options: TableBuildOptions): Required<Omit<TableBuildOptions, "onProgress" | "only">> {
-  if (!(PAPER_TASKS as readonly string[]).includes(options.task)) {
-    throw new Error(`unknown task ${JSON.stringify(options.task)}; known tasks: ${PAPER_TASKS.join(", ")}`);
-  }
+  findTaskFamily(taskNameOf(options.task));
   if (typeof options.out !== "string" || !options.out.endsWith(".csv")) {
     throw new Error(`the table to build must be a .csv file, got ${JSON.stringify(options.out)} (compress it with gzip once built)`);
   }
@@ -196,13 +212,16 @@ function sortTableFile(out: string): void {
 export async function buildTable(options: TableBuildOptions): Promise<TableBuildResult> {
   const { task, out, seeds, workers, splitSeed, epochs } = checkOptions(options);
   const included = includedPositions(options.only);
-  // Load (and download into the cache if needed) here: the threads read local files only, and a
-  // missing dataset fails now with the loader's message.
-  await paperTaskSplit(task, splitSeed);
+  // Open (and download into the cache if needed) here: the threads read local files only, and a
+  // missing dataset or a bad CSV file fails now with the loader's message.
+  const kind = checkTableTask(await openTask(task, { splitSeed, epochs }));
   const recordPath = buildRecordPath(out);
   let record = readRecord(recordPath);
   if (record !== undefined) {
-    const mismatch = (["task", "splitSeed", "epochs"] as const).filter((field) => record![field] !== { task, splitSeed, epochs }[field]);
+    const asked = { task, splitSeed, epochs };
+    const differs = (field: "task" | "splitSeed" | "epochs"): boolean =>
+      field === "task" ? !sameTask(record!.task, task) : record![field] !== asked[field];
+    const mismatch = (["task", "splitSeed", "epochs"] as const).filter(differs);
     if (mismatch.length > 0) {
       const held = mismatch.map((field) => `${field} ${JSON.stringify(record![field])}`).join(", ");
       throw new Error(`${out} was built with ${held}; continue it with the same settings or write to another --out`);
@@ -221,7 +240,8 @@ export async function buildTable(options: TableBuildOptions): Promise<TableBuild
   const pending = pendingRuns(done, seeds, included);
 
   record = {
-    task,
+    task: canonicalTaskReference(task),
+    ...(kind !== undefined ? { kind } : {}),
     splitSeed,
     epochs,
     seeds: Math.max(seeds, record?.seeds ?? 0),
