@@ -25,6 +25,7 @@ export {
   gridSampler,
   randomSampler,
   tpeSampler,
+  gpSampler,
   reinforceSampler,
   ppoSampler,
   type Sampler,
@@ -33,6 +34,7 @@ export {
   type GridSamplerOptions,
   type RandomSamplerOptions,
   type TpeSamplerOptions,
+  type GpSamplerOptions,
   type ReinforceSamplerOptions,
   type PpoSamplerOptions,
 } from "./samplers/index.ts";
@@ -60,6 +62,7 @@ export { commandObjective, type CommandObjectiveOptions } from "./objectives/com
 export { loadModuleObjective } from "./objectives/module.ts";
 export { csvTaskObjective } from "./objectives/csv-task.ts";
 export { tableObjective, type TableObjectiveSpec } from "./objectives/table.ts";
+export { taskObjective, type TaskObjectiveOptions } from "./objectives/task-objective.ts";
 
 // Tasks: datasets and the paper's inner model
 export { loadDataset, loadDatasetSync, DATASETS, DatasetError } from "./tasks/datasets.ts";
@@ -68,6 +71,8 @@ export { evaluatePaperTask, evaluatePaperTaskSync, type PaperTaskName } from "./
 export { loadCsvDataset, evaluateCsvTask } from "./tasks/csv-task.ts";
 export { trainAndEvaluate, trainWithOrders, type TrainerPath } from "./tasks/train.ts";
 export type { Dataset, SplitData, MlpConfig, EvaluationResult, TaskKind } from "./tasks/types.ts";
+export type { Task, TaskResult, TaskSettings, TaskReference, TaskOptions } from "./tasks/task.ts";
+export { openTask, openTaskSync, registerTaskFamily, namedTaskNames, type TaskFamily } from "./tasks/registry.ts";
 
 // Numerics
 export { Rng, type RngState } from "./nn/rng.ts";

@@ -17,7 +17,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import { loadObjective, parseObjectiveSpec, specKey, type ObjectiveSpec } from "../objectives/spec.ts";
 import { isTrialPruned } from "../trial/pruned.ts";
 import { describeValue } from "../trial/outcome.ts";
-import { ensureDatasetFile } from "../tasks/datasets.ts";
+import { prepareTask } from "../tasks/registry.ts";
 import { FixedTrial } from "./fixed-trial.ts";
 import { ThreadPoolExecutor } from "./thread-pool.ts";
 import { checkQueueName } from "./queue.ts";
@@ -194,7 +194,7 @@ export class QueueWorker {
 
   /**
    * Loads the objective once per spec on this machine (a missing module file, a bad export, an
-   * unknown kind fail here) and, for a built-in task, makes sure the dataset is available.
+   * unknown kind fail here) and, for a registered task, fetches what it needs (its dataset).
    */
   private prepare(spec: ObjectiveSpec): Promise<void> {
     const key = specKey(spec);
@@ -202,7 +202,7 @@ export class QueueWorker {
     if (ready === undefined) {
       ready = (async () => {
         await loadObjective(spec);
-        if (spec.kind === "task") await ensureDatasetFile(spec.task);
+        if (spec.kind === "task") await prepareTask(spec.task);
       })();
       // A failure is not remembered: the file may be copied here before the next job.
       ready.catch(() => this.ready.delete(key));
