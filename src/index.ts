@@ -25,7 +25,6 @@ export {
   gridSampler,
   randomSampler,
   tpeSampler,
-  gpSampler,
   reinforceSampler,
   ppoSampler,
   type Sampler,
@@ -34,7 +33,6 @@ export {
   type GridSamplerOptions,
   type RandomSamplerOptions,
   type TpeSamplerOptions,
-  type GpSamplerOptions,
   type ReinforceSamplerOptions,
   type PpoSamplerOptions,
 } from "./samplers/index.ts";
