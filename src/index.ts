@@ -25,6 +25,7 @@ export {
   gridSampler,
   randomSampler,
   tpeSampler,
+  gpSampler,
   reinforceSampler,
   ppoSampler,
   type Sampler,
@@ -33,6 +34,7 @@ export {
   type GridSamplerOptions,
   type RandomSamplerOptions,
   type TpeSamplerOptions,
+  type GpSamplerOptions,
   type ReinforceSamplerOptions,
   type PpoSamplerOptions,
 } from "./samplers/index.ts";

@@ -6,25 +6,29 @@ import type { Sampler } from "./sampler.ts";
 import { gridSampler } from "./grid.ts";
 import { randomSampler } from "./random.ts";
 import { tpeSampler } from "./tpe.ts";
+import { gpSampler } from "./gp/sampler.ts";
 import { reinforceSampler } from "./reinforce.ts";
 import { ppoSampler } from "./ppo.ts";
 import { SAMPLER_OPTION_SCHEMAS } from "./options.ts";
-import type { GridSamplerOptions, PpoSamplerOptions, RandomSamplerOptions, ReinforceSamplerOptions, TpeSamplerOptions } from "./options.ts";
+import type {
+  GpSamplerOptions, GridSamplerOptions, PpoSamplerOptions, RandomSamplerOptions, ReinforceSamplerOptions, TpeSamplerOptions,
+} from "./options.ts";
 
 export type { Sampler, StudyView } from "./sampler.ts";
-export { gridSampler, randomSampler, tpeSampler, reinforceSampler, ppoSampler };
-export type { GridSamplerOptions, RandomSamplerOptions, TpeSamplerOptions, ReinforceSamplerOptions, PpoSamplerOptions };
+export { gridSampler, randomSampler, tpeSampler, gpSampler, reinforceSampler, ppoSampler };
+export type { GridSamplerOptions, RandomSamplerOptions, TpeSamplerOptions, GpSamplerOptions, ReinforceSamplerOptions, PpoSamplerOptions };
 export { SAMPLER_OPTION_SCHEMAS };
 export { parseSamplerOptions } from "./options.ts";
 export { PolicySampler } from "./policy-sampler.ts";
 
-export const SAMPLER_NAMES = ["grid", "random", "tpe", "reinforce", "ppo"] as const;
+export const SAMPLER_NAMES = ["grid", "random", "tpe", "gp", "reinforce", "ppo"] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
 export interface SamplerOptionsByName {
   grid: GridSamplerOptions;
   random: RandomSamplerOptions;
   tpe: TpeSamplerOptions;
+  gp: GpSamplerOptions;
   reinforce: ReinforceSamplerOptions;
   ppo: PpoSamplerOptions;
 }
@@ -33,6 +37,7 @@ const FACTORIES: { [K in SamplerName]: (options: SamplerOptionsByName[K]) => Sam
   grid: gridSampler,
   random: randomSampler,
   tpe: tpeSampler,
+  gp: gpSampler,
   reinforce: reinforceSampler,
   ppo: ppoSampler,
 };
@@ -48,11 +53,11 @@ export function createSampler<K extends SamplerName>(name: K, options: SamplerOp
 }
 
 /**
- * The short labels benchmarks and reports use: grid (in order, as the paper ran it), random, tpe, reinforce-mlp, reinforce-rnn,
+ * The short labels benchmarks and reports use: grid (in order, as the paper ran it), random, tpe, gp, reinforce-mlp, reinforce-rnn,
  * reinforce-paper (the paper's preset with its MLP policy), reinforce-paper-rnn, ppo, ppo-mlp, ppo-rnn.
  */
 export const SAMPLER_LABELS = [
-  "grid", "random", "tpe", "reinforce-mlp", "reinforce-rnn", "reinforce-paper", "reinforce-paper-rnn", "ppo", "ppo-mlp", "ppo-rnn",
+  "grid", "random", "tpe", "gp", "reinforce-mlp", "reinforce-rnn", "reinforce-paper", "reinforce-paper-rnn", "ppo", "ppo-mlp", "ppo-rnn",
 ] as const;
 export type SamplerLabel = (typeof SAMPLER_LABELS)[number];
 
@@ -63,6 +68,7 @@ export const SAMPLER_LABEL_OPTIONS: Record<SamplerLabel, LabelledSampler> = {
   grid: { sampler: "grid", options: {} },
   random: { sampler: "random", options: {} },
   tpe: { sampler: "tpe", options: {} },
+  gp: { sampler: "gp", options: {} },
   "reinforce-mlp": { sampler: "reinforce", options: { policy: "mlp" } },
   "reinforce-rnn": { sampler: "reinforce", options: { policy: "rnn" } },
   "reinforce-paper": { sampler: "reinforce", options: { policy: "mlp", preset: "paper" } },

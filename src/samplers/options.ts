@@ -98,6 +98,16 @@ export const TpeOptionsSchema = z.strictObject({
   allowRepeats: flag(),
 });
 
+export const GpOptionsSchema = z.strictObject({
+  seed,
+  /** Completed trials sampled at random before the GP takes over (default 10). */
+  nStartupTrials: numeric(z.number().int().min(0), "a non-negative integer"),
+  /** Quasi-random points scored per proposal before local refinement (default 1024). */
+  nCandidates: numeric(positiveInt, "a positive integer"),
+  /** Allow proposing a configuration the study already holds on a discrete space (default false). */
+  allowRepeats: flag(),
+});
+
 /** What the reinforce and ppo samplers share: the policy, the MDP and the policy-gradient settings. */
 export const PolicyOptionsSchema = z.strictObject({
   seed,
@@ -155,6 +165,7 @@ export const SAMPLER_OPTION_SCHEMAS = {
   grid: GridOptionsSchema,
   random: RandomOptionsSchema,
   tpe: TpeOptionsSchema,
+  gp: GpOptionsSchema,
   reinforce: ReinforceOptionsSchema,
   ppo: PpoOptionsSchema,
 } as const;
@@ -162,6 +173,7 @@ export const SAMPLER_OPTION_SCHEMAS = {
 export type RandomSamplerOptions = z.input<typeof RandomOptionsSchema>;
 export type GridSamplerOptions = z.input<typeof GridOptionsSchema>;
 export type TpeSamplerOptions = z.input<typeof TpeOptionsSchema>;
+export type GpSamplerOptions = z.input<typeof GpOptionsSchema>;
 export type PolicySamplerOptions = z.input<typeof PolicyOptionsSchema>;
 export type ReinforceSamplerOptions = z.input<typeof ReinforceOptionsSchema>;
 export type PpoSamplerOptions = z.input<typeof PpoOptionsSchema>;

@@ -16,7 +16,8 @@ import { sameDistribution } from "../../space/compare.ts";
 import type { FrozenTrial } from "../../trial/types.ts";
 import { Rng, type RngState } from "../../nn/rng.ts";
 import type { Sampler, StudyView } from "../sampler.ts";
-import { checkOptions, readRngState, sampleSpace, sampleUnseen, sampleValue } from "../random.ts";
+import { readRngState, sampleSpace, sampleUnseen, sampleValue } from "../random.ts";
+import { GpOptionsSchema, parseSamplerOptions, type GpSamplerOptions } from "../options.ts";
 import { configurationCount, configurationKey, isDiscreteSpace, seenConfigurations } from "../seen.ts";
 import { decodeValue, dimensionOf, type Dimension } from "./encoding.ts";
 import { defaultTheta, fitHyperparameters, hyperparametersOf } from "./fit.ts";
@@ -26,15 +27,7 @@ import { maximizeAcquisition } from "./optimize-acqf.ts";
 import { buildObservations } from "./observations.ts";
 import { intersectionSpace, modelledPartOf } from "./intersection.ts";
 
-export interface GpSamplerOptions {
-  seed?: number;
-  /** Completed trials sampled at random before the GP takes over (default 10). */
-  nStartupTrials?: number;
-  /** Quasi-random points scored per proposal before local refinement (default 1024). */
-  nCandidates?: number;
-  /** Allow proposing a configuration the study already holds on a discrete space (default false). */
-  allowRepeats?: boolean;
-}
+export type { GpSamplerOptions } from "../options.ts";
 
 /** Below this many completed trials the kernel fit restarts from several points (see fitStarts). */
 const RESTARTS_BELOW = 100;
@@ -58,18 +51,12 @@ export class GpSampler implements Sampler {
   /** The joint proposal for the trial being sampled define-by-run. */
   private proposal: { trialNumber: number; space: SearchSpace; params: Params } | undefined;
 
-  constructor(options: GpSamplerOptions = {}) {
-    checkOptions("gp", options, ["seed", "nStartupTrials", "nCandidates", "allowRepeats"], ["allowRepeats"]);
+  constructor(given: GpSamplerOptions = {}) {
+    const options = parseSamplerOptions("gp", GpOptionsSchema, given);
     this.rng = new Rng(options.seed ?? 0);
     this.nStartupTrials = options.nStartupTrials ?? 10;
     this.nCandidates = options.nCandidates ?? 1024;
     this.allowRepeats = options.allowRepeats ?? false;
-    if (!Number.isInteger(this.nStartupTrials) || this.nStartupTrials < 0) {
-      throw new Error(`gp sampler: nStartupTrials must be a non-negative integer, got ${options.nStartupTrials}`);
-    }
-    if (!Number.isInteger(this.nCandidates) || this.nCandidates < 1) {
-      throw new Error(`gp sampler: nCandidates must be a positive integer, got ${options.nCandidates}`);
-    }
   }
 
   sampleRelative(study: StudyView, trialNumber: number, space: SearchSpace): Params {
