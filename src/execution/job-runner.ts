@@ -206,7 +206,9 @@ class JobRun<Job, Result> {
     this.finished++;
     try {
       this.options.onResult?.(reply.result, current.job);
-      this.options.onProgress?.({ finished: this.finished, running: this.running, ...(this.total !== undefined ? { total: this.total } : {}) });
+      const progress: JobProgress = { finished: this.finished, running: this.running };
+      if (this.total !== undefined) progress.total = this.total;
+      this.options.onProgress?.(progress);
     } catch (error) {
       this.fail(error);
       return;

@@ -153,8 +153,16 @@ export function studyName(task: string, method: string, seed: number): string {
 }
 
 function checkOptions(options: ReproduceOptions): ReproduceMethod[] {
-  if (!(options.task in PAPER_RESULTS)) throw new Error(`unknown task ${JSON.stringify(options.task)}; tasks: ${Object.keys(PAPER_RESULTS).join(", ")}`);
-  for (const [name, value] of [["seeds", options.seeds], ["budget", options.budget], ["workers", options.workers ?? 1], ["epochs", options.epochs ?? 1]] as const) {
+  if (!(options.task in PAPER_RESULTS)) {
+    throw new Error(`unknown task ${JSON.stringify(options.task)}; tasks: ${Object.keys(PAPER_RESULTS).join(", ")}`);
+  }
+  const counts = [
+    ["seeds", options.seeds],
+    ["budget", options.budget],
+    ["workers", options.workers ?? 1],
+    ["epochs", options.epochs ?? 1],
+  ] as const;
+  for (const [name, value] of counts) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
   }
   if (options.methods === undefined) return REPRODUCE_METHODS.slice();
@@ -174,7 +182,12 @@ function finishedCount(storage: JournalFileStorage, study: string): number {
 }
 
 /** Runs the jobs on `workers` threads, each thread one study at a time; an abort stops them between trials. */
-async function runStudies(jobs: StudyJob[], workers: number, onDone: (job: StudyJob, outcome: StudyOutcome) => void, signal?: AbortSignal): Promise<void> {
+async function runStudies(
+  jobs: StudyJob[],
+  workers: number,
+  onDone: (job: StudyJob, outcome: StudyOutcome) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   await runJobs<StudyJob, StudyOutcome>({
     worker: moduleBeside(import.meta.url, "reproduce-worker"),
     jobs,
@@ -243,8 +256,11 @@ export function formatReproduceTable(task: PaperTaskName, methods: readonly Meth
   ];
   const rows = methods.map((result) => {
     const params = PARAM_NAMES.map((name) => formatParamValue(result.median.params[name]));
-    const paper = result.paper === undefined ? "-" : `${result.paper.testLoss} (${PARAM_NAMES.map((name) => formatParamValue(result.paper!.params[name])).join(", ")})`;
-    return [result.method.title, ...params, `${format(result.test.mean)} ± ${format(result.test.std)}`, `${format(result.validation.mean)} ± ${format(result.validation.std)}`, paper];
+    const paperParams = (paper: PaperResult): string => PARAM_NAMES.map((name) => formatParamValue(paper.params[name])).join(", ");
+    const paper = result.paper === undefined ? "-" : `${result.paper.testLoss} (${paperParams(result.paper)})`;
+    const test = `${format(result.test.mean)} ± ${format(result.test.std)}`;
+    const validation = `${format(result.validation.mean)} ± ${format(result.validation.std)}`;
+    return [result.method.title, ...params, test, validation, paper];
   });
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   const metric = task === "wine" ? "mean squared error of the z-scored target" : "cross-entropy in nats";
@@ -253,7 +269,8 @@ export function formatReproduceTable(task: PaperTaskName, methods: readonly Meth
     line(header.map(() => "---")),
     ...rows.map(line),
     "",
-    `Task ${task}; losses are the ${metric}. Hyperparameters: those of the median seed's best configuration (by test loss among the seeds; best = lowest validation loss within a seed).`,
+    `Task ${task}; losses are the ${metric}. Hyperparameters: those of the median seed's best configuration ` +
+      "(by test loss among the seeds; best = lowest validation loss within a seed).",
   ].join("\n") + "\n";
 }
 
@@ -265,7 +282,50 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
   const journal = join(out, "studies.jsonl");
   const storage = new JournalFileStorage(journal, { durable: false });
   const seeds = Array.from({ length: options.seeds }, (_, seed) => seed);
-  const allJobs: StudyJob[] = seeds.flatMap((seed) =>
+  const allJobs = studyJobs(options, methods, seeds, journal);
+  const pending = await runUnfinishedStudies(storage, allJobs, options);
+
+  storage.sync();
+  const trialsOf = new Map<string, FrozenTrial[]>();
+  const attrsOf = new Map<string, Record<string, unknown>>();
+  for (const job of allJobs) {
+    const summary = storage.findStudy(job.study)!;
+    trialsOf.set(job.study, storage.getAllTrials(summary.studyId));
+    attrsOf.set(job.study, summary.systemAttrs);
+  }
+  const results = methods.map((method) => methodResult(options.task, method, seeds, trialsOf));
+  const table = formatReproduceTable(options.task, results);
+  const written = writeResultFiles(out, options, table, results);
+  const policyDir = join(out, "policies");
+  const policies = writePolicies(policyDir, options.task, methods, seeds, attrsOf);
+  const plots = await writeReproducePlots(options.task, join(out, "plots"), methods, seeds, trialsOf, attrsOf);
+  const index = join(out, "index.html");
+  const files = [
+    { label: "results.md (the table)", path: written.table },
+    { label: "best.csv (best configuration per method and seed)", path: written.bestCsv },
+    { label: "results.json", path: written.json },
+    { label: "studies.jsonl (every trial; Optuna journal format)", path: journal },
+    ...policies.map((path) => ({ label: `policy: ${path.slice(policyDir.length + 1)}`, path })),
+  ];
+  writeFileSync(index, reportHtml({ ...indexContent(options, allJobs.length, table), plots, files }, out));
+  storage.close();
+  return {
+    task: options.task,
+    seeds: options.seeds,
+    budget: options.budget,
+    epochs: options.epochs ?? 15,
+    methods: results,
+    table,
+    files: { journal, ...written, index, policies, plots },
+    studiesRun: pending.length,
+    studiesSkipped: allJobs.length - pending.length,
+    wallSeconds: (Date.now() - startedAt) / 1000,
+  };
+}
+
+/** One study per method and seed, all in the experiment's journal. */
+function studyJobs(options: ReproduceOptions, methods: readonly ReproduceMethod[], seeds: readonly number[], journal: string): StudyJob[] {
+  return seeds.flatMap((seed) =>
     methods.map((method) => ({
       journal,
       study: studyName(options.task, method.id, seed),
@@ -276,6 +336,17 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
       ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
     })),
   );
+}
+
+/**
+ * Reports the studies already finished, runs (or continues) the others and returns those; throws
+ * ReproduceInterrupted when the signal stopped them.
+ */
+async function runUnfinishedStudies(
+  storage: JournalFileStorage,
+  allJobs: readonly StudyJob[],
+  options: ReproduceOptions,
+): Promise<StudyJob[]> {
   let done = 0;
   const pending: StudyJob[] = [];
   for (const job of allJobs) {
@@ -300,57 +371,72 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     storage.close();
     throw new ReproduceInterrupted(complete, allJobs.length);
   }
+  return pending;
+}
 
-  storage.sync();
-  const trialsOf = new Map<string, FrozenTrial[]>();
-  const attrsOf = new Map<string, Record<string, unknown>>();
-  for (const job of allJobs) {
-    const summary = storage.findStudy(job.study)!;
-    trialsOf.set(job.study, storage.getAllTrials(summary.studyId));
-    attrsOf.set(job.study, summary.systemAttrs);
-  }
-  const results: MethodResult[] = methods.map((method) => {
-    const perSeed = seeds.map((seed) => {
-      const study = studyName(options.task, method.id, seed);
-      return seedResult(method.id, seed, study, trialsOf.get(study)!);
-    });
-    const byTest = perSeed.slice().sort((a, b) => a.testLoss - b.testLoss || a.seed - b.seed);
-    return {
-      method,
-      seeds: perSeed,
-      test: meanStd(perSeed.map((seed) => seed.testLoss)),
-      validation: meanStd(perSeed.map((seed) => seed.validationLoss)),
-      median: byTest[Math.floor((byTest.length - 1) / 2)],
-      ...(method.paper !== undefined ? { paper: PAPER_RESULTS[options.task][method.paper] } : {}),
-    };
+function methodResult(
+  task: PaperTaskName,
+  method: ReproduceMethod,
+  seeds: readonly number[],
+  trialsOf: Map<string, FrozenTrial[]>,
+): MethodResult {
+  const perSeed = seeds.map((seed) => {
+    const study = studyName(task, method.id, seed);
+    return seedResult(method.id, seed, study, trialsOf.get(study)!);
   });
+  const byTest = perSeed.slice().sort((a, b) => a.testLoss - b.testLoss || a.seed - b.seed);
+  return {
+    method,
+    seeds: perSeed,
+    test: meanStd(perSeed.map((seed) => seed.testLoss)),
+    validation: meanStd(perSeed.map((seed) => seed.validationLoss)),
+    median: byTest[Math.floor((byTest.length - 1) / 2)],
+    ...(method.paper !== undefined ? { paper: PAPER_RESULTS[task][method.paper] } : {}),
+  };
+}
 
-  const table = formatReproduceTable(options.task, results);
+/** results.md (the table), best.csv and results.json. */
+function writeResultFiles(
+  out: string,
+  options: ReproduceOptions,
+  table: string,
+  results: readonly MethodResult[],
+): { table: string; bestCsv: string; json: string } {
   const tablePath = join(out, "results.md");
   writeFileSync(tablePath, table);
   const bestCsv = join(out, "best.csv");
-  writeFileSync(
-    bestCsv,
-    toCsv(
-      ["method", "seed", "study", "best_trial", ...PARAM_NAMES, "validation_loss", "test_loss", "trials", "failed"],
-      results.flatMap((result) => result.seeds.map((s) => [s.method, s.seed, s.study, s.bestTrial, ...PARAM_NAMES.map((name) => s.params[name]), s.validationLoss, s.testLoss, s.trials, s.failed])),
-    ),
+  const header = ["method", "seed", "study", "best_trial", ...PARAM_NAMES, "validation_loss", "test_loss", "trials", "failed"];
+  const rows = results.flatMap((result) =>
+    result.seeds.map((s) => {
+      const params = PARAM_NAMES.map((name) => s.params[name]);
+      return [s.method, s.seed, s.study, s.bestTrial, ...params, s.validationLoss, s.testLoss, s.trials, s.failed];
+    }),
   );
-  const jsonPath = join(out, "results.json");
-  writeFileSync(
-    jsonPath,
-    JSON.stringify(
-      { task: options.task, seeds: options.seeds, budget: options.budget, epochs: options.epochs ?? 15, methods: results.map((r) => ({ ...r, method: r.method.id, title: r.method.title })) },
-      null,
-      1,
-    ) + "\n",
-  );
+  writeFileSync(bestCsv, toCsv(header, rows));
+  const json = join(out, "results.json");
+  const content = {
+    task: options.task,
+    seeds: options.seeds,
+    budget: options.budget,
+    epochs: options.epochs ?? 15,
+    methods: results.map((r) => ({ ...r, method: r.method.id, title: r.method.title })),
+  };
+  writeFileSync(json, JSON.stringify(content, null, 1) + "\n");
+  return { table: tablePath, bestCsv, json };
+}
 
+/** The final policy of each RL study, one JSON file each; returns their paths. */
+function writePolicies(
+  policyDir: string,
+  task: PaperTaskName,
+  methods: readonly ReproduceMethod[],
+  seeds: readonly number[],
+  attrsOf: Map<string, Record<string, unknown>>,
+): string[] {
   const policies: string[] = [];
-  const policyDir = join(out, "policies");
   for (const method of methods.filter((m) => m.policy)) {
     for (const seed of seeds) {
-      const study = studyName(options.task, method.id, seed);
+      const study = studyName(task, method.id, seed);
       const policy = storedPolicy(method.id, seed, attrsOf.get(study)!);
       if (policy === undefined) continue;
       mkdirSync(policyDir, { recursive: true });
@@ -359,51 +445,28 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
       policies.push(path);
     }
   }
+  return policies;
+}
 
-  const plots = await writeReproducePlots(options.task, join(out, "plots"), methods, seeds, trialsOf, attrsOf);
-  const index = join(out, "index.html");
-  writeFileSync(
-    index,
-    reportHtml(
-      {
-        title: `hyperforce reproduce: ${options.task}`,
-        summary: [
-          ["task", options.task],
-          ["seeds", `${options.seeds} (0..${options.seeds - 1}; each seeds the sampler, the training runs and the split)`],
-          ["budget", `${options.budget} trials per study, ${allJobs.length} studies`],
-          ["epochs", String(options.epochs ?? 15)],
-        ],
-        tables: [
-          {
-            caption: "Test loss of each seed's best configuration (best by validation loss); hyperparameters of the median seed",
-            header: table.split("\n")[0].split("|").slice(1, -1).map((cell) => cell.trim()),
-            rows: table.split("\n").slice(2).filter((row) => row.startsWith("|")).map((row) => row.split("|").slice(1, -1).map((cell) => cell.trim())),
-          },
-        ],
-        plots,
-        files: [
-          { label: "results.md (the table)", path: tablePath },
-          { label: "best.csv (best configuration per method and seed)", path: bestCsv },
-          { label: "results.json", path: jsonPath },
-          { label: "studies.jsonl (every trial; Optuna journal format)", path: journal },
-          ...policies.map((path) => ({ label: `policy: ${path.slice(policyDir.length + 1)}`, path })),
-        ],
-      },
-      out,
-    ),
-  );
-  storage.close();
+/** The index page's title, settings and table (its plots and files are added by the caller). */
+function indexContent(options: ReproduceOptions, studies: number, table: string) {
+  const cells = (row: string): string[] => row.split("|").slice(1, -1).map((cell) => cell.trim());
+  const lines = table.split("\n");
   return {
-    task: options.task,
-    seeds: options.seeds,
-    budget: options.budget,
-    epochs: options.epochs ?? 15,
-    methods: results,
-    table,
-    files: { journal, table: tablePath, bestCsv, json: jsonPath, index, policies, plots },
-    studiesRun: pending.length,
-    studiesSkipped: allJobs.length - pending.length,
-    wallSeconds: (Date.now() - startedAt) / 1000,
+    title: `hyperforce reproduce: ${options.task}`,
+    summary: [
+      ["task", options.task],
+      ["seeds", `${options.seeds} (0..${options.seeds - 1}; each seeds the sampler, the training runs and the split)`],
+      ["budget", `${options.budget} trials per study, ${studies} studies`],
+      ["epochs", String(options.epochs ?? 15)],
+    ] as Array<[string, string]>,
+    tables: [
+      {
+        caption: "Test loss of each seed's best configuration (best by validation loss); hyperparameters of the median seed",
+        header: cells(lines[0]),
+        rows: lines.slice(2).filter((row) => row.startsWith("|")).map(cells),
+      },
+    ],
   };
 }
 
@@ -434,10 +497,14 @@ async function writeReproducePlots(
   for (const method of methods.filter((m) => m.policy)) {
     const series = seeds.flatMap((seed) => {
       const updates = storedUpdateDiagnostics(attrsOf.get(studyName(task, method.id, seed))!) ?? [];
-      return updates.length === 0 ? [] : [{ name: `seed ${seed}`, points: updates.map((u) => ({ update: u.update, meanReward: u.meanReward })) }];
+      if (updates.length === 0) return [];
+      return [{ name: `seed ${seed}`, points: updates.map((u) => ({ update: u.update, meanReward: u.meanReward })) }];
     });
     if (series.length === 0) continue;
-    const spec = rewardPlot(series, { title: `Reward per policy update: ${method.title} (${task})`, rewardLabel: rewardLabelOf(valueLabel, "minimize") });
+    const spec = rewardPlot(series, {
+      title: `Reward per policy update: ${method.title} (${task})`,
+      rewardLabel: rewardLabelOf(valueLabel, "minimize"),
+    });
     plots.push(await writePlot(dir, `reward-${method.id}`, spec));
   }
   for (const { method, perSeed } of curves) {

@@ -14,7 +14,17 @@ import { samplerFromLabel, SAMPLER_LABELS } from "../samplers/index.ts";
 import type { StudyView } from "../samplers/sampler.ts";
 import type { Params } from "../space/types.ts";
 import type { FrozenTrial, Trial } from "../trial/types.ts";
-import { averageRanks, indicesAt, indicesOfValues, loadTable, positionOf, TABLE_CONFIGURATIONS, TABLE_PARAMS, valuesAt, type ConfigurationTable } from "../tasks/table.ts";
+import {
+  averageRanks,
+  indicesAt,
+  indicesOfValues,
+  loadTable,
+  positionOf,
+  TABLE_CONFIGURATIONS,
+  TABLE_PARAMS,
+  valuesAt,
+  type ConfigurationTable,
+} from "../tasks/table.ts";
 import { runJobs } from "../execution/job-runner.ts";
 import { moduleBeside } from "../execution/worker-thread.ts";
 import { Rng } from "../nn/rng.ts";
@@ -30,7 +40,10 @@ export interface SamplerBenchOptions {
   repeats: number;
   /** Worker threads; default os.availableParallelism(). 0 runs the studies in this thread. */
   workers?: number;
-  /** Studies already run (by an earlier, interrupted call): those of a listed sampler and seed with at least the largest budget's trials are not run again. */
+  /**
+   * Studies already run (by an earlier, interrupted call): those of a listed sampler and seed with at
+   * least the largest budget's trials are not run again.
+   */
   previous?: readonly BenchStudyTrace[];
   /** Called after every finished study. */
   onStudyDone?: (done: number, total: number, run: BenchStudyTrace) => void;
@@ -110,12 +123,16 @@ export interface SamplerBenchResult {
 function checkOptions(options: SamplerBenchOptions): void {
   if (!Array.isArray(options.samplers) || options.samplers.length === 0) throw new Error("give at least one sampler");
   for (const label of options.samplers) {
-    if (!(SAMPLER_LABELS as readonly string[]).includes(label)) throw new Error(`unknown sampler label "${label}"; labels: ${SAMPLER_LABELS.join(", ")}`);
+    if (!(SAMPLER_LABELS as readonly string[]).includes(label)) {
+      throw new Error(`unknown sampler label "${label}"; labels: ${SAMPLER_LABELS.join(", ")}`);
+    }
   }
   const duplicate = options.samplers.find((label, i) => options.samplers.indexOf(label) !== i);
   if (duplicate !== undefined) throw new Error(`sampler "${duplicate}" is listed twice`);
   if (!Array.isArray(options.budgets) || options.budgets.length === 0) throw new Error("give at least one budget");
-  for (const budget of options.budgets) if (!Number.isInteger(budget) || budget < 1) throw new Error(`a budget must be an integer >= 1, got ${budget}`);
+  for (const budget of options.budgets) {
+    if (!Number.isInteger(budget) || budget < 1) throw new Error(`a budget must be an integer >= 1, got ${budget}`);
+  }
   if (!Number.isInteger(options.repeats) || options.repeats < 1) throw new Error(`repeats must be an integer >= 1, got ${options.repeats}`);
   if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 0)) {
     throw new Error(`workers must be an integer >= 0, got ${options.workers}`);
@@ -127,7 +144,10 @@ export function benchTable(path: string): ConfigurationTable {
   const table = loadTable(path);
   const missing = table.missingRuns();
   if (missing > 0) {
-    throw new Error(`${path}: ${missing} runs (configuration x seed) of the space the table covers have no row; finish the build (hyperforce table build resumes it) before benchmarking`);
+    throw new Error(
+      `${path}: ${missing} runs (configuration x seed) of the space the table covers have no row; ` +
+        "finish the build (hyperforce table build resumes it) before benchmarking",
+    );
   }
   return table;
 }
@@ -151,7 +171,15 @@ export async function runBenchStudy(tablePath: string, samplerLabel: string, see
   const values: number[] = [];
   for (let number = 0; number < budget; number++) {
     if (sampler.isExhausted?.(view, space) === true) break;
-    const running: FrozenTrial = { number, state: "RUNNING", params: {}, distributions: {}, intermediateValues: {}, userAttrs: {}, systemAttrs: {} };
+    const running: FrozenTrial = {
+      number,
+      state: "RUNNING",
+      params: {},
+      distributions: {},
+      intermediateValues: {},
+      userAttrs: {},
+      systemAttrs: {},
+    };
     trials.push(running);
     const params: Params = { ...sampler.sampleRelative(view, number, space) };
     for (const [name, distribution] of Object.entries(space)) {
@@ -160,7 +188,9 @@ export async function runBenchStudy(tablePath: string, samplerLabel: string, see
     running.params = params;
     running.distributions = space;
     const indices = indicesOfValues(TABLE_PARAMS.map((name) => params[name] as number));
-    if (indices === undefined) throw new Error(`sampler ${samplerLabel} proposed parameters outside the paper space: ${JSON.stringify(params)}`);
+    if (indices === undefined) {
+      throw new Error(`sampler ${samplerLabel} proposed parameters outside the paper space: ${JSON.stringify(params)}`);
+    }
     let finished: FrozenTrial;
     try {
       const value = await objective(benchTrial(number, params, running.userAttrs));
@@ -204,7 +234,9 @@ export function pointsOf(table: ConfigurationTable, trace: BenchStudyTrace, budg
       // The first of equal observed values is the one a study reports.
       if (!Number.isNaN(trace.values[i]) && (at < 0 || trace.values[i] < trace.values[at])) at = i;
     }
-    if (at < 0) return { budget, evaluations, configuration: null, observedValue: null, regret: null, rankPercentile: null, meanTestLoss: null };
+    if (at < 0) {
+      return { budget, evaluations, configuration: null, observedValue: null, regret: null, rankPercentile: null, meanTestLoss: null };
+    }
     const position = trace.positions[at];
     const values = valuesAt(indicesAt(position));
     return {
@@ -235,7 +267,12 @@ function regretForRanking(point: BenchPoint | undefined): number {
   return point?.regret ?? Infinity;
 }
 
-export function summarize(runs: readonly BenchRun[], samplers: readonly string[], budgets: readonly number[], repeats: number): BenchCell[] {
+export function summarize(
+  runs: readonly BenchRun[],
+  samplers: readonly string[],
+  budgets: readonly number[],
+  repeats: number,
+): BenchCell[] {
   const find = (sampler: string, seed: number): BenchRun | undefined => runs.find((run) => run.sampler === sampler && run.seed === seed);
   const cells: BenchCell[] = [];
   budgets.forEach((budget, b) => {
@@ -311,7 +348,9 @@ export async function runSamplerBench(options: SamplerBenchOptions): Promise<Sam
   for (let seed = 0; seed < options.repeats; seed++) for (const sampler of options.samplers) all.push({ sampler, seed });
   const traces: BenchStudyTrace[] = [];
   for (const job of all) {
-    const earlier = options.previous?.find((trace) => trace.sampler === job.sampler && trace.seed === job.seed && trace.positions.length >= largest);
+    const earlier = options.previous?.find(
+      (trace) => trace.sampler === job.sampler && trace.seed === job.seed && trace.positions.length >= largest,
+    );
     if (earlier !== undefined) traces.push(earlier);
   }
   const jobs = all.filter((job) => !traces.some((trace) => trace.sampler === job.sampler && trace.seed === job.seed));
