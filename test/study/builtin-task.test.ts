@@ -73,7 +73,7 @@ test("objective specs are checked with clear messages", () => {
   assert.deepEqual(parseObjectiveSpec({ kind: "task", task: "letter", splitSeed: 2 }), { kind: "task", task: "letter", splitSeed: 2 });
   assert.deepEqual(parseObjectiveSpec({ kind: "module", path: "a.js", exportName: "f" }), { kind: "module", path: "a.js", exportName: "f" });
   assert.throws(() => parseObjectiveSpec("wine"), { message: 'an objective spec must be an object with a "kind" field' });
-  assert.throws(() => parseObjectiveSpec({ kind: "magic" }), /^Error: unknown objective kind "magic"; known kinds: module, task/);
+  assert.throws(() => parseObjectiveSpec({ kind: "magic" }), /^ConfigError: unknown objective kind "magic"; known kinds: module, task/);
   assert.throws(() => parseObjectiveSpec({ kind: "task", task: "iris" }), { message: 'a "task" objective needs "task": one of wine, letter; got "iris"' });
   assert.throws(() => parseObjectiveSpec({ kind: "task", task: "wine", epochs: 0 }), { message: '"epochs" must be an integer >= 1, got 0' });
   assert.throws(() => parseObjectiveSpec({ kind: "task", task: "wine", splitSeed: 1.5 }), { message: '"splitSeed" must be an integer, got 1.5' });
