@@ -5,10 +5,10 @@
 // Writes bench/results/gp-ask.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
-import { createStudy } from "../src/study/study.ts";
-import { gpSampler } from "../src/samplers/gp/sampler.ts";
 import { Rng } from "../src/nn/rng.ts";
+import { gpSampler } from "../src/samplers/gp/sampler.ts";
 import type { Params, SearchSpace } from "../src/space/types.ts";
+import { createStudy } from "../src/study/study.ts";
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);

@@ -7,11 +7,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
-import { createStudy } from "../src/study/study.ts";
 import { ThreadPoolExecutor } from "../src/execution/thread-pool.ts";
+import type { TaskObjectiveSpec } from "../src/objectives/spec.ts";
 import { randomSampler } from "../src/samplers/random.ts";
 import { paperSpace } from "../src/space/presets.ts";
-import type { TaskObjectiveSpec } from "../src/objectives/spec.ts";
+import { createStudy } from "../src/study/study.ts";
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -74,7 +74,17 @@ async function compare(label: string, spec: TaskObjectiveSpec, trials: number) {
   for (let repeat = 0; repeat < repeats; repeat++) {
     // Alternate the order so a burst of load elsewhere does not always hit the same configuration.
     const order: Array<[keyof typeof seconds, number]> =
-      repeat % 2 === 0 ? [["inline", 0], ["threads1", 1], ["threads2", 2]] : [["threads2", 2], ["threads1", 1], ["inline", 0]];
+      repeat % 2 === 0
+        ? [
+            ["inline", 0],
+            ["threads1", 1],
+            ["threads2", 2],
+          ]
+        : [
+            ["threads2", 2],
+            ["threads1", 1],
+            ["inline", 0],
+          ];
     for (const [key, threads] of order) {
       const timing = await timeStudy(spec, trials, threads);
       seconds[key].push(round(timing.seconds));
@@ -86,7 +96,11 @@ async function compare(label: string, spec: TaskObjectiveSpec, trials: number) {
       console.log(`${label} ${key}: ${timing.seconds.toFixed(3)} s, ${(timing.cpuSeconds / timing.seconds).toFixed(2)} cores obtained`);
     }
   }
-  const medians = { inline: round(median(seconds.inline)), threads1: round(median(seconds.threads1)), threads2: round(median(seconds.threads2)) };
+  const medians = {
+    inline: round(median(seconds.inline)),
+    threads1: round(median(seconds.threads1)),
+    threads2: round(median(seconds.threads2)),
+  };
   const result = {
     task: spec.task,
     epochs: spec.epochs ?? 15,
@@ -101,7 +115,9 @@ async function compare(label: string, spec: TaskObjectiveSpec, trials: number) {
     perRepeatSpeedupTwoOverOne: seconds.threads1.map((one, i) => round(one / seconds.threads2[i])),
     sameValuesInEveryRun: sameValues,
   };
-  console.log(`${label}: median 1 thread ${medians.threads1} s, 2 threads ${medians.threads2} s -> ${result.speedupTwoThreadsOverOne}x; inline ${medians.inline} s`);
+  console.log(
+    `${label}: median 1 thread ${medians.threads1} s, 2 threads ${medians.threads2} s -> ${result.speedupTwoThreadsOverOne}x; inline ${medians.inline} s`,
+  );
   return result;
 }
 
@@ -113,7 +129,10 @@ async function compare(label: string, spec: TaskObjectiveSpec, trials: number) {
 async function parallelCapacity(): Promise<{ oneThreadSeconds: number; twoThreadsSeconds: number; capacity: number }> {
   const spin = () =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker("let x = 0; for (let i = 0; i < 2e8; i++) x += i % 7; require('node:worker_threads').parentPort.postMessage(x);", { eval: true });
+      const worker = new Worker(
+        "let x = 0; for (let i = 0; i < 2e8; i++) x += i % 7; require('node:worker_threads').parentPort.postMessage(x);",
+        { eval: true },
+      );
       worker.once("message", () => void worker.terminate().then(() => resolve()));
       worker.once("error", reject);
     });
@@ -128,7 +147,9 @@ async function parallelCapacity(): Promise<{ oneThreadSeconds: number; twoThread
 
 const loadBefore = loadavg()[0];
 const capacityBefore = await parallelCapacity();
-console.log(`parallel capacity before: ${capacityBefore.capacity} (1 thread ${capacityBefore.oneThreadSeconds} s, 2 at once ${capacityBefore.twoThreadsSeconds} s)`);
+console.log(
+  `parallel capacity before: ${capacityBefore.capacity} (1 thread ${capacityBefore.oneThreadSeconds} s, 2 at once ${capacityBefore.twoThreadsSeconds} s)`,
+);
 const wine = await compare("wine", { kind: "task", task: "wine", splitSeed: 0 }, wineTrials);
 const letter = letterTrials > 0 ? await compare("letter", { kind: "task", task: "letter", splitSeed: 0 }, letterTrials) : undefined;
 const capacityAfter = await parallelCapacity();

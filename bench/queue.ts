@@ -6,21 +6,21 @@
 //
 // Needs Redis (REDIS_URL, else redis://127.0.0.1:6379). Each worker process runs one trial at a time
 // (`hyperforce worker --concurrency 1`, started here as `bench/queue.ts --worker <queue>`).
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
-import { createStudy } from "../src/study/study.ts";
-import { randomSampler } from "../src/samplers/random.ts";
-import { QueueExecutor } from "../src/execution/queue.ts";
 import { InlineExecutor } from "../src/execution/inline.ts";
-import { startQueueWorker } from "../src/execution/queue-worker.ts";
+import { QueueExecutor } from "../src/execution/queue.ts";
 import { bullConnection, maskRedisUrl, redisOptionsFromUrl, resolveRedisUrl } from "../src/execution/queue-redis.ts";
+import { startQueueWorker } from "../src/execution/queue-worker.ts";
 import type { ObjectiveSpec } from "../src/objectives/spec.ts";
+import { randomSampler } from "../src/samplers/random.ts";
 import type { SearchSpace } from "../src/space/types.ts";
+import { createStudy } from "../src/study/study.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const NOOP_MODULE = resolve(dirname(SELF), "../test/execution/fixtures/queue-objectives.ts");
@@ -80,14 +80,27 @@ interface RunResult {
   complete: number;
 }
 
-async function runStudy(executor: QueueExecutor | InlineExecutor, objective: ObjectiveSpec, space: SearchSpace, trials: number, concurrency: number): Promise<RunResult> {
+async function runStudy(
+  executor: QueueExecutor | InlineExecutor,
+  objective: ObjectiveSpec,
+  space: SearchSpace,
+  trials: number,
+  concurrency: number,
+): Promise<RunResult> {
   const study = createStudy({ space, sampler: randomSampler({ seed: 1 }), seed: 1 });
   const started = performance.now();
   await study.optimize(objective, { nTrials: trials, concurrency, executor });
   const seconds = (performance.now() - started) / 1000;
   const complete = study.trials.filter((trial) => trial.state === "COMPLETE").length;
-  if (complete !== trials) throw new Error(`only ${complete} of ${trials} trials completed: ${study.trials.find((trial) => trial.state === "FAIL")?.failReason}`);
-  return { trials, seconds: round(seconds), trialsPerSecond: round(trials / seconds), msPerTrial: round((seconds * 1000) / trials), complete };
+  if (complete !== trials)
+    throw new Error(`only ${complete} of ${trials} trials completed: ${study.trials.find((trial) => trial.state === "FAIL")?.failReason}`);
+  return {
+    trials,
+    seconds: round(seconds),
+    trialsPerSecond: round(trials / seconds),
+    msPerTrial: round((seconds * 1000) / trials),
+    complete,
+  };
 }
 
 function round(value: number): number {
@@ -158,7 +171,12 @@ async function main(): Promise<void> {
   const result = {
     what: "distributed trials through BullMQ/Redis: wine-task throughput by worker processes (one trial at a time each), and the queue's cost per no-op trial",
     command: `HYPERFORCE_DATA_DIR=... node --import tsx bench/queue.ts --trials ${trials} --epochs ${epochs} --noop-trials ${noopTrials}`,
-    machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? "unknown", loadAverageAtStart: round(startLoad), loadAverageAtEnd: round(loadavg()[0]) },
+    machine: {
+      cpus: availableParallelism(),
+      model: cpus()[0]?.model ?? "unknown",
+      loadAverageAtStart: round(startLoad),
+      loadAverageAtEnd: round(loadavg()[0]),
+    },
     redis: maskRedisUrl(resolveRedisUrl()),
     wine: { trials, epochs, batchSize: 128, hiddenUnits: 64, sampler: "random", scaling },
     sleep100ms: { trials, scaling: sleeping },

@@ -6,7 +6,7 @@
  *   node --import tsx bench/rl-settings.ts --seeds 3 --tables 2                  (the grid: bench/results/rl-settings.json)
  *   node --import tsx bench/rl-settings.ts --defaults --seeds 5 --tables 4 --out bench/results/rl-defaults.json
  */
-import { writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Rng } from "../src/nn/rng.ts";
 import { PolicyAgent } from "../src/rl/agent.ts";
@@ -15,7 +15,7 @@ import type { PolicyKind, RecurrentCellKind } from "../src/rl/policy.ts";
 import { Ppo } from "../src/rl/ppo.ts";
 import { Reinforce } from "../src/rl/reinforce.ts";
 import type { BaselineKind } from "../src/rl/trajectory.ts";
-import { median, syntheticPaperTable, tableIndex, type Table } from "./rl-table.ts";
+import { median, syntheticPaperTable, type Table, tableIndex } from "./rl-table.ts";
 
 export interface Setting {
   name: string;
@@ -37,7 +37,13 @@ export interface Setting {
 export const CHECKPOINTS = [50, 100, 300, 1000];
 
 /** Best value after each evaluation of one run. */
-export function runSetting(setting: Setting, table: Table, seed: number, evaluations: number, sources: Record<string, number> = {}): number[] {
+export function runSetting(
+  setting: Setting,
+  table: Table,
+  seed: number,
+  evaluations: number,
+  sources: Record<string, number> = {},
+): number[] {
   const bestSoFar: number[] = [];
   let best = Infinity;
   const record = (indices: ArrayLike<number>) => {
@@ -116,8 +122,21 @@ function argument(name: string, fallback: string): string {
 function grid(): Setting[] {
   const settings: Setting[] = [
     { name: "random (no repeats)", algorithm: "random" },
-    { name: "paper: reinforce mlp lr 1e-3 batch 16, no baseline, no standardisation, no entropy, no cache", algorithm: "reinforce", learningRate: 1e-3, batchSize: 16, baseline: "none", standardize: false, cache: false },
-    { name: "reinforce mlp lr 1e-3 batch 16 entropy 0 (paper optimiser, standardised, cache)", algorithm: "reinforce", learningRate: 1e-3, batchSize: 16 },
+    {
+      name: "paper: reinforce mlp lr 1e-3 batch 16, no baseline, no standardisation, no entropy, no cache",
+      algorithm: "reinforce",
+      learningRate: 1e-3,
+      batchSize: 16,
+      baseline: "none",
+      standardize: false,
+      cache: false,
+    },
+    {
+      name: "reinforce mlp lr 1e-3 batch 16 entropy 0 (paper optimiser, standardised, cache)",
+      algorithm: "reinforce",
+      learningRate: 1e-3,
+      batchSize: 16,
+    },
   ];
   for (const learningRate of [0.01, 0.03])
     for (const batchSize of [4, 8, 16])
@@ -125,16 +144,43 @@ function grid(): Setting[] {
         for (const entropyDecay of [1, 0.995]) {
           settings.push({
             name: `reinforce mlp lr ${learningRate} batch ${batchSize} entropy ${entropy} decay ${entropyDecay}`,
-            algorithm: "reinforce", policy: "mlp", learningRate, batchSize, entropy, entropyDecay,
+            algorithm: "reinforce",
+            policy: "mlp",
+            learningRate,
+            batchSize,
+            entropy,
+            entropyDecay,
           });
         }
-  settings.push({ name: "reinforce mlp lr 0.01 batch 8 entropy 0.1 decay 1 learn-from-cache", algorithm: "reinforce", learningRate: 0.01, batchSize: 8, entropy: 0.1, learnFromCache: true });
+  settings.push({
+    name: "reinforce mlp lr 0.01 batch 8 entropy 0.1 decay 1 learn-from-cache",
+    algorithm: "reinforce",
+    learningRate: 0.01,
+    batchSize: 8,
+    entropy: 0.1,
+    learnFromCache: true,
+  });
   for (const learningRate of [0.003, 0.01, 0.03])
     for (const entropy of [0.03, 0.1]) {
-      settings.push({ name: `ppo mlp lr ${learningRate} batch 16 epochs 4 minibatch 8 entropy ${entropy}`, algorithm: "ppo", policy: "mlp", learningRate, batchSize: 16, entropy });
+      settings.push({
+        name: `ppo mlp lr ${learningRate} batch 16 epochs 4 minibatch 8 entropy ${entropy}`,
+        algorithm: "ppo",
+        policy: "mlp",
+        learningRate,
+        batchSize: 16,
+        entropy,
+      });
     }
   for (const cell of ["gru", "elman"] as const) {
-    settings.push({ name: `reinforce rnn ${cell} lr 0.01 batch 8 entropy 0.1`, algorithm: "reinforce", policy: "rnn", cell, learningRate: 0.01, batchSize: 8, entropy: 0.1 });
+    settings.push({
+      name: `reinforce rnn ${cell} lr 0.01 batch 8 entropy 0.1`,
+      algorithm: "reinforce",
+      policy: "rnn",
+      cell,
+      learningRate: 0.01,
+      batchSize: 8,
+      entropy: 0.1,
+    });
   }
   return settings;
 }
@@ -145,7 +191,15 @@ function defaults(): Setting[] {
   const ppo = { algorithm: "ppo" as const, learningRate: 0.03, batchSize: 16, entropy: 0.1, entropyDecay: 1 };
   return [
     { name: "random (no repeats)", algorithm: "random" },
-    { name: "paper preset (reinforce mlp lr 1e-3 batch 16, no baseline, no cache)", algorithm: "reinforce", learningRate: 1e-3, batchSize: 16, baseline: "none", standardize: false, cache: false },
+    {
+      name: "paper preset (reinforce mlp lr 1e-3 batch 16, no baseline, no cache)",
+      algorithm: "reinforce",
+      learningRate: 1e-3,
+      batchSize: 16,
+      baseline: "none",
+      standardize: false,
+      cache: false,
+    },
     { name: "default reinforce, mlp", ...reinforce, policy: "mlp" },
     { name: "default reinforce, rnn gru", ...reinforce, policy: "rnn", cell: "gru" },
     { name: "default reinforce, rnn elman", ...reinforce, policy: "rnn", cell: "elman" },
@@ -168,5 +222,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(`${JSON.stringify(result.medianRegret)}  ${result.seconds.toFixed(1)}s  ${setting.name}`);
   }
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ command: process.argv.slice(1).join(" "), tables: tableCount, seedsPerTable: runs, checkpoints: CHECKPOINTS, results }, null, 2) + "\n");
+  writeFileSync(
+    out,
+    JSON.stringify(
+      { command: process.argv.slice(1).join(" "), tables: tableCount, seedsPerTable: runs, checkpoints: CHECKPOINTS, results },
+      null,
+      2,
+    ) + "\n",
+  );
 }

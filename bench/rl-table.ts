@@ -11,11 +11,11 @@
  * 3e-x learning rates come after the 1e-x ones), so neighbours in value are not neighbours in index.
  */
 import { Rng } from "../src/nn/rng.ts";
-import { paperSpace } from "../src/space/presets.ts";
+import { indicesOf, policySpace } from "../src/rl/policy-space.ts";
 import type { Sampler, StudyView } from "../src/samplers/sampler.ts";
+import { paperSpace } from "../src/space/presets.ts";
 import type { SearchSpace } from "../src/space/types.ts";
 import type { Direction, FrozenTrial } from "../src/trial/types.ts";
-import { indicesOf, policySpace } from "../src/rl/policy-space.ts";
 
 export interface Table {
   space: SearchSpace;
@@ -77,14 +77,27 @@ export class TableStudy implements StudyView {
  * Runs `evaluations` trials of `sampler` on the table; returns the best value after each trial.
  * `study` lets a caller continue a run (resume tests).
  */
-export function runOnTable(sampler: Sampler, table: Table, evaluations: number, study = new TableStudy()): { bestSoFar: number[]; study: TableStudy } {
+export function runOnTable(
+  sampler: Sampler,
+  table: Table,
+  evaluations: number,
+  study = new TableStudy(),
+): { bestSoFar: number[]; study: TableStudy } {
   const discrete = policySpace(table.space);
   const bestSoFar: number[] = [];
   let best = Infinity;
   for (const trial of study.list) if (trial.value !== undefined) best = Math.min(best, trial.value);
   for (let e = 0; e < evaluations; e++) {
     if (sampler.isExhausted?.(study, table.space) === true) break;
-    const trial: FrozenTrial = { number: study.list.length, state: "RUNNING", params: {}, distributions: table.space, intermediateValues: {}, userAttrs: {}, systemAttrs: {} };
+    const trial: FrozenTrial = {
+      number: study.list.length,
+      state: "RUNNING",
+      params: {},
+      distributions: table.space,
+      intermediateValues: {},
+      userAttrs: {},
+      systemAttrs: {},
+    };
     study.list.push(trial);
     trial.params = sampler.sampleRelative(study, trial.number, table.space);
     const indices = indicesOf(discrete, trial.params)!;

@@ -31,10 +31,14 @@ const allMethods: Record<string, (seed: number) => Sampler> = {
   "reinforce-mlp": (seed) => reinforceSampler({ seed, policy: "mlp", ...reinforceOverrides }),
   ppo: (seed) => ppoSampler({ seed, policy: "mlp" }),
 };
-const methods = Object.fromEntries(argument("--methods", Object.keys(allMethods).join(",")).split(",").map((m) => {
-  if (allMethods[m] === undefined) throw new Error(`unknown method "${m}"; known: ${Object.keys(allMethods).join(", ")}`);
-  return [m, allMethods[m]];
-}));
+const methods = Object.fromEntries(
+  argument("--methods", Object.keys(allMethods).join(","))
+    .split(",")
+    .map((m) => {
+      if (allMethods[m] === undefined) throw new Error(`unknown method "${m}"; known: ${Object.keys(allMethods).join(", ")}`);
+      return [m, allMethods[m]];
+    }),
+);
 
 interface Run {
   method: string;
@@ -56,7 +60,12 @@ function pairs(method: string) {
     const rl = runs.find((r) => r.method === method && r.seed === seed);
     const random = runs.find((r) => r.method === "random" && r.seed === seed);
     if (rl === undefined || random === undefined) return undefined;
-    return { seed, [method]: rl.bestValidationLoss, random: random.bestValidationLoss, rlLower: rl.bestValidationLoss < random.bestValidationLoss };
+    return {
+      seed,
+      [method]: rl.bestValidationLoss,
+      random: random.bestValidationLoss,
+      rlLower: rl.bestValidationLoss < random.bestValidationLoss,
+    };
   }).filter((p) => p !== undefined);
 }
 
@@ -70,7 +79,23 @@ function save(): void {
         return [m, { pairs: p, seedsWhereLower: p.filter((x) => x.rlLower).length, seedsCompared: p.length }];
       }),
   );
-  writeFileSync(out, JSON.stringify({ command: `node --import tsx ${process.argv.slice(1).join(" ")}`, task: "wine", trials, seeds, firstSeed, reinforceOverrides, summary, runs }, null, 2) + "\n");
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        command: `node --import tsx ${process.argv.slice(1).join(" ")}`,
+        task: "wine",
+        trials,
+        seeds,
+        firstSeed,
+        reinforceOverrides,
+        summary,
+        runs,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
 }
 
 for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {

@@ -3,13 +3,13 @@
 // Run: node --import tsx bench/samplers.ts [--trials 60] [--seeds 20]
 // Writes bench/results/samplers.json.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createStudy } from "../src/study/study.ts";
-import { randomSampler } from "../src/samplers/random.ts";
-import { tpeSampler } from "../src/samplers/tpe.ts";
 import { gpSampler } from "../src/samplers/gp/sampler.ts";
+import { randomSampler } from "../src/samplers/random.ts";
 import type { Sampler } from "../src/samplers/sampler.ts";
+import { tpeSampler } from "../src/samplers/tpe.ts";
 import { paperSpace } from "../src/space/presets.ts";
 import type { Params, SearchSpace } from "../src/space/types.ts";
+import { createStudy } from "../src/study/study.ts";
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -79,7 +79,9 @@ for (const problem of problems) {
     }
     const seconds = (performance.now() - started) / 1000;
     results[problem.name][label] = { median: median(best), mean: best.reduce((a, b) => a + b, 0) / best.length, best, seconds };
-    console.log(`${problem.name.padEnd(10)} ${label.padEnd(17)} median regret ${median(best).toPrecision(3).padStart(9)}  (${seconds.toFixed(1)} s)`);
+    console.log(
+      `${problem.name.padEnd(10)} ${label.padEnd(17)} median regret ${median(best).toPrecision(3).padStart(9)}  (${seconds.toFixed(1)} s)`,
+    );
   }
 }
 mkdirSync("bench/results", { recursive: true });

@@ -6,9 +6,9 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Distribution } from "../src/space/types.ts";
-import type { Storage } from "../src/storage/storage.ts";
-import { InMemoryStorage } from "../src/storage/memory.ts";
 import { JournalFileStorage } from "../src/storage/journal.ts";
+import { InMemoryStorage } from "../src/storage/memory.ts";
+import type { Storage } from "../src/storage/storage.ts";
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -52,9 +52,12 @@ try {
     const s = new JournalFileStorage(join(dir, `append-${durable}.jsonl`), { durable });
     const id = s.createStudy("append", "minimize");
     const trialCount = Math.ceil(appends / 10);
-    return timed(() => {
-      for (let i = 0; i < trialCount; i++) writeTrial(s, id, i);
-    }) / (trialCount * 10);
+    return (
+      timed(() => {
+        for (let i = 0; i < trialCount; i++) writeTrial(s, id, i);
+      }) /
+      (trialCount * 10)
+    );
   };
   const msPerOpDurable = perOp(true);
   const msPerOpNoFsync = perOp(false);

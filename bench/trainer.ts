@@ -32,7 +32,8 @@ const { values: flags } = parseArgs({
 const repeats = Number(flags.repeats);
 if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a positive integer, got ${flags.repeats}`);
 const batchSizes = flags["batch-sizes"].split(",").map(Number);
-if (batchSizes.some((b) => !Number.isInteger(b) || b < 1)) throw new Error(`--batch-sizes must be positive integers, got ${flags["batch-sizes"]}`);
+if (batchSizes.some((b) => !Number.isInteger(b) || b < 1))
+  throw new Error(`--batch-sizes must be positive integers, got ${flags["batch-sizes"]}`);
 const tasks = flags.tasks.split(",");
 for (const task of tasks) if (task !== "wine" && task !== "letter") throw new Error(`--tasks takes wine and/or letter, got ${task}`);
 if (!wasmAvailable()) throw new Error(`bench:trainer compares both paths, but ${wasmUnavailableReason()}`);
@@ -57,7 +58,10 @@ process.env.HYPERFORCE_DATA_DIR ??= existsSync(join(root, "..", "shared", "data"
 
 async function splitFor(task: "wine" | "letter"): Promise<{ split: SplitData; data: string }> {
   try {
-    return { split: splitDataset(await loadDataset(task), SPLIT_SEED), data: `real (loadDataset + splitDataset, split seed ${SPLIT_SEED})` };
+    return {
+      split: splitDataset(await loadDataset(task), SPLIT_SEED),
+      data: `real (loadDataset + splitDataset, split seed ${SPLIT_SEED})`,
+    };
   } catch (error) {
     const shape = SHAPES[task];
     const rng = new Rng(SPLIT_SEED);
@@ -98,7 +102,14 @@ function timeOurs(split: SplitData, config: MlpConfig, path: "typescript" | "was
     wall.push(last.seconds);
     cpu.push((used.user + used.system) / 1e6);
   }
-  return { medianSeconds: median(wall), medianCpuSeconds: median(cpu), wallSeconds: wall, cpuSeconds: cpu, validationLoss: last.validationLoss, testLoss: last.testLoss };
+  return {
+    medianSeconds: median(wall),
+    medianCpuSeconds: median(cpu),
+    wallSeconds: wall,
+    cpuSeconds: cpu,
+    validationLoss: last.validationLoss,
+    testLoss: last.testLoss,
+  };
 }
 
 function writeSplit(split: SplitData, folder: string): void {
@@ -121,8 +132,23 @@ function torchAvailable(): string | null {
 function timeTorch(folder: string, batchSize: number): Timing & { torch: string } {
   const run = spawnSync(
     PYTHON,
-    [join(root, "bench", "pytorch_trainer.py"), "--data", folder, "--batch-size", String(batchSize), "--hidden", String(HIDDEN),
-      "--lr", "1e-3", "--weight-decay", "1e-4", "--epochs", String(EPOCHS), "--repeats", String(repeats)],
+    [
+      join(root, "bench", "pytorch_trainer.py"),
+      "--data",
+      folder,
+      "--batch-size",
+      String(batchSize),
+      "--hidden",
+      String(HIDDEN),
+      "--lr",
+      "1e-3",
+      "--weight-decay",
+      "1e-4",
+      "--epochs",
+      String(EPOCHS),
+      "--repeats",
+      String(repeats),
+    ],
     { encoding: "utf8", maxBuffer: 1 << 24 },
   );
   if (run.status !== 0) throw new Error(`bench/pytorch_trainer.py failed: ${run.stderr}`);
@@ -144,7 +170,12 @@ try {
       const wasm = timeOurs(split, config, "wasm");
       const pytorch = torchMissing === null ? timeTorch(folder, batchSize) : null;
       const cell = {
-        task, batchSize, data, typescript, wasm, pytorch,
+        task,
+        batchSize,
+        data,
+        typescript,
+        wasm,
+        pytorch,
         fasterPath: wasm.medianSeconds <= typescript.medianSeconds ? "wasm" : "typescript",
         autoPath: resolveTrainerPath("auto", Math.min(batchSize, split.train.n)),
         issuePytorchSeconds: ISSUE_PYTORCH[task][batchSize] ?? null,
@@ -164,7 +195,9 @@ try {
       const fmt = (s: number) => s.toFixed(4);
       console.log(
         `${task.padEnd(6)} batch ${String(batchSize).padStart(4)}  ts ${fmt(typescript.medianSeconds)} s  wasm ${fmt(wasm.medianSeconds)} s` +
-          (pytorch ? `  pytorch ${fmt(pytorch.medianSeconds)} s  speed-up (wasm) ${(pytorch.medianSeconds / wasm.medianSeconds).toFixed(1)}x` : ""),
+          (pytorch
+            ? `  pytorch ${fmt(pytorch.medianSeconds)} s  speed-up (wasm) ${(pytorch.medianSeconds / wasm.medianSeconds).toFixed(1)}x`
+            : ""),
       );
     }
   }
@@ -178,8 +211,23 @@ const report = {
     `one warm-up run, then the median of ${repeats} runs; wall time (what the targets are about) and CPU time (robust to other processes on this shared machine). ` +
     "PyTorch: bench/pytorch_trainer.py, torch.set_num_threads(1), float32, tensor slicing, run right after our paths for each cell.",
   generatedAt: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, node: process.version, loadAverageAtStart: loadStart, loadAverageAtEnd: loadavg() },
-  settings: { hidden: HIDDEN, learningRate: 1e-3, weightDecay: 1e-4, epochs: EPOCHS, splitSeed: SPLIT_SEED, seed: SEED, repeats, warmup: 1 },
+  machine: {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    node: process.version,
+    loadAverageAtStart: loadStart,
+    loadAverageAtEnd: loadavg(),
+  },
+  settings: {
+    hidden: HIDDEN,
+    learningRate: 1e-3,
+    weightDecay: 1e-4,
+    epochs: EPOCHS,
+    splitSeed: SPLIT_SEED,
+    seed: SEED,
+    repeats,
+    warmup: 1,
+  },
   pytorch: torchMissing ?? "measured in this run",
   targets: "at least 10x faster than PyTorch at batch 8, at least 5x at 64, faster at 512 and 4096",
   cells,

@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const sources = readdirSync(join(root, "assembly")).filter((name) => name.endsWith(".ts")).sort();
+const sources = readdirSync(join(root, "assembly"))
+  .filter((name) => name.endsWith(".ts"))
+  .sort();
 mkdirSync(join(root, "build"), { recursive: true });
 
 let failed = false;

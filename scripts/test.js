@@ -16,11 +16,9 @@ function findTests(dir) {
 
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : findTests("test");
-const child = spawn(
-  process.execPath,
-  ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
+const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
 let output = "";
 child.stdout.on("data", (chunk) => {
   process.stdout.write(chunk);

@@ -3,7 +3,8 @@
  * its search space, and the sampler benchmark on those tables with its reports:
  *   import { runReproduce, buildTable, runSamplerBench } from "hyperforce/experiments";
  */
-export { runReproduce, type ReproduceOptions, type ReproduceResult } from "./experiments/reproduce.ts";
-export { buildTable, type TableBuildOptions, type TableBuildResult } from "./experiments/table-build.ts";
+
+export { benchMarkdown, writeBenchOutputs } from "./experiments/bench-report.ts";
+export { type ReproduceOptions, type ReproduceResult, runReproduce } from "./experiments/reproduce.ts";
 export { runSamplerBench, type SamplerBenchOptions, type SamplerBenchResult } from "./experiments/sampler-bench.ts";
-export { writeBenchOutputs, benchMarkdown } from "./experiments/bench-report.ts";
+export { buildTable, type TableBuildOptions, type TableBuildResult } from "./experiments/table-build.ts";

@@ -6,77 +6,69 @@
  * "hyperforce/queue", "hyperforce/report" and "hyperforce/experiments".
  */
 
-// Studies and trials
-export { createStudy, loadStudy, Study, type CreateStudyOptions, type LoadStudyOptions } from "./study/study.ts";
-export type { OptimizeOptions, StudyCallback } from "./study/optimize.ts";
-export { TrialPruned } from "./trial/pruned.ts";
-export type { Direction, FrozenTrial, Objective, Trial, TrialState, FloatOptions, IntOptions } from "./trial/types.ts";
-export { HyperforceError, UsageError, ConfigError, StorageError, ObjectiveError } from "./errors/errors.ts";
-
-// Search spaces
-export * from "./space/index.ts";
-
+export { ConfigError, HyperforceError, ObjectiveError, StorageError, UsageError } from "./errors/errors.ts";
+export type { Executor, TrialJob } from "./execution/executor.ts";
+// Execution
+export { InlineExecutor } from "./execution/inline.ts";
+export { ThreadPoolExecutor, type ThreadPoolOptions } from "./execution/thread-pool.ts";
+export { Adam, type AdamOptions, type AdamState } from "./nn/adam.ts";
+// Numerics
+export { Rng, type RngState } from "./nn/rng.ts";
+export { type BuiltinTaskOptions, builtinTaskObjective } from "./objectives/builtin-task.ts";
+export { type CommandObjectiveOptions, commandObjective } from "./objectives/command.ts";
+export { csvTaskObjective } from "./objectives/csv-task.ts";
+export { loadModuleObjective } from "./objectives/module.ts";
+// Objectives
+export { loadObjective, type ObjectiveSpec, parseObjectiveSpec } from "./objectives/spec.ts";
+export { type TableObjectiveSpec, tableObjective } from "./objectives/table.ts";
+export { type TaskObjectiveOptions, taskObjective } from "./objectives/task-objective.ts";
+export type { ExportedPolicy } from "./rl/checkpoint.ts";
 // Samplers
 export {
   createSampler,
-  samplerFromLabel,
-  SAMPLER_NAMES,
-  SAMPLER_LABELS,
-  gridSampler,
-  randomSampler,
-  tpeSampler,
-  gpSampler,
-  reinforceSampler,
-  ppoSampler,
-  type Sampler,
-  type StudyView,
-  type SamplerName,
-  type GridSamplerOptions,
-  type RandomSamplerOptions,
-  type TpeSamplerOptions,
   type GpSamplerOptions,
-  type ReinforceSamplerOptions,
+  type GridSamplerOptions,
+  gpSampler,
+  gridSampler,
   type PpoSamplerOptions,
+  ppoSampler,
+  type RandomSamplerOptions,
+  type ReinforceSamplerOptions,
+  randomSampler,
+  reinforceSampler,
+  SAMPLER_LABELS,
+  SAMPLER_NAMES,
+  type Sampler,
+  type SamplerName,
+  type StudyView,
+  samplerFromLabel,
+  type TpeSamplerOptions,
+  tpeSampler,
 } from "./samplers/index.ts";
-export type { ExportedPolicy } from "./rl/checkpoint.ts";
-
+// Search spaces
+export * from "./space/index.ts";
 // Storage
 export {
   InMemoryStorage,
   JournalFileStorage,
+  type JournalFileStorageOptions,
   openStorage,
   type Storage,
   type StudySummary,
-  type JournalFileStorageOptions,
 } from "./storage/index.ts";
-
-// Execution
-export { InlineExecutor } from "./execution/inline.ts";
-export { ThreadPoolExecutor, type ThreadPoolOptions } from "./execution/thread-pool.ts";
-export type { Executor, TrialJob } from "./execution/executor.ts";
-
-// Objectives
-export { loadObjective, parseObjectiveSpec, type ObjectiveSpec } from "./objectives/spec.ts";
-export { builtinTaskObjective, type BuiltinTaskOptions } from "./objectives/builtin-task.ts";
-export { commandObjective, type CommandObjectiveOptions } from "./objectives/command.ts";
-export { loadModuleObjective } from "./objectives/module.ts";
-export { csvTaskObjective } from "./objectives/csv-task.ts";
-export { tableObjective, type TableObjectiveSpec } from "./objectives/table.ts";
-export { taskObjective, type TaskObjectiveOptions } from "./objectives/task-objective.ts";
-
+export type { OptimizeOptions, StudyCallback } from "./study/optimize.ts";
+// Studies and trials
+export { type CreateStudyOptions, createStudy, type LoadStudyOptions, loadStudy, Study } from "./study/study.ts";
+export { evaluateCsvTask, loadCsvDataset } from "./tasks/csv-task.ts";
 // Tasks: datasets and the paper's inner model
-export { loadDataset, loadDatasetSync, DATASETS, DatasetError } from "./tasks/datasets.ts";
-export { splitDataset } from "./tasks/split.ts";
+export { DATASETS, DatasetError, loadDataset, loadDatasetSync } from "./tasks/datasets.ts";
 export { evaluatePaperTask, evaluatePaperTaskSync, type PaperTaskName } from "./tasks/paper-task.ts";
-export { loadCsvDataset, evaluateCsvTask } from "./tasks/csv-task.ts";
-export { trainAndEvaluate, trainWithOrders, type TrainerPath } from "./tasks/train.ts";
-export type { Dataset, SplitData, MlpConfig, EvaluationResult, TaskKind } from "./tasks/types.ts";
-export type { Task, TaskResult, TaskSettings, TaskReference, TaskOptions } from "./tasks/task.ts";
-export { openTask, openTaskSync, registerTaskFamily, namedTaskNames, type TaskFamily } from "./tasks/registry.ts";
-
-// Numerics
-export { Rng, type RngState } from "./nn/rng.ts";
-export { Adam, type AdamOptions, type AdamState } from "./nn/adam.ts";
-
+export { namedTaskNames, openTask, openTaskSync, registerTaskFamily, type TaskFamily } from "./tasks/registry.ts";
+export { splitDataset } from "./tasks/split.ts";
 // Exhaustive tables of the paper's space (built by "hyperforce/experiments")
-export { loadTable, ConfigurationTable } from "./tasks/table.ts";
+export { ConfigurationTable, loadTable } from "./tasks/table.ts";
+export type { Task, TaskOptions, TaskReference, TaskResult, TaskSettings } from "./tasks/task.ts";
+export { type TrainerPath, trainAndEvaluate, trainWithOrders } from "./tasks/train.ts";
+export type { Dataset, EvaluationResult, MlpConfig, SplitData, TaskKind } from "./tasks/types.ts";
+export { TrialPruned } from "./trial/pruned.ts";
+export type { Direction, FloatOptions, FrozenTrial, IntOptions, Objective, Trial, TrialState } from "./trial/types.ts";

@@ -3,6 +3,7 @@
  * CSV/JSON exports of the trials (loads vega, vega-lite and @resvg/resvg-js):
  *   import { writeStudyReport, trialsCsv } from "hyperforce/report";
  */
-export { writeStudyReport, type StudyReportOptions, type StudyReport } from "./report/study-report.ts";
-export { renderSvg, svgToPng, writePlot, type PlotSpec, type WrittenPlot } from "./report/render.ts";
+
 export { trialsCsv, trialsJson } from "./report/export.ts";
+export { type PlotSpec, renderSvg, svgToPng, type WrittenPlot, writePlot } from "./report/render.ts";
+export { type StudyReport, type StudyReportOptions, writeStudyReport } from "./report/study-report.ts";

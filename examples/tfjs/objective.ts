@@ -9,15 +9,16 @@
  * Pure JavaScript CPU backend, so it runs anywhere Node runs. Seeded: trial N gives the same
  * number on every run.
  */
-import * as tf from "@tensorflow/tfjs";
+
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../src/nn/rng.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
-import type { Trial } from "../../src/trial/types.ts";
 import { loadCsvDataset } from "../../src/tasks/csv-task.ts";
 import { splitDataset } from "../../src/tasks/split.ts";
 import type { DataPart, SplitData } from "../../src/tasks/types.ts";
+import type { Trial } from "../../src/trial/types.ts";
 
 /** The wine file: WINE_CSV, else winequality-red.csv in HYPERFORCE_DATA_DIR; an error says which is missing. */
 export function winePath(): string {
@@ -72,12 +73,14 @@ export async function objective(trial: Trial): Promise<number> {
   const train = tensors(split.train, split.nInputs);
   const validation = tensors(split.validation, split.nInputs);
   const model = tf.sequential();
-  model.add(tf.layers.dense({
-    units,
-    activation: "relu",
-    inputShape: [split.nInputs],
-    kernelInitializer: tf.initializers.glorotUniform({ seed }),
-  }));
+  model.add(
+    tf.layers.dense({
+      units,
+      activation: "relu",
+      inputShape: [split.nInputs],
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    }),
+  );
   model.add(tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }));
   model.compile({ optimizer: tf.train.adam(learningRate), loss: "meanSquaredError" });
 

@@ -8,8 +8,8 @@
  */
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { loadModuleObjective } from "../../src/objectives/module.ts";
 import { ThreadPoolExecutor } from "../../src/execution/thread-pool.ts";
+import { loadModuleObjective } from "../../src/objectives/module.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
 import { createStudy } from "../../src/study/study.ts";
 import type { FrozenTrial } from "../../src/trial/types.ts";

@@ -6,8 +6,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { isNumber } from "../tasks/csv.ts";
 import { SAMPLER_LABELS } from "../samplers/index.ts";
+import { isNumber } from "../tasks/csv.ts";
 import { UsageError } from "./errors.ts";
 
 const DEFAULT_SAMPLERS = "random,grid,tpe,reinforce-mlp,reinforce-rnn,ppo,reinforce-paper";
@@ -32,13 +32,15 @@ export interface BenchRequest {
 
 function integerAtLeast(flag: string, text: string, minimum: number): number {
   const value = isNumber(text.trim()) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < minimum) throw new UsageError(`${flag} must be an integer >= ${minimum}, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(value) || value < minimum)
+    throw new UsageError(`${flag} must be an integer >= ${minimum}, got ${JSON.stringify(text)}`);
   return value;
 }
 
 function list(flag: string, text: string): string[] {
   const items = text.split(",").map((item) => item.trim());
-  if (items.some((item) => item === "")) throw new UsageError(`${flag} must be a comma-separated list without empty items, got ${JSON.stringify(text)}`);
+  if (items.some((item) => item === ""))
+    throw new UsageError(`${flag} must be a comma-separated list without empty items, got ${JSON.stringify(text)}`);
   const repeated = items.find((item, i) => items.indexOf(item) !== i);
   if (repeated !== undefined) throw new UsageError(`${flag} lists ${JSON.stringify(repeated)} twice`);
   return items;
@@ -47,7 +49,8 @@ function list(flag: string, text: string): string[] {
 export function parseBenchFlags(flags: BenchFlags): BenchRequest {
   const samplers = list("--samplers", flags.samplers);
   for (const label of samplers) {
-    if (!(SAMPLER_LABELS as readonly string[]).includes(label)) throw new UsageError(`unknown sampler "${label}" in --samplers; samplers: ${SAMPLER_LABELS.join(", ")}`);
+    if (!(SAMPLER_LABELS as readonly string[]).includes(label))
+      throw new UsageError(`unknown sampler "${label}" in --samplers; samplers: ${SAMPLER_LABELS.join(", ")}`);
   }
   const request: BenchRequest = {
     table: flags.table,
@@ -115,7 +118,9 @@ export function benchCommand(): Command {
           const stored = { ...trace, values: trace.values.map((value) => (Number.isFinite(value) ? value : null)) };
           appendFileSync(studiesPath, JSON.stringify({ table: tableKey, trace: stored }) + "\n");
           const elapsed = (Date.now() - started) / 1000;
-          process.stderr.write(`bench ${done}/${total} studies | ${trace.sampler} seed ${trace.seed} took ${trace.seconds.toFixed(1)} s | ${elapsed.toFixed(0)} s elapsed\n`);
+          process.stderr.write(
+            `bench ${done}/${total} studies | ${trace.sampler} seed ${trace.seed} took ${trace.seconds.toFixed(1)} s | ${elapsed.toFixed(0)} s elapsed\n`,
+          );
         },
       });
       const files = await writeBenchOutputs(result, request.out);

@@ -4,7 +4,7 @@
  * value, an unknown name, a missing or wrong input file: the user can fix the command) and 1 for
  * everything else (a StorageError, an ObjectiveError, any other failure). Never a stack trace.
  */
-import { Command, CommanderError } from "commander";
+import { type Command, CommanderError } from "commander";
 import { ConfigError, UsageError } from "../errors/errors.ts";
 
 export { UsageError };

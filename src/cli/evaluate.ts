@@ -5,10 +5,10 @@
  */
 import { Command } from "commander";
 import { isNumber } from "../tasks/csv.ts";
-import { taskNameOf, type TaskReference, type TaskResult } from "../tasks/task.ts";
+import { type TaskReference, type TaskResult, taskNameOf } from "../tasks/task.ts";
 import type { MlpConfig } from "../tasks/types.ts";
 import { UsageError } from "./errors.ts";
-import { addCsvTaskFlags, openCommandTask, taskFlagHelp, taskReferenceOf, type TaskFlags } from "./task-flags.ts";
+import { addCsvTaskFlags, openCommandTask, type TaskFlags, taskFlagHelp, taskReferenceOf } from "./task-flags.ts";
 
 interface EvaluateFlags extends TaskFlags {
   lr: string;

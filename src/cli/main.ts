@@ -14,13 +14,37 @@ interface CommandEntry {
 const COMMANDS: CommandEntry[] = [
   { name: "run", summary: "run (or resume) a study", load: async () => (await import("./run-command.ts")).runCommand() },
   { name: "studies", summary: "list the studies in a journal file", load: async () => (await import("./studies.ts")).studiesCommand() },
-  { name: "trials", summary: "list the trials of one study (table, JSON or CSV)", load: async () => (await import("./studies.ts")).trialsCommand() },
-  { name: "report", summary: "plots (SVG, PNG), trials.csv and index.html of one study", load: async () => (await import("./report.ts")).reportCommand() },
-  { name: "reproduce", summary: "the paper's experiment over several seeds, beside its tables", load: async () => (await import("./reproduce.ts")).reproduceCommand() },
-  { name: "evaluate", summary: "train the paper's MLP once and print its losses", load: async () => (await import("./evaluate.ts")).evaluateCommand() },
-  { name: "table", summary: "exhaustive tables of the paper's search space", load: async () => (await import("./table.ts")).tableCommand() },
+  {
+    name: "trials",
+    summary: "list the trials of one study (table, JSON or CSV)",
+    load: async () => (await import("./studies.ts")).trialsCommand(),
+  },
+  {
+    name: "report",
+    summary: "plots (SVG, PNG), trials.csv and index.html of one study",
+    load: async () => (await import("./report.ts")).reportCommand(),
+  },
+  {
+    name: "reproduce",
+    summary: "the paper's experiment over several seeds, beside its tables",
+    load: async () => (await import("./reproduce.ts")).reproduceCommand(),
+  },
+  {
+    name: "evaluate",
+    summary: "train the paper's MLP once and print its losses",
+    load: async () => (await import("./evaluate.ts")).evaluateCommand(),
+  },
+  {
+    name: "table",
+    summary: "exhaustive tables of the paper's search space",
+    load: async () => (await import("./table.ts")).tableCommand(),
+  },
   { name: "bench", summary: "benchmark samplers on an exhaustive table", load: async () => (await import("./bench.ts")).benchCommand() },
-  { name: "worker", summary: "run trials from a controller's Redis queue", load: async () => (await import("./worker.ts")).workerCommand() },
+  {
+    name: "worker",
+    summary: "run trials from a controller's Redis queue",
+    load: async () => (await import("./worker.ts")).workerCommand(),
+  },
 ];
 
 /** The version in hyperforce's package.json, found above this file (src/cli or dist/src/cli). */

@@ -15,15 +15,22 @@ export function reportCommand(): Command {
     .requiredOption("--study <name>", "study name (see: hyperforce studies)")
     .option("--storage <file>", "journal file", DEFAULT_STORAGE)
     .option("--out <dir>", "folder to write into (default report/<study>)")
-    .option("--value-label <text>", "y axis title of the values, with units (default: from the task, else \"objective value\")")
+    .option("--value-label <text>", 'y axis title of the values, with units (default: from the task, else "objective value")')
     .option("--window <n>", "policy updates in the reward curve's moving average", "10")
     .action(async (flags: { study: string; storage: string; out?: string; valueLabel?: string; window: string }) => {
       const window = Number(flags.window);
-      if (!Number.isInteger(window) || window < 1) throw new UsageError(`--window must be a positive integer, got ${JSON.stringify(flags.window)}`);
+      if (!Number.isInteger(window) || window < 1)
+        throw new UsageError(`--window must be a positive integer, got ${JSON.stringify(flags.window)}`);
       const storage = openExistingStorage(flags.storage);
       findStudyOrFail(storage, flags.study, flags.storage);
       const out = flags.out ?? `report/${flags.study.replace(/[^A-Za-z0-9_.-]+/g, "_")}`;
-      const report = await writeStudyReport({ storage, study: flags.study, out, window, ...(flags.valueLabel !== undefined ? { valueLabel: flags.valueLabel } : {}) });
+      const report = await writeStudyReport({
+        storage,
+        study: flags.study,
+        out,
+        window,
+        ...(flags.valueLabel !== undefined ? { valueLabel: flags.valueLabel } : {}),
+      });
       process.stdout.write(`${report.plots.length} plots (SVG and PNG), trials.csv and trials.json in ${out}\nopen ${report.index}\n`);
     });
 }

@@ -4,14 +4,22 @@
  */
 import { availableParallelism } from "node:os";
 import { Command } from "commander";
-import { DEFAULT_BUDGETS, DEFAULT_SEEDS, REPRODUCE_METHODS, ReproduceInterrupted, runReproduce, type ReproduceResult } from "../experiments/reproduce.ts";
+import {
+  DEFAULT_BUDGETS,
+  DEFAULT_SEEDS,
+  REPRODUCE_METHODS,
+  ReproduceInterrupted,
+  type ReproduceResult,
+  runReproduce,
+} from "../experiments/reproduce.ts";
 import { DatasetError, loadDataset } from "../tasks/datasets.ts";
 import { PAPER_TASKS, type PaperTaskName } from "../tasks/paper-task.ts";
 import { UsageError } from "./errors.ts";
 
 function positiveInteger(flag: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === "" || !Number.isInteger(value) || value < 1) throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(text)}`);
+  if (text.trim() === "" || !Number.isInteger(value) || value < 1)
+    throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -24,71 +32,90 @@ export function reproduceCommand(): Command {
     )
     .requiredOption("--task <task>", `${PAPER_TASKS.join(" or ")}`)
     .option("--seeds <n>", "seeds 0..n-1, each its own split, sampler and training seeds", String(DEFAULT_SEEDS))
-    .option("--budget <n>", `trials per study (default ${DEFAULT_BUDGETS.wine} for wine: 5 seeds x 8 methods in about 2 minutes on 2 cores; ${DEFAULT_BUDGETS.letter} for letter: about 5 minutes)`)
+    .option(
+      "--budget <n>",
+      `trials per study (default ${DEFAULT_BUDGETS.wine} for wine: 5 seeds x 8 methods in about 2 minutes on 2 cores; ${DEFAULT_BUDGETS.letter} for letter: about 5 minutes)`,
+    )
     .option("--out <dir>", "folder for the journal, table, CSV, policies and plots (default reproduce-out/<task>)")
     .option("--workers <n>", "studies run at once, one worker thread each (default: the number of cores)")
     .option("--epochs <n>", "training epochs per trial (default 15, the paper's; fewer for a quick look)")
     .option("--methods <list>", `comma-separated subset of: ${REPRODUCE_METHODS.map((method) => method.id).join(", ")}`)
     .option("--json", "print the results as one JSON object instead of the table")
-    .action(async (flags: { task: string; seeds: string; budget?: string; out?: string; workers?: string; epochs?: string; methods?: string; json?: boolean }) => {
-      if (!(PAPER_TASKS as readonly string[]).includes(flags.task)) throw new UsageError(`--task must be ${PAPER_TASKS.join(" or ")}, got ${JSON.stringify(flags.task)}`);
-      const task = flags.task as PaperTaskName;
-      const seeds = positiveInteger("--seeds", flags.seeds);
-      const budget = flags.budget === undefined ? DEFAULT_BUDGETS[task] : positiveInteger("--budget", flags.budget);
-      const workers = flags.workers === undefined ? availableParallelism() : positiveInteger("--workers", flags.workers);
-      const epochs = flags.epochs === undefined ? undefined : positiveInteger("--epochs", flags.epochs);
-      const known = REPRODUCE_METHODS.map((method) => method.id);
-      const methods = flags.methods?.split(",").map((id) => id.trim()).filter((id) => id !== "");
-      for (const id of methods ?? []) if (!known.includes(id)) throw new UsageError(`--methods: unknown method "${id}"; methods: ${known.join(", ")}`);
-      if (methods !== undefined && methods.length === 0) throw new UsageError(`--methods must name at least one of: ${known.join(", ")}`);
-      try {
-        await loadDataset(task);
-      } catch (error) {
-        if (error instanceof DatasetError) throw new UsageError(error.message);
-        throw error;
-      }
-      const out = flags.out ?? `reproduce-out/${task}`;
-      const controller = new AbortController();
-      const onInterrupt = () => {
-        if (controller.signal.aborted) process.exit(130);
-        process.stderr.write("\nstopping: letting the running trials finish (Ctrl-C again to quit at once; finished trials are kept)\n");
-        controller.abort();
-      };
-      process.on("SIGINT", onInterrupt);
-      process.on("SIGTERM", onInterrupt);
-      let result: ReproduceResult;
-      try {
-        result = await runReproduce({
-          task,
-          seeds,
-          budget,
-          out,
-          workers,
-          signal: controller.signal,
-          ...(epochs !== undefined ? { epochs } : {}),
-          ...(methods !== undefined ? { methods } : {}),
-          onStudy: ({ done, total, job, outcome }) => {
-            const what = outcome.ran === 0 ? "already done" : `${outcome.ran} trials in ${outcome.seconds.toFixed(1)} s`;
-            process.stderr.write(`[${done}/${total}] ${job.study}: ${what}\n`);
-          },
-        });
-      } catch (error) {
-        if (!(error instanceof ReproduceInterrupted)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        process.exitCode = 130;
-        return;
-      } finally {
-        process.off("SIGINT", onInterrupt);
-        process.off("SIGTERM", onInterrupt);
-      }
-      if (flags.json) {
-        process.stdout.write(JSON.stringify({ ...result, table: undefined }) + "\n");
-        return;
-      }
-      process.stdout.write(result.table);
-      process.stdout.write(
-        `\n${result.studiesRun} studies run, ${result.studiesSkipped} already finished; wall time ${result.wallSeconds.toFixed(1)} s\n` +
-          `table ${result.files.table}, best configurations ${result.files.bestCsv}, plots and page ${result.files.index}\n`,
-      );
-    });
+    .action(
+      async (flags: {
+        task: string;
+        seeds: string;
+        budget?: string;
+        out?: string;
+        workers?: string;
+        epochs?: string;
+        methods?: string;
+        json?: boolean;
+      }) => {
+        if (!(PAPER_TASKS as readonly string[]).includes(flags.task))
+          throw new UsageError(`--task must be ${PAPER_TASKS.join(" or ")}, got ${JSON.stringify(flags.task)}`);
+        const task = flags.task as PaperTaskName;
+        const seeds = positiveInteger("--seeds", flags.seeds);
+        const budget = flags.budget === undefined ? DEFAULT_BUDGETS[task] : positiveInteger("--budget", flags.budget);
+        const workers = flags.workers === undefined ? availableParallelism() : positiveInteger("--workers", flags.workers);
+        const epochs = flags.epochs === undefined ? undefined : positiveInteger("--epochs", flags.epochs);
+        const known = REPRODUCE_METHODS.map((method) => method.id);
+        const methods = flags.methods
+          ?.split(",")
+          .map((id) => id.trim())
+          .filter((id) => id !== "");
+        for (const id of methods ?? [])
+          if (!known.includes(id)) throw new UsageError(`--methods: unknown method "${id}"; methods: ${known.join(", ")}`);
+        if (methods !== undefined && methods.length === 0) throw new UsageError(`--methods must name at least one of: ${known.join(", ")}`);
+        try {
+          await loadDataset(task);
+        } catch (error) {
+          if (error instanceof DatasetError) throw new UsageError(error.message);
+          throw error;
+        }
+        const out = flags.out ?? `reproduce-out/${task}`;
+        const controller = new AbortController();
+        const onInterrupt = () => {
+          if (controller.signal.aborted) process.exit(130);
+          process.stderr.write("\nstopping: letting the running trials finish (Ctrl-C again to quit at once; finished trials are kept)\n");
+          controller.abort();
+        };
+        process.on("SIGINT", onInterrupt);
+        process.on("SIGTERM", onInterrupt);
+        let result: ReproduceResult;
+        try {
+          result = await runReproduce({
+            task,
+            seeds,
+            budget,
+            out,
+            workers,
+            signal: controller.signal,
+            ...(epochs !== undefined ? { epochs } : {}),
+            ...(methods !== undefined ? { methods } : {}),
+            onStudy: ({ done, total, job, outcome }) => {
+              const what = outcome.ran === 0 ? "already done" : `${outcome.ran} trials in ${outcome.seconds.toFixed(1)} s`;
+              process.stderr.write(`[${done}/${total}] ${job.study}: ${what}\n`);
+            },
+          });
+        } catch (error) {
+          if (!(error instanceof ReproduceInterrupted)) throw error;
+          process.stderr.write(`${error.message}\n`);
+          process.exitCode = 130;
+          return;
+        } finally {
+          process.off("SIGINT", onInterrupt);
+          process.off("SIGTERM", onInterrupt);
+        }
+        if (flags.json) {
+          process.stdout.write(JSON.stringify({ ...result, table: undefined }) + "\n");
+          return;
+        }
+        process.stdout.write(result.table);
+        process.stdout.write(
+          `\n${result.studiesRun} studies run, ${result.studiesSkipped} already finished; wall time ${result.wallSeconds.toFixed(1)} s\n` +
+            `table ${result.files.table}, best configurations ${result.files.bestCsv}, plots and page ${result.files.index}\n`,
+        );
+      },
+    );
 }

@@ -3,16 +3,15 @@
  * Ctrl-C (or a crash) loses nothing and the same command resumes to the same target.
  */
 import { Command } from "commander";
-import { createStudy, type Study } from "../study/study.ts";
-import { isFinished, type FrozenTrial } from "../trial/types.ts";
-import { findBestTrial } from "../trial/best.ts";
-import { loadDataset } from "../tasks/datasets.ts";
 import { loadObjective } from "../objectives/spec.ts";
 import { SAMPLER_NAMES } from "../samplers/index.ts";
-import { configFromFlags, readRunConfig, type RunConfig } from "./run-config.ts";
-import { createExecutor, DEFAULT_STORAGE, DEFAULT_TRIALS, planRun, type RunPlan } from "./run-setup.ts";
+import { createStudy, type Study } from "../study/study.ts";
+import { loadDataset } from "../tasks/datasets.ts";
+import { findBestTrial } from "../trial/best.ts";
+import { type FrozenTrial, isFinished } from "../trial/types.ts";
 import { createProgress } from "./progress.ts";
-
+import { configFromFlags, type RunConfig, readRunConfig } from "./run-config.ts";
+import { createExecutor, DEFAULT_STORAGE, DEFAULT_TRIALS, planRun, type RunPlan } from "./run-setup.ts";
 
 export interface RunSummary {
   study: string;
@@ -33,9 +32,19 @@ export function summarize(plan: RunPlan, trials: readonly FrozenTrial[], wallSec
     study: plan.studyName,
     storage: plan.storage,
     objective: plan.objectiveLabel,
-    sampler: plan.samplerName + (plan.config.policy ? ` (${plan.config.policy} policy${plan.config.preset === "paper" ? ", paper preset" : ""})` : ""),
-    trials: { finished: trials.filter((trial) => isFinished(trial.state)).length, complete: count("COMPLETE"), failed: count("FAIL"), pruned: count("PRUNED") },
-    best: best === undefined ? null : { number: best.number, params: best.params, value: best.value!, testLoss: typeof testLoss === "number" ? testLoss : null },
+    sampler:
+      plan.samplerName +
+      (plan.config.policy ? ` (${plan.config.policy} policy${plan.config.preset === "paper" ? ", paper preset" : ""})` : ""),
+    trials: {
+      finished: trials.filter((trial) => isFinished(trial.state)).length,
+      complete: count("COMPLETE"),
+      failed: count("FAIL"),
+      pruned: count("PRUNED"),
+    },
+    best:
+      best === undefined
+        ? null
+        : { number: best.number, params: best.params, value: best.value!, testLoss: typeof testLoss === "number" ? testLoss : null },
     wallSeconds,
     interrupted,
   };
@@ -47,17 +56,28 @@ export function formatSummary(summary: RunSummary): string {
     ["study", `${summary.study} (${summary.storage})`],
     ["objective", summary.objective],
     ["sampler", summary.sampler],
-    ["trials", `${summary.trials.finished} finished: ${summary.trials.complete} complete, ${summary.trials.failed} failed, ${summary.trials.pruned} pruned`],
+    [
+      "trials",
+      `${summary.trials.finished} finished: ${summary.trials.complete} complete, ${summary.trials.failed} failed, ${summary.trials.pruned} pruned`,
+    ],
   ];
   if (summary.best === null) {
     rows.push(["best", "no complete trial yet"]);
   } else {
     rows.push(["best trial", `#${summary.best.number}`]);
-    rows.push(["configuration", Object.entries(summary.best.params).map(([name, value]) => `${name}=${value}`).join(" ")]);
+    rows.push([
+      "configuration",
+      Object.entries(summary.best.params)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(" "),
+    ]);
     rows.push([valueName, String(summary.best.value)]);
     if (summary.best.testLoss !== null) rows.push(["test loss", `${summary.best.testLoss} (of the best configuration only)`]);
   }
-  rows.push(["wall time", `${summary.wallSeconds.toFixed(1)} s${summary.interrupted ? " (interrupted: run the same command to resume)" : ""}`]);
+  rows.push([
+    "wall time",
+    `${summary.wallSeconds.toFixed(1)} s${summary.interrupted ? " (interrupted: run the same command to resume)" : ""}`,
+  ]);
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   return rows.map(([label, value]) => label.padEnd(width) + value).join("\n") + "\n";
 }
@@ -102,7 +122,9 @@ export async function runStudy(config: RunConfig, options: { progress?: boolean 
     const onInterrupt = () => {
       if (interrupted) process.exit(130);
       interrupted = true;
-      process.stderr.write("\nstopping: waiting for the running trials to finish (Ctrl-C again to quit at once; finished trials are kept)\n");
+      process.stderr.write(
+        "\nstopping: waiting for the running trials to finish (Ctrl-C again to quit at once; finished trials are kept)\n",
+      );
       study.stop();
     };
     process.on("SIGINT", onInterrupt);
@@ -138,7 +160,10 @@ export function runCommand(): Command {
     .option("--config <file>", "a YAML or JSON file giving any of these options (flags override it)")
     .option("--task <name>", "wine, letter, csv:FILE (with --target) or table:FILE (a lookup table from `hyperforce table build`)")
     .option("--objective <file#export>", "a JavaScript/TypeScript module exporting objective(trial) => number")
-    .option("--command <template>", 'a program in any language, e.g. "python3 train.py --lr {learning_rate}"; it prints "hyperforce: value=<number>"')
+    .option(
+      "--command <template>",
+      'a program in any language, e.g. "python3 train.py --lr {learning_rate}"; it prints "hyperforce: value=<number>"',
+    )
     .option("--target <column>", "csv tasks: the column to predict")
     .option("--kind <kind>", "csv tasks: regression or classification (inferred when omitted)")
     .option("--separator <char>", "csv tasks: , ; or a tab (detected when omitted)")

@@ -12,7 +12,11 @@ import { POLICY_KINDS, RECURRENT_CELL_KINDS, REINFORCE_PRESET_NAMES } from "../s
 import { UsageError } from "./errors.ts";
 
 const positiveInt = z.number().int().min(1);
-const seedInt = z.number().int().min(0).max(2 ** 53 - 1);
+const seedInt = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 53 - 1);
 
 export const RunConfigSchema = z
   .object({
@@ -90,7 +94,18 @@ export function readRunConfig(path: string): RunConfig {
 
 /** Flags as commander gives them (strings), turned into config values; numbers are checked by the schema. */
 export function configFromFlags(flags: Record<string, unknown>): RunConfig {
-  const numeric = new Set(["levels", "trials", "workers", "maxRetries", "seed", "splitSeed", "epochs", "trialTimeout", "timeout", "maxCategories"]);
+  const numeric = new Set([
+    "levels",
+    "trials",
+    "workers",
+    "maxRetries",
+    "seed",
+    "splitSeed",
+    "epochs",
+    "trialTimeout",
+    "timeout",
+    "maxCategories",
+  ]);
   const value: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(flags)) {
     if (raw === undefined || key === "config" || key === "json" || key === "progress") continue;
@@ -100,13 +115,17 @@ export function configFromFlags(flags: Record<string, unknown>): RunConfig {
       continue;
     }
     if (key === "exclude") {
-      value.exclude = String(raw).split(",").map((name) => name.trim()).filter((name) => name !== "");
+      value.exclude = String(raw)
+        .split(",")
+        .map((name) => name.trim())
+        .filter((name) => name !== "");
       continue;
     }
     if (numeric.has(key)) {
       const text = String(raw);
       const number = Number(text);
-      if (text.trim() === "" || !Number.isFinite(number)) throw new UsageError(`--${kebab(key)} must be a number, got ${JSON.stringify(text)}`);
+      if (text.trim() === "" || !Number.isFinite(number))
+        throw new UsageError(`--${kebab(key)} must be a number, got ${JSON.stringify(text)}`);
       value[key] = number;
     } else {
       value[key] = raw;

@@ -9,16 +9,16 @@ import { ConfigError, ObjectiveError } from "../errors/errors.ts";
 import type { Executor } from "../execution/executor.ts";
 import { InlineExecutor } from "../execution/inline.ts";
 import { ThreadPoolExecutor } from "../execution/thread-pool.ts";
-import type { ObjectiveSpec } from "../objectives/spec.ts";
 import { parseModuleReference } from "../objectives/module.ts";
-import { createSampler, samplersWithOption, type SamplerName } from "../samplers/index.ts";
+import type { ObjectiveSpec } from "../objectives/spec.ts";
+import { createSampler, type SamplerName, samplersWithOption } from "../samplers/index.ts";
 import type { Sampler } from "../samplers/sampler.ts";
 import { spaceFromJSON } from "../space/json.ts";
 import { presetNames, spacePreset } from "../space/presets.ts";
 import type { SearchSpace } from "../space/types.ts";
 import { PAPER_TASKS } from "../tasks/paper-task.ts";
-import type { RunConfig } from "./run-config.ts";
 import { UsageError } from "./errors.ts";
+import type { RunConfig } from "./run-config.ts";
 
 export interface RunPlan {
   studyName: string;
@@ -64,10 +64,16 @@ function wrap<T>(where: string, read: () => T): T {
   }
 }
 
-function objectiveOf(config: RunConfig, space: SearchSpace | undefined, seed: number): { spec: ObjectiveSpec; label: string; defaultSpace?: SearchSpace } {
+function objectiveOf(
+  config: RunConfig,
+  space: SearchSpace | undefined,
+  seed: number,
+): { spec: ObjectiveSpec; label: string; defaultSpace?: SearchSpace } {
   const given = [config.task, config.objective, config.command].filter((value) => value !== undefined).length;
   if (given !== 1) {
-    throw new UsageError("give exactly one of --task (wine, letter, csv:FILE, table:FILE), --objective FILE#EXPORT or --command \"PROGRAM ARGS {param}\"");
+    throw new UsageError(
+      'give exactly one of --task (wine, letter, csv:FILE, table:FILE), --objective FILE#EXPORT or --command "PROGRAM ARGS {param}"',
+    );
   }
   const splitSeed = config.splitSeed ?? 0;
   const epochs = config.epochs;
@@ -75,7 +81,11 @@ function objectiveOf(config: RunConfig, space: SearchSpace | undefined, seed: nu
     const task = config.task;
     const paper = spacePreset("paper");
     if ((PAPER_TASKS as readonly string[]).includes(task)) {
-      return { spec: { kind: "task", task: task as "wine" | "letter", splitSeed, seed, ...(epochs ? { epochs } : {}) }, label: task, defaultSpace: paper };
+      return {
+        spec: { kind: "task", task: task as "wine" | "letter", splitSeed, seed, ...(epochs ? { epochs } : {}) },
+        label: task,
+        defaultSpace: paper,
+      };
     }
     if (task.startsWith("csv:")) {
       const path = task.slice(4);
@@ -102,7 +112,8 @@ function objectiveOf(config: RunConfig, space: SearchSpace | undefined, seed: nu
     if (!existsSync(reference.path)) throw new ObjectiveError(`--objective: no such file ${reference.path}`);
     return { spec: { kind: "module", path: reference.path, exportName: reference.exportName }, label: config.objective };
   }
-  if (space === undefined) throw new UsageError("--command needs --space (a JSON file or preset) naming the parameters its {placeholders} use");
+  if (space === undefined)
+    throw new UsageError("--command needs --space (a JSON file or preset) naming the parameters its {placeholders} use");
   const command = config.command!;
   const spec: ObjectiveSpec = { kind: "command", command, space };
   if (config.trialTimeout !== undefined) spec.trialTimeoutMs = config.trialTimeout * 1000;
@@ -136,7 +147,9 @@ export function planRun(config: RunConfig): RunPlan {
   const samplerName = config.sampler ?? "tpe";
   const sampler = samplerOf(samplerName, config, seed);
   if (sampler.needsFullSpace && space === undefined) {
-    throw new UsageError(`--sampler ${samplerName} needs the whole search space up front: give --space (a JSON file or preset: ${presetNames().join(", ")})`);
+    throw new UsageError(
+      `--sampler ${samplerName} needs the whole search space up front: give --space (a JSON file or preset: ${presetNames().join(", ")})`,
+    );
   }
   const workers = config.workers ?? 1;
   const executorName = config.executor ?? (workers > 1 && objective.spec.kind !== "command" ? "threads" : "inline");
@@ -144,12 +157,20 @@ export function planRun(config: RunConfig): RunPlan {
     throw new UsageError(`--executor ${executorName} runs trials away from the controller, so it needs --space declaring every parameter`);
   }
   for (const key of ["redis", "queue", "maxRetries"] as const) {
-    if (config[key] !== undefined && executorName !== "queue") throw new UsageError(`--${key === "maxRetries" ? "max-retries" : key} applies to --executor queue`);
+    if (config[key] !== undefined && executorName !== "queue")
+      throw new UsageError(`--${key === "maxRetries" ? "max-retries" : key} applies to --executor queue`);
   }
   const spec = objective.spec;
   const fileStem = (path: string) => basename(path).replace(/(\.csv)?(\.gz)?$|\.[cm]?[jt]s$/, "");
   // A lookup table is named apart from the task it was built from: they are different objectives.
-  const taskPart = spec.kind === "task" ? spec.task : spec.kind === "command" ? "command" : spec.kind === "table" ? `table-${fileStem(spec.path)}` : fileStem(spec.path);
+  const taskPart =
+    spec.kind === "task"
+      ? spec.task
+      : spec.kind === "command"
+        ? "command"
+        : spec.kind === "table"
+          ? `table-${fileStem(spec.path)}`
+          : fileStem(spec.path);
   const samplerPart = samplerName + (config.policy ? `-${config.policy}` : "") + (config.preset === "paper" ? "-paper" : "");
   return {
     studyName: config.study ?? `${taskPart}-${samplerPart}`,
@@ -177,7 +198,11 @@ export async function createExecutor(plan: RunPlan): Promise<Executor> {
   if (plan.executorName === "queue") {
     const { QueueExecutor } = await import("../execution/queue.ts");
     const { redis, queue, maxRetries } = plan.config;
-    return new QueueExecutor({ redis, ...(queue !== undefined ? { queueName: queue } : {}), ...(maxRetries !== undefined ? { maxRetries } : {}) });
+    return new QueueExecutor({
+      redis,
+      ...(queue !== undefined ? { queueName: queue } : {}),
+      ...(maxRetries !== undefined ? { maxRetries } : {}),
+    });
   }
   return new InlineExecutor();
 }

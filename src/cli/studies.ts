@@ -3,9 +3,9 @@
  */
 import { existsSync } from "node:fs";
 import { Command } from "commander";
+import { trialsCsv } from "../report/export.ts";
 import { openStorage } from "../storage/open.ts";
 import type { Storage, StudySummary } from "../storage/storage.ts";
-import { trialsCsv } from "../report/export.ts";
 import { findBestTrial } from "../trial/best.ts";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_STORAGE } from "./run-setup.ts";
@@ -18,7 +18,11 @@ export function openExistingStorage(path: string): Storage {
 
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n") + "\n";
 }
 
@@ -58,7 +62,15 @@ export function studiesCommand(): Command {
         process.stdout.write(`no studies in ${flags.storage}\n`);
         return;
       }
-      const rows = studies.map((s) => [s.name, s.direction, String(s.trials), String(s.complete), String(s.failed), s.bestValue === null ? "-" : s.bestValue.toPrecision(6), s.bestTrial === null ? "-" : `#${s.bestTrial}`]);
+      const rows = studies.map((s) => [
+        s.name,
+        s.direction,
+        String(s.trials),
+        String(s.complete),
+        String(s.failed),
+        s.bestValue === null ? "-" : s.bestValue.toPrecision(6),
+        s.bestTrial === null ? "-" : `#${s.bestTrial}`,
+      ]);
       process.stdout.write(formatTable(["study", "direction", "trials", "complete", "failed", "best value", "best trial"], rows));
     });
 }

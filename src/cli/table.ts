@@ -4,13 +4,14 @@
  * src/experiments/table-build.ts). Prints a summary at the end: rows, wall time, rows per second, the
  * best configuration and the seeds' rank agreement.
  */
-import { Command } from "commander";
+
 import cliProgress from "cli-progress";
+import { Command } from "commander";
 import { isNumber } from "../tasks/csv.ts";
-import { indicesAt, loadTable, TABLE_PARAMS, tableSpace, valuesAt, type TableParam } from "../tasks/table.ts";
-import { taskNameOf, type TaskReference } from "../tasks/task.ts";
+import { indicesAt, loadTable, TABLE_PARAMS, type TableParam, tableSpace, valuesAt } from "../tasks/table.ts";
+import { type TaskReference, taskNameOf } from "../tasks/task.ts";
 import { UsageError } from "./errors.ts";
-import { addCsvTaskFlags, isInputError, taskFlagHelp, taskReferenceOf, type TaskFlags } from "./task-flags.ts";
+import { addCsvTaskFlags, isInputError, type TaskFlags, taskFlagHelp, taskReferenceOf } from "./task-flags.ts";
 
 interface TableBuildFlags extends TaskFlags {
   seeds: string;
@@ -38,7 +39,8 @@ export interface TableBuildRequest {
 
 function integerAtLeast(flag: string, text: string, minimum: number): number {
   const value = isNumber(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < minimum) throw new UsageError(`${flag} must be an integer >= ${minimum}, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(value) || value < minimum)
+    throw new UsageError(`${flag} must be an integer >= ${minimum}, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -70,13 +72,16 @@ export function parseOnly(items: readonly string[]): Partial<Record<TableParam, 
     }
     if (Object.hasOwn(only, name)) throw new UsageError(`--only names ${name} twice`);
     const choices = (space[name] as { choices: number[] }).choices;
-    only[name as TableParam] = item.slice(equals + 1).split(",").map((text) => {
-      const value = isNumber(text.trim()) ? Number(text) : NaN;
-      if (!choices.includes(value)) {
-        throw new UsageError(`--only ${name}: ${JSON.stringify(text)} is not one of the paper space's choices (${choices.join(", ")})`);
-      }
-      return value;
-    });
+    only[name as TableParam] = item
+      .slice(equals + 1)
+      .split(",")
+      .map((text) => {
+        const value = isNumber(text.trim()) ? Number(text) : NaN;
+        if (!choices.includes(value)) {
+          throw new UsageError(`--only ${name}: ${JSON.stringify(text)} is not one of the paper space's choices (${choices.join(", ")})`);
+        }
+        return value;
+      });
   }
   return only;
 }
@@ -89,7 +94,12 @@ interface BuildProgressView {
 function progressView(request: TableBuildRequest, stream: NodeJS.WriteStream = process.stderr): BuildProgressView {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${taskNameOf(request.task)} table {bar} {value}/{total} rows | {rate} rows/s | {eta_formatted} left`, hideCursor: true, etaBuffer: 200, stream },
+      {
+        format: `${taskNameOf(request.task)} table {bar} {value}/{total} rows | {rate} rows/s | {eta_formatted} left`,
+        hideCursor: true,
+        etaBuffer: 200,
+        stream,
+      },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
@@ -133,42 +143,43 @@ export function tableCommand(): Command {
     .option("--log-every <rows>", "without a terminal, print a progress line every this many rows", "1000")
     .option("--only <name=values>", "train only these values of a parameter, e.g. batch_size=64,128 (repeatable)", collect);
   table.addCommand(
-    addCsvTaskFlags(build)
-      .action(async (flags: TableBuildFlags) => {
-        const request = parseTableBuildFlags(flags);
-        const { buildTable } = await import("../experiments/table-build.ts");
-        const view = progressView(request);
-        let result;
-        try {
-          result = await buildTable({
-            task: request.task,
-            out: request.out,
-            seeds: request.seeds,
-            ...(request.workers !== undefined ? { workers: request.workers } : {}),
-            splitSeed: request.splitSeed,
-            epochs: request.epochs,
-            ...(request.only !== undefined ? { only: request.only } : {}),
-            onProgress: (progress) => view.update(progress.done, progress.total, progress.rowsPerSecond),
-          });
-        } catch (error) {
-          if (isInputError(error)) throw new UsageError(error.message);
-          throw error;
-        } finally {
-          view.stop();
-        }
-        const built = loadTable(result.out);
-        const best = built.best();
-        const values = valuesAt(indicesAt(best.position));
-        const lines = [
-          `table ${result.out}: ${built.rowCount} rows (${result.resumed} already there, ${result.written} trained now)`,
-          `this session: ${result.wallSeconds.toFixed(1)} s wall, ${result.rowsPerSecond.toFixed(1)} rows/s; record in ${result.recordPath}`,
-          `best mean validation loss ${best.meanValidationLoss.toPrecision(6)} at ${TABLE_PARAMS.map((name, i) => `${name} ${values[i]}`).join(", ")}`,
-        ];
-        if (built.seeds.length >= 2) {
-          lines.push(`Spearman rank correlation of validation losses, seed ${built.seeds[0]} vs ${built.seeds[1]}: ${built.seedRankCorrelation(0, 1).toFixed(4)}`);
-        }
-        process.stdout.write(lines.join("\n") + "\n");
-      }),
+    addCsvTaskFlags(build).action(async (flags: TableBuildFlags) => {
+      const request = parseTableBuildFlags(flags);
+      const { buildTable } = await import("../experiments/table-build.ts");
+      const view = progressView(request);
+      let result;
+      try {
+        result = await buildTable({
+          task: request.task,
+          out: request.out,
+          seeds: request.seeds,
+          ...(request.workers !== undefined ? { workers: request.workers } : {}),
+          splitSeed: request.splitSeed,
+          epochs: request.epochs,
+          ...(request.only !== undefined ? { only: request.only } : {}),
+          onProgress: (progress) => view.update(progress.done, progress.total, progress.rowsPerSecond),
+        });
+      } catch (error) {
+        if (isInputError(error)) throw new UsageError(error.message);
+        throw error;
+      } finally {
+        view.stop();
+      }
+      const built = loadTable(result.out);
+      const best = built.best();
+      const values = valuesAt(indicesAt(best.position));
+      const lines = [
+        `table ${result.out}: ${built.rowCount} rows (${result.resumed} already there, ${result.written} trained now)`,
+        `this session: ${result.wallSeconds.toFixed(1)} s wall, ${result.rowsPerSecond.toFixed(1)} rows/s; record in ${result.recordPath}`,
+        `best mean validation loss ${best.meanValidationLoss.toPrecision(6)} at ${TABLE_PARAMS.map((name, i) => `${name} ${values[i]}`).join(", ")}`,
+      ];
+      if (built.seeds.length >= 2) {
+        lines.push(
+          `Spearman rank correlation of validation losses, seed ${built.seeds[0]} vs ${built.seeds[1]}: ${built.seedRankCorrelation(0, 1).toFixed(4)}`,
+        );
+      }
+      process.stdout.write(lines.join("\n") + "\n");
+    }),
   );
   return table;
 }

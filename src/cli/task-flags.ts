@@ -63,7 +63,11 @@ function csvOptions(flags: TaskFlags): TaskOptions {
     options.separator = flags.separator;
   }
   if (flags.header === false) options.header = false;
-  if (flags.exclude !== undefined) options.exclude = flags.exclude.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  if (flags.exclude !== undefined)
+    options.exclude = flags.exclude
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== "");
   if (flags.maxCategories !== undefined) {
     const value = isNumber(flags.maxCategories) ? Number(flags.maxCategories) : NaN;
     if (!Number.isSafeInteger(value) || value < 1) {

@@ -4,10 +4,10 @@
  * at once; the trials it held go back to the queue through BullMQ's stalled-job check.
  */
 import { Command } from "commander";
-import { isNumber } from "../tasks/csv.ts";
-import { QueueWorker, type QueueWorkerOptions } from "../execution/queue-worker.ts";
 import { DEFAULT_QUEUE_NAME } from "../execution/queue-protocol.ts";
 import { redisOptionsFromUrl, resolveRedisUrl } from "../execution/queue-redis.ts";
+import { QueueWorker, type QueueWorkerOptions } from "../execution/queue-worker.ts";
+import { isNumber } from "../tasks/csv.ts";
 import { UsageError } from "./errors.ts";
 
 interface WorkerFlags {
@@ -23,7 +23,8 @@ interface WorkerFlags {
 
 function integerAtLeast(flag: string, text: string, minimum: number): number {
   const value = isNumber(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < minimum) throw new UsageError(`${flag} must be an integer >= ${minimum}, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(value) || value < minimum)
+    throw new UsageError(`${flag} must be an integer >= ${minimum}, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -35,7 +36,8 @@ export function parseWorkerFlags(flags: WorkerFlags): QueueWorkerOptions {
   } catch (error) {
     throw new UsageError(`--redis: ${(error as Error).message}`);
   }
-  if (flags.queue === "" || flags.queue.includes(":")) throw new UsageError(`--queue must be a non-empty name without ":", got ${JSON.stringify(flags.queue)}`);
+  if (flags.queue === "" || flags.queue.includes(":"))
+    throw new UsageError(`--queue must be a non-empty name without ":", got ${JSON.stringify(flags.queue)}`);
   if (flags.id !== undefined && flags.id === "") throw new UsageError("--id must not be empty");
   return {
     redis: url,
@@ -68,7 +70,9 @@ export function workerCommand(): Command {
         const stop = (signal: NodeJS.Signals) => {
           signals++;
           if (signals > 1) {
-            process.stdout.write(`worker ${worker.id}: ${signal} again, exiting now; held trials go back to the queue when their locks expire\n`);
+            process.stdout.write(
+              `worker ${worker.id}: ${signal} again, exiting now; held trials go back to the queue when their locks expire\n`,
+            );
             process.exit(1);
           }
           process.stdout.write(`worker ${worker.id}: ${signal}: taking no new trials, finishing ${worker.running} running\n`);

@@ -2,9 +2,10 @@
  * Where a trial's objective runs. The study decides the parameters and records the result; an
  * executor only runs the objective for one trial and hands back what it returned or threw.
  */
+
+import type { ObjectiveSpec } from "../objectives/spec.ts";
 import type { Distribution, Params, SearchSpace } from "../space/types.ts";
 import type { Objective, Trial } from "../trial/types.ts";
-import type { ObjectiveSpec } from "../objectives/spec.ts";
 
 export interface TrialJob {
   /** The controller's live trial: reports and user attributes land there (suggestions too, inline). */

@@ -3,10 +3,11 @@
  * so a suggestion returns the decided value (after checking the distribution is the declared one) and
  * an undeclared name is an error. Reports and user attributes are forwarded to the controller.
  */
-import type { CategoricalChoice, Distribution, ParamValue, Params } from "../space/types.ts";
+
 import { sameDistribution } from "../space/compare.ts";
-import type { FloatOptions, IntOptions, Trial } from "../trial/types.ts";
+import type { CategoricalChoice, Distribution, Params, ParamValue } from "../space/types.ts";
 import { describeDistribution } from "../trial/describe.ts";
+import type { FloatOptions, IntOptions, Trial } from "../trial/types.ts";
 
 export interface TrialSink {
   report(step: number, value: number): void;
@@ -45,7 +46,8 @@ export class FixedTrial implements Trial {
 
   report(step: number, value: number): void {
     if (!Number.isInteger(step) || step < 0) throw new Error(`trial ${this.number}: report step must be an integer >= 0, got ${step}`);
-    if (typeof value !== "number" || Number.isNaN(value)) throw new Error(`trial ${this.number}: report(${step}, value) needs a number, got ${String(value)}`);
+    if (typeof value !== "number" || Number.isNaN(value))
+      throw new Error(`trial ${this.number}: report(${step}, value) needs a number, got ${String(value)}`);
     this.sink.report(step, value);
   }
 

@@ -4,9 +4,10 @@
  * JavaScript function cannot be interrupted: it keeps running in the background, and its later
  * writes to the finished trial are refused (use the thread pool to really stop CPU-bound work).
  */
+
+import { isObjectiveSpec, loadObjective, type ObjectiveSpec, specKey } from "../objectives/spec.ts";
 import type { Objective } from "../trial/types.ts";
-import { isObjectiveSpec, loadObjective, specKey, type ObjectiveSpec } from "../objectives/spec.ts";
-import { TrialTimeoutError, type Executor, type TrialJob } from "./executor.ts";
+import { type Executor, type TrialJob, TrialTimeoutError } from "./executor.ts";
 
 export class InlineExecutor implements Executor {
   readonly name = "inline";

@@ -12,7 +12,7 @@
  * - Cancelling (an AbortSignal) starts no new job; the jobs running are told through their context
  *   (cancelled() becomes true at once, across threads) and their results are still delivered.
  */
-import { parentPort, workerData, type Worker } from "node:worker_threads";
+import { parentPort, type Worker, workerData } from "node:worker_threads";
 import { startWorkerThread } from "./worker-thread.ts";
 
 export interface JobRunOptions<Job, Result> {

@@ -1,6 +1,7 @@
 /** Messages between the thread pool (controller) and its worker threads. */
-import type { Distribution, Params } from "../space/types.ts";
+
 import type { ObjectiveSpec } from "../objectives/spec.ts";
+import type { Distribution, Params } from "../space/types.ts";
 
 /** Controller -> worker: run one trial. */
 export interface RunMessage {

@@ -4,8 +4,9 @@
  * far) and its return value. Everything is JSON, so numbers JSON cannot hold (NaN, +-Infinity) are
  * spelled out.
  */
-import type { Distribution, Params } from "../space/types.ts";
+
 import type { ObjectiveSpec } from "../objectives/spec.ts";
+import type { Distribution, Params } from "../space/types.ts";
 
 /** The queue both sides use unless told otherwise. */
 export const DEFAULT_QUEUE_NAME = "hyperforce";

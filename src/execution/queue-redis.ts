@@ -81,7 +81,13 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
  * a study that waits forever. Returns the server's time in milliseconds.
  */
 export async function checkRedis(url: string, options: RedisOptions, timeoutMs = 5000): Promise<number> {
-  const client = new Redis({ ...options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis({
+    ...options,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   // The socket's own error (ECONNREFUSED, ENOTFOUND) says more than "Connection is closed".
   let socketError: Error | undefined;
   client.on("error", (error: Error) => {

@@ -12,26 +12,26 @@
  * - Each worker renews a registry key with a time to live, so a controller can count live workers.
  */
 import { hostname } from "node:os";
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
-import { loadObjective, parseObjectiveSpec, specKey, type ObjectiveSpec } from "../objectives/spec.ts";
-import { isTrialPruned } from "../trial/pruned.ts";
-import { describeValue } from "../trial/outcome.ts";
+import { loadObjective, type ObjectiveSpec, parseObjectiveSpec, specKey } from "../objectives/spec.ts";
 import { prepareTask } from "../tasks/registry.ts";
+import { describeValue } from "../trial/outcome.ts";
+import { isTrialPruned } from "../trial/pruned.ts";
 import { FixedTrial } from "./fixed-trial.ts";
-import { ThreadPoolExecutor } from "./thread-pool.ts";
 import { checkQueueName } from "./queue.ts";
 import {
   DEFAULT_QUEUE_NAME,
-  toWire,
-  workerIndexKey,
-  workerRegistryKey,
   type QueueJobData,
   type QueueJobProgress,
   type QueueJobResult,
+  toWire,
   type WorkerInfo,
+  workerIndexKey,
+  workerRegistryKey,
 } from "./queue-protocol.ts";
-import { bullConnection, checkRedis, scrubPassword, redisEndpoint } from "./queue-redis.ts";
+import { bullConnection, checkRedis, redisEndpoint, scrubPassword } from "./queue-redis.ts";
+import { ThreadPoolExecutor } from "./thread-pool.ts";
 
 export interface QueueWorkerOptions {
   /** A redis:// URL or ioredis connection options; default: env REDIS_URL, else redis://127.0.0.1:6379. */
@@ -147,8 +147,7 @@ export class QueueWorker {
       startedAt: this.startedAt,
     };
     const ttl = 3 * (this.options.heartbeatMs ?? 5000);
-    await this.registry!
-      .multi()
+    await this.registry!.multi()
       .set(workerRegistryKey(this.queueName, this.id), JSON.stringify(info), "PX", ttl)
       .sadd(workerIndexKey(this.queueName), this.id)
       .exec();
@@ -173,7 +172,13 @@ export class QueueWorker {
       const recorder = new ProgressRecorder(job, attempt);
       const trial = new FixedTrial(data.trialNumber, data.params, data.distributions, recorder);
       try {
-        const value = await this.pool.run({ trial, params: data.params, distributions: data.distributions, objective, timeoutMs: data.timeoutMs });
+        const value = await this.pool.run({
+          trial,
+          params: data.params,
+          distributions: data.distributions,
+          objective,
+          timeoutMs: data.timeoutMs,
+        });
         await recorder.flushed();
         if (typeof value !== "number") throw new Error(`objective returned ${describeValue(value)}, not a number`);
         this.log(`worker ${this.id}: ${label} finished: ${value}`);
@@ -278,7 +283,8 @@ class ProgressRecorder {
 
 function checkJobData(data: QueueJobData | undefined): ObjectiveSpec {
   if (data === null || typeof data !== "object") throw new Error("the job carries no trial (not a hyperforce trial job)");
-  if (typeof data.study !== "string" || !Number.isInteger(data.trialNumber)) throw new Error("the job names no study and trial number (not a hyperforce trial job)");
+  if (typeof data.study !== "string" || !Number.isInteger(data.trialNumber))
+    throw new Error("the job names no study and trial number (not a hyperforce trial job)");
   if (data.params === null || typeof data.params !== "object" || data.distributions === null || typeof data.distributions !== "object") {
     throw new Error("the job carries no parameters");
   }
@@ -289,7 +295,8 @@ function checkJobData(data: QueueJobData | undefined): ObjectiveSpec {
 function hintFor(objective: unknown): string {
   const kind = (objective as { kind?: unknown } | null | undefined)?.kind;
   if (kind === "module") return " (module objectives need the file at the same path on every worker machine)";
-  if (kind === "task") return " (built-in tasks need their dataset on every worker machine: set HYPERFORCE_DATA_DIR to the folder holding it)";
+  if (kind === "task")
+    return " (built-in tasks need their dataset on every worker machine: set HYPERFORCE_DATA_DIR to the folder holding it)";
   if (kind === "csv") return " (CSV objectives need the file at the same path on every worker machine)";
   return "";
 }

@@ -11,25 +11,25 @@
 import { randomUUID } from "node:crypto";
 import { Job, Queue, QueueEvents } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
+import { isObjectiveSpec, type ObjectiveSpec, parseObjectiveSpec } from "../objectives/spec.ts";
 import type { SearchSpace } from "../space/types.ts";
-import type { Objective, Trial } from "../trial/types.ts";
 import { TrialPruned } from "../trial/pruned.ts";
-import { isObjectiveSpec, parseObjectiveSpec, type ObjectiveSpec } from "../objectives/spec.ts";
+import type { Objective, Trial } from "../trial/types.ts";
 import type { Executor, TrialJob } from "./executor.ts";
 import {
   DEFAULT_QUEUE_NAME,
   fromWire,
-  studyJobPrefix,
-  trialJobId,
-  TRIAL_JOB_NAME,
-  workerIndexKey,
-  workerRegistryKey,
   type QueueJobData,
   type QueueJobProgress,
   type QueueJobResult,
+  studyJobPrefix,
+  TRIAL_JOB_NAME,
+  trialJobId,
   type WorkerInfo,
+  workerIndexKey,
+  workerRegistryKey,
 } from "./queue-protocol.ts";
-import { bullConnection, checkRedis, scrubPassword, redisEndpoint } from "./queue-redis.ts";
+import { bullConnection, checkRedis, redisEndpoint, scrubPassword } from "./queue-redis.ts";
 
 export interface QueueExecutorOptions {
   /** A redis:// URL or ioredis connection options; default: env REDIS_URL, else redis://127.0.0.1:6379. */
@@ -109,7 +109,9 @@ export class QueueExecutor implements Executor {
     }
     parseObjectiveSpec(objective);
     if (space === undefined) {
-      throw new Error("the queue executor needs the study's search space declared up front (createStudy({ space })): workers get their parameters from the controller");
+      throw new Error(
+        "the queue executor needs the study's search space declared up front (createStudy({ space })): workers get their parameters from the controller",
+      );
     }
   }
 
@@ -132,9 +134,11 @@ export class QueueExecutor implements Executor {
   async run(job: TrialJob): Promise<unknown> {
     if (this.closed) throw new Error("this queue executor is closed");
     const objective = job.objective;
-    if (typeof objective === "function" || !isObjectiveSpec(objective)) throw new Error("the queue executor cannot run a function objective; give an ObjectiveSpec");
+    if (typeof objective === "function" || !isObjectiveSpec(objective))
+      throw new Error("the queue executor cannot run a function objective; give an ObjectiveSpec");
     const study = job.studyName ?? this.defaultStudy;
-    if (study === undefined) throw new Error("the queue executor needs the study's name to key its jobs: run it through study.optimize, or pass studyName");
+    if (study === undefined)
+      throw new Error("the queue executor needs the study's name to key its jobs: run it through study.optimize, or pass studyName");
     const { queue } = await this.connect();
     await this.cleanLeftovers(study);
     const jobId = trialJobId(study, job.trial.number);
@@ -171,7 +175,9 @@ export class QueueExecutor implements Executor {
     this.closed = true;
     clearInterval(this.poller);
     for (const jobId of [...this.pending.keys()]) {
-      this.settle(jobId, (pending) => pending.reject(new Error(`the queue executor was closed while trial ${pending.trialNumber} was on queue "${this.queueName}"`)));
+      this.settle(jobId, (pending) =>
+        pending.reject(new Error(`the queue executor was closed while trial ${pending.trialNumber} was on queue "${this.queueName}"`)),
+      );
     }
     const connecting = this.connecting;
     if (connecting === undefined) return;
@@ -245,7 +251,8 @@ export class QueueExecutor implements Executor {
         const prefix = studyJobPrefix(study);
         const jobs = await queue.getJobs(["waiting", "delayed", "prioritized", "completed", "failed"]);
         for (const job of jobs) {
-          if (job?.id === undefined || !job.id.startsWith(prefix) || (job.data as QueueJobData | undefined)?.controller === this.token) continue;
+          if (job?.id === undefined || !job.id.startsWith(prefix) || (job.data as QueueJobData | undefined)?.controller === this.token)
+            continue;
           await job.remove().catch(() => undefined);
         }
       })();
@@ -310,7 +317,9 @@ export class QueueExecutor implements Executor {
     const job = await Job.fromId<QueueJobData, QueueJobResult>(queue, jobId);
     if (this.pending.get(jobId) !== pending) return;
     if (job === undefined) {
-      this.settle(jobId, (p) => p.reject(new Error(`the job of trial ${p.trialNumber} disappeared from queue "${this.queueName}" (removed or obliterated)`)));
+      this.settle(jobId, (p) =>
+        p.reject(new Error(`the job of trial ${p.trialNumber} disappeared from queue "${this.queueName}" (removed or obliterated)`)),
+      );
       return;
     }
     if (isProgress(job.progress)) this.apply(pending, job.progress);
@@ -319,7 +328,10 @@ export class QueueExecutor implements Executor {
     this.settle(jobId, (p) => {
       if (result !== null && typeof result === "object" && "pruned" in result) p.reject(new TrialPruned(result.pruned));
       else if (result !== null && typeof result === "object" && "value" in result) p.resolve(fromWire(result.value));
-      else p.reject(new Error(job.failedReason === undefined || job.failedReason === "" ? "the job failed without a reason" : job.failedReason));
+      else
+        p.reject(
+          new Error(job.failedReason === undefined || job.failedReason === "" ? "the job failed without a reason" : job.failedReason),
+        );
     });
     await job.remove().catch(() => undefined);
   }

@@ -14,11 +14,11 @@
  */
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
-import type { SearchSpace } from "../space/types.ts";
-import type { Objective, Trial } from "../trial/types.ts";
-import { TrialPruned } from "../trial/pruned.ts";
 import { isObjectiveSpec, type ObjectiveSpec } from "../objectives/spec.ts";
-import { ExecutorUnavailableError, TrialTimeoutError, type Executor, type TrialJob } from "./executor.ts";
+import type { SearchSpace } from "../space/types.ts";
+import { TrialPruned } from "../trial/pruned.ts";
+import type { Objective, Trial } from "../trial/types.ts";
+import { type Executor, ExecutorUnavailableError, type TrialJob, TrialTimeoutError } from "./executor.ts";
 import type { RunMessage, TrialRecords, WorkerMessage } from "./protocol.ts";
 import { moduleBeside, startWorkerThread } from "./worker-thread.ts";
 
@@ -79,7 +79,8 @@ export class ThreadPoolExecutor implements Executor {
     const size = options.size ?? availableParallelism();
     if (!Number.isInteger(size) || size < 1) throw new Error(`the thread pool size must be an integer >= 1, got ${size}`);
     const queueDepth = options.queueDepth ?? 2;
-    if (!Number.isInteger(queueDepth) || queueDepth < 1) throw new Error(`the thread pool queueDepth must be an integer >= 1, got ${queueDepth}`);
+    if (!Number.isInteger(queueDepth) || queueDepth < 1)
+      throw new Error(`the thread pool queueDepth must be an integer >= 1, got ${queueDepth}`);
     this.size = size;
     this.queueDepth = queueDepth;
   }
@@ -95,7 +96,9 @@ export class ThreadPoolExecutor implements Executor {
       );
     }
     if (space === undefined) {
-      throw new Error("the thread pool needs the study's search space declared up front (createStudy({ space })): worker threads get their parameters from the controller");
+      throw new Error(
+        "the thread pool needs the study's search space declared up front (createStudy({ space })): worker threads get their parameters from the controller",
+      );
     }
   }
 
@@ -108,7 +111,8 @@ export class ThreadPoolExecutor implements Executor {
     if (this.closed) return Promise.reject(new ExecutorUnavailableError("this thread pool is closed"));
     if (this.broken !== undefined) return Promise.reject(this.broken);
     const objective = job.objective;
-    if (typeof objective === "function") return Promise.reject(new Error("the thread pool cannot run a function objective; give an ObjectiveSpec"));
+    if (typeof objective === "function")
+      return Promise.reject(new Error("the thread pool cannot run a function objective; give an ObjectiveSpec"));
     this.start();
     return new Promise<unknown>((resolve, reject) => {
       const jobId = this.nextJobId++;
@@ -244,7 +248,9 @@ export class ThreadPoolExecutor implements Executor {
     this.queue.unshift(...waiting);
     if (!slot.ready && ++this.bootFailures >= BOOT_FAILURE_LIMIT) {
       // Threads cannot even start (a broken install, a missing loader): stop respawning and say why.
-      this.broken = new ExecutorUnavailableError(`worker threads fail to start (${this.bootFailures} in a row): ${slot.crashError ?? `exit code ${code}`}`);
+      this.broken = new ExecutorUnavailableError(
+        `worker threads fail to start (${this.bootFailures} in a row): ${slot.crashError ?? `exit code ${code}`}`,
+      );
       for (const pending of this.queue.splice(0)) end(pending, () => pending.reject(this.broken!));
       return;
     }

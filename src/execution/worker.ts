@@ -4,10 +4,10 @@
  */
 import { parentPort } from "node:worker_threads";
 import { loadObjective, specKey } from "../objectives/spec.ts";
+import { describeValue } from "../trial/outcome.ts";
 import type { Objective } from "../trial/types.ts";
 import { FixedTrial } from "./fixed-trial.ts";
 import type { RunMessage, TrialRecords, WorkerMessage } from "./protocol.ts";
-import { describeValue } from "../trial/outcome.ts";
 
 const FLUSH_MS = 100;
 

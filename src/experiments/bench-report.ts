@@ -18,10 +18,17 @@ function number(value: number | null, digits = 4): string {
   return value === null ? "n/a" : value.toFixed(digits);
 }
 
-function table(result: SamplerBenchResult, title: string, cellText: (cell: BenchCell) => string, best: (cells: BenchCell[]) => BenchCell | undefined): string {
+function table(
+  result: SamplerBenchResult,
+  title: string,
+  cellText: (cell: BenchCell) => string,
+  best: (cells: BenchCell[]) => BenchCell | undefined,
+): string {
   const header = `| sampler | ${result.budgets.join(" | ")} |`;
   const rule = `| --- |${result.budgets.map(() => " ---: |").join("")}`;
-  const winners = new Map(result.budgets.map((budget) => [budget, best(result.samplers.map((sampler) => cellOf(result, sampler, budget)))]));
+  const winners = new Map(
+    result.budgets.map((budget) => [budget, best(result.samplers.map((sampler) => cellOf(result, sampler, budget)))]),
+  );
   const rows = result.samplers.map((sampler) => {
     const cells = result.budgets.map((budget) => {
       const cell = cellOf(result, sampler, budget);
@@ -47,18 +54,42 @@ function lowest(pick: (cell: BenchCell) => number | null): (cells: BenchCell[]) 
 /** The markdown summary (budgets as columns, samplers as rows, the best cell of each column in bold). */
 export function benchMarkdown(result: SamplerBenchResult): string {
   const summary = result.table;
-  const best = Object.entries(summary.bestConfiguration).map(([name, value]) => `${name} ${value}`).join(", ");
+  const best = Object.entries(summary.bestConfiguration)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(", ");
   const lines = [
     `Table \`${summary.path}\`: ${summary.configurations} configurations x seeds ${summary.seeds.join(", ")}; best mean validation loss ${summary.bestMeanValidationLoss.toFixed(4)} (${best}; its mean test loss ${summary.bestMeanTestLoss.toFixed(4)}).` +
-      (summary.seedRankCorrelation !== null ? ` Spearman rank correlation of the two seeds' validation losses: ${summary.seedRankCorrelation.toFixed(4)}.` : "") +
+      (summary.seedRankCorrelation !== null
+        ? ` Spearman rank correlation of the two seeds' validation losses: ${summary.seedRankCorrelation.toFixed(4)}.`
+        : "") +
       ` Exhaustive search under noise (every configuration evaluated once with a random seed; median regret of the best observed): ${summary.exhaustiveMedianRegret.toFixed(4)}.`,
     `${result.repeats} repeats (seeds 0..${result.repeats - 1}) per sampler, each one study of ${result.budgets[result.budgets.length - 1]} evaluations read off at every budget; ` +
       `${result.runs.length} studies, ${result.runs.reduce((sum, run) => sum + run.seconds, 0).toFixed(0)} s of study time in all (studies recorded by an earlier call are reused and counted).`,
     "",
-    table(result, "Regret of the configuration each sampler reports as best (its mean validation loss over the table's seeds minus the table's best): median [first quartile, third quartile]", (cell) => `${number(cell.medianRegret)} [${number(cell.regretQ1)}, ${number(cell.regretQ3)}]`, lowest((cell) => cell.medianRegret)),
-    table(result, "Mean rank among the samplers (1 = lowest regret in a repeat; ties share their average rank)", (cell) => cell.meanRank.toFixed(2), lowest((cell) => cell.meanRank)),
-    table(result, "Median rank percentile of the reported configuration in the table (0 = the best configuration)", (cell) => number(cell.medianRankPercentile, 2), lowest((cell) => cell.medianRankPercentile)),
-    table(result, "Median mean test loss of the reported configuration", (cell) => number(cell.medianMeanTestLoss), lowest((cell) => cell.medianMeanTestLoss)),
+    table(
+      result,
+      "Regret of the configuration each sampler reports as best (its mean validation loss over the table's seeds minus the table's best): median [first quartile, third quartile]",
+      (cell) => `${number(cell.medianRegret)} [${number(cell.regretQ1)}, ${number(cell.regretQ3)}]`,
+      lowest((cell) => cell.medianRegret),
+    ),
+    table(
+      result,
+      "Mean rank among the samplers (1 = lowest regret in a repeat; ties share their average rank)",
+      (cell) => cell.meanRank.toFixed(2),
+      lowest((cell) => cell.meanRank),
+    ),
+    table(
+      result,
+      "Median rank percentile of the reported configuration in the table (0 = the best configuration)",
+      (cell) => number(cell.medianRankPercentile, 2),
+      lowest((cell) => cell.medianRankPercentile),
+    ),
+    table(
+      result,
+      "Median mean test loss of the reported configuration",
+      (cell) => number(cell.medianMeanTestLoss),
+      lowest((cell) => cell.medianMeanTestLoss),
+    ),
   ];
   return lines.join("\n");
 }
@@ -68,7 +99,13 @@ export function benchPlotSpec(result: SamplerBenchResult, title = `Median regret
   const values = result.cells
     .filter((cell) => cell.medianRegret !== null)
     .map((cell) => ({ sampler: cell.sampler, budget: cell.budget, median: cell.medianRegret, q1: cell.regretQ1, q3: cell.regretQ3 }));
-  const x = { field: "budget", type: "quantitative" as const, scale: { type: "log" as const, domain: [result.budgets[0], result.budgets[result.budgets.length - 1]], nice: false }, title: "evaluations (log scale)", axis: { values: result.budgets } };
+  const x = {
+    field: "budget",
+    type: "quantitative" as const,
+    scale: { type: "log" as const, domain: [result.budgets[0], result.budgets[result.budgets.length - 1]], nice: false },
+    title: "evaluations (log scale)",
+    axis: { values: result.budgets },
+  };
   const color = { field: "sampler", type: "nominal" as const, sort: result.samplers, title: "sampler" };
   // Symmetric log: small regrets stay apart even next to grid's large ones, and a regret of 0 still plots.
   const y = { type: "symlog" as const, constant: 0.005 };
@@ -81,10 +118,23 @@ export function benchPlotSpec(result: SamplerBenchResult, title = `Median regret
     config: { legend: { symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 3 } },
     data: { values },
     layer: [
-      { mark: { type: "area", opacity: 0.12 }, encoding: { x, y: { field: "q1", type: "quantitative", scale: y }, y2: { field: "q3" }, color } },
+      {
+        mark: { type: "area", opacity: 0.12 },
+        encoding: { x, y: { field: "q1", type: "quantitative", scale: y }, y2: { field: "q3" }, color },
+      },
       {
         mark: { type: "line", point: true },
-        encoding: { x, y: { field: "median", type: "quantitative", title: "regret in mean validation loss (median, band: IQR; symlog)", scale: y, axis: { values: [0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5], format: "~g" } }, color },
+        encoding: {
+          x,
+          y: {
+            field: "median",
+            type: "quantitative",
+            title: "regret in mean validation loss (median, band: IQR; symlog)",
+            scale: y,
+            axis: { values: [0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5], format: "~g" },
+          },
+          color,
+        },
       },
     ],
   };

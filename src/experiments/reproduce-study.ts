@@ -26,7 +26,6 @@ export interface StudyOutcome {
   seconds: number;
 }
 
-
 /**
  * The study's seed seeds the sampler, the training runs and the train/validation/test split.
  * Once `stopping()` is true (the experiment was interrupted), the study starts no new trial and

@@ -10,16 +10,18 @@
  * methods of one seed are compared on the same rows, and the spread over seeds includes the split's.
  * Studies already holding `budget` trials are skipped, so re-running continues or reprints.
  */
-import { savedSamplerState } from "../study/sampler-state.ts";
+
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { convergencePlot, bestSoFar, meanCurve } from "../report/convergence-plot.ts";
+import { runJobs } from "../execution/job-runner.ts";
+import { moduleBeside } from "../execution/worker-thread.ts";
+import { bestSoFar, convergencePlot, meanCurve } from "../report/convergence-plot.ts";
 import { storedUpdateDiagnostics } from "../report/diagnostics.ts";
 import { toCsv } from "../report/export.ts";
 import { reportHtml } from "../report/html.ts";
-import { TASK_VALUE_LABELS, rewardLabelOf } from "../report/labels.ts";
-import { writePlot, type WrittenPlot } from "../report/render.ts";
+import { rewardLabelOf, TASK_VALUE_LABELS } from "../report/labels.ts";
+import { type WrittenPlot, writePlot } from "../report/render.ts";
 import { rewardPlot } from "../report/reward-plot.ts";
 import { formatParamValue } from "../report/scale.ts";
 import type { ExportedPolicy } from "../rl/checkpoint.ts";
@@ -29,11 +31,10 @@ import { paperSpace } from "../space/presets.ts";
 import type { Params } from "../space/types.ts";
 import { JournalFileStorage } from "../storage/journal.ts";
 import { STUDY_ATTR } from "../study/attrs.ts";
-import { findBestTrial } from "../trial/best.ts";
-import { isFinished, type FrozenTrial } from "../trial/types.ts";
+import { savedSamplerState } from "../study/sampler-state.ts";
 import type { PaperTaskName } from "../tasks/paper-task.ts";
-import { runJobs } from "../execution/job-runner.ts";
-import { moduleBeside } from "../execution/worker-thread.ts";
+import { findBestTrial } from "../trial/best.ts";
+import { type FrozenTrial, isFinished } from "../trial/types.ts";
 import type { StudyJob, StudyOutcome } from "./reproduce-study.ts";
 
 export type PaperRow = "baseline" | "mlp" | "rnn";
@@ -105,7 +106,10 @@ export interface ReproduceOptions {
 
 /** The run was stopped through its signal; every finished trial is in the journal. */
 export class ReproduceInterrupted extends Error {
-  constructor(readonly studiesDone: number, readonly studies: number) {
+  constructor(
+    readonly studiesDone: number,
+    readonly studies: number,
+  ) {
     super(`interrupted after ${studiesDone} of ${studies} studies; every finished trial is kept: run the same command to resume`);
     this.name = "ReproduceInterrupted";
   }
@@ -174,7 +178,6 @@ function checkOptions(options: ReproduceOptions): ReproduceMethod[] {
     return method;
   });
 }
-
 
 function finishedCount(storage: JournalFileStorage, study: string): number {
   const summary = storage.findStudy(study);
@@ -264,14 +267,16 @@ export function formatReproduceTable(task: PaperTaskName, methods: readonly Meth
   });
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   const metric = task === "wine" ? "mean squared error of the z-scored target" : "cross-entropy in nats";
-  return [
-    line(header),
-    line(header.map(() => "---")),
-    ...rows.map(line),
-    "",
-    `Task ${task}; losses are the ${metric}. Hyperparameters: those of the median seed's best configuration ` +
-      "(by test loss among the seeds; best = lowest validation loss within a seed).",
-  ].join("\n") + "\n";
+  return (
+    [
+      line(header),
+      line(header.map(() => "---")),
+      ...rows.map(line),
+      "",
+      `Task ${task}; losses are the ${metric}. Hyperparameters: those of the median seed's best configuration ` +
+        "(by test loss among the seeds; best = lowest validation loss within a seed).",
+    ].join("\n") + "\n"
+  );
 }
 
 export async function runReproduce(options: ReproduceOptions): Promise<ReproduceResult> {
@@ -450,7 +455,11 @@ function writePolicies(
 
 /** The index page's title, settings and table (its plots and files are added by the caller). */
 function indexContent(options: ReproduceOptions, studies: number, table: string) {
-  const cells = (row: string): string[] => row.split("|").slice(1, -1).map((cell) => cell.trim());
+  const cells = (row: string): string[] =>
+    row
+      .split("|")
+      .slice(1, -1)
+      .map((cell) => cell.trim());
   const lines = table.split("\n");
   return {
     title: `hyperforce reproduce: ${options.task}`,
@@ -464,7 +473,10 @@ function indexContent(options: ReproduceOptions, studies: number, table: string)
       {
         caption: "Test loss of each seed's best configuration (best by validation loss); hyperparameters of the median seed",
         header: cells(lines[0]),
-        rows: lines.slice(2).filter((row) => row.startsWith("|")).map(cells),
+        rows: lines
+          .slice(2)
+          .filter((row) => row.startsWith("|"))
+          .map(cells),
       },
     ],
   };
@@ -516,4 +528,3 @@ async function writeReproducePlots(
   }
   return plots;
 }
-

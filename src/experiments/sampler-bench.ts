@@ -9,13 +9,16 @@
  * Studies run on worker threads (see bench-worker.ts), one study per job.
  */
 import { availableParallelism } from "node:os";
+import { runJobs } from "../execution/job-runner.ts";
+import { moduleBeside } from "../execution/worker-thread.ts";
+import { Rng } from "../nn/rng.ts";
 import { tableObjective } from "../objectives/table.ts";
-import { samplerFromLabel, SAMPLER_LABELS } from "../samplers/index.ts";
+import { SAMPLER_LABELS, samplerFromLabel } from "../samplers/index.ts";
 import type { StudyView } from "../samplers/sampler.ts";
 import type { Params } from "../space/types.ts";
-import type { FrozenTrial, Trial } from "../trial/types.ts";
 import {
   averageRanks,
+  type ConfigurationTable,
   indicesAt,
   indicesOfValues,
   loadTable,
@@ -23,11 +26,8 @@ import {
   TABLE_CONFIGURATIONS,
   TABLE_PARAMS,
   valuesAt,
-  type ConfigurationTable,
 } from "../tasks/table.ts";
-import { runJobs } from "../execution/job-runner.ts";
-import { moduleBeside } from "../execution/worker-thread.ts";
-import { Rng } from "../nn/rng.ts";
+import type { FrozenTrial, Trial } from "../trial/types.ts";
 
 export interface SamplerBenchOptions {
   /** The table file (.csv or .csv.gz). */

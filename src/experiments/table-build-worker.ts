@@ -5,7 +5,7 @@
  */
 import { handleJobs } from "../execution/job-runner.ts";
 import { canonicalTaskReference, openTaskSync } from "../tasks/registry.ts";
-import { indicesAt, TABLE_PARAMS, valuesAt, type TableRow } from "../tasks/table.ts";
+import { indicesAt, TABLE_PARAMS, type TableRow, valuesAt } from "../tasks/table.ts";
 import type { Task, TaskReference } from "../tasks/task.ts";
 
 export interface BuildChunk {

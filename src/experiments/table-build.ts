@@ -15,11 +15,10 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { runJobs } from "../execution/job-runner.ts";
+import { moduleBeside } from "../execution/worker-thread.ts";
 import { Rng } from "../nn/rng.ts";
 import { canonicalTaskReference, findTaskFamily, openTask, sameTask } from "../tasks/registry.ts";
-import { taskNameOf, type Task, type TaskReference } from "../tasks/task.ts";
-import type { TaskKind } from "../tasks/types.ts";
-import { DEFAULT_EPOCHS } from "../tasks/train.ts";
 import {
   formatTableRow,
   indicesAt,
@@ -28,13 +27,14 @@ import {
   TABLE_CONFIGURATIONS,
   TABLE_HEADER,
   TABLE_PARAMS,
-  tableSpace,
-  valuesAt,
   type TableParam,
   type TableRow,
+  tableSpace,
+  valuesAt,
 } from "../tasks/table.ts";
-import { runJobs } from "../execution/job-runner.ts";
-import { moduleBeside } from "../execution/worker-thread.ts";
+import { type Task, type TaskReference, taskNameOf } from "../tasks/task.ts";
+import { DEFAULT_EPOCHS } from "../tasks/train.ts";
+import type { TaskKind } from "../tasks/types.ts";
 import type { BuildChunk } from "./table-build-worker.ts";
 
 /** Training seconds aimed at per thread message. */
@@ -181,7 +181,9 @@ function includedPositions(only: TableBuildOptions["only"]): (position: number) 
     if (values === undefined) return undefined;
     const choices = (space[name] as { choices: number[] }).choices;
     if (!Array.isArray(values) || values.length === 0) throw new Error(`only.${name} must list at least one value`);
-    for (const value of values) if (!choices.includes(value)) throw new Error(`only.${name}: ${value} is not one of the paper space's choices (${choices.join(", ")})`);
+    for (const value of values)
+      if (!choices.includes(value))
+        throw new Error(`only.${name}: ${value} is not one of the paper space's choices (${choices.join(", ")})`);
     return new Set(values);
   });
   const unknown = Object.keys(only).filter((name) => !(TABLE_PARAMS as readonly string[]).includes(name));
@@ -227,7 +229,9 @@ export async function buildTable(options: TableBuildOptions): Promise<TableBuild
       throw new Error(`${out} was built with ${held}; continue it with the same settings or write to another --out`);
     }
   } else if (existsSync(out) && statSync(out).size > 0) {
-    throw new Error(`${out} exists but its build record ${recordPath} does not, so its task and settings are unknown; remove it or write to another --out`);
+    throw new Error(
+      `${out} exists but its build record ${recordPath} does not, so its task and settings are unknown; remove it or write to another --out`,
+    );
   }
   const rows = existingRows(out);
   const done = new Set<number>();
@@ -249,7 +253,14 @@ export async function buildTable(options: TableBuildOptions): Promise<TableBuild
     complete: false,
     sessions: record?.sessions ?? [],
   };
-  const session: TableBuildSession = { startedAt: new Date().toISOString(), wallSeconds: 0, rowsWritten: 0, workers, rowsPerSecond: 0, finished: false };
+  const session: TableBuildSession = {
+    startedAt: new Date().toISOString(),
+    wallSeconds: 0,
+    rowsWritten: 0,
+    workers,
+    rowsPerSecond: 0,
+    finished: false,
+  };
   record.sessions.push(session);
   writeRecord(recordPath, record);
 

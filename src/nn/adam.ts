@@ -95,7 +95,10 @@ export class Adam {
     if (!Number.isInteger(state.step) || state.step < 0) {
       throw new Error(`Adam.setState: step must be a non-negative integer, got ${state.step}`);
     }
-    for (const [name, arrays] of [["m", state.m], ["v", state.v]] as const) {
+    for (const [name, arrays] of [
+      ["m", state.m],
+      ["v", state.v],
+    ] as const) {
       if (arrays.length !== this.params.length) {
         throw new Error(`Adam.setState: ${name} has ${arrays.length} arrays, expected ${this.params.length}`);
       }

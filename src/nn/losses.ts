@@ -19,7 +19,13 @@ export function meanSquaredError(prediction: Float32Array, target: Float32Array,
  * Mean softmax cross-entropy in nats over `rows` rows of `classes` logits; labels hold class indices.
  * Stable: each row is shifted by its maximum before exponentiating, log-sum-exp = max + log(sum).
  */
-export function softmaxCrossEntropy(logits: Float32Array, labels: Float32Array, rows: number, classes: number, grad: Float32Array | null): number {
+export function softmaxCrossEntropy(
+  logits: Float32Array,
+  labels: Float32Array,
+  rows: number,
+  classes: number,
+  grad: Float32Array | null,
+): number {
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const base = r * classes;

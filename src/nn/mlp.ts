@@ -1,5 +1,5 @@
 import { Adam, type AdamOptions } from "./adam.ts";
-import { denseBackward, denseForward, denseReluForward, type DenseShape } from "./dense.ts";
+import { type DenseShape, denseBackward, denseForward, denseReluForward } from "./dense.ts";
 import { initLinear } from "./init.ts";
 import { meanSquaredError, softmaxCrossEntropy } from "./losses.ts";
 import { reluBackward } from "./relu.ts";

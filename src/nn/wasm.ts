@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { resolveAdamOptions, type AdamOptions } from "./adam.ts";
+import { type AdamOptions, resolveAdamOptions } from "./adam.ts";
 import { checkMaxBatch, checkMlpParameters, checkMlpShape, type MlpEngine, type MlpParameters, type MlpShape, type Rows } from "./mlp.ts";
 
 /**
@@ -128,7 +128,14 @@ export class WasmWorkspace {
       throw new Error("this WasmMlpEngine is stale: its workspace has since created another engine or uploaded more rows");
     }
     const k = this.kernels;
-    const end = k.layout(this.dataEnd, shape.inputs, shape.hidden, shape.outputs, shape.kind === "classification" ? 1 : 0, Math.max(this.maxRows, 1));
+    const end = k.layout(
+      this.dataEnd,
+      shape.inputs,
+      shape.hidden,
+      shape.outputs,
+      shape.kind === "classification" ? 1 : 0,
+      Math.max(this.maxRows, 1),
+    );
     this.ensureMemory(end);
     return k;
   }

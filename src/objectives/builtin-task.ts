@@ -6,7 +6,7 @@
  */
 import { ConfigError } from "../errors/errors.ts";
 import { paperSpace } from "../space/presets.ts";
-import { mlpConfigOf, MLP_PARAMS } from "../tasks/mlp-task.ts";
+import { MLP_PARAMS, mlpConfigOf } from "../tasks/mlp-task.ts";
 import { PAPER_TASKS, type PaperTaskName } from "../tasks/paper-task.ts";
 import { namedTaskNames, openTask } from "../tasks/registry.ts";
 import type { MlpConfig } from "../tasks/types.ts";

@@ -14,7 +14,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, statSync, type WriteStream } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../errors/errors.ts";
-import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
+import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
 import { validateSpace } from "../space/validate.ts";
 import type { Trial } from "../trial/types.ts";
 
@@ -141,10 +141,7 @@ export function paramEnvName(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // The program's report on stdout
 
-export type ReportLine =
-  | { kind: "value"; value: number }
-  | { kind: "intermediate"; step: number; value: number }
-  | { kind: "other" };
+export type ReportLine = { kind: "value"; value: number } | { kind: "intermediate"; step: number; value: number } | { kind: "other" };
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -340,18 +337,16 @@ async function runTrialProgram(trial: Trial, settings: RunSettings): Promise<num
           stopGroup();
         }, settings.trialTimeoutMs);
 
-  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>(
-    (done) => {
-      let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-      child.once("error", (error) => done({ code: null, signal: null, spawnError: error }));
-      // Children left behind by the program would hold its pipes open: stop them with it.
-      child.once("exit", (code, signal) => {
-        exit = { code, signal };
-        stopGroup();
-      });
-      child.once("close", (code, signal) => done(exit ?? { code, signal }));
-    },
-  );
+  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((done) => {
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    child.once("error", (error) => done({ code: null, signal: null, spawnError: error }));
+    // Children left behind by the program would hold its pipes open: stop them with it.
+    child.once("exit", (code, signal) => {
+      exit = { code, signal };
+      stopGroup();
+    });
+    child.once("close", (code, signal) => done(exit ?? { code, signal }));
+  });
   if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
   if (killTimer !== undefined) clearTimeout(killTimer);
   if (pid !== undefined) liveGroups.delete(pid);
@@ -413,7 +408,9 @@ export function commandWords(command: string | string[], space: SearchSpace): st
   if (unknown.length > 0) {
     const list = unknown.map((name) => `{${name}}`).join(", ");
     const params = known.length > 0 ? known.join(", ") : "(none)";
-    throw new ConfigError(`command template uses ${list}, which ${unknown.length > 1 ? "are not parameters" : "is not a parameter"} of the search space; parameters: ${params}`);
+    throw new ConfigError(
+      `command template uses ${list}, which ${unknown.length > 1 ? "are not parameters" : "is not a parameter"} of the search space; parameters: ${params}`,
+    );
   }
   return words;
 }
@@ -424,7 +421,8 @@ export function commandWords(command: string | string[], space: SearchSpace): st
  * trial runs: an empty command or an unknown placeholder throws at once.
  */
 export function commandObjective(options: CommandObjectiveOptions): (trial: Trial) => Promise<number> {
-  if (options.space === null || typeof options.space !== "object") throw new ConfigError("command objective: space must be a search space object");
+  if (options.space === null || typeof options.space !== "object")
+    throw new ConfigError("command objective: space must be a search space object");
   if (Object.keys(options.space).length > 0) validateSpace(options.space);
   const words = commandWords(options.command, options.space);
   checkEnvNames(options.space);
@@ -475,14 +473,16 @@ export interface CommandObjectiveSpec extends CommandObjectiveOptions {
 function optionalString(spec: Record<string, unknown>, field: string): string | undefined {
   const value = spec[field];
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || value === "") throw new ConfigError(`"${field}" of a "command" objective must be a non-empty string, got ${JSON.stringify(value)}`);
+  if (typeof value !== "string" || value === "")
+    throw new ConfigError(`"${field}" of a "command" objective must be a non-empty string, got ${JSON.stringify(value)}`);
   return value;
 }
 
 function optionalNumber(spec: Record<string, unknown>, field: string): number | undefined {
   const value = spec[field];
   if (value === undefined) return undefined;
-  if (typeof value !== "number") throw new ConfigError(`"${field}" of a "command" objective must be a number, got ${JSON.stringify(value)}`);
+  if (typeof value !== "number")
+    throw new ConfigError(`"${field}" of a "command" objective must be a number, got ${JSON.stringify(value)}`);
   return value;
 }
 

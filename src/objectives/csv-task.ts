@@ -9,10 +9,10 @@
  * validation and test accuracy.
  */
 import { ConfigError } from "../errors/errors.ts";
-import type { Objective } from "../trial/types.ts";
-import { csvTask, datasetTask, type CsvDatasetOptions } from "../tasks/csv-task.ts";
 import { CSV_SEPARATORS, type CsvSeparator } from "../tasks/csv.ts";
+import { type CsvDatasetOptions, csvTask, datasetTask } from "../tasks/csv-task.ts";
 import type { Dataset, TaskKind } from "../tasks/types.ts";
+import type { Objective } from "../trial/types.ts";
 import { taskObjective } from "./task-objective.ts";
 
 export interface CsvTaskObjectiveOptions extends CsvDatasetOptions {
@@ -47,7 +47,8 @@ export interface CsvObjectiveSpec extends Omit<CsvTaskObjectiveOptions, "kind"> 
 /** Checks a csv spec read from JSON or flags; every problem named. */
 export function parseCsvObjectiveSpec(spec: Record<string, unknown>): CsvObjectiveSpec {
   if (typeof spec.path !== "string" || spec.path === "") throw new ConfigError('a "csv" objective needs "path": the CSV file');
-  if (typeof spec.target !== "string" || spec.target === "") throw new ConfigError('a "csv" objective needs "target": the target column\'s name (or 1-based position)');
+  if (typeof spec.target !== "string" || spec.target === "")
+    throw new ConfigError('a "csv" objective needs "target": the target column\'s name (or 1-based position)');
   const parsed: CsvObjectiveSpec = { kind: "csv", path: spec.path, target: spec.target };
   if (spec.taskKind !== undefined) {
     if (spec.taskKind !== "regression" && spec.taskKind !== "classification") {

@@ -4,14 +4,14 @@
  * insists on the loader).
  */
 import { isAbsolute, resolve } from "node:path";
-import { UsageError, ConfigError } from "../errors/errors.ts";
-import type { Objective } from "../trial/types.ts";
+import { ConfigError, UsageError } from "../errors/errors.ts";
 import { namedTaskNames } from "../tasks/registry.ts";
+import type { Objective } from "../trial/types.ts";
 import { builtinTaskObjective, type TaskName } from "./builtin-task.ts";
+import { type CommandObjectiveSpec, commandObjective, parseCommandObjectiveSpec } from "./command.ts";
+import { type CsvObjectiveSpec, csvObjectiveFromSpec, parseCsvObjectiveSpec } from "./csv-task.ts";
 import { loadModuleObjective } from "./module.ts";
-import { commandObjective, parseCommandObjectiveSpec, type CommandObjectiveSpec } from "./command.ts";
-import { csvObjectiveFromSpec, parseCsvObjectiveSpec, type CsvObjectiveSpec } from "./csv-task.ts";
-import { parseTableObjectiveSpec, tableObjectiveFromSpec, type TableObjectiveSpec } from "./table.ts";
+import { parseTableObjectiveSpec, type TableObjectiveSpec, tableObjectiveFromSpec } from "./table.ts";
 
 /** A function exported by a JavaScript or TypeScript module: `(trial) => number | Promise<number>`. */
 export interface ModuleObjectiveSpec {
@@ -57,9 +57,11 @@ export function parseObjectiveSpec(value: unknown): ObjectiveSpec {
   if (!isObjectiveSpec(value)) throw new ConfigError('an objective spec must be an object with a "kind" field');
   const kinds = Object.keys(LOADERS);
   const spec = value as unknown as Record<string, unknown>;
-  if (!kinds.includes(value.kind)) throw new ConfigError(`unknown objective kind ${JSON.stringify(value.kind)}; known kinds: ${kinds.join(", ")}`);
+  if (!kinds.includes(value.kind))
+    throw new ConfigError(`unknown objective kind ${JSON.stringify(value.kind)}; known kinds: ${kinds.join(", ")}`);
   if (value.kind === "module") {
-    if (typeof spec.path !== "string" || spec.path === "") throw new ConfigError('a "module" objective needs "path": the file that exports the objective');
+    if (typeof spec.path !== "string" || spec.path === "")
+      throw new ConfigError('a "module" objective needs "path": the file that exports the objective');
     if (spec.exportName !== undefined && (typeof spec.exportName !== "string" || spec.exportName === "")) {
       throw new ConfigError('"exportName" must be a non-empty string (the name of the exported objective function)');
     }
@@ -73,7 +75,8 @@ export function parseObjectiveSpec(value: unknown): ObjectiveSpec {
     throw new ConfigError(`a "task" objective needs "task": one of ${taskNames.join(", ")}; got ${JSON.stringify(spec.task)}`);
   }
   for (const field of ["splitSeed", "seed"] as const) {
-    if (spec[field] !== undefined && !Number.isSafeInteger(spec[field])) throw new ConfigError(`"${field}" must be an integer, got ${JSON.stringify(spec[field])}`);
+    if (spec[field] !== undefined && !Number.isSafeInteger(spec[field]))
+      throw new ConfigError(`"${field}" must be an integer, got ${JSON.stringify(spec[field])}`);
   }
   if (spec.epochs !== undefined && !(Number.isInteger(spec.epochs) && (spec.epochs as number) >= 1)) {
     throw new ConfigError(`"epochs" must be an integer >= 1, got ${JSON.stringify(spec.epochs)}`);
@@ -108,7 +111,8 @@ export function runnableObjective(objective: Objective | ObjectiveSpec, studySee
     throw new UsageError('the objective must be a function (trial) => number or an ObjectiveSpec such as { kind: "task", task: "wine" }');
   }
   const spec: ObjectiveSpec = objective;
-  if (spec.kind === "task" || spec.kind === "csv" || spec.kind === "table") return spec.seed === undefined ? { ...spec, seed: studySeed } : spec;
+  if (spec.kind === "task" || spec.kind === "csv" || spec.kind === "table")
+    return spec.seed === undefined ? { ...spec, seed: studySeed } : spec;
   if (spec.kind === "module") return isAbsolute(spec.path) ? spec : { ...spec, path: resolve(spec.path) };
   return spec;
 }

@@ -12,9 +12,9 @@
  *   (src/tasks/table-task.ts).
  */
 import { ConfigError } from "../errors/errors.ts";
-import type { Objective } from "../trial/types.ts";
 import type { ConfigurationTable } from "../tasks/table.ts";
 import { tableTask } from "../tasks/table-task.ts";
+import type { Objective } from "../trial/types.ts";
 import { taskObjective, trialTrainingSeed } from "./task-objective.ts";
 
 export interface TableObjectiveSpec {
@@ -43,8 +43,10 @@ export function tableObjective(options: TableObjectiveOptions): Objective {
 
 /** Checks a "table" spec read from JSON or flags. */
 export function parseTableObjectiveSpec(spec: Record<string, unknown>): TableObjectiveSpec {
-  if (typeof spec.path !== "string" || spec.path === "") throw new ConfigError('a "table" objective needs "path": the table file (.csv or .csv.gz)');
-  if (spec.seed !== undefined && !Number.isSafeInteger(spec.seed)) throw new ConfigError(`"seed" must be an integer, got ${JSON.stringify(spec.seed)}`);
+  if (typeof spec.path !== "string" || spec.path === "")
+    throw new ConfigError('a "table" objective needs "path": the table file (.csv or .csv.gz)');
+  if (spec.seed !== undefined && !Number.isSafeInteger(spec.seed))
+    throw new ConfigError(`"seed" must be an integer, got ${JSON.stringify(spec.seed)}`);
   return { kind: "table", path: spec.path, ...(spec.seed !== undefined ? { seed: spec.seed as number } : {}) };
 }
 

@@ -20,7 +20,8 @@ export function bestSoFar(trials: readonly FrozenTrial[], direction: Direction):
     .filter((trial) => trial.state === "COMPLETE" || trial.state === "FAIL")
     .map((trial) => {
       const value = trial.state === "COMPLETE" ? trial.value : undefined;
-      if (value !== undefined && Number.isFinite(value) && (Number.isNaN(best) || (direction === "minimize" ? value < best : value > best))) best = value;
+      if (value !== undefined && Number.isFinite(value) && (Number.isNaN(best) || (direction === "minimize" ? value < best : value > best)))
+        best = value;
       return best;
     });
 }
@@ -40,7 +41,9 @@ export interface ConvergencePlotOptions {
 }
 
 export function convergencePlot(series: readonly ConvergenceSeries[], options: ConvergencePlotOptions): PlotSpec {
-  const rows = series.flatMap((one) => one.best.flatMap((value, i) => (Number.isFinite(value) ? [{ series: one.name, trial: i + 1, best: value }] : [])));
+  const rows = series.flatMap((one) =>
+    one.best.flatMap((value, i) => (Number.isFinite(value) ? [{ series: one.name, trial: i + 1, best: value }] : [])),
+  );
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: options.title,

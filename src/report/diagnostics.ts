@@ -3,9 +3,10 @@
  * (src/samplers/reinforce.ts) in the study's system attribute "sampler_state", whose agent part keeps
  * one entry per policy update (src/rl/agent.ts UpdateDiagnostics).
  */
-import { savedSamplerState } from "../study/sampler-state.ts";
+
 import type { UpdateDiagnostics } from "../rl/agent.ts";
 import { STUDY_ATTR } from "../study/attrs.ts";
+import { savedSamplerState } from "../study/sampler-state.ts";
 
 export type { UpdateDiagnostics };
 

@@ -22,7 +22,15 @@ function durationSeconds(trial: FrozenTrial): number | undefined {
 export function trialsCsv(trials: readonly FrozenTrial[]): string {
   const params = [...new Set(trials.flatMap((trial) => Object.keys(trial.params)))];
   const attrs = [...new Set(trials.flatMap((trial) => Object.keys(trial.userAttrs)))].sort();
-  const header = ["number", "state", "value", ...params.map((name) => `params_${name}`), ...attrs.map((key) => `user_attrs_${key}`), "duration_seconds", "fail_reason"];
+  const header = [
+    "number",
+    "state",
+    "value",
+    ...params.map((name) => `params_${name}`),
+    ...attrs.map((key) => `user_attrs_${key}`),
+    "duration_seconds",
+    "fail_reason",
+  ];
   const rows = trials.map((trial) => [
     trial.number,
     trial.state,

@@ -49,7 +49,10 @@ export function historyPlot(trials: readonly FrozenTrial[], options: HistoryPlot
   const y = { field: "value", type: "quantitative", title: options.valueLabel, scale: { zero: false } };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: options.title, subtitle: failed > 0 ? `${failed} failed trial${failed === 1 ? "" : "s"} marked along the top edge` : "" },
+    title: {
+      text: options.title,
+      subtitle: failed > 0 ? `${failed} failed trial${failed === 1 ? "" : "s"} marked along the top edge` : "",
+    },
     width: 560,
     height: 340,
     data: { values: rows },

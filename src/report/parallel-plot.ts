@@ -25,11 +25,21 @@ export interface ParallelRow {
 
 export function parallelRows(trials: readonly FrozenTrial[], space: SearchSpace, direction: Direction): ParallelRow[] {
   const names = Object.keys(space);
-  const complete = trials.filter((trial) => trial.state === "COMPLETE" && Number.isFinite(trial.value) && names.every((name) => Object.hasOwn(trial.params, name)));
+  const complete = trials.filter(
+    (trial) => trial.state === "COMPLETE" && Number.isFinite(trial.value) && names.every((name) => Object.hasOwn(trial.params, name)),
+  );
   // Worst first, best last.
-  const ordered = complete.slice().sort((a, b) => (direction === "minimize" ? b.value! - a.value! : a.value! - b.value!) || a.number - b.number);
+  const ordered = complete
+    .slice()
+    .sort((a, b) => (direction === "minimize" ? b.value! - a.value! : a.value! - b.value!) || a.number - b.number);
   return ordered.flatMap((trial, rank) =>
-    names.map((parameter) => ({ trial: trial.number, parameter, position: positionOf(space[parameter], trial.params[parameter]), value: trial.value!, rank })),
+    names.map((parameter) => ({
+      trial: trial.number,
+      parameter,
+      position: positionOf(space[parameter], trial.params[parameter]),
+      value: trial.value!,
+      rank,
+    })),
   );
 }
 
@@ -48,7 +58,13 @@ function axisEnds(space: SearchSpace): { parameter: string; position: number; la
 
 export function parallelPlot(trials: readonly FrozenTrial[], space: SearchSpace, options: ParallelPlotOptions): PlotSpec {
   const names = Object.keys(space);
-  const x = { field: "parameter", type: "nominal", sort: names, title: "hyperparameter", axis: { labelAngle: 0, domain: false, grid: true, gridColor: "#888" } };
+  const x = {
+    field: "parameter",
+    type: "nominal",
+    sort: names,
+    title: "hyperparameter",
+    axis: { labelAngle: 0, domain: false, grid: true, gridColor: "#888" },
+  };
   const y = { field: "position", type: "quantitative", title: "position in range (0 lowest, 1 highest)", scale: { domain: [0, 1] } };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -64,7 +80,12 @@ export function parallelPlot(trials: readonly FrozenTrial[], space: SearchSpace,
           y,
           detail: { field: "trial", type: "nominal" },
           order: { field: "rank", type: "quantitative" },
-          color: { field: "value", type: "quantitative", title: options.valueLabel, scale: { scheme: "viridis", reverse: options.direction === "maximize" } },
+          color: {
+            field: "value",
+            type: "quantitative",
+            title: options.valueLabel,
+            scale: { scheme: "viridis", reverse: options.direction === "maximize" },
+          },
         },
       },
       {

@@ -47,7 +47,9 @@ function fontDirs(): string[] {
   const hasFont = (dir: string): boolean =>
     readdirSync(dir, { withFileTypes: true, recursive: true }).some((entry) => entry.isFile() && /\.(ttf|otf|ttc)$/i.test(entry.name));
   if (!dirs.some(hasFont)) {
-    throw new Error(`no font found in ${FONT_DIRS.join(", ")}: PNG plots would have no text; install one (Debian: apt-get install -y fonts-dejavu-core)`);
+    throw new Error(
+      `no font found in ${FONT_DIRS.join(", ")}: PNG plots would have no text; install one (Debian: apt-get install -y fonts-dejavu-core)`,
+    );
   }
   fontCheck = dirs;
   return dirs;

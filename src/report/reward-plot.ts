@@ -49,10 +49,18 @@ export function rewardRows(series: readonly RewardSeries[], window: number): Rew
   const single = series.length === 1;
   return series.flatMap((one) => {
     const points = one.points.slice().sort((a, b) => a.update - b.update);
-    const average = movingAverage(points.map((point) => point.meanReward), window);
+    const average = movingAverage(
+      points.map((point) => point.meanReward),
+      window,
+    );
     return points.flatMap((point, i) => [
       { series: single ? "batch mean reward" : one.name, kind: "batch" as const, update: point.update, reward: point.meanReward },
-      { series: single ? `moving average (${window} updates)` : one.name, kind: "average" as const, update: point.update, reward: average[i] },
+      {
+        series: single ? `moving average (${window} updates)` : one.name,
+        kind: "average" as const,
+        update: point.update,
+        reward: average[i],
+      },
     ]);
   });
 }
@@ -78,10 +86,23 @@ export function rewardPlot(series: readonly RewardSeries[], options: RewardPlotO
   const single = series.length === 1;
   const rows = rewardRows(series, window);
   const { domain, clipped } = rewardDomain(rows);
-  const x = { field: "update", type: "quantitative", title: "policy update (one batch of trajectories)", axis: { format: "d", tickMinStep: 1 } };
-  const y = { field: "reward", type: "quantitative", title: options.rewardLabel, scale: domain === null ? { zero: false } : { domain, nice: false } };
+  const x = {
+    field: "update",
+    type: "quantitative",
+    title: "policy update (one batch of trajectories)",
+    axis: { format: "d", tickMinStep: 1 },
+  };
+  const y = {
+    field: "reward",
+    type: "quantitative",
+    title: options.rewardLabel,
+    scale: domain === null ? { zero: false } : { domain, nice: false },
+  };
   const color = { field: "series", type: "nominal", title: single ? null : "series", legend: { symbolOpacity: 1, symbolStrokeWidth: 2.5 } };
-  const notes = [single ? "" : `faint: batch mean reward; bold: moving average over ${window} updates`, clipped > 0 ? `${clipped} point${clipped === 1 ? "" : "s"} below the axis not shown` : ""];
+  const notes = [
+    single ? "" : `faint: batch mean reward; bold: moving average over ${window} updates`,
+    clipped > 0 ? `${clipped} point${clipped === 1 ? "" : "s"} below the axis not shown` : "",
+  ];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: options.title, subtitle: notes.filter((note) => note !== "").join("; ") },

@@ -48,6 +48,10 @@ export function positionOf(distribution: Distribution, value: ParamValue): numbe
 /** A short label for an axis end: 3e-4, 4096, 0.25. */
 export function formatParamValue(value: ParamValue): string {
   if (typeof value !== "number") return String(value);
-  if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5)) return value.toExponential().replace(/\.?0+e/, "e").replace("e+", "e");
+  if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5))
+    return value
+      .toExponential()
+      .replace(/\.?0+e/, "e")
+      .replace("e+", "e");
   return String(Number(value.toPrecision(4)));
 }

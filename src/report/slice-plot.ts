@@ -22,10 +22,20 @@ export function sliceRows(trials: readonly FrozenTrial[], parameter: string): { 
     });
 }
 
-export function slicePlot(trials: readonly FrozenTrial[], parameter: string, distribution: Distribution, options: SlicePlotOptions): PlotSpec {
+export function slicePlot(
+  trials: readonly FrozenTrial[],
+  parameter: string,
+  distribution: Distribution,
+  options: SlicePlotOptions,
+): PlotSpec {
   const scale = parameterScale(distribution);
   const x = scale.numeric
-    ? { field: "param", type: "quantitative", title: `${parameter}${scale.log ? " (log scale)" : ""}`, scale: scale.log ? { type: "log" } : { zero: false } }
+    ? {
+        field: "param",
+        type: "quantitative",
+        title: `${parameter}${scale.log ? " (log scale)" : ""}`,
+        scale: scale.log ? { type: "log" } : { zero: false },
+      }
     : { field: "param", type: "nominal", title: parameter, sort: scale.labels };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",

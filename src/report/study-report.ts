@@ -15,12 +15,12 @@ import { storedSamplerName, storedUpdateDiagnostics } from "./diagnostics.ts";
 import { trialsCsv, trialsJson } from "./export.ts";
 import { historyPlot } from "./history-plot.ts";
 import { reportHtml } from "./html.ts";
+import { rewardLabelOf, valueLabelOf } from "./labels.ts";
 import { parallelPlot } from "./parallel-plot.ts";
-import { writePlot, type WrittenPlot } from "./render.ts";
+import { type WrittenPlot, writePlot } from "./render.ts";
 import { rewardPlot } from "./reward-plot.ts";
 import { formatParamValue } from "./scale.ts";
 import { slicePlot } from "./slice-plot.ts";
-import { rewardLabelOf, valueLabelOf } from "./labels.ts";
 
 export interface StudyReportOptions {
   storage: Storage;
@@ -75,15 +75,27 @@ export async function writeStudyReport(options: StudyReportOptions): Promise<Stu
   mkdirSync(out, { recursive: true });
 
   const plots: WrittenPlot[] = [];
-  plots.push(await writePlot(out, "history", historyPlot(trials, { direction, valueLabel, title: `Optimization history: ${options.study}` })));
+  plots.push(
+    await writePlot(out, "history", historyPlot(trials, { direction, valueLabel, title: `Optimization history: ${options.study}` })),
+  );
   const updates = storedUpdateDiagnostics(summary.systemAttrs);
   if (updates !== undefined && updates.length > 0) {
     const series = [{ name: options.study, points: updates.map((entry) => ({ update: entry.update, meanReward: entry.meanReward })) }];
-    const spec = rewardPlot(series, { title: `Reward per policy update: ${options.study}`, rewardLabel: rewardLabelOf(valueLabel, direction), window: options.window });
+    const spec = rewardPlot(series, {
+      title: `Reward per policy update: ${options.study}`,
+      rewardLabel: rewardLabelOf(valueLabel, direction),
+      window: options.window,
+    });
     plots.push(await writePlot(out, "reward", spec));
   }
   if (Object.keys(space).length > 0) {
-    plots.push(await writePlot(out, "parallel-coordinates", parallelPlot(trials, space, { direction, valueLabel, title: `Configurations: ${options.study}` })));
+    plots.push(
+      await writePlot(
+        out,
+        "parallel-coordinates",
+        parallelPlot(trials, space, { direction, valueLabel, title: `Configurations: ${options.study}` }),
+      ),
+    );
     for (const [parameter, distribution] of Object.entries(space)) {
       plots.push(await writePlot(out, sliceName(parameter), slicePlot(trials, parameter, distribution, { valueLabel })));
     }
@@ -96,14 +108,33 @@ export async function writeStudyReport(options: StudyReportOptions): Promise<Stu
 
   const bestTrial = findBestTrial(trials, direction);
   const testLoss = bestTrial?.userAttrs.test_loss;
-  const best = bestTrial === undefined ? null : { number: bestTrial.number, params: bestTrial.params, value: bestTrial.value!, testLoss: typeof testLoss === "number" ? testLoss : null };
-  const counts = { total: trials.length, complete: trials.filter((t) => t.state === "COMPLETE").length, failed: trials.filter((t) => t.state === "FAIL").length };
+  const best =
+    bestTrial === undefined
+      ? null
+      : {
+          number: bestTrial.number,
+          params: bestTrial.params,
+          value: bestTrial.value!,
+          testLoss: typeof testLoss === "number" ? testLoss : null,
+        };
+  const counts = {
+    total: trials.length,
+    complete: trials.filter((t) => t.state === "COMPLETE").length,
+    failed: trials.filter((t) => t.state === "FAIL").length,
+  };
   const rows: [string, string][] = [
     ["study", options.study],
     ["sampler", sampler],
     ["direction", direction],
     ["trials", `${counts.total} (${counts.complete} complete, ${counts.failed} failed)`],
-    ["best configuration", best === null ? "no complete trial" : Object.entries(best.params).map(([name, value]) => `${name}=${formatParamValue(value)}`).join(", ")],
+    [
+      "best configuration",
+      best === null
+        ? "no complete trial"
+        : Object.entries(best.params)
+            .map(([name, value]) => `${name}=${formatParamValue(value)}`)
+            .join(", "),
+    ],
     [`best value (${valueLabel})`, best === null ? "-" : `${best.value} (trial #${best.number})`],
     ["its test loss", best?.testLoss == null ? "not recorded" : String(best.testLoss)],
   ];
@@ -111,7 +142,18 @@ export async function writeStudyReport(options: StudyReportOptions): Promise<Stu
   const files = [...plots.flatMap((plot) => [plot.svg, plot.png]), csvPath, jsonPath];
   writeFileSync(
     index,
-    reportHtml({ title: `hyperforce report: ${options.study}`, summary: rows, plots, files: [{ label: "trials.csv", path: csvPath }, { label: "trials.json", path: jsonPath }] }, out),
+    reportHtml(
+      {
+        title: `hyperforce report: ${options.study}`,
+        summary: rows,
+        plots,
+        files: [
+          { label: "trials.csv", path: csvPath },
+          { label: "trials.json", path: jsonPath },
+        ],
+      },
+      out,
+    ),
   );
   return { study: options.study, direction, sampler, trials: counts, best, plots, files: [...files, index], index };
 }

@@ -17,9 +17,9 @@
  * taken when their batch is learned (0 if nothing has succeeded yet).
  */
 import type { Rng, RngState } from "../nn/rng.ts";
+import { decodeFloat32, decodeFloat64, encodeFloat32, encodeFloat64 } from "./encoding.ts";
 import { randomState } from "./env.ts";
 import { configurationKey as keyOf } from "./policy-space.ts";
-import { decodeFloat32, decodeFloat64, encodeFloat32, encodeFloat64 } from "./encoding.ts";
 import type { Learner } from "./reinforce.ts";
 import type { UpdateStatistics } from "./trajectory.ts";
 
@@ -60,7 +60,10 @@ interface AgentTrajectory {
 export type ProposalSource = "policy" | "unseen-fallback" | "repeat-fallback";
 
 export interface AgentState {
-  trajectories: { start: number[]; steps: { state: number[]; action: number[]; logProb: number; trial: number | null; done: boolean; reward: number | null }[] }[];
+  trajectories: {
+    start: number[];
+    steps: { state: number[]; action: number[]; logProb: number; trial: number | null; done: boolean; reward: number | null }[];
+  }[];
   rng: RngState;
   /** Policy weights, float32 little-endian in base64 (see encoding.ts). */
   weights: string[];
@@ -84,7 +87,11 @@ export class PolicyAgent {
     private readonly rng: Rng,
     private readonly options: AgentOptions,
   ) {
-    for (const [name, value] of [["batchSize", options.batchSize], ["tmax", options.tmax], ["maxDraws", options.maxDraws]] as const) {
+    for (const [name, value] of [
+      ["batchSize", options.batchSize],
+      ["tmax", options.tmax],
+      ["maxDraws", options.maxDraws],
+    ] as const) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
     }
   }
@@ -130,7 +137,8 @@ export class PolicyAgent {
    * of the study (also those the agent did not propose: they fill the cache).
    */
   observe(trial: number, indices: ArrayLike<number> | undefined, reward: number | null): void {
-    if (reward !== null && !Number.isFinite(reward)) throw new Error(`trial ${trial}: reward must be finite or null (failed), got ${reward}`);
+    if (reward !== null && !Number.isFinite(reward))
+      throw new Error(`trial ${trial}: reward must be finite or null (failed), got ${reward}`);
     this.evaluations++;
     if (indices !== undefined) this.known.set(keyOf(indices), reward);
     if (reward !== null) this.worst = this.worst === undefined ? reward : Math.min(this.worst, reward);
@@ -166,7 +174,8 @@ export class PolicyAgent {
       if (!batch.every((t) => t.steps.length === tmax && t.steps.every((s) => s.done))) return;
       this.trajectories = this.trajectories.slice(batchSize);
       let worst = this.worst;
-      for (const t of batch) for (const s of t.steps) if (s.reward !== null) worst = worst === undefined ? s.reward : Math.min(worst, s.reward);
+      for (const t of batch)
+        for (const s of t.steps) if (s.reward !== null) worst = worst === undefined ? s.reward : Math.min(worst, s.reward);
       const failedReward = worst ?? 0;
       const trajectories = batch.map((t) =>
         t.steps.map((s) => ({ state: s.state, action: s.action, logProb: s.logProb, reward: s.reward ?? failedReward })),
@@ -182,7 +191,14 @@ export class PolicyAgent {
     return {
       trajectories: this.trajectories.map((t) => ({
         start: Array.from(t.start),
-        steps: t.steps.map((s) => ({ state: Array.from(s.state), action: Array.from(s.action), logProb: s.logProb, trial: s.trial, done: s.done, reward: s.reward })),
+        steps: t.steps.map((s) => ({
+          state: Array.from(s.state),
+          action: Array.from(s.action),
+          logProb: s.logProb,
+          trial: s.trial,
+          done: s.done,
+          reward: s.reward,
+        })),
       })),
       rng: this.rng.getState(),
       weights: this.learner.policy.params.map((p) => encodeFloat32(p)),
@@ -206,7 +222,11 @@ export class PolicyAgent {
     const adam = state.learner.adam;
     this.learner.setState({
       updates: state.learner.updates,
-      adam: { step: adam.step, m: adam.m.map((a) => Array.from(decodeFloat64(a, "Adam m"))), v: adam.v.map((a) => Array.from(decodeFloat64(a, "Adam v"))) },
+      adam: {
+        step: adam.step,
+        m: adam.m.map((a) => Array.from(decodeFloat64(a, "Adam m"))),
+        v: adam.v.map((a) => Array.from(decodeFloat64(a, "Adam v"))),
+      },
       advantage: state.learner.advantage,
     });
     this.rng.setState(state.rng);
@@ -217,7 +237,14 @@ export class PolicyAgent {
       const start = Int32Array.from(t.start);
       const steps: AgentStep[] = [];
       for (const s of t.steps) {
-        const step = { state: Int32Array.from(s.state), action: Int32Array.from(s.action), logProb: s.logProb, trial: s.trial, done: s.done, reward: s.reward };
+        const step = {
+          state: Int32Array.from(s.state),
+          action: Int32Array.from(s.action),
+          logProb: s.logProb,
+          trial: s.trial,
+          done: s.done,
+          reward: s.reward,
+        };
         steps.push(step);
         if (!s.done && s.trial !== null) this.pending.set(s.trial, step);
       }

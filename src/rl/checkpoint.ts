@@ -32,7 +32,13 @@ export function createPolicy(sizes: readonly number[], choice: PolicyChoice, rng
 }
 
 export function exportPolicy(policy: Policy, names: readonly string[]): ExportedPolicy {
-  return { format: "hyperforce-policy", version: 1, shape: policy.shape(), names: names.slice(), weights: policy.params.map((p) => Array.from(p)) };
+  return {
+    format: "hyperforce-policy",
+    version: 1,
+    shape: policy.shape(),
+    names: names.slice(),
+    weights: policy.params.map((p) => Array.from(p)),
+  };
 }
 
 function describe(shape: PolicyShape): string {
@@ -53,7 +59,8 @@ export function loadPolicyWeights(policy: Policy, saved: ExportedPolicy | { shap
     throw new Error(`the saved policy has ${saved.weights.length} weight arrays, expected ${policy.params.length}`);
   }
   saved.weights.forEach((w, t) => {
-    if (w.length !== policy.params[t].length) throw new Error(`saved weight array ${t} has length ${w.length}, expected ${policy.params[t].length}`);
+    if (w.length !== policy.params[t].length)
+      throw new Error(`saved weight array ${t} has length ${w.length}, expected ${policy.params[t].length}`);
     if (!w.every(Number.isFinite)) throw new Error(`saved weight array ${t} holds a non-finite number`);
   });
   saved.weights.forEach((w, t) => policy.params[t].set(w));

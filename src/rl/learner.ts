@@ -7,11 +7,11 @@ import { Adam, type AdamState } from "../nn/adam.ts";
 import type { Policy } from "./policy.ts";
 import {
   AdvantageEstimator,
-  HeadStatistics,
+  type BaselineKind,
   checkLearningOptions,
   entropyCoefficient,
   flattenBatch,
-  type BaselineKind,
+  HeadStatistics,
   type Trajectory,
   type UpdateStatistics,
 } from "./trajectory.ts";

@@ -5,7 +5,7 @@
  * The one-hot input is never materialised: the first layer adds the weight columns of the active
  * indices.
  */
-import { denseForward, denseInputGradient, denseParamGradients, type DenseShape } from "../nn/dense.ts";
+import { type DenseShape, denseForward, denseInputGradient, denseParamGradients } from "../nn/dense.ts";
 import { initLinear } from "../nn/init.ts";
 import { oneHotDenseBackward, oneHotDenseForward } from "../nn/one-hot-dense.ts";
 import type { Rng } from "../nn/rng.ts";

@@ -3,7 +3,7 @@
  * order, its list of choices (discreteChoices), so an action is one index per parameter.
  */
 import { choiceIndex, discreteChoices, isDiscrete } from "../space/discrete.ts";
-import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
+import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
 
 export interface PolicySpace {
   readonly names: readonly string[];

@@ -7,7 +7,7 @@
  * batch was being learned are weighted correctly.
  */
 import type { Rng } from "../nn/rng.ts";
-import { PolicyLearner, type LearningOptions } from "./learner.ts";
+import { type LearningOptions, PolicyLearner } from "./learner.ts";
 import type { Policy } from "./policy.ts";
 import type { Trajectory, UpdateStatistics } from "./trajectory.ts";
 
@@ -28,7 +28,8 @@ export class Ppo extends PolicyLearner {
   ) {
     super(policy, options);
     if (!(options.clip > 0 && options.clip < 1)) throw new Error(`clip must be in (0, 1), got ${options.clip}`);
-    if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`epochs must be a positive integer, got ${options.epochs}`);
+    if (!Number.isInteger(options.epochs) || options.epochs < 1)
+      throw new Error(`epochs must be a positive integer, got ${options.epochs}`);
     if (!Number.isInteger(options.minibatchSize) || options.minibatchSize < 1) {
       throw new Error(`minibatchSize must be a positive integer, got ${options.minibatchSize}`);
     }

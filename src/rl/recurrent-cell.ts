@@ -7,7 +7,7 @@
  *        n = tanh(Wxn x + bxn + r * (Whn h_prev + bhn)), h = (1 - z) n + z h_prev
  * Initialisation as PyTorch's nn.RNN / nn.GRU: every weight and bias uniform in +-1/sqrt(hidden).
  */
-import { denseForward, denseInputGradient, denseParamGradients, type DenseShape } from "../nn/dense.ts";
+import { type DenseShape, denseForward, denseInputGradient, denseParamGradients } from "../nn/dense.ts";
 import { initUniform } from "../nn/init.ts";
 import { oneHotDenseBackward, oneHotDenseForward } from "../nn/one-hot-dense.ts";
 import type { Rng } from "../nn/rng.ts";

@@ -5,7 +5,7 @@
  * baseline, optionally standardised, and beta an entropy bonus that decays per update; one Adam
  * step per batch.
  */
-import { PolicyLearner, type LearningOptions } from "./learner.ts";
+import { type LearningOptions, PolicyLearner } from "./learner.ts";
 import type { Trajectory, UpdateStatistics } from "./trajectory.ts";
 
 export type ReinforceOptions = LearningOptions;

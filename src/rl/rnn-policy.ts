@@ -8,7 +8,7 @@
  * head over parameter i's choices (one output layer per parameter, sized to its choices).
  * Later choices depend on earlier ones through the token and the recurrent state.
  */
-import { denseForward, denseInputGradient, denseParamGradients, type DenseShape } from "../nn/dense.ts";
+import { type DenseShape, denseForward, denseInputGradient, denseParamGradients } from "../nn/dense.ts";
 import { initLinear } from "../nn/init.ts";
 import type { Rng } from "../nn/rng.ts";
 import {

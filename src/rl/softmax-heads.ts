@@ -4,7 +4,7 @@
  * matrix (each head a row block, exposed as its own weight and bias arrays), so the mlp, whose heads
  * share an input, runs them all as one dense layer; the rnn runs head i alone at step i.
  */
-import { denseForward, denseInputGradient, denseParamGradients, type DenseShape } from "../nn/dense.ts";
+import { type DenseShape, denseForward, denseInputGradient, denseParamGradients } from "../nn/dense.ts";
 import { initLinear } from "../nn/init.ts";
 import type { Rng } from "../nn/rng.ts";
 import { softmaxLogitGradient, softmaxWithEntropy } from "../nn/softmax.ts";

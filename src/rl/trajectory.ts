@@ -163,9 +163,9 @@ export function checkLearningOptions(options: { learningRate: number; gamma: num
     throw new Error(`learningRate must be a positive number, got ${options.learningRate}`);
   }
   if (!(options.gamma >= 0 && options.gamma <= 1)) throw new Error(`gamma must be in [0, 1], got ${options.gamma}`);
-  if (!(options.entropy >= 0 && Number.isFinite(options.entropy))) throw new Error(`entropy must be a non-negative number, got ${options.entropy}`);
+  if (!(options.entropy >= 0 && Number.isFinite(options.entropy)))
+    throw new Error(`entropy must be a non-negative number, got ${options.entropy}`);
   if (!(options.entropyDecay > 0 && options.entropyDecay <= 1)) {
     throw new Error(`entropyDecay must be in (0, 1], got ${options.entropyDecay}`);
   }
 }
-

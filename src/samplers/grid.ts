@@ -4,12 +4,13 @@
  * (enqueued, running or finished, e.g. before a resume) are skipped, so a resumed grid carries on
  * where it stopped. Continuous floats are discretised into `levels` values, and need them.
  */
-import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
-import { isDiscrete } from "../space/discrete.ts";
-import { validateSpace } from "../space/validate.ts";
+
 import { Rng } from "../nn/rng.ts";
+import { isDiscrete } from "../space/discrete.ts";
+import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
+import { validateSpace } from "../space/validate.ts";
+import { GridOptionsSchema, type GridSamplerOptions, parseSamplerOptions } from "./options.ts";
 import type { Sampler, StudyView } from "./sampler.ts";
-import { GridOptionsSchema, parseSamplerOptions, type GridSamplerOptions } from "./options.ts";
 import { configurationAt, configurationCount, configurationKey, seenConfigurations } from "./seen.ts";
 
 export type { GridSamplerOptions } from "./options.ts";

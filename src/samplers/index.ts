@@ -2,24 +2,29 @@
  * Every sampler by name, for the command line, config files and benchmarks:
  * createSampler("reinforce", { policy: "rnn", seed: 1 }) or samplerFromLabel("reinforce-rnn", 1).
  */
-import type { Sampler } from "./sampler.ts";
-import { gridSampler } from "./grid.ts";
-import { randomSampler } from "./random.ts";
-import { tpeSampler } from "./tpe.ts";
-import { gpSampler } from "./gp/sampler.ts";
-import { reinforceSampler } from "./reinforce.ts";
-import { ppoSampler } from "./ppo.ts";
-import { SAMPLER_OPTION_SCHEMAS } from "./options.ts";
-import type {
-  GpSamplerOptions, GridSamplerOptions, PpoSamplerOptions, RandomSamplerOptions, ReinforceSamplerOptions, TpeSamplerOptions,
-} from "./options.ts";
 
-export type { Sampler, StudyView } from "./sampler.ts";
-export { gridSampler, randomSampler, tpeSampler, gpSampler, reinforceSampler, ppoSampler };
-export type { GridSamplerOptions, RandomSamplerOptions, TpeSamplerOptions, GpSamplerOptions, ReinforceSamplerOptions, PpoSamplerOptions };
-export { SAMPLER_OPTION_SCHEMAS };
+import { gpSampler } from "./gp/sampler.ts";
+import { gridSampler } from "./grid.ts";
+import type {
+  GpSamplerOptions,
+  GridSamplerOptions,
+  PpoSamplerOptions,
+  RandomSamplerOptions,
+  ReinforceSamplerOptions,
+  TpeSamplerOptions,
+} from "./options.ts";
+import { SAMPLER_OPTION_SCHEMAS } from "./options.ts";
+import { ppoSampler } from "./ppo.ts";
+import { randomSampler } from "./random.ts";
+import { reinforceSampler } from "./reinforce.ts";
+import type { Sampler } from "./sampler.ts";
+import { tpeSampler } from "./tpe.ts";
+
 export { parseSamplerOptions } from "./options.ts";
 export { PolicySampler } from "./policy-sampler.ts";
+export type { Sampler, StudyView } from "./sampler.ts";
+export type { GpSamplerOptions, GridSamplerOptions, PpoSamplerOptions, RandomSamplerOptions, ReinforceSamplerOptions, TpeSamplerOptions };
+export { gpSampler, gridSampler, ppoSampler, randomSampler, reinforceSampler, SAMPLER_OPTION_SCHEMAS, tpeSampler };
 
 export const SAMPLER_NAMES = ["grid", "random", "tpe", "gp", "reinforce", "ppo"] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
@@ -57,7 +62,17 @@ export function createSampler<K extends SamplerName>(name: K, options: SamplerOp
  * reinforce-paper (the paper's preset with its MLP policy), reinforce-paper-rnn, ppo, ppo-mlp, ppo-rnn.
  */
 export const SAMPLER_LABELS = [
-  "grid", "random", "tpe", "gp", "reinforce-mlp", "reinforce-rnn", "reinforce-paper", "reinforce-paper-rnn", "ppo", "ppo-mlp", "ppo-rnn",
+  "grid",
+  "random",
+  "tpe",
+  "gp",
+  "reinforce-mlp",
+  "reinforce-rnn",
+  "reinforce-paper",
+  "reinforce-paper-rnn",
+  "ppo",
+  "ppo-mlp",
+  "ppo-rnn",
 ] as const;
 export type SamplerLabel = (typeof SAMPLER_LABELS)[number];
 

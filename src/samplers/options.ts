@@ -74,7 +74,10 @@ export const GridOptionsSchema = z.strictObject({
 });
 
 const trialsFunction = <T>() =>
-  field(z.custom<(n: number) => T>((value) => typeof value === "function"), (name) => `${name} must be a function of the number of trials`);
+  field(
+    z.custom<(n: number) => T>((value) => typeof value === "function"),
+    (name) => `${name} must be a function of the number of trials`,
+  );
 
 export const TpeOptionsSchema = z.strictObject({
   seed,

@@ -6,22 +6,22 @@
  * baseline, diagnostics) is in saveState(), so a resumed study continues the same policy.
  */
 import { Rng } from "../nn/rng.ts";
-import { PolicyAgent, type AgentState, type UpdateDiagnostics } from "../rl/agent.ts";
-import { createPolicy, exportPolicy, loadPolicyWeights, type ExportedPolicy } from "../rl/checkpoint.ts";
+import { type AgentState, PolicyAgent, type UpdateDiagnostics } from "../rl/agent.ts";
+import { createPolicy, type ExportedPolicy, exportPolicy, loadPolicyWeights } from "../rl/checkpoint.ts";
 import { rewardOf } from "../rl/env.ts";
 import type { Policy, PolicyKind, RecurrentCellKind } from "../rl/policy.ts";
 import {
   configurationCount,
   configurationKey,
   indicesOf,
-  paramsOf,
-  policySpace,
   type LevelsOption,
   type PolicySpace,
+  paramsOf,
+  policySpace,
 } from "../rl/policy-space.ts";
 import type { Learner } from "../rl/reinforce.ts";
 import type { BaselineKind } from "../rl/trajectory.ts";
-import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
+import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
 import type { FrozenTrial } from "../trial/types.ts";
 import type { PolicySamplerOptions } from "./options.ts";
 import type { Sampler, StudyView } from "./sampler.ts";

@@ -4,7 +4,7 @@
  * src/samplers/policy-sampler.ts). Defaults chosen by measurement (bench/rl-settings.ts).
  */
 import { Ppo } from "../rl/ppo.ts";
-import { PpoOptionsSchema, parseSamplerOptions, type PpoSamplerOptions } from "./options.ts";
+import { PpoOptionsSchema, type PpoSamplerOptions, parseSamplerOptions } from "./options.ts";
 import { PolicySampler, resolveSettings } from "./policy-sampler.ts";
 
 export type { PpoSamplerOptions } from "./options.ts";

@@ -3,10 +3,11 @@
  * grid point equally likely, int bounds inclusive). On a declared discrete space it does not repeat a
  * configuration the study already holds while unseen ones remain, unless `allowRepeats`.
  */
-import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
-import { choiceAt, choiceCount } from "../space/discrete.ts";
+
 import { Rng, type RngState } from "../nn/rng.ts";
-import { RandomOptionsSchema, parseSamplerOptions, type RandomSamplerOptions } from "./options.ts";
+import { choiceAt, choiceCount } from "../space/discrete.ts";
+import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
+import { parseSamplerOptions, RandomOptionsSchema, type RandomSamplerOptions } from "./options.ts";
 import type { Sampler, StudyView } from "./sampler.ts";
 import { configurationCount, configurationKey, isDiscreteSpace, randomUnseen, seenConfigurations } from "./seen.ts";
 

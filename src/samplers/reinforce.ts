@@ -8,8 +8,8 @@
  * - "default": chosen by measurement (bench/rl-settings.ts, bench/results/rl-settings.json).
  */
 import { Reinforce } from "../rl/reinforce.ts";
-import { ReinforceOptionsSchema, parseSamplerOptions, type ReinforcePreset, type ReinforceSamplerOptions } from "./options.ts";
-import { PolicySampler, resolveSettings, type PresetSettings } from "./policy-sampler.ts";
+import { parseSamplerOptions, ReinforceOptionsSchema, type ReinforcePreset, type ReinforceSamplerOptions } from "./options.ts";
+import { PolicySampler, type PresetSettings, resolveSettings } from "./policy-sampler.ts";
 
 export type { PolicySamplerOptions, ReinforcePreset, ReinforceSamplerOptions } from "./options.ts";
 

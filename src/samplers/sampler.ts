@@ -1,4 +1,4 @@
-import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
+import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
 import type { Direction, FrozenTrial } from "../trial/types.ts";
 
 /** What a sampler may read of the study it serves. */

@@ -3,10 +3,11 @@
  * them again. A configuration is keyed by its choice indices, so 0.1 * 3 and 0.3 are the same point.
  * Every trial other than the one being sampled counts: RUNNING, WAITING (enqueued) and finished ones.
  */
-import type { Params, SearchSpace } from "../space/types.ts";
-import { choiceAt, choiceCount, choiceIndex, isDiscrete } from "../space/discrete.ts";
-import type { StudyView } from "./sampler.ts";
+
 import type { Rng } from "../nn/rng.ts";
+import { choiceAt, choiceCount, choiceIndex, isDiscrete } from "../space/discrete.ts";
+import type { Params, SearchSpace } from "../space/types.ts";
+import type { StudyView } from "./sampler.ts";
 
 /** Above this many configurations we never list the unseen ones; random probing finds them instead. */
 const ENUMERATION_LIMIT = 1_000_000;

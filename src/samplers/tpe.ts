@@ -8,14 +8,15 @@
  * the study already holds is not proposed again while unseen ones remain (the best-ranked unseen
  * candidate, else a random unseen one), unless allowRepeats.
  */
-import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
-import { choiceCount, choiceIndex } from "../space/discrete.ts";
-import { containsValue } from "../space/compare.ts";
-import type { FrozenTrial } from "../trial/types.ts";
+
 import { Rng, type RngState } from "../nn/rng.ts";
-import type { Sampler, StudyView } from "./sampler.ts";
-import { TpeOptionsSchema, parseSamplerOptions, type TpeSamplerOptions } from "./options.ts";
+import { containsValue } from "../space/compare.ts";
+import { choiceCount, choiceIndex } from "../space/discrete.ts";
+import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
+import type { FrozenTrial } from "../trial/types.ts";
+import { parseSamplerOptions, TpeOptionsSchema, type TpeSamplerOptions } from "./options.ts";
 import { readRngState, sampleSpace, sampleUnseen, sampleValue } from "./random.ts";
+import type { Sampler, StudyView } from "./sampler.ts";
 import { configurationCount, configurationKey, isDiscreteSpace, seenConfigurations } from "./seen.ts";
 import { ParzenEstimator, type ParzenOptions } from "./tpe/parzen.ts";
 import { defaultGamma, defaultWeights, finishedTrials, splitTrials } from "./tpe/split.ts";
@@ -68,9 +69,7 @@ export class TpeSampler implements Sampler {
     const seen = avoidRepeats ? seenConfigurations(study, space, trialNumber) : new Set<string>();
     if (avoidRepeats && seen.size >= configurationCount(space)) seen.clear();
     const { below, above } = splitTrials(finished, study.direction, this.gamma);
-    const choice = this.parzen.multivariate
-      ? this.jointChoice(space, below, above, seen)
-      : this.productChoice(space, below, above, seen);
+    const choice = this.parzen.multivariate ? this.jointChoice(space, below, above, seen) : this.productChoice(space, below, above, seen);
     return choice ?? (sampleUnseen(this.rng, study, trialNumber, space) as Params);
   }
 
@@ -140,7 +139,10 @@ export class TpeSampler implements Sampler {
       const key = indices.join(",");
       if (queued.has(key)) return;
       queued.add(key);
-      heap.push(indices.reduce((sum, index, p) => sum + lists[p][index].score, 0), indices);
+      heap.push(
+        indices.reduce((sum, index, p) => sum + lists[p][index].score, 0),
+        indices,
+      );
     };
     push(names.map(() => 0));
     for (let tried = 0; tried < MAX_COMBINATIONS_TRIED && heap.size > 0; tried++) {

@@ -1,6 +1,7 @@
 /** Membership and equality of distributions (the study uses them to check define-by-run suggestions). */
-import type { Distribution, ParamValue } from "./types.ts";
+
 import { choiceIndex } from "./discrete.ts";
+import type { Distribution, ParamValue } from "./types.ts";
 
 /** True when `value` is a value the distribution can produce (on its step grid, within its bounds). */
 export function containsValue(distribution: Distribution, value: ParamValue): boolean {

@@ -1,6 +1,7 @@
 /** Parameters <-> index vectors over a space's discrete values (what grid and RL policies work in). */
-import type { Params, SearchSpace } from "./types.ts";
+
 import { choiceIndex, discreteChoices } from "./discrete.ts";
+import type { Params, SearchSpace } from "./types.ts";
 
 /** One index per parameter, in the space's order; a value that is not one of the choices is an error. */
 export function encodeParams(space: SearchSpace, params: Params, levels?: number): number[] {

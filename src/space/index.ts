@@ -1,17 +1,17 @@
+export { containsValue, sameDistribution } from "./compare.ts";
+export { defineSpace, type NamedParameter } from "./define.ts";
+export { choiceAt, choiceCount, choiceIndex, discreteChoices, gridCount, isDiscrete } from "./discrete.ts";
+export { decodeIndices, encodeParams } from "./encode.ts";
+export { type SpaceJSON, spaceFromJSON, spaceToJSON } from "./json.ts";
+export { paperSpace, presetNames, spacePreset } from "./presets.ts";
 export type {
   CategoricalChoice,
   CategoricalDistribution,
   Distribution,
   FloatDistribution,
   IntDistribution,
-  ParamValue,
   Params,
+  ParamValue,
   SearchSpace,
 } from "./types.ts";
-export { choiceAt, choiceCount, choiceIndex, discreteChoices, gridCount, isDiscrete } from "./discrete.ts";
-export { paperSpace, presetNames, spacePreset } from "./presets.ts";
 export { distributionProblems, spaceProblems, validateDistribution, validateSpace } from "./validate.ts";
-export { defineSpace, type NamedParameter } from "./define.ts";
-export { spaceFromJSON, spaceToJSON, type SpaceJSON } from "./json.ts";
-export { containsValue, sameDistribution } from "./compare.ts";
-export { decodeIndices, encodeParams } from "./encode.ts";

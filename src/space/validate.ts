@@ -6,8 +6,8 @@
  * high to the last grid point with a warning); the message names the high that would fit.
  */
 import { ConfigError } from "../errors/errors.ts";
-import type { Distribution, SearchSpace } from "./types.ts";
 import { gridCount } from "./discrete.ts";
+import type { Distribution, SearchSpace } from "./types.ts";
 
 export function validateSpace(space: SearchSpace): void {
   const problems = spaceProblems(space);
@@ -43,7 +43,9 @@ export function distributionProblems(name: string, distribution: Distribution): 
     case "float":
       return numericProblems(where, distribution);
     default:
-      return [`${where}: unknown type ${JSON.stringify((distribution as { type: unknown }).type)} (expected "float", "int" or "categorical")`];
+      return [
+        `${where}: unknown type ${JSON.stringify((distribution as { type: unknown }).type)} (expected "float", "int" or "categorical")`,
+      ];
   }
 }
 
@@ -103,7 +105,9 @@ function numericProblems(where: string, d: Extract<Distribution, { type: "int" |
   const tolerance = 1e-9 * Math.max(Math.abs(high), Math.abs(low), d.step);
   if (Math.abs(high - lastPoint) > tolerance) {
     const fitting = d.type === "int" ? lastPoint : Number(lastPoint.toPrecision(15));
-    problems.push(`${where}: high - low (${Number((high - low).toPrecision(15))}) is not a multiple of step (${d.step}); use high = ${fitting}`);
+    problems.push(
+      `${where}: high - low (${Number((high - low).toPrecision(15))}) is not a multiple of step (${d.step}); use high = ${fitting}`,
+    );
   }
   return problems;
 }

@@ -8,9 +8,9 @@
  * hyperforce does so that a SIGKILL never blocks a study forever.)
  */
 import { randomUUID } from "node:crypto";
-import { closeSync, constants, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import { closeSync, constants, linkSync, lstatSync, openSync, readFileSync, renameSync, type Stats, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
-import { UsageError, StorageError, ioReason } from "../errors/errors.ts";
+import { ioReason, StorageError, UsageError } from "../errors/errors.ts";
 
 export interface FileLockOptions {
   /** A lock older than this is taken to be abandoned. Default 10000 ms. */

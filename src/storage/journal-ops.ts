@@ -5,7 +5,7 @@
  * create operations replay, across all studies of the file, and so does StorageState.
  */
 import { StorageError } from "../errors/errors.ts";
-import type { Distribution, ParamValue, Params } from "../space/types.ts";
+import type { Distribution, Params, ParamValue } from "../space/types.ts";
 import type { StorageOp } from "./ops.ts";
 import {
   datetimeFromOptuna,
@@ -102,11 +102,13 @@ export function opToJournalRecord(op: StorageOp, workerId: string): JournalRecor
 
 /** Reads a journal record (written by hyperforce or Optuna); throws on a malformed one. */
 export function opFromJournalRecord(record: unknown): StorageOp {
-  if (record === null || typeof record !== "object" || Array.isArray(record)) throw new StorageError("a journal line must be a JSON object");
+  if (record === null || typeof record !== "object" || Array.isArray(record))
+    throw new StorageError("a journal line must be a JSON object");
   const r = record as JournalRecord;
   switch (r.op_code) {
     case JOURNAL_OP_CODES.CREATE_STUDY:
-      if (typeof r.study_name !== "string" || !Array.isArray(r.directions)) throw new StorageError("CREATE_STUDY needs study_name and directions");
+      if (typeof r.study_name !== "string" || !Array.isArray(r.directions))
+        throw new StorageError("CREATE_STUDY needs study_name and directions");
       return { kind: "createStudy", name: r.study_name, directions: r.directions.map(directionFromOptuna) };
     case JOURNAL_OP_CODES.DELETE_STUDY:
       return { kind: "deleteStudy", studyId: id(r, "study_id") };

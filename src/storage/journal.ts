@@ -6,11 +6,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync } from "node:fs";
-import { StorageError, ioReason } from "../errors/errors.ts";
+import { ioReason, StorageError } from "../errors/errors.ts";
 import { FileLock, type FileLockOptions } from "./file-lock.ts";
 import { opFromJournalRecord, opToJournalRecord } from "./journal-ops.ts";
-import type { StorageOp } from "./ops.ts";
 import { OpStorage } from "./op-storage.ts";
+import type { StorageOp } from "./ops.ts";
 import { fromPythonJson, toPythonJson } from "./python-json.ts";
 
 export interface JournalFileStorageOptions extends FileLockOptions {
@@ -80,7 +80,9 @@ export class JournalFileStorage extends OpStorage {
   private readTail(fd: number): Buffer {
     const size = fstatSync(fd).size;
     if (size < this.offset) {
-      throw new StorageError(`journal file ${this.path} shrank from ${this.offset} to ${size} bytes: it was replaced or truncated by something other than a journal storage`);
+      throw new StorageError(
+        `journal file ${this.path} shrank from ${this.offset} to ${size} bytes: it was replaced or truncated by something other than a journal storage`,
+      );
     }
     const bytes = Buffer.alloc(size - this.offset);
     let done = 0;
@@ -112,7 +114,9 @@ export class JournalFileStorage extends OpStorage {
         // As Optuna: a broken last line is a write cut short and is ignored (repairTail removes it
         // before the next append); a broken line followed by others is a damaged file.
         if (bytes.indexOf(NEWLINE, end + 1) < 0 && end + 1 === bytes.length) return;
-        throw new StorageError(`journal file ${this.path} line ${lineNumber} is not valid JSON (${(error as Error).message}): ${text.slice(0, 200)}`);
+        throw new StorageError(
+          `journal file ${this.path} line ${lineNumber} is not valid JSON (${(error as Error).message}): ${text.slice(0, 200)}`,
+        );
       }
       let op: StorageOp;
       try {

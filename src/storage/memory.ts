@@ -1,6 +1,7 @@
 /** Studies kept in this process only: fast, gone when the process ends. */
-import type { StorageOp } from "./ops.ts";
+
 import { OpStorage } from "./op-storage.ts";
+import type { StorageOp } from "./ops.ts";
 
 export class InMemoryStorage extends OpStorage {
   protected perform(op: StorageOp): void {

@@ -6,11 +6,11 @@
 import { StorageError } from "../errors/errors.ts";
 import type { Distribution, ParamValue } from "../space/types.ts";
 import type { Direction, FrozenTrial, TrialState } from "../trial/types.ts";
-import type { Storage, StudySummary } from "./storage.ts";
 import type { StorageOp } from "./ops.ts";
 import { normalizeDistribution } from "./optuna-format.ts";
 import { jsonClone } from "./python-json.ts";
 import { StorageState } from "./state.ts";
+import type { Storage, StudySummary } from "./storage.ts";
 
 type TrialTemplate = Parameters<Storage["createTrial"]>[1];
 

@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { UsageError, StorageError, ioReason } from "../errors/errors.ts";
-import type { Storage } from "./storage.ts";
-import { InMemoryStorage } from "./memory.ts";
+import { ioReason, StorageError, UsageError } from "../errors/errors.ts";
 import { JournalFileStorage } from "./journal.ts";
+import { InMemoryStorage } from "./memory.ts";
+import type { Storage } from "./storage.ts";
 
 const JOURNAL_EXTENSIONS = [".jsonl", ".log", ".journal"];
 
@@ -15,7 +15,9 @@ export function openStorage(spec: Storage | string | undefined): Storage {
   if (spec === undefined) return new InMemoryStorage();
   if (typeof spec === "string") {
     if (!JOURNAL_EXTENSIONS.some((ext) => spec.endsWith(ext))) {
-      throw new UsageError(`storage "${spec}" is not a journal file path: use a path ending in ${JOURNAL_EXTENSIONS.join(", ")}, or leave the storage out to keep the study in memory`);
+      throw new UsageError(
+        `storage "${spec}" is not a journal file path: use a path ending in ${JOURNAL_EXTENSIONS.join(", ")}, or leave the storage out to keep the study in memory`,
+      );
     }
     try {
       mkdirSync(dirname(spec), { recursive: true });

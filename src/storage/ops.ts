@@ -3,7 +3,7 @@
  * same operations through the same StorageState, so they behave identically; the journal also
  * writes each one as a line.
  */
-import type { Distribution, ParamValue, Params } from "../space/types.ts";
+import type { Distribution, Params, ParamValue } from "../space/types.ts";
 import type { Direction, TrialState } from "../trial/types.ts";
 
 export type StorageOp =

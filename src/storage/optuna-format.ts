@@ -116,7 +116,8 @@ export function checkDistribution(d: Distribution): void {
   const show = () => JSON.stringify(d);
   if (d === null || typeof d !== "object") throw new StorageError(`not a distribution: ${JSON.stringify(d)}`);
   if (d.type === "categorical") {
-    if (!Array.isArray(d.choices) || d.choices.length === 0) throw new StorageError(`categorical distribution needs a non-empty list of choices: ${show()}`);
+    if (!Array.isArray(d.choices) || d.choices.length === 0)
+      throw new StorageError(`categorical distribution needs a non-empty list of choices: ${show()}`);
     for (const c of d.choices) {
       if (c !== null && !["string", "number", "boolean"].includes(typeof c)) {
         throw new StorageError(`categorical choices must be strings, numbers, booleans or null: ${show()}`);
@@ -188,7 +189,8 @@ export const OPTUNA_TRIAL_STATES: Readonly<Record<TrialState, number>> = Object.
 
 export function stateToOptuna(state: TrialState): number {
   const code = OPTUNA_TRIAL_STATES[state];
-  if (code === undefined) throw new StorageError(`unknown trial state ${JSON.stringify(state)} (expected RUNNING, COMPLETE, PRUNED, FAIL or WAITING)`);
+  if (code === undefined)
+    throw new StorageError(`unknown trial state ${JSON.stringify(state)} (expected RUNNING, COMPLETE, PRUNED, FAIL or WAITING)`);
   return code;
 }
 

@@ -7,10 +7,10 @@
  */
 import { StorageError } from "../errors/errors.ts";
 import type { Distribution } from "../space/types.ts";
-import { isFinished, type Direction, type FrozenTrial, type TrialState } from "../trial/types.ts";
-import type { StudySummary } from "./storage.ts";
+import { type Direction, type FrozenTrial, isFinished, type TrialState } from "../trial/types.ts";
 import { FAIL_REASON_ATTR, type StorageOp } from "./ops.ts";
 import { checkDistribution, paramToInternal } from "./optuna-format.ts";
+import type { StudySummary } from "./storage.ts";
 
 interface StudyRecord {
   studyId: number;
@@ -90,10 +90,12 @@ export class StorageState {
   check(op: StorageOp): void {
     switch (op.kind) {
       case "createStudy": {
-        if (typeof op.name !== "string" || op.name === "") throw new StorageError(`a study name must be a non-empty string, got ${JSON.stringify(op.name)}`);
+        if (typeof op.name !== "string" || op.name === "")
+          throw new StorageError(`a study name must be a non-empty string, got ${JSON.stringify(op.name)}`);
         if (this.findStudyRecord(op.name) !== undefined) throw new StorageError(`a study named "${op.name}" already exists`);
         for (const d of op.directions) {
-          if (d !== "minimize" && d !== "maximize") throw new StorageError(`unknown direction ${JSON.stringify(d)} (expected "minimize" or "maximize")`);
+          if (d !== "minimize" && d !== "maximize")
+            throw new StorageError(`unknown direction ${JSON.stringify(d)} (expected "minimize" or "maximize")`);
         }
         return;
       }
@@ -128,10 +130,12 @@ export class StorageState {
         const where = `trial ${record.trial.number} of study "${this.studyName(record.studyId)}"`;
         if (state === "WAITING") throw new StorageError(`${where} cannot be set back to WAITING`);
         if (state === "RUNNING" && record.trial.state === "RUNNING") throw new StorageError(`${where} is already RUNNING`);
-        if (!(state in STATES)) throw new StorageError(`unknown trial state ${JSON.stringify(state)} (expected RUNNING, COMPLETE, PRUNED, FAIL or WAITING)`);
+        if (!(state in STATES))
+          throw new StorageError(`unknown trial state ${JSON.stringify(state)} (expected RUNNING, COMPLETE, PRUNED, FAIL or WAITING)`);
         const value = values?.[0];
         if (state === "COMPLETE" && value === undefined) throw new StorageError(`${where}: a COMPLETE trial needs a value`);
-        if (value !== undefined && state !== "COMPLETE" && state !== "PRUNED") throw new StorageError(`${where}: a ${state} trial has no value`);
+        if (value !== undefined && state !== "COMPLETE" && state !== "PRUNED")
+          throw new StorageError(`${where}: a ${state} trial has no value`);
         if (value !== undefined && (typeof value !== "number" || Number.isNaN(value))) {
           throw new StorageError(`${where}: the value must be a number, got ${String(value)}`);
         }
@@ -140,9 +144,14 @@ export class StorageState {
       case "setTrialIntermediateValue": {
         const record = this.updatable(op.trialId);
         if (!Number.isInteger(op.step) || op.step < 0) {
-          throw new StorageError(`trial ${record.trial.number}: an intermediate value's step must be a non-negative integer, got ${op.step}`);
+          throw new StorageError(
+            `trial ${record.trial.number}: an intermediate value's step must be a non-negative integer, got ${op.step}`,
+          );
         }
-        if (typeof op.value !== "number") throw new StorageError(`trial ${record.trial.number}: intermediate value at step ${op.step} must be a number, got ${JSON.stringify(op.value)}`);
+        if (typeof op.value !== "number")
+          throw new StorageError(
+            `trial ${record.trial.number}: intermediate value at step ${op.step} must be a number, got ${JSON.stringify(op.value)}`,
+          );
         return;
       }
       case "setTrialUserAttr":
@@ -160,13 +169,16 @@ export class StorageState {
   private updatable(trialId: number): TrialRecord {
     const record = this.trialRecord(trialId);
     if (isFinished(record.trial.state)) {
-      throw new StorageError(`trial ${record.trial.number} of study "${this.studyName(record.studyId)}" is already ${record.trial.state} and cannot be updated`);
+      throw new StorageError(
+        `trial ${record.trial.number} of study "${this.studyName(record.studyId)}" is already ${record.trial.state} and cannot be updated`,
+      );
     }
     return record;
   }
 
   private checkParam(study: StudyRecord, name: string, value: unknown, distribution: Distribution): void {
-    if (typeof name !== "string" || name === "") throw new StorageError(`a parameter name must be a non-empty string, got ${JSON.stringify(name)}`);
+    if (typeof name !== "string" || name === "")
+      throw new StorageError(`a parameter name must be a non-empty string, got ${JSON.stringify(name)}`);
     checkDistribution(distribution);
     try {
       paramToInternal(value as never, distribution);
@@ -185,7 +197,11 @@ export class StorageState {
     if (earlier.type !== "categorical" && distribution.type !== "categorical" && Boolean(earlier.log) !== Boolean(distribution.log)) {
       return `was stored in this study with log ${Boolean(earlier.log)}, not ${Boolean(distribution.log)}`;
     }
-    if (earlier.type === "categorical" && distribution.type === "categorical" && JSON.stringify(earlier.choices) !== JSON.stringify(distribution.choices)) {
+    if (
+      earlier.type === "categorical" &&
+      distribution.type === "categorical" &&
+      JSON.stringify(earlier.choices) !== JSON.stringify(distribution.choices)
+    ) {
       return `was stored in this study with choices ${JSON.stringify(earlier.choices)}, not ${JSON.stringify(distribution.choices)}`;
     }
     return undefined;
@@ -208,7 +224,15 @@ export class StorageState {
       case "createStudy": {
         if (this.findStudyRecord(op.name) !== undefined) return false;
         const studyId = this.nextStudyId++;
-        this.studies.set(studyId, { studyId, name: op.name, directions: [...op.directions], userAttrs: {}, systemAttrs: {}, trialIds: [], paramDistributions: new Map() });
+        this.studies.set(studyId, {
+          studyId,
+          name: op.name,
+          directions: [...op.directions],
+          userAttrs: {},
+          systemAttrs: {},
+          trialIds: [],
+          paramDistributions: new Map(),
+        });
         return true;
       }
       case "deleteStudy":
@@ -238,7 +262,8 @@ export class StorageState {
         if (op.datetimeStart !== undefined) trial.datetimeStart = op.datetimeStart;
         if (op.datetimeComplete !== undefined) trial.datetimeComplete = op.datetimeComplete;
         this.trials.push({ trialId, studyId: op.studyId, trial: seal(trial) });
-        for (const name of Object.keys(op.params)) if (op.distributions[name] !== undefined) this.noteParam(study, name, op.distributions[name]);
+        for (const name of Object.keys(op.params))
+          if (op.distributions[name] !== undefined) this.noteParam(study, name, op.distributions[name]);
         study.trialIds.push(trialId);
         return true;
       }
@@ -295,7 +320,9 @@ function checkKey(key: unknown): void {
 
 function singleObjective(study: StudyRecord): void {
   if (study.directions.length !== 1) {
-    throw new StorageError(`study "${study.name}" has ${study.directions.length} objectives; hyperforce reads single-objective studies only`);
+    throw new StorageError(
+      `study "${study.name}" has ${study.directions.length} objectives; hyperforce reads single-objective studies only`,
+    );
   }
 }
 

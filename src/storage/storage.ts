@@ -1,5 +1,5 @@
-import type { Direction, FrozenTrial, TrialState } from "../trial/types.ts";
 import type { Distribution, ParamValue } from "../space/types.ts";
+import type { Direction, FrozenTrial, TrialState } from "../trial/types.ts";
 
 export interface StudySummary {
   studyId: number;
@@ -22,7 +22,15 @@ export interface Storage {
   setStudySystemAttr(studyId: number, key: string, value: unknown): void;
 
   /** Creates a trial (RUNNING, or WAITING for enqueued ones) and returns its number within the study. */
-  createTrial(studyId: number, template?: { state?: TrialState; params?: Record<string, ParamValue>; distributions?: Record<string, Distribution>; systemAttrs?: Record<string, unknown> }): number;
+  createTrial(
+    studyId: number,
+    template?: {
+      state?: TrialState;
+      params?: Record<string, ParamValue>;
+      distributions?: Record<string, Distribution>;
+      systemAttrs?: Record<string, unknown>;
+    },
+  ): number;
   setTrialParam(studyId: number, trialNumber: number, name: string, value: ParamValue, distribution: Distribution): void;
   /** Sets the state, and the value when COMPLETE. Finishing a finished trial is an error. */
   setTrialStateValue(studyId: number, trialNumber: number, state: TrialState, value?: number): void;

@@ -3,11 +3,12 @@
  * until a limit is reached. Trials that fail are recorded and the loop goes on (unless `catch` says
  * otherwise); running trials always finish before optimize returns.
  */
+
+import { checkTimeout, type Executor, ExecutorUnavailableError } from "../execution/executor.ts";
 import { InlineExecutor } from "../execution/inline.ts";
-import { checkTimeout, ExecutorUnavailableError, type Executor } from "../execution/executor.ts";
-import { runnableObjective, type ObjectiveSpec } from "../objectives/spec.ts";
-import type { FrozenTrial, Objective } from "../trial/types.ts";
+import { type ObjectiveSpec, runnableObjective } from "../objectives/spec.ts";
 import { outcomeOfError, outcomeOfValue, type TrialOutcome } from "../trial/outcome.ts";
+import type { FrozenTrial, Objective } from "../trial/types.ts";
 import type { Study, StudyControls } from "./study.ts";
 import type { LiveTrial } from "./trial.ts";
 

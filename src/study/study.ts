@@ -5,24 +5,24 @@
  */
 import { randomInt, randomUUID } from "node:crypto";
 import { UsageError } from "../errors/errors.ts";
-import type { Distribution, ParamValue, Params, SearchSpace } from "../space/types.ts";
-import { containsValue, sameDistribution } from "../space/compare.ts";
-import { spaceFromJSON, spaceToJSON } from "../space/json.ts";
-import { validateSpace } from "../space/validate.ts";
+import type { ObjectiveSpec } from "../objectives/spec.ts";
 import type { Sampler, StudyView } from "../samplers/sampler.ts";
 import { tpeSampler } from "../samplers/tpe.ts";
-import type { Storage } from "../storage/storage.ts";
+import { containsValue, sameDistribution } from "../space/compare.ts";
+import { spaceFromJSON, spaceToJSON } from "../space/json.ts";
+import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
+import { validateSpace } from "../space/validate.ts";
 import { openStorage } from "../storage/open.ts";
-import { isFinished, type Direction, type FrozenTrial } from "../trial/types.ts";
-import { STALE_RUNNING_REASON, STUDY_ATTR, TRIAL_ATTR } from "./attrs.ts";
+import type { Storage } from "../storage/storage.ts";
 import { findBestTrial } from "../trial/best.ts";
-import { SamplerStateWriter, savedSamplerState } from "./sampler-state.ts";
 import { describeDistribution } from "../trial/describe.ts";
 import { outcomeOfTell, type TellResult, type TrialOutcome } from "../trial/outcome.ts";
-import { LiveTrial, type TrialHost } from "./trial.ts";
-import { runOptimize, type OptimizeOptions } from "./optimize.ts";
 import type { Objective } from "../trial/types.ts";
-import type { ObjectiveSpec } from "../objectives/spec.ts";
+import { type Direction, type FrozenTrial, isFinished } from "../trial/types.ts";
+import { STALE_RUNNING_REASON, STUDY_ATTR, TRIAL_ATTR } from "./attrs.ts";
+import { type OptimizeOptions, runOptimize } from "./optimize.ts";
+import { SamplerStateWriter, savedSamplerState } from "./sampler-state.ts";
+import { LiveTrial, type TrialHost } from "./trial.ts";
 
 export interface CreateStudyOptions {
   /** Unique within the storage; a fresh "study-<uuid>" when omitted. */
@@ -109,7 +109,8 @@ export class Study {
    * Declared parameters missing from `params` are sampled when the trial is asked for.
    */
   enqueueTrial(params: Params): number {
-    if (params === null || typeof params !== "object" || Array.isArray(params)) throw new Error("enqueueTrial needs an object of parameter values");
+    if (params === null || typeof params !== "object" || Array.isArray(params))
+      throw new Error("enqueueTrial needs an object of parameter values");
     if (this.space !== undefined) this.checkFixedAgainstSpace(params, "enqueueTrial");
     return this.storage.createTrial(this.studyId, { state: "WAITING", systemAttrs: { [TRIAL_ATTR.fixedParams]: { ...params } } });
   }
@@ -182,7 +183,9 @@ export class Study {
     this.storage.sync?.();
     const stored = this.storage.getTrial(this.studyId, number);
     if (stored.state !== "RUNNING") {
-      throw new Error(`trial ${number} of study "${this.name}" is ${stored.state}, not RUNNING; only a running trial can be told its result`);
+      throw new Error(
+        `trial ${number} of study "${this.name}" is ${stored.state}, not RUNNING; only a running trial can be told its result`,
+      );
     }
     if (outcome.state === "FAIL") this.storage.setTrialSystemAttr(this.studyId, number, TRIAL_ATTR.failReason, outcome.reason);
     this.storage.setTrialStateValue(this.studyId, number, outcome.state, outcome.state === "COMPLETE" ? outcome.value : undefined);
@@ -211,7 +214,9 @@ export class Study {
 
   private saveSamplerState(): void {
     if (this.sampler.saveState === undefined) return;
-    this.samplerStateWriter.save(this.sampler.name, this.sampler.saveState(), (name, value) => this.storage.setStudySystemAttr(this.studyId, name, value));
+    this.samplerStateWriter.save(this.sampler.name, this.sampler.saveState(), (name, value) =>
+      this.storage.setStudySystemAttr(this.studyId, name, value),
+    );
   }
 
   private decideDeclared(number: number, fixed: Params): Record<string, { value: ParamValue; distribution: Distribution }> {
@@ -240,7 +245,9 @@ export class Study {
     for (const [name, value] of Object.entries(params)) {
       const distribution = this.space![name];
       if (distribution !== undefined && !containsValue(distribution, value)) {
-        throw new Error(`${caller}: ${JSON.stringify(value)} is not a value of parameter "${name}" (${describeDistribution(distribution)})`);
+        throw new Error(
+          `${caller}: ${JSON.stringify(value)} is not a value of parameter "${name}" (${describeDistribution(distribution)})`,
+        );
       }
     }
   }
@@ -251,7 +258,9 @@ export class Study {
       sampleIndependent: (number, name, distribution) => {
         const value = this.sampler.sampleIndependent(this.view, number, name, distribution);
         if (!containsValue(distribution, value)) {
-          throw new Error(`sampler "${this.sampler.name}" proposed ${JSON.stringify(value)} for parameter "${name}", which is not in ${describeDistribution(distribution)}`);
+          throw new Error(
+            `sampler "${this.sampler.name}" proposed ${JSON.stringify(value)} for parameter "${name}", which is not in ${describeDistribution(distribution)}`,
+          );
         }
         return value;
       },
@@ -282,8 +291,10 @@ export interface StudyControls {
 export function createStudy(options: CreateStudyOptions = {}): Study {
   const direction = options.direction ?? "minimize";
   if (!DIRECTIONS.includes(direction)) throw new UsageError(`direction must be "minimize" or "maximize", got ${JSON.stringify(direction)}`);
-  if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) throw new UsageError("a study name must be a non-empty string");
-  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new UsageError(`the study seed must be an integer, got ${options.seed}`);
+  if (options.name !== undefined && (typeof options.name !== "string" || options.name === ""))
+    throw new UsageError("a study name must be a non-empty string");
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed))
+    throw new UsageError(`the study seed must be an integer, got ${options.seed}`);
   if (options.space !== undefined) validateSpace(options.space);
   const storage = openStorage(options.storage);
   const ownsStorage = typeof options.storage === "string";
@@ -313,12 +324,15 @@ export function createStudy(options: CreateStudyOptions = {}): Study {
 }
 
 export function loadStudy(options: LoadStudyOptions): Study {
-  if (options === undefined || typeof options.name !== "string" || options.name === "") throw new UsageError("loadStudy needs the study name");
+  if (options === undefined || typeof options.name !== "string" || options.name === "")
+    throw new UsageError("loadStudy needs the study name");
   if (options.storage === undefined) throw new UsageError("loadStudy needs the storage (a Storage or a journal file path)");
   const storage = openStorage(options.storage);
   if (storage.findStudy(options.name) === undefined) {
     const known = storage.listStudies().map((study) => `"${study.name}"`);
-    throw new UsageError(`no study named "${options.name}" in this storage${known.length > 0 ? `; it holds ${known.join(", ")}` : " (it holds no study)"}`);
+    throw new UsageError(
+      `no study named "${options.name}" in this storage${known.length > 0 ? `; it holds ${known.join(", ")}` : " (it holds no study)"}`,
+    );
   }
   return openExisting(storage, typeof options.storage === "string", options.name, {
     sampler: options.sampler,
@@ -343,7 +357,8 @@ function openExisting(
   const storedSpace = storedSpaceJSON === undefined ? undefined : spaceFromJSON(storedSpaceJSON);
   const space = options.space ?? storedSpace;
   if (options.space !== undefined && storedSpace !== undefined) checkSameSpace(name, storedSpace, options.space);
-  if (options.space !== undefined && storedSpace === undefined) storage.setStudySystemAttr(summary.studyId, STUDY_ATTR.space, spaceToJSON(options.space));
+  if (options.space !== undefined && storedSpace === undefined)
+    storage.setStudySystemAttr(summary.studyId, STUDY_ATTR.space, spaceToJSON(options.space));
   const sampler = options.sampler ?? tpeSampler({ seed });
   checkSamplerFitsSpace(sampler, space);
   // A state written by another kind of sampler means nothing to this one: it starts afresh.
@@ -374,6 +389,8 @@ function checkSameSpace(name: string, stored: SearchSpace, given: SearchSpace): 
     storedNames.length === givenNames.length &&
     storedNames.every((param, i) => givenNames[i] === param && sameDistribution(stored[param], given[param]));
   if (!same) {
-    throw new UsageError(`study "${name}" was created with a different search space (${storedNames.join(", ")}); continue it with the same space or without one`);
+    throw new UsageError(
+      `study "${name}" was created with a different search space (${storedNames.join(", ")}); continue it with the same space or without one`,
+    );
   }
 }

@@ -2,11 +2,12 @@
  * The live trial an objective receives in the controller process. Every suggestion, report and user
  * attribute is written to storage at once, so a crash loses nothing that was recorded.
  */
-import type { CategoricalChoice, Distribution, ParamValue, Params } from "../space/types.ts";
+
 import { containsValue, sameDistribution } from "../space/compare.ts";
+import type { CategoricalChoice, Distribution, Params, ParamValue } from "../space/types.ts";
 import { validateDistribution } from "../space/validate.ts";
-import type { FloatOptions, IntOptions, Trial } from "../trial/types.ts";
 import { describeDistribution } from "../trial/describe.ts";
+import type { FloatOptions, IntOptions, Trial } from "../trial/types.ts";
 
 /** What a live trial needs from its study. */
 export interface TrialHost {
@@ -81,7 +82,8 @@ export class LiveTrial implements Trial {
   report(step: number, value: number): void {
     this.assertRunning("report");
     if (!Number.isInteger(step) || step < 0) throw new Error(`trial ${this.number}: report step must be an integer >= 0, got ${step}`);
-    if (typeof value !== "number" || Number.isNaN(value)) throw new Error(`trial ${this.number}: report(${step}, value) needs a number, got ${String(value)}`);
+    if (typeof value !== "number" || Number.isNaN(value))
+      throw new Error(`trial ${this.number}: report(${step}, value) needs a number, got ${String(value)}`);
     this.host.recordIntermediate(this.number, step, value);
   }
 

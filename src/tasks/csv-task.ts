@@ -27,7 +27,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { ConfigError } from "../errors/errors.ts";
-import { cellLocation, isNumber, parseCsv, type CsvSeparator, type CsvTable } from "./csv.ts";
+import { type CsvSeparator, type CsvTable, cellLocation, isNumber, parseCsv } from "./csv.ts";
 import { checkMlpSettings, mlpTask } from "./mlp-task.ts";
 import { splitDataset } from "./split.ts";
 import type { Task, TaskOptions, TaskReference, TaskSettings } from "./task.ts";
@@ -107,12 +107,16 @@ function readTable(path: string, options: CsvDatasetOptions): CsvTable {
 function findColumn(table: CsvTable, name: string, what: string, headerGiven: boolean): number {
   const names = table.columnNames as string[];
   const matches = names.flatMap((column, i) => (column === name ? [i] : []));
-  if (matches.length > 1) throw new ConfigError(`${table.source}: the ${what} "${name}" names ${matches.length} columns (${matches.map((i) => i + 1).join(", ")}); rename them`);
+  if (matches.length > 1)
+    throw new ConfigError(
+      `${table.source}: the ${what} "${name}" names ${matches.length} columns (${matches.map((i) => i + 1).join(", ")}); rename them`,
+    );
   if (matches.length === 1) return matches[0];
   const detected = headerGiven ? "the file has no header" : "no header was detected (set header if the first line names the columns)";
-  const listed = table.header === null
-    ? `${detected}, so name a column by its position, 1 to ${table.columnCount}`
-    : `the columns are: ${names.join(", ")}`;
+  const listed =
+    table.header === null
+      ? `${detected}, so name a column by its position, 1 to ${table.columnCount}`
+      : `the columns are: ${names.join(", ")}`;
   throw new ConfigError(`${table.source}: no column "${name}" for the ${what}; ${listed}`);
 }
 
@@ -207,12 +211,16 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
       targets[i] = Number(cell);
     });
     if (targets.every((value) => value === targets[0])) {
-      throw new ConfigError(`${path}: the target column "${targetName}" has the same value (${table.rows[kept[0]][target].trim()}) in all ${kept.length} rows; there is nothing to learn`);
+      throw new ConfigError(
+        `${path}: the target column "${targetName}" has the same value (${table.rows[kept[0]][target].trim()}) in all ${kept.length} rows; there is nothing to learn`,
+      );
     }
   } else {
     classNames = sortLabels(kept.map((r) => table.rows[r][target].trim()));
     if (classNames.length < 2) {
-      throw new ConfigError(`${path}: the target column "${targetName}" has a single class ("${classNames[0]}") in all ${kept.length} rows; classification needs at least 2 classes`);
+      throw new ConfigError(
+        `${path}: the target column "${targetName}" has a single class ("${classNames[0]}") in all ${kept.length} rows; classification needs at least 2 classes`,
+      );
     }
     const index = new Map(classNames.map((label, i) => [label, i]));
     kept.forEach((r, i) => (targets[i] = index.get(table.rows[r][target].trim()) as number));
@@ -235,7 +243,12 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
   for (let c = 0; c < table.columnCount; c++) {
     if (c === target || excluded.has(c)) continue;
     const name = names[c];
-    const encoded = encodeColumn(name, kept.map((r) => table.rows[r][c]), maxCategories, path);
+    const encoded = encodeColumn(
+      name,
+      kept.map((r) => table.rows[r][c]),
+      maxCategories,
+      path,
+    );
     if (encoded.kind === "empty") {
       summary.emptyColumns.push(name);
       continue;

@@ -66,9 +66,7 @@ export function parseCsv(content: string, options: ParseCsvOptions): CsvTable {
   if (records.length === 0) {
     throw new CsvError(`${source}: the file is empty, expected at least one row of data`);
   }
-  const hasHeader = options.header === "auto" || options.header === undefined
-    ? looksLikeHeader(records)
-    : options.header;
+  const hasHeader = options.header === "auto" || options.header === undefined ? looksLikeHeader(records) : options.header;
   const header = hasHeader ? records[0].cells : null;
   const dataRecords = hasHeader ? records.slice(1) : records;
   if (dataRecords.length === 0) {
@@ -77,9 +75,7 @@ export function parseCsv(content: string, options: ParseCsvOptions): CsvTable {
   const columnCount = records[0].cells.length;
   const given = options.columnNames;
   if (!header && given && given.length !== columnCount) {
-    throw new CsvError(
-      `${source}, line ${records[0].line}: expected ${given.length} columns (${given.join(", ")}), found ${columnCount}`,
-    );
+    throw new CsvError(`${source}, line ${records[0].line}: expected ${given.length} columns (${given.join(", ")}), found ${columnCount}`);
   }
   const columnNames = header ?? given ?? null;
   for (const record of dataRecords) {
@@ -98,13 +94,7 @@ export function parseCsv(content: string, options: ParseCsvOptions): CsvTable {
   };
 }
 
-function wrongWidthMessage(
-  source: string,
-  record: RawRecord,
-  expected: number,
-  names: string[] | null,
-  hasHeader: boolean,
-): string {
+function wrongWidthMessage(source: string, record: RawRecord, expected: number, names: string[] | null, hasHeader: boolean): string {
   const like = hasHeader ? "as the header has" : "as the first row has";
   const found = record.cells.length;
   if (found < expected) {
@@ -129,7 +119,10 @@ export function cellLocation(table: CsvTable, rowIndex: number, column: number):
  * one that gives the most fields; a file with a single column falls back to ",".
  */
 export function detectSeparator(text: string): CsvSeparator {
-  const sample = text.split(/\r\n?|\n/).filter((line) => line.trim() !== "").slice(0, 10);
+  const sample = text
+    .split(/\r\n?|\n/)
+    .filter((line) => line.trim() !== "")
+    .slice(0, 10);
   let best: CsvSeparator = ",";
   let bestScore = -1;
   for (const separator of CSV_SEPARATORS) {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { ConfigError } from "../errors/errors.ts";
-import { labelColumn, numberColumn, numberMatrix, parseCsv, type CsvSeparator } from "./csv.ts";
+import { type CsvSeparator, labelColumn, numberColumn, numberMatrix, parseCsv } from "./csv.ts";
 import { contentSha256, DownloadError, downloadVerified } from "./download.ts";
 import type { Dataset, TaskKind } from "./types.ts";
 
@@ -61,8 +61,23 @@ export const DATASETS: Readonly<Record<"wine" | "letter", DatasetSpec>> = {
     kind: "classification",
     classNames: LETTERS,
     columnNames: [
-      "lettr", "x-box", "y-box", "width", "high", "onpix", "x-bar", "y-bar", "x2bar",
-      "y2bar", "xybar", "x2ybr", "xy2br", "x-ege", "xegvy", "y-ege", "yegvx",
+      "lettr",
+      "x-box",
+      "y-box",
+      "width",
+      "high",
+      "onpix",
+      "x-bar",
+      "y-bar",
+      "x2bar",
+      "y2bar",
+      "xybar",
+      "x2ybr",
+      "xy2br",
+      "x-ege",
+      "xegvy",
+      "y-ege",
+      "yegvx",
     ],
   },
 };
@@ -82,7 +97,7 @@ export function datasetNames(): DatasetName[] {
 }
 
 export function isDatasetName(name: string): name is DatasetName {
-  return Object.prototype.hasOwnProperty.call(DATASETS, name);
+  return Object.hasOwn(DATASETS, name);
 }
 
 /** The registry entry, or an error listing the known names. */
@@ -138,7 +153,9 @@ function findLocal(spec: DatasetSpec): LocatedFile | null {
 }
 
 function whereLooked(spec: DatasetSpec): string {
-  return localCandidates(spec).map((candidate) => `${candidate.path} (${candidate.label})`).join(" or ");
+  return localCandidates(spec)
+    .map((candidate) => `${candidate.path} (${candidate.label})`)
+    .join(" or ");
 }
 
 /**

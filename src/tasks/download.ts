@@ -58,7 +58,9 @@ export async function downloadVerified(url: string, destination: string, expecte
     throw new DownloadError(`downloading ${url} failed (${reason}${cause})`);
   }
   if (!response.ok) {
-    throw new DownloadError(`downloading ${url} failed with HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
+    throw new DownloadError(
+      `downloading ${url} failed with HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`,
+    );
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
   const actual = contentSha256(bytes);

@@ -6,7 +6,7 @@
 import { ConfigError } from "../errors/errors.ts";
 import { paperSpace } from "../space/presets.ts";
 import type { Params, ParamValue } from "../space/types.ts";
-import { lossNameOf, taskNameOf, type Task, type TaskReference, type TaskSettings } from "./task.ts";
+import { lossNameOf, type Task, type TaskReference, type TaskSettings, taskNameOf } from "./task.ts";
 import { trainAndEvaluate } from "./train.ts";
 import type { MlpConfig, SplitData } from "./types.ts";
 

@@ -49,11 +49,7 @@ export function paperTaskSplitSync(task: PaperTaskName, splitSeed = 0): SplitDat
   return cachedSplit(loadDatasetSync(task), splitSeed);
 }
 
-export async function evaluatePaperTask(
-  task: PaperTaskName,
-  config: MlpConfig,
-  options: PaperTaskOptions,
-): Promise<EvaluationResult> {
+export async function evaluatePaperTask(task: PaperTaskName, config: MlpConfig, options: PaperTaskOptions): Promise<EvaluationResult> {
   const split = await paperTaskSplit(task, options.splitSeed ?? 0);
   return trainAndEvaluate(split, config, options.seed);
 }

@@ -8,11 +8,11 @@
  * the objectives, `evaluate` and `table build` then find it by name.
  */
 import { ConfigError } from "../errors/errors.ts";
-import { loadDataset } from "./datasets.ts";
 import { csvDatasetOptionsOf, csvTask } from "./csv-task.ts";
-import { paperTask, PAPER_TASKS } from "./paper-task.ts";
+import { loadDataset } from "./datasets.ts";
+import { PAPER_TASKS, paperTask } from "./paper-task.ts";
 import { tableTask } from "./table-task.ts";
-import { taskNameOf, type Task, type TaskOptions, type TaskReference, type TaskSettings } from "./task.ts";
+import { type Task, type TaskOptions, type TaskReference, type TaskSettings, taskNameOf } from "./task.ts";
 
 export interface TaskFamily {
   /** "wine"; or "csv" for the tasks spelled "csv:<file>". */
@@ -58,7 +58,7 @@ export function findTaskFamily(name: string): { family: TaskFamily; argument: st
   const colon = name.indexOf(":");
   const familyName = colon < 0 ? name : name.slice(0, colon);
   const family = families.get(familyName);
-  if (family === undefined || family.takesArgument !== (colon >= 0)) {
+  if (family === undefined || family.takesArgument !== colon >= 0) {
     if (family?.takesArgument === true) throw new ConfigError(`the task ${familyName} is spelled ${family.usage}`);
     throw new ConfigError(`unknown task ${JSON.stringify(name)}; known tasks: ${namedTaskNames().join(", ")}`);
   }

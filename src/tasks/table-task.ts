@@ -7,7 +7,7 @@
 import { ConfigError } from "../errors/errors.ts";
 import { paperSpace } from "../space/presets.ts";
 import type { Params, ParamValue } from "../space/types.ts";
-import { indicesOfValues, loadTable, positionOf, TABLE_PARAMS, type ConfigurationTable } from "./table.ts";
+import { type ConfigurationTable, indicesOfValues, loadTable, positionOf, TABLE_PARAMS } from "./table.ts";
 import type { Task, TaskResult } from "./task.ts";
 
 function lookedUpValues(params: Params): number[] {

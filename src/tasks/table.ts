@@ -106,7 +106,8 @@ export function formatTableRow(row: TableRow): string {
 /** Parses one data line; throws a plain message (the caller adds file and line). */
 function parseRow(line: string): TableRow {
   const fields = line.split(",");
-  if (fields.length !== TABLE_COLUMNS.length) throw new Error(`expected ${TABLE_COLUMNS.length} comma-separated fields, got ${fields.length}`);
+  if (fields.length !== TABLE_COLUMNS.length)
+    throw new Error(`expected ${TABLE_COLUMNS.length} comma-separated fields, got ${fields.length}`);
   const number = (column: number): number => {
     const text = fields[column].trim();
     const value = text === "" ? NaN : Number(text);
@@ -123,7 +124,9 @@ function parseRow(line: string): TableRow {
   const values = TABLE_PARAMS.map((name, i) => {
     const value = number(TABLE_PARAMS.length + i);
     if (value !== CHOICES[i][indices[i]]) {
-      throw new Error(`${name} ${value} does not match ${TABLE_COLUMNS[i]} ${indices[i]} (the paper space's choice there is ${CHOICES[i][indices[i]]})`);
+      throw new Error(
+        `${name} ${value} does not match ${TABLE_COLUMNS[i]} ${indices[i]} (the paper space's choice there is ${CHOICES[i][indices[i]]})`,
+      );
     }
     return value;
   });
@@ -135,7 +138,8 @@ function parseRow(line: string): TableRow {
   let validationLoss = Infinity;
   let testLoss = Infinity;
   if (diverged) {
-    if (fields[9].trim() !== "" || fields[10].trim() !== "") throw new Error("a diverged row must leave validation_loss and test_loss empty");
+    if (fields[9].trim() !== "" || fields[10].trim() !== "")
+      throw new Error("a diverged row must leave validation_loss and test_loss empty");
   } else {
     validationLoss = number(9);
     testLoss = number(10);
@@ -177,7 +181,8 @@ export function parseTableText(text: string, file: string, options: { dropPartia
     if (line.endsWith("\r")) line = line.slice(0, -1);
     lineNumber++;
     if (lineNumber === 1) {
-      if (line.trim() !== TABLE_HEADER) throw new TableFormatError(`${file}: line 1 must be the header ${TABLE_HEADER}, got ${JSON.stringify(line.slice(0, 200))}`);
+      if (line.trim() !== TABLE_HEADER)
+        throw new TableFormatError(`${file}: line 1 must be the header ${TABLE_HEADER}, got ${JSON.stringify(line.slice(0, 200))}`);
     } else if (line.trim() !== "") {
       let row: TableRow;
       try {
@@ -188,7 +193,9 @@ export function parseTableText(text: string, file: string, options: { dropPartia
       const key = `${row.indices.join(",")}/${row.seed}`;
       const earlier = seenAt.get(key);
       if (earlier !== undefined) {
-        throw new TableFormatError(`${file}: line ${lineNumber}: configuration ${row.indices.join(",")} with seed ${row.seed} is already on line ${earlier}`);
+        throw new TableFormatError(
+          `${file}: line ${lineNumber}: configuration ${row.indices.join(",")} with seed ${row.seed} is already on line ${earlier}`,
+        );
       }
       seenAt.set(key, lineNumber);
       rows.push(row);
@@ -207,7 +214,8 @@ export function readTableText(path: string): string {
     bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new TableFormatError(`table file not found: ${path} (build one with: hyperforce table build --task wine --out ${path})`);
+    if (code === "ENOENT")
+      throw new TableFormatError(`table file not found: ${path} (build one with: hyperforce table build --task wine --out ${path})`);
     throw new TableFormatError(`cannot read table file ${path}: ${(error as Error).message}`);
   }
   if (path.endsWith(".gz")) {
@@ -280,7 +288,10 @@ export class ConfigurationTable {
       indicesAt(p).forEach((index, i) => (used[i][index] = 1));
     }
     return Object.fromEntries(
-      TABLE_PARAMS.map((name, i) => [name, { type: "categorical" as const, choices: CHOICES[i].filter((_, index) => used[i][index] === 1) }]),
+      TABLE_PARAMS.map((name, i) => [
+        name,
+        { type: "categorical" as const, choices: CHOICES[i].filter((_, index) => used[i][index] === 1) },
+      ]),
     );
   }
 
@@ -377,7 +388,10 @@ export class ConfigurationTable {
   }
 
   private sortedMeans(): Float64Array {
-    if (this.sortedMeansCache === undefined) this.sortedMeansCache = this.means().filter((mean) => !Number.isNaN(mean)).sort();
+    if (this.sortedMeansCache === undefined)
+      this.sortedMeansCache = this.means()
+        .filter((mean) => !Number.isNaN(mean))
+        .sort();
     return this.sortedMeansCache;
   }
 }

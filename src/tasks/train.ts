@@ -1,8 +1,17 @@
 import { performance } from "node:perf_hooks";
 import { resolveAdamOptions } from "../nn/adam.ts";
-import { checkMlpParameters, checkMlpShape, initMlpParameters, MlpTrainer, type MlpEngine, type MlpParameters, type MlpShape, type Rows } from "../nn/mlp.ts";
+import {
+  checkMlpParameters,
+  checkMlpShape,
+  initMlpParameters,
+  type MlpEngine,
+  type MlpParameters,
+  type MlpShape,
+  MlpTrainer,
+  type Rows,
+} from "../nn/mlp.ts";
 import { Rng } from "../nn/rng.ts";
-import { wasmAvailable, wasmUnavailableReason, WasmWorkspace } from "../nn/wasm.ts";
+import { WasmWorkspace, wasmAvailable, wasmUnavailableReason } from "../nn/wasm.ts";
 import { classificationAccuracy } from "./accuracy.ts";
 import type { EvaluationResult, MlpConfig, SplitData } from "./types.ts";
 

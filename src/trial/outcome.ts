@@ -4,10 +4,7 @@
  */
 import { isTrialPruned } from "./pruned.ts";
 
-export type TrialOutcome =
-  | { state: "COMPLETE"; value: number }
-  | { state: "PRUNED" }
-  | { state: "FAIL"; reason: string };
+export type TrialOutcome = { state: "COMPLETE"; value: number } | { state: "PRUNED" } | { state: "FAIL"; reason: string };
 
 /** What tell() accepts: the objective's value, the error it threw, or an explicit end state. */
 export type TellResult = number | Error | { state: "PRUNED" } | { state: "FAIL"; reason: string };
@@ -37,7 +34,9 @@ export function outcomeOfTell(result: TellResult | unknown): TrialOutcome {
       if (typeof reason !== "string" || reason === "") throw new Error('tell with { state: "FAIL" } needs a non-empty reason string');
       return { state: "FAIL", reason };
     }
-    throw new Error(`tell accepts a number, an Error, { state: "PRUNED" } or { state: "FAIL", reason }; got state ${JSON.stringify(state)}`);
+    throw new Error(
+      `tell accepts a number, an Error, { state: "PRUNED" } or { state: "FAIL", reason }; got state ${JSON.stringify(state)}`,
+    );
   }
   return outcomeOfValue(result);
 }

@@ -1,4 +1,4 @@
-import type { Distribution, ParamValue, Params } from "../space/types.ts";
+import type { Distribution, Params, ParamValue } from "../space/types.ts";
 
 export type TrialState = "RUNNING" | "COMPLETE" | "FAIL" | "PRUNED" | "WAITING";
 export type Direction = "minimize" | "maximize";
@@ -28,7 +28,7 @@ export interface FrozenTrial {
   failReason?: string;
 }
 
-export type { Distribution, ParamValue, Params };
+export type { Distribution, Params, ParamValue };
 
 export interface FloatOptions {
   step?: number;

@@ -1,14 +1,14 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { loadStudy } from "../../src/study/study.ts";
-import { STALE_RUNNING_REASON } from "../../src/study/attrs.ts";
-import type { FrozenTrial } from "../../src/trial/types.ts";
 import { startQueueWorker } from "../../src/execution/queue-worker.ts";
+import { STALE_RUNNING_REASON } from "../../src/study/attrs.ts";
+import { loadStudy } from "../../src/study/study.ts";
+import type { FrozenTrial } from "../../src/trial/types.ts";
 import { kill, obliterateQueue, QUEUE_OBJECTIVES, ROOT, sleep, uniqueQueue } from "../execution/queue-helpers.ts";
 
 const CONTROLLER = fileURLToPath(new URL("./fixtures/distributed-controller.ts", import.meta.url));
@@ -44,7 +44,14 @@ test("a controller SIGKILLed mid-study resumes from its journal: no finished tri
   const queue = uniqueQueue("resume");
   process.env.HF_RUNS_LOG = runsLog;
   process.env.HF_SLEEP_MS = "300";
-  const worker = await startQueueWorker({ queueName: queue, concurrency: 2, lockDurationMs: 1500, stalledIntervalMs: 500, heartbeatMs: 200, log: () => undefined });
+  const worker = await startQueueWorker({
+    queueName: queue,
+    concurrency: 2,
+    lockDurationMs: 1500,
+    stalledIntervalMs: 500,
+    heartbeatMs: 200,
+    log: () => undefined,
+  });
   const config = {
     journal,
     study: "resumed",
@@ -56,11 +63,16 @@ test("a controller SIGKILLed mid-study resumes from its journal: no finished tri
     space: { x: { type: "float", low: -2, high: 2 } },
   };
   const startController = () => {
-    const child = spawn(process.execPath, ["--import", "tsx", CONTROLLER, JSON.stringify(config)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", CONTROLLER, JSON.stringify(config)], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout!.on("data", (chunk) => (output += chunk));
     child.stderr!.on("data", (chunk) => (output += chunk));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on("exit", (code, signal) => resolve({ code, signal })),
+    );
     return { child, exited, output: () => output };
   };
   let first: ReturnType<typeof startController> | undefined;
@@ -87,11 +99,17 @@ test("a controller SIGKILLed mid-study resumes from its journal: no finished tri
     assert.deepEqual(resumed, { code: 0, signal: null }, `the resumed controller failed:\n${second.output()}`);
 
     const after = readTrials(journal);
-    assert.deepEqual(after.map((trial) => trial.number), Array.from({ length: 16 }, (_, i) => i));
+    assert.deepEqual(
+      after.map((trial) => trial.number),
+      Array.from({ length: 16 }, (_, i) => i),
+    );
     // Finished trials are kept as they were.
     for (const trial of finishedBefore) {
       const now = after[trial.number];
-      assert.deepEqual([now.state, now.value, now.params, now.intermediateValues], [trial.state, trial.value, trial.params, trial.intermediateValues]);
+      assert.deepEqual(
+        [now.state, now.value, now.params, now.intermediateValues],
+        [trial.state, trial.value, trial.params, trial.intermediateValues],
+      );
     }
     // Trials in flight at the kill are FAIL; every other trial is COMPLETE.
     for (const trial of after) {

@@ -1,10 +1,10 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createStudy } from "../../src/study/study.ts";
-import { randomSampler } from "../../src/samplers/random.ts";
+import { test } from "node:test";
 import { QueueExecutor } from "../../src/execution/queue.ts";
-import { startQueueWorker } from "../../src/execution/queue-worker.ts";
 import { maskRedisUrl, resolveRedisUrl } from "../../src/execution/queue-redis.ts";
+import { startQueueWorker } from "../../src/execution/queue-worker.ts";
+import { randomSampler } from "../../src/samplers/random.ts";
+import { createStudy } from "../../src/study/study.ts";
 import { kill, obliterateQueue, QUEUE_OBJECTIVES, sleep, spawnWorker, uniqueQueue } from "../execution/queue-helpers.ts";
 
 test("SIGTERM: the worker takes no new trial, finishes the one it runs and exits 0", { timeout: 180_000 }, async () => {
@@ -15,7 +15,10 @@ test("SIGTERM: the worker takes no new trial, finishes the one it runs and exits
   try {
     await worker.waitFor(/taking trials/, 90_000);
     const study = createStudy({ name: "term", space: { x: { type: "float", low: -2, high: 2 } }, sampler: randomSampler({ seed: 4 }) });
-    const optimizing = study.optimize({ kind: "module", path: QUEUE_OBJECTIVES, exportName: "sleepy" }, { nTrials: 2, concurrency: 2, executor });
+    const optimizing = study.optimize(
+      { kind: "module", path: QUEUE_OBJECTIVES, exportName: "sleepy" },
+      { nTrials: 2, concurrency: 2, executor },
+    );
     await worker.waitFor(/trial 0 of study "term" started/, 90_000);
     kill(worker.child, "SIGTERM");
     assert.deepEqual(await worker.exited, { code: 0, signal: null });
@@ -34,7 +37,10 @@ test("SIGTERM: the worker takes no new trial, finishes the one it runs and exits
     const second = await startQueueWorker({ queueName: queue, log: () => undefined });
     await optimizing;
     await second.close();
-    assert.deepEqual(study.trials.map((trial) => trial.state), ["COMPLETE", "COMPLETE"]);
+    assert.deepEqual(
+      study.trials.map((trial) => trial.state),
+      ["COMPLETE", "COMPLETE"],
+    );
   } finally {
     kill(worker.child);
     await executor.close();

@@ -1,10 +1,10 @@
-import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { describeCliError, UsageError } from "../../src/cli/errors.ts";
 import { main } from "../../src/cli/main.ts";
@@ -77,7 +77,11 @@ describe("hyperforce evaluate: each bad value is a usage error (exit code 2) wit
     ["hidden below 1", withFlag("--hidden", "0"), '--hidden must be a positive integer, got "0"'],
     ["negative seed", withFlag("--seed", "-3"), '--seed must be an integer >= 0, got "-3"'],
     ["epochs 0", [...GOOD, "--epochs", "0"], '--epochs must be a positive integer, got "0"'],
-    ["a missing required flag", withoutFlag("--seed"), "required option '--seed <integer>' not specified (see: hyperforce evaluate --help)"],
+    [
+      "a missing required flag",
+      withoutFlag("--seed"),
+      "required option '--seed <integer>' not specified (see: hyperforce evaluate --help)",
+    ],
     ["an unknown flag", [...GOOD, "--momentum", "0.9"], "unknown option '--momentum' (see: hyperforce evaluate --help)"],
   ];
   for (const [name, args, message] of cases) {
@@ -98,7 +102,10 @@ describe("hyperforce evaluate: each bad value is a usage error (exit code 2) wit
     );
   });
   test("an unexpected failure is exit code 1, still one line", () => {
-    assert.deepEqual(describeCliError(new Error("disk on fire\nsecond line")), { exitCode: 1, line: "hyperforce: disk on fire; second line" });
+    assert.deepEqual(describeCliError(new Error("disk on fire\nsecond line")), {
+      exitCode: 1,
+      line: "hyperforce: disk on fire; second line",
+    });
   });
 });
 
@@ -106,7 +113,11 @@ describe("hyperforce evaluate as a child process: bad input gives one stderr lin
   const cases: [string, string[], string][] = [
     ["unknown task", withFlag("--task", "iris"), 'hyperforce: unknown task "iris"; known tasks: wine, letter'],
     ["batch size 0", withFlag("--batch-size", "0"), 'hyperforce: --batch-size must be a positive integer, got "0"'],
-    ["a missing required flag", withoutFlag("--lr"), "hyperforce: required option '--lr <number>' not specified (see: hyperforce evaluate --help)"],
+    [
+      "a missing required flag",
+      withoutFlag("--lr"),
+      "hyperforce: required option '--lr <number>' not specified (see: hyperforce evaluate --help)",
+    ],
   ];
   for (const [name, args, line] of cases) {
     test(name, async () => assertUsageError(await hyperforce(["evaluate", ...args]), line));
@@ -164,10 +175,10 @@ describe("hyperforce evaluate: a good run", () => {
       ["task", "configuration", "validation loss", "test loss", "diverged", "epochs run", "time"],
     );
     assert.equal(lines[0], "task             letter (split seed 3, seed 1)");
-    assert.match(lines[2], /^validation loss  \d+\.\d{6} \(mean cross-entropy in nats\)$/);
+    assert.match(lines[2], /^validation loss {2}\d+\.\d{6} \(mean cross-entropy in nats\)$/);
     assert.equal(lines[4], "diverged         no");
     assert.equal(lines[5], "epochs run       2");
-    assert.match(lines[6], /^time             \d+\.\d{3} s$/);
+    assert.match(lines[6], /^time {13}\d+\.\d{3} s$/);
   });
 });
 
@@ -185,14 +196,27 @@ describe("hyperforce evaluate on every registered task: a CSV file, a classifica
     assert.deepEqual(result.taskOptions, { target: "progression" });
     assert.equal(result.diverged, false);
     assert.equal(result.epochsRun, 15);
-    assert.ok(Number.isFinite(result.validationLoss) && result.validationLoss > 0 && result.validationLoss < 1.5, `loss ${result.validationLoss}`);
+    assert.ok(
+      Number.isFinite(result.validationLoss) && result.validationLoss > 0 && result.validationLoss < 1.5,
+      `loss ${result.validationLoss}`,
+    );
     assert.equal(result.validationAccuracy, undefined, "regression has no accuracy");
     const again = JSON.parse(second.stdout);
     assert.deepEqual([again.validationLoss, again.testLoss], [result.validationLoss, result.testLoss]);
   });
 
   test("a classification CSV reports validation and test accuracy", async () => {
-    const outcome = await hyperforce(["evaluate", "--task", `csv:${join(dataDir, "digits.csv")}`, "--target", "digit", ...CONFIG, "--lr", "1e-2", "--json"]);
+    const outcome = await hyperforce([
+      "evaluate",
+      "--task",
+      `csv:${join(dataDir, "digits.csv")}`,
+      "--target",
+      "digit",
+      ...CONFIG,
+      "--lr",
+      "1e-2",
+      "--json",
+    ]);
     assert.equal(outcome.code, 0, outcome.stderr);
     const result = JSON.parse(outcome.stdout);
     assert.ok(result.validationAccuracy > 0.8 && result.validationAccuracy <= 1, `validation accuracy ${result.validationAccuracy}`);
@@ -213,7 +237,8 @@ describe("hyperforce evaluate on every registered task: a CSV file, a classifica
   test("--task table:FILE looks the configuration up (no training) and says so", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hyperforce-evaluate-table-"));
     try {
-      const header = "learning_rate_index,weight_decay_index,batch_size_index,hidden_units_index,learning_rate,weight_decay,batch_size,hidden_units";
+      const header =
+        "learning_rate_index,weight_decay_index,batch_size_index,hidden_units_index,learning_rate,weight_decay,batch_size,hidden_units";
       const table = join(dir, "t.csv");
       writeFileSync(table, `${header},seed,validation_loss,test_loss,diverged,seconds\n2,1,2,9,0.001,0.0001,32,20,0,0.25,0.5,0,0.1\n`);
       const outcome = await hyperforce(["evaluate", "--task", `table:${table}`, ...CONFIG, "--json"]);

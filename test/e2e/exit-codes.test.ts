@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { hyperforce, type CliOutcome } from "../helpers/cli.ts";
+import { type CliOutcome, hyperforce } from "../helpers/cli.ts";
 
 const temp = () => mkdtempSync(join(tmpdir(), "hyperforce-exit-"));
 

@@ -133,8 +133,20 @@ after(() => {
 
 test("the tarball holds the build, the wasm kernels, the bin and the license, and no tests, benches or tables", (t) => {
   const paths = packed.files.map((file) => file.path);
-  for (const needed of ["dist/src/index.js", "dist/src/index.d.ts", "dist/src/queue.js", "dist/src/report.js", "dist/src/experiments.js",
-    "dist/src/cli/run.js", "dist/src/execution/worker.js", "build/mlp.wasm", "bin/hyperforce.js", "LICENSE", "README.md", "package.json"]) {
+  for (const needed of [
+    "dist/src/index.js",
+    "dist/src/index.d.ts",
+    "dist/src/queue.js",
+    "dist/src/report.js",
+    "dist/src/experiments.js",
+    "dist/src/cli/run.js",
+    "dist/src/execution/worker.js",
+    "build/mlp.wasm",
+    "bin/hyperforce.js",
+    "LICENSE",
+    "README.md",
+    "package.json",
+  ]) {
     assert.ok(paths.includes(needed), `${needed} is not in the tarball`);
   }
   const notForUsers = /^(test|bench|tables|docs|examples|assembly|scripts|src|dist\/(test|bench|examples))\//;
@@ -142,8 +154,10 @@ test("the tarball holds the build, the wasm kernels, the bin and the license, an
   assert.deepEqual(unwanted, []);
   assert.ok(packed.size < 1_000_000, `the tarball is ${packed.size} bytes`);
   const kB = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`;
-  t.diagnostic(`tarball ${packed.filename}: ${kB(packed.size)} packed, ${kB(packed.unpackedSize)} unpacked, ` +
-    `${packed.entryCount} files; npm pack (with its build) ${timings.pack.toFixed(1)} s, npm install ${timings.install.toFixed(1)} s`);
+  t.diagnostic(
+    `tarball ${packed.filename}: ${kB(packed.size)} packed, ${kB(packed.unpackedSize)} unpacked, ` +
+      `${packed.entryCount} files; npm pack (with its build) ${timings.pack.toFixed(1)} s, npm install ${timings.install.toFixed(1)} s`,
+  );
 });
 
 test("publint and arethetypeswrong find nothing wrong with the tarball", async () => {
@@ -158,9 +172,29 @@ test("npx hyperforce --help and a short run work from the installed package", as
 
   writeFileSync(join(project, "objective.mjs"), OBJECTIVE);
   writeFileSync(join(project, "space.json"), JSON.stringify(SPACE));
-  const args = ["--no-install", "hyperforce", "run", "--objective", "objective.mjs#objective", "--space", "space.json",
-    "--sampler", "random", "--trials", "4", "--workers", "2", "--storage", "runs/tiny.jsonl", "--study", "tiny", "--seed", "1",
-    "--json", "--no-progress"];
+  const args = [
+    "--no-install",
+    "hyperforce",
+    "run",
+    "--objective",
+    "objective.mjs#objective",
+    "--space",
+    "space.json",
+    "--sampler",
+    "random",
+    "--trials",
+    "4",
+    "--workers",
+    "2",
+    "--storage",
+    "runs/tiny.jsonl",
+    "--study",
+    "tiny",
+    "--seed",
+    "1",
+    "--json",
+    "--no-progress",
+  ];
   const started = succeeded(await run("npx", args, project), "npx hyperforce run");
   const summary = JSON.parse(started.stdout) as { trials: { complete: number; failed: number }; best: { value: number } };
   assert.deepEqual([summary.trials.complete, summary.trials.failed], [4, 0]);

@@ -1,16 +1,24 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { hyperforce } from "../helpers/cli.ts";
-import { JournalFileStorage } from "../../src/storage/journal.ts";
 import { storedUpdateDiagnostics } from "../../src/report/diagnostics.ts";
+import { JournalFileStorage } from "../../src/storage/journal.ts";
+import { hyperforce } from "../helpers/cli.ts";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const PLOTS = ["history", "reward", "parallel-coordinates", "slice-learning_rate", "slice-weight_decay", "slice-batch_size", "slice-hidden_units"];
+const PLOTS = [
+  "history",
+  "reward",
+  "parallel-coordinates",
+  "slice-learning_rate",
+  "slice-weight_decay",
+  "slice-batch_size",
+  "slice-hidden_units",
+];
 
 function chromiumPath(): string | undefined {
   try {
@@ -54,7 +62,11 @@ test("hyperforce report writes every plot as SVG and PNG, the trials as CSV and 
   const updates = storedUpdateDiagnostics(storage.findStudy("wine-rl")!.systemAttrs) ?? [];
   storage.close();
   assert.ok(updates.length >= 2, `${updates.length} policy updates`);
-  assert.equal(reward.match(/aria-label="[^"]*series: batch mean reward" role="graphics-symbol" aria-roledescription="point"/g)?.length, updates.length, "one point per policy update");
+  assert.equal(
+    reward.match(/aria-label="[^"]*series: batch mean reward" role="graphics-symbol" aria-roledescription="point"/g)?.length,
+    updates.length,
+    "one point per policy update",
+  );
   assert.match(reward, /Y-axis titled 'reward \(− validation loss\)'/);
   assert.match(reward, />moving average \(10 updates\)<\/text>/);
   assert.match(readFileSync(join(rlOut, "slice-learning_rate.svg"), "utf8"), /for a log scale/);
@@ -62,17 +74,26 @@ test("hyperforce report writes every plot as SVG and PNG, the trials as CSV and 
 
   const csv = readFileSync(join(rlOut, "trials.csv"), "utf8").trimEnd().split("\n");
   assert.equal(csv.length, 17);
-  assert.match(csv[0], /^number,state,value,params_learning_rate,params_weight_decay,params_batch_size,params_hidden_units,.*user_attrs_test_loss/);
+  assert.match(
+    csv[0],
+    /^number,state,value,params_learning_rate,params_weight_decay,params_batch_size,params_hidden_units,.*user_attrs_test_loss/,
+  );
   const json = JSON.parse(readFileSync(join(rlOut, "trials.json"), "utf8"));
   assert.equal(json.length, 16);
-  assert.ok(json.every((trial: { state: string; userAttrs: { test_loss?: unknown } }) => trial.state === "COMPLETE" && typeof trial.userAttrs.test_loss === "number"));
+  assert.ok(
+    json.every(
+      (trial: { state: string; userAttrs: { test_loss?: unknown } }) =>
+        trial.state === "COMPLETE" && typeof trial.userAttrs.test_loss === "number",
+    ),
+  );
 
   const html = readFileSync(join(rlOut, "index.html"), "utf8");
   for (const name of PLOTS) {
     assert.ok(html.includes(`<img src="${name}.png"`), `index.html shows ${name}.png`);
     assert.ok(html.includes(`<a href="${name}.svg">`), `index.html links ${name}.svg`);
   }
-  for (const label of ["study", "sampler", "trials", "best configuration", "its test loss"]) assert.ok(html.includes(`<th>${label}</th>`), label);
+  for (const label of ["study", "sampler", "trials", "best configuration", "its test loss"])
+    assert.ok(html.includes(`<th>${label}</th>`), label);
   assert.ok(html.includes("<td>reinforce</td>"));
   assert.ok(!/(src|href)="https?:/.test(html), "nothing from the network");
 
@@ -98,14 +119,18 @@ test("hyperforce report: an unknown study or a missing journal is a usage error 
 });
 
 const chromium = chromiumPath();
-test("index.html in headless Chromium: every image loads and every SVG parses as XML", { skip: chromium === undefined ? "no chromium (apt-get install -y chromium)" : false }, async () => {
+test("index.html in headless Chromium: every image loads and every SVG parses as XML", {
+  skip: chromium === undefined ? "no chromium (apt-get install -y chromium)" : false,
+}, async () => {
   assert.ok(statSync(join(rlOut, "index.html")).size > 0, "the first test wrote the report");
   const { chromium: launcher } = await import("playwright-core");
   const browser = await launcher.launch({ executablePath: chromium, args: ["--no-sandbox"] });
   try {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(join(rlOut, "index.html")).href, { waitUntil: "load" });
-    const images = await page.$$eval("img", (nodes) => nodes.map((img) => ({ src: img.getAttribute("src"), complete: img.complete, width: img.naturalWidth })));
+    const images = await page.$$eval("img", (nodes) =>
+      nodes.map((img) => ({ src: img.getAttribute("src"), complete: img.complete, width: img.naturalWidth })),
+    );
     assert.equal(images.length, PLOTS.length);
     for (const image of images) assert.ok(image.complete && image.width > 0, `${image.src} loaded (naturalWidth ${image.width})`);
     for (const name of PLOTS) {

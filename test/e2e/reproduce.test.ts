@@ -1,10 +1,10 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hyperforce, startHyperforce } from "../helpers/cli.ts";
+import { test } from "node:test";
 import { JournalFileStorage } from "../../src/storage/journal.ts";
+import { hyperforce, startHyperforce } from "../helpers/cli.ts";
 
 const METHODS = [
   ["random search (baseline)", "0.5948 (0.01, 1e-4, 128, 18)"],
@@ -29,9 +29,20 @@ test("reproduce: a row per method with mean ± std beside the paper's numbers, C
   assert.equal(first.code, 0, first.stderr);
   uninterruptedTable = tableOf(first.stdout);
   const lines = tableOf(first.stdout).trimEnd().split("\n");
-  assert.match(lines[0], /^\| method \| learning rate \| weight decay \| batch size \| hidden units \| test loss, mean ± std \(2 seeds\) \| validation loss, mean ± std \| paper: test loss/);
-  const rows = lines.slice(2).map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()));
-  assert.deepEqual(rows.map((row) => [row[0], row[7]]), METHODS.map(([title, paper]) => [title, paper]));
+  assert.match(
+    lines[0],
+    /^\| method \| learning rate \| weight decay \| batch size \| hidden units \| test loss, mean ± std \(2 seeds\) \| validation loss, mean ± std \| paper: test loss/,
+  );
+  const rows = lines.slice(2).map((line) =>
+    line
+      .split("|")
+      .slice(1, -1)
+      .map((cell) => cell.trim()),
+  );
+  assert.deepEqual(
+    rows.map((row) => [row[0], row[7]]),
+    METHODS.map(([title, paper]) => [title, paper]),
+  );
   for (const row of rows) {
     assert.match(row[5], /^\d\.\d{4} ± \d\.\d{4}$/);
     assert.match(row[6], /^\d\.\d{4} ± \d\.\d{4}$/);
@@ -40,11 +51,33 @@ test("reproduce: a row per method with mean ± std beside the paper's numbers, C
 
   // best.csv: methods x seeds; the table's mean is the mean of the two seeds' test losses, and its
   // hyperparameters are those of the seed with the lower test loss (the lower middle of two).
-  const csv = readFileSync(join(out, "best.csv"), "utf8").trimEnd().split("\n").map((line) => line.split(","));
-  assert.deepEqual(csv[0], ["method", "seed", "study", "best_trial", "learning_rate", "weight_decay", "batch_size", "hidden_units", "validation_loss", "test_loss", "trials", "failed"]);
+  const csv = readFileSync(join(out, "best.csv"), "utf8")
+    .trimEnd()
+    .split("\n")
+    .map((line) => line.split(","));
+  assert.deepEqual(csv[0], [
+    "method",
+    "seed",
+    "study",
+    "best_trial",
+    "learning_rate",
+    "weight_decay",
+    "batch_size",
+    "hidden_units",
+    "validation_loss",
+    "test_loss",
+    "trials",
+    "failed",
+  ]);
   assert.equal(csv.length - 1, METHODS.length * 2);
   const tpe = csv.filter((row) => row[0] === "tpe");
-  assert.deepEqual(tpe.map((row) => [row[1], row[2], row[10]]), [["0", "wine-tpe-seed0", "6"], ["1", "wine-tpe-seed1", "6"]]);
+  assert.deepEqual(
+    tpe.map((row) => [row[1], row[2], row[10]]),
+    [
+      ["0", "wine-tpe-seed0", "6"],
+      ["1", "wine-tpe-seed1", "6"],
+    ],
+  );
   const losses = tpe.map((row) => Number(row[9]));
   assert.equal(rows[7][5].split(" ± ")[0], ((losses[0] + losses[1]) / 2).toFixed(4));
   assert.equal(rows[7][5].split(" ± ")[1], (Math.abs(losses[0] - losses[1]) / Math.SQRT2).toFixed(4));
@@ -60,7 +93,8 @@ test("reproduce: a row per method with mean ± std beside the paper's numbers, C
   assert.deepEqual(policy.shape.sizes, [10, 10, 10, 10]);
   assert.deepEqual(policy.names, ["learning_rate", "weight_decay", "batch_size", "hidden_units"]);
   const plots = readdirSync(join(out, "plots"));
-  for (const name of ["convergence", "history-random", "history-tpe", "history-reinforce-rnn"]) assert.ok(plots.includes(`${name}.png`) && plots.includes(`${name}.svg`), name);
+  for (const name of ["convergence", "history-random", "history-tpe", "history-reinforce-rnn"])
+    assert.ok(plots.includes(`${name}.png`) && plots.includes(`${name}.svg`), name);
   const html = readFileSync(join(out, "index.html"), "utf8");
   assert.ok(html.includes('<img src="plots/convergence.png"') && html.includes('<a href="best.csv">'));
 
@@ -68,7 +102,13 @@ test("reproduce: a row per method with mean ± std beside the paper's numbers, C
   assert.equal(again.code, 0, again.stderr);
   assert.equal(tableOf(again.stdout), tableOf(first.stdout));
   assert.match(again.stdout, /0 studies run, 16 already finished/);
-  assert.equal(again.stderr.trimEnd().split("\n").filter((line) => line.endsWith(": already done")).length, 16);
+  assert.equal(
+    again.stderr
+      .trimEnd()
+      .split("\n")
+      .filter((line) => line.endsWith(": already done")).length,
+    16,
+  );
 });
 
 test("reproduce: Ctrl-C lets the running trials finish, keeps them, and the same command resumes to the same table", async () => {

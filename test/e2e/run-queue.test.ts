@@ -1,10 +1,10 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hyperforce } from "../helpers/cli.ts";
+import { test } from "node:test";
 import { kill, obliterateQueue, spawnWorker, uniqueQueue } from "../execution/queue-helpers.ts";
+import { hyperforce } from "../helpers/cli.ts";
 
 test("hyperforce run --executor queue sends the trials to a hyperforce worker process", { timeout: 180_000 }, async () => {
   const queue = uniqueQueue("run-cli");
@@ -13,8 +13,25 @@ test("hyperforce run --executor queue sends the trials to a hyperforce worker pr
     await worker.waitFor(/taking trials/, 90_000);
     const storage = join(mkdtempSync(join(tmpdir(), "hyperforce-run-queue-")), "q.jsonl");
     const outcome = await hyperforce([
-      "run", "--task", "wine", "--epochs", "2", "--sampler", "random", "--trials", "6", "--workers", "2",
-      "--executor", "queue", "--queue", queue, "--storage", storage, "--json", "--no-progress",
+      "run",
+      "--task",
+      "wine",
+      "--epochs",
+      "2",
+      "--sampler",
+      "random",
+      "--trials",
+      "6",
+      "--workers",
+      "2",
+      "--executor",
+      "queue",
+      "--queue",
+      queue,
+      "--storage",
+      storage,
+      "--json",
+      "--no-progress",
     ]);
     assert.equal(outcome.code, 0, outcome.stderr);
     const summary = JSON.parse(outcome.stdout);

@@ -1,10 +1,10 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hyperforce, startHyperforce } from "../helpers/cli.ts";
+import { test } from "node:test";
 import { JournalFileStorage } from "../../src/storage/journal.ts";
+import { hyperforce, startHyperforce } from "../helpers/cli.ts";
 
 const temp = () => mkdtempSync(join(tmpdir(), "hyperforce-run-"));
 const QUICK = ["run", "--task", "wine", "--epochs", "2", "--no-progress", "--json"];
@@ -12,9 +12,19 @@ const QUICK = ["run", "--task", "wine", "--epochs", "2", "--no-progress", "--jso
 test("run works with every sampler on the wine task and resumes to the same target", async () => {
   const dir = temp();
   const storage = join(dir, "wine.jsonl");
-  const samplers = [["grid"], ["random"], ["tpe"], ["reinforce", "--policy", "mlp"], ["reinforce", "--policy", "rnn"], ["reinforce", "--policy", "mlp", "--preset", "paper"], ["ppo", "--policy", "rnn"]];
+  const samplers = [
+    ["grid"],
+    ["random"],
+    ["tpe"],
+    ["reinforce", "--policy", "mlp"],
+    ["reinforce", "--policy", "rnn"],
+    ["reinforce", "--policy", "mlp", "--preset", "paper"],
+    ["ppo", "--policy", "rnn"],
+  ];
   const outcomes = await Promise.all(
-    samplers.map(([sampler, ...rest], index) => hyperforce([...QUICK, "--sampler", sampler, ...rest, "--trials", "12", "--storage", join(dir, `s${index}.jsonl`), "--seed", "3"])),
+    samplers.map(([sampler, ...rest], index) =>
+      hyperforce([...QUICK, "--sampler", sampler, ...rest, "--trials", "12", "--storage", join(dir, `s${index}.jsonl`), "--seed", "3"]),
+    ),
   );
   for (const [index, outcome] of outcomes.entries()) {
     assert.equal(outcome.code, 0, `${samplers[index].join(" ")}: ${outcome.stderr}`);
@@ -27,7 +37,10 @@ test("run works with every sampler on the wine task and resumes to the same targ
   // Grid in order: the first 12 points of the paper's space vary only the last parameter (and then the third).
   const grid = new JournalFileStorage(join(dir, "s0.jsonl"));
   const gridTrials = grid.getAllTrials(grid.listStudies()[0].studyId);
-  assert.deepEqual(gridTrials.slice(0, 10).map((trial) => trial.params.hidden_units), [2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
+  assert.deepEqual(
+    gridTrials.slice(0, 10).map((trial) => trial.params.hidden_units),
+    [2, 4, 6, 8, 10, 12, 14, 16, 18, 20],
+  );
 
   // The same command with a larger target continues the study; the first trials are unchanged.
   const first = await hyperforce([...QUICK, "--sampler", "tpe", "--trials", "6", "--storage", storage, "--seed", "1"]);
@@ -42,7 +55,22 @@ test("run works with every sampler on the wine task and resumes to the same targ
 test("Ctrl-C keeps every finished trial and the same command resumes to the target", async () => {
   const dir = temp();
   const storage = join(dir, "wine.jsonl");
-  const args = (trials: number) => ["run", "--task", "wine", "--epochs", "15", "--sampler", "random", "--trials", String(trials), "--storage", storage, "--study", "s", "--json"];
+  const args = (trials: number) => [
+    "run",
+    "--task",
+    "wine",
+    "--epochs",
+    "15",
+    "--sampler",
+    "random",
+    "--trials",
+    String(trials),
+    "--storage",
+    storage,
+    "--study",
+    "s",
+    "--json",
+  ];
   const child = startHyperforce(args(100000));
   let stdout = "";
   child.stdout!.on("data", (chunk) => (stdout += chunk));
@@ -70,7 +98,10 @@ test("Ctrl-C keeps every finished trial and the same command resumes to the targ
   assert.equal(summary.interrupted, true);
   const before = journalTrials();
   assert.ok(before.length < 100000, "the interrupt stopped the study early");
-  assert.ok(before.every((trial) => trial.state !== "RUNNING"), "running trials were finished before exiting");
+  assert.ok(
+    before.every((trial) => trial.state !== "RUNNING"),
+    "running trials were finished before exiting",
+  );
   const resumed = await hyperforce(args(before.length + 5));
   assert.equal(resumed.code, 0, resumed.stderr);
   const after = journalTrials();
@@ -94,7 +125,10 @@ test("an invalid config file is rejected with the path of the bad field; a valid
   assert.match(typo.stderr, /unknown\.json: invalid field .*trails/);
 
   const good = join(dir, "good.yaml");
-  writeFileSync(good, `task: wine\nsampler: random\ntrials: 3\nepochs: 1\nstorage: ${join(dir, "g.jsonl")}\nspace:\n  learning_rate: { type: categorical, choices: [0.001, 0.01] }\n  weight_decay: { type: categorical, choices: [0.0001] }\n  batch_size: { type: int, low: 32, high: 64, step: 32 }\n  hidden_units: { type: categorical, choices: [4, 8] }\n`);
+  writeFileSync(
+    good,
+    `task: wine\nsampler: random\ntrials: 3\nepochs: 1\nstorage: ${join(dir, "g.jsonl")}\nspace:\n  learning_rate: { type: categorical, choices: [0.001, 0.01] }\n  weight_decay: { type: categorical, choices: [0.0001] }\n  batch_size: { type: int, low: 32, high: 64, step: 32 }\n  hidden_units: { type: categorical, choices: [4, 8] }\n`,
+  );
   const ran = await hyperforce(["run", "--config", good, "--json", "--no-progress"]);
   assert.equal(ran.code, 0, ran.stderr);
   const summary = JSON.parse(ran.stdout);
@@ -144,16 +178,48 @@ test("csv flags reach the CSV task: a headerless file, an excluded column; study
   const dir = temp();
   const file = join(dir, "noheader.csv");
   const rows = Array.from({ length: 120 }, (_, i) => {
-    const a = (i * 37) % 101 / 101;
-    const b = (i * 53) % 97 / 97;
+    const a = ((i * 37) % 101) / 101;
+    const b = ((i * 53) % 97) / 97;
     return `${a},${b},${(i * 11) % 7},${3 * a - 2 * b}`;
   });
   writeFileSync(file, rows.join("\n") + "\n");
   const storage = join(dir, "csv.jsonl");
-  const ran = await hyperforce(["run", "--task", `csv:${file}`, "--target", "4", "--no-header", "--exclude", "3", "--epochs", "2", "--trials", "3", "--sampler", "random", "--storage", storage, "--json", "--no-progress"]);
+  const ran = await hyperforce([
+    "run",
+    "--task",
+    `csv:${file}`,
+    "--target",
+    "4",
+    "--no-header",
+    "--exclude",
+    "3",
+    "--epochs",
+    "2",
+    "--trials",
+    "3",
+    "--sampler",
+    "random",
+    "--storage",
+    storage,
+    "--json",
+    "--no-progress",
+  ]);
   assert.equal(ran.code, 0, ran.stderr);
   assert.equal(JSON.parse(ran.stdout).study, "noheader-random");
-  const bad = await hyperforce(["run", "--task", `csv:${file}`, "--target", "4", "--no-header", "--exclude", "9", "--trials", "3", "--storage", storage]);
+  const bad = await hyperforce([
+    "run",
+    "--task",
+    `csv:${file}`,
+    "--target",
+    "4",
+    "--no-header",
+    "--exclude",
+    "9",
+    "--trials",
+    "3",
+    "--storage",
+    storage,
+  ]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /no column "9" for the excluded column/);
   const misplaced = await hyperforce(["run", "--task", "wine", "--max-categories", "5"]);

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -22,7 +22,9 @@ function runTune(args: string[], env: Record<string, string> = {}): Promise<{ co
 
 const noData = !process.env.HYPERFORCE_DATA_DIR && "HYPERFORCE_DATA_DIR is not set";
 
-test("the TensorFlow.js example tunes its model with a tiny budget, the same numbers in another process and in a worker thread", { skip: noData }, async () => {
+test("the TensorFlow.js example tunes its model with a tiny budget, the same numbers in another process and in a worker thread", {
+  skip: noData,
+}, async () => {
   const [first, threaded] = await Promise.all([
     runTune(["--trials", "2", "--seed", "5"]),
     runTune(["--trials", "1", "--seed", "5", "--threads", "1"]),

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { JobFailedError, runJobs } from "../../src/execution/job-runner.ts";
 import type { FixtureJob, FixtureResult } from "./fixtures/job-worker.ts";
 
@@ -28,11 +28,17 @@ test("every job runs once; results come as each job ends, in the order jobs end"
     onProgress: (p) => progress.push(p),
   });
   assert.deepEqual(summary, { finished: 4, cancelled: false });
-  assert.deepEqual(results.map(([result]) => result.value), [11, 12, 13, 10]);
+  assert.deepEqual(
+    results.map(([result]) => result.value),
+    [11, 12, 13, 10],
+  );
   for (const [result, job] of results) assert.equal(result.square, job.value ** 2);
   assert.equal(new Set(results.map(([result]) => result.threadId)).size, 2);
   assert.equal(results[0][1], jobs[1], "onResult gets the job object it was given");
-  assert.deepEqual(progress.map((p) => p.finished), [1, 2, 3, 4]);
+  assert.deepEqual(
+    progress.map((p) => p.finished),
+    [1, 2, 3, 4],
+  );
   assert.deepEqual(progress[3], { finished: 4, running: 0, total: 4 });
 });
 
@@ -94,7 +100,14 @@ test("a thread that exits or crashes during a job fails the run with that job na
 test("an error thrown by onResult, or by the jobs' iterator, ends the run with that error", async () => {
   const full = new Error("disk full");
   await assert.rejects(
-    runJobs({ worker: WORKER, jobs: [square(1), square(2)], threads: 1, onResult: () => { throw full; } }),
+    runJobs({
+      worker: WORKER,
+      jobs: [square(1), square(2)],
+      threads: 1,
+      onResult: () => {
+        throw full;
+      },
+    }),
     (error: unknown) => error === full,
   );
   function* broken(): Generator<FixtureJob> {
@@ -124,7 +137,10 @@ test("cancelling starts no new job, tells the running jobs, and still delivers t
     onResult: (result) => results.push(result),
   });
   assert.deepEqual(summary, { finished: 2, cancelled: true });
-  assert.deepEqual(results.map((result) => [result.value, result.sawCancel]).sort(), [[1, true], [2, true]]);
+  assert.deepEqual(results.map((result) => [result.value, result.sawCancel]).sort(), [
+    [1, true],
+    [2, true],
+  ]);
   assert.deepEqual(pulled, [1, 2]);
   const before = await runJobs({ worker: WORKER, jobs: [square(1)], threads: 1, signal: AbortSignal.abort() });
   assert.deepEqual(before, { finished: 0, cancelled: true });

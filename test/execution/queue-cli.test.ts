@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { test } from "node:test";
 import { parseWorkerFlags } from "../../src/cli/worker.ts";
 import { CLI, freePort, ROOT } from "./queue-helpers.ts";
 
@@ -34,7 +34,10 @@ test("hyperforce worker flags become worker options; every bad value names its f
     [{ id: "" }, "--id must not be empty"],
   ];
   for (const [flags, message] of bad) {
-    assert.throws(() => parseWorkerFlags({ ...DEFAULTS, ...flags }), (error: Error) => error.name === "UsageError" && error.message === message);
+    assert.throws(
+      () => parseWorkerFlags({ ...DEFAULTS, ...flags }),
+      (error: Error) => error.name === "UsageError" && error.message === message,
+    );
   }
 });
 
@@ -51,5 +54,10 @@ test("a worker that cannot reach Redis exits 1 with one line, the password maske
   const code = await new Promise<number | null>((resolve) => child.on("exit", (exitCode) => resolve(exitCode)));
   assert.equal(code, 1);
   assert.equal(stdout, "");
-  assert.match(stderr, new RegExp(`^hyperforce: cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\n$`));
+  assert.match(
+    stderr,
+    new RegExp(
+      `^hyperforce: cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\n$`,
+    ),
+  );
 });

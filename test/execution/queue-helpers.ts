@@ -1,5 +1,5 @@
 // Helpers of the queue tests: unique queue names, cleanup, `hyperforce worker` processes, a Redis with a password.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -47,7 +47,21 @@ export interface WorkerProcess {
 
 /** Spawns `hyperforce worker` (through src/cli/run.ts) with short lock times so stalled trials move on fast. */
 export function spawnWorker(queueName: string, extra: string[] = [], env: Record<string, string> = {}): WorkerProcess {
-  const args = ["--import", "tsx", CLI, "worker", "--queue", queueName, "--lock-duration", "1500", "--stalled-interval", "500", "--heartbeat", "500", ...extra];
+  const args = [
+    "--import",
+    "tsx",
+    CLI,
+    "worker",
+    "--queue",
+    queueName,
+    "--lock-duration",
+    "1500",
+    "--stalled-interval",
+    "500",
+    "--heartbeat",
+    "500",
+    ...extra,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, HYPERFORCE_DATA_DIR: DATA_DIR, ...env },
@@ -67,7 +81,9 @@ export function spawnWorker(queueName: string, extra: string[] = [], env: Record
   };
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     output: () => text,
@@ -76,7 +92,10 @@ export function spawnWorker(queueName: string, extra: string[] = [], env: Record
       const line = text.split("\n").find((candidate) => pattern.test(candidate));
       if (line !== undefined) return Promise.resolve(line);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${text}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${text}`)),
+          timeoutMs,
+        );
         waiters.push({ pattern, resolve: (found) => (clearTimeout(timer), resolve(found)) });
         void exited.then(() => setTimeout(() => reject(new Error(`the worker exited before printing ${pattern}; output:\n${text}`)), 50));
       });
@@ -103,9 +122,13 @@ export function freePort(): Promise<number> {
 /** Starts a throwaway redis-server with a password on a free port; stop() ends it. */
 export async function startPasswordRedis(password: string): Promise<{ url: string; port: number; stop(): void }> {
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--requirepass", password, "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--requirepass", password, "--save", "", "--appendonly", "no"],
+    {
+      stdio: "ignore",
+    },
+  );
   const url = `redis://:${password}@127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {

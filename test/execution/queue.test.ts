@@ -1,15 +1,15 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { Job, Queue } from "bullmq";
-import { createStudy } from "../../src/study/study.ts";
-import { randomSampler } from "../../src/samplers/random.ts";
 import { QueueExecutor } from "../../src/execution/queue.ts";
-import { startQueueWorker, type QueueWorker } from "../../src/execution/queue-worker.ts";
 import { trialJobId } from "../../src/execution/queue-protocol.ts";
 import { bullConnection, redisOptionsFromUrl, resolveRedisUrl } from "../../src/execution/queue-redis.ts";
+import { type QueueWorker, startQueueWorker } from "../../src/execution/queue-worker.ts";
+import { randomSampler } from "../../src/samplers/random.ts";
+import { createStudy } from "../../src/study/study.ts";
 import { freePort, obliterateQueue, QUEUE_OBJECTIVES, sleep, uniqueQueue } from "./queue-helpers.ts";
 
 const SPACE = { x: { type: "float" as const, low: -2, high: 2 } };
@@ -43,14 +43,19 @@ async function withQueue(
   }
 }
 
-test("trials run on a worker: values, reports and user attributes come back, and the queue is left empty", { timeout: 30_000 }, async () => {
+test("trials run on a worker: values, reports and user attributes come back, and the queue is left empty", {
+  timeout: 30_000,
+}, async () => {
   process.env.HF_SLEEP_MS = "50";
   await withQueue("basic", async ({ queueName, worker, executor }) => {
     const queue = executor();
     const study = createStudy({ name: "basic", space: SPACE, sampler: randomSampler({ seed: 3 }) });
     await study.optimize(objective("sleepy"), { nTrials: 6, concurrency: 3, executor: queue });
     const trials = study.trials;
-    assert.deepEqual(trials.map((trial) => trial.number), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      trials.map((trial) => trial.number),
+      [0, 1, 2, 3, 4, 5],
+    );
     for (const trial of trials) {
       const x = trial.params.x as number;
       assert.equal(trial.state, "COMPLETE");
@@ -59,7 +64,10 @@ test("trials run on a worker: values, reports and user attributes come back, and
       assert.equal(trial.userAttrs.pid, process.pid);
     }
     const live = await queue.liveWorkers();
-    assert.deepEqual(live.map((info) => [info.id, info.concurrency]), [[worker.id, 2]]);
+    assert.deepEqual(
+      live.map((info) => [info.id, info.concurrency]),
+      [[worker.id, 2]],
+    );
     const bull = new Queue(queueName, { connection: bullConnection(redisOptionsFromUrl(resolveRedisUrl())) });
     const counts = await bull.getJobCounts("waiting", "active", "completed", "failed", "delayed");
     await bull.close();
@@ -88,8 +96,14 @@ test("an objective that throws is retried maxRetries times, then the trial is FA
 
       const flaky = createStudy({ name: "flaky", space: SPACE, sampler: randomSampler({ seed: 1 }) });
       await flaky.optimize(objective("failsOnce"), { nTrials: 2, concurrency: 2, executor: executor(1) });
-      assert.deepEqual(flaky.trials.map((trial) => trial.state), ["COMPLETE", "COMPLETE"]);
-      assert.deepEqual(flaky.trials.map((trial) => trial.value), flaky.trials.map((trial) => trial.params.x));
+      assert.deepEqual(
+        flaky.trials.map((trial) => trial.state),
+        ["COMPLETE", "COMPLETE"],
+      );
+      assert.deepEqual(
+        flaky.trials.map((trial) => trial.value),
+        flaky.trials.map((trial) => trial.params.x),
+      );
     });
   } finally {
     rmSync(marks, { recursive: true, force: true });
@@ -122,7 +136,10 @@ test("a worker refuses a job it cannot run: the trial fails at once with the wor
         if (job?.failedReason) break;
         await sleep(50);
       }
-      assert.match(job?.failedReason ?? "", /^worker .* cannot run trial 0 of study "future": unknown objective kind "nope"; known kinds: module, task/);
+      assert.match(
+        job?.failedReason ?? "",
+        /^worker .* cannot run trial 0 of study "future": unknown objective kind "nope"; known kinds: module, task/,
+      );
       assert.equal(job?.attemptsMade, 1);
     } finally {
       await bull.close();
@@ -157,7 +174,11 @@ test("a worker without the dataset refuses built-in task trials, saying where to
       );
     });
   } finally {
-    for (const [key, value] of [["HYPERFORCE_DATA_DIR", saved.data], ["XDG_CACHE_HOME", saved.cache], ["HYPERFORCE_DATASET_URL_BASE", saved.base]] as const) {
+    for (const [key, value] of [
+      ["HYPERFORCE_DATA_DIR", saved.data],
+      ["XDG_CACHE_HOME", saved.cache],
+      ["HYPERFORCE_DATASET_URL_BASE", saved.base],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -169,7 +190,10 @@ test("a pruned trial comes back PRUNED; NaN and -Infinity come back as such (FAI
   await withQueue("pruned", async ({ executor, lines }) => {
     const study = createStudy({ name: "pruned", space: SPACE, sampler: randomSampler({ seed: 1 }) });
     await study.optimize(objective("pruned"), { nTrials: 1, executor: executor(2) });
-    assert.deepEqual(study.trials.map((trial) => [trial.state, trial.intermediateValues]), [["PRUNED", { 0: 1 }]]);
+    assert.deepEqual(
+      study.trials.map((trial) => [trial.state, trial.intermediateValues]),
+      [["PRUNED", { 0: 1 }]],
+    );
     const odd = createStudy({ name: "not-finite", space: SPACE, sampler: randomSampler({ seed: 1 }) });
     await odd.optimize(objective("notFinite"), { nTrials: 2, concurrency: 2, executor: executor(2) });
     assert.deepEqual(
@@ -201,7 +225,14 @@ test("jobs a stopped controller left waiting are removed before the study's firs
   const executor = new QueueExecutor({ queueName, pollIntervalMs: 200, log: () => undefined });
   let worker: QueueWorker | undefined;
   try {
-    const stale = { study: "left", trialNumber: 7, params: { x: 0 }, distributions: SPACE, objective: objective("noop"), controller: "dead" };
+    const stale = {
+      study: "left",
+      trialNumber: 7,
+      params: { x: 0 },
+      distributions: SPACE,
+      objective: objective("noop"),
+      controller: "dead",
+    };
     await bull.add("trial", stale, { jobId: trialJobId("left", 7) });
     await bull.add("trial", { ...stale, trialNumber: 0 }, { jobId: trialJobId("left", 0) });
     const study = createStudy({ name: "left", space: SPACE, sampler: randomSampler({ seed: 5 }) });

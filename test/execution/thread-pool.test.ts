@@ -1,12 +1,12 @@
-import { after, test } from "node:test";
 import assert from "node:assert/strict";
+import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { createStudy } from "../../src/study/study.ts";
 import { ThreadPoolExecutor } from "../../src/execution/thread-pool.ts";
+import type { ObjectiveSpec } from "../../src/objectives/spec.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
 import { paperSpace } from "../../src/space/presets.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
-import type { ObjectiveSpec } from "../../src/objectives/spec.ts";
+import { createStudy } from "../../src/study/study.ts";
 
 process.env.HYPERFORCE_DATA_DIR ??= new URL("../../../shared/data", import.meta.url).pathname;
 const FIXTURE = fileURLToPath(new URL("./fixtures/objectives.ts", import.meta.url));
@@ -24,7 +24,14 @@ test("the wine task runs in 2 threads with the same results as inline", async ()
     assert.equal(pool.threadCount, 2);
     const inline = createStudy({ seed: 5, space: paperSpace(), sampler: randomSampler({ seed: 5 }) });
     await inline.optimize(spec, { nTrials: 6 });
-    const summary = (trial: (typeof inline.trials)[number]) => [trial.number, trial.params, trial.state, trial.value, trial.userAttrs.seed, trial.userAttrs.test_loss];
+    const summary = (trial: (typeof inline.trials)[number]) => [
+      trial.number,
+      trial.params,
+      trial.state,
+      trial.value,
+      trial.userAttrs.seed,
+      trial.userAttrs.test_loss,
+    ];
     assert.deepEqual(threaded.trials.map(summary), inline.trials.map(summary));
     for (const trial of threaded.trials) {
       assert.equal(trial.userAttrs.epochs, trial.userAttrs.diverged ? trial.userAttrs.epochs : 3);
@@ -53,13 +60,19 @@ test("a worker that exits or dies of an uncaught error is replaced and its trial
   {
     const exits = createStudy({ space: SPACE, sampler: randomSampler({ seed: 2 }) });
     await exits.optimize(fixture("exitOnTrialOne"), { nTrials: 6, executor: pool });
-    assert.deepEqual(exits.trials.map((trial) => trial.state), ["COMPLETE", "FAIL", "COMPLETE", "COMPLETE", "COMPLETE", "COMPLETE"]);
+    assert.deepEqual(
+      exits.trials.map((trial) => trial.state),
+      ["COMPLETE", "FAIL", "COMPLETE", "COMPLETE", "COMPLETE", "COMPLETE"],
+    );
     assert.equal(exits.trials[1].failReason, "the worker thread running trial 1 crashed with code 7");
     assert.equal(pool.threadCount, 2);
 
     const uncaught = createStudy({ space: SPACE, sampler: randomSampler({ seed: 2 }) });
     await uncaught.optimize(fixture("uncaughtOnTrialOne"), { nTrials: 4, executor: pool, concurrency: 1 });
-    assert.deepEqual(uncaught.trials.map((trial) => trial.state), ["COMPLETE", "FAIL", "COMPLETE", "COMPLETE"]);
+    assert.deepEqual(
+      uncaught.trials.map((trial) => trial.state),
+      ["COMPLETE", "FAIL", "COMPLETE", "COMPLETE"],
+    );
     assert.equal(uncaught.trials[1].failReason, "the worker thread running trial 1 crashed: uncaught in a timer");
     assert.equal(pool.threadCount, 2);
   }
@@ -90,9 +103,15 @@ test("objective mistakes in a worker become clear FAIL reasons; a function objec
     );
     assert.equal(study.trials[1].failReason, "objective returned an object, not a number");
     assert.match(study.trials[2].failReason!, /export "notAFunction" .* is a number, not a function/);
-    await assert.rejects(study.optimize(() => 1, { nTrials: 1, executor: pool }), /cannot receive a function/);
+    await assert.rejects(
+      study.optimize(() => 1, { nTrials: 1, executor: pool }),
+      /cannot receive a function/,
+    );
     const undeclaredSpace = createStudy({ sampler: randomSampler({ seed: 4 }) });
-    await assert.rejects(undeclaredSpace.optimize(fixture("quadratic"), { nTrials: 1, executor: pool }), /needs the study's search space declared up front/);
+    await assert.rejects(
+      undeclaredSpace.optimize(fixture("quadratic"), { nTrials: 1, executor: pool }),
+      /needs the study's search space declared up front/,
+    );
     assert.equal(study.trials.length, 3);
   }
 });
@@ -101,7 +120,10 @@ test("a closed pool ends optimize with a clear error instead of failing trials f
   const closed = new ThreadPoolExecutor({ size: 1 });
   await closed.close();
   const study = createStudy({ space: SPACE, sampler: randomSampler({ seed: 5 }) });
-  await assert.rejects(study.optimize(fixture("quadratic"), { executor: closed, concurrency: 1 }), { name: "ExecutorUnavailableError", message: "this thread pool is closed" });
+  await assert.rejects(study.optimize(fixture("quadratic"), { executor: closed, concurrency: 1 }), {
+    name: "ExecutorUnavailableError",
+    message: "this thread pool is closed",
+  });
   assert.equal(study.trials.length, 1);
   assert.equal(study.trials[0].failReason, "this thread pool is closed");
 });

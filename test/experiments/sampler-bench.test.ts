@@ -1,16 +1,33 @@
-import { hyperforce } from "../helpers/cli.ts";
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { benchTable, pointsOf, quantile, runBenchStudy, runSamplerBench, summarize, type BenchRun } from "../../src/experiments/sampler-bench.ts";
-import { benchMarkdown, writeBenchOutputs } from "../../src/experiments/bench-report.ts";
+import { test } from "node:test";
 import { parseBenchFlags } from "../../src/cli/bench.ts";
+import { benchMarkdown, writeBenchOutputs } from "../../src/experiments/bench-report.ts";
+import {
+  type BenchRun,
+  benchTable,
+  pointsOf,
+  quantile,
+  runBenchStudy,
+  runSamplerBench,
+  summarize,
+} from "../../src/experiments/sampler-bench.ts";
 import { tableObjective } from "../../src/objectives/table.ts";
 import { samplerFromLabel } from "../../src/samplers/index.ts";
 import { createStudy } from "../../src/study/study.ts";
-import { formatTableRow, indicesOfValues, loadTable, positionOf, TABLE_HEADER, TABLE_PARAMS, valuesAt, type TableRow } from "../../src/tasks/table.ts";
+import {
+  formatTableRow,
+  indicesOfValues,
+  loadTable,
+  positionOf,
+  TABLE_HEADER,
+  TABLE_PARAMS,
+  type TableRow,
+  valuesAt,
+} from "../../src/tasks/table.ts";
+import { hyperforce } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-bench-"));
 
@@ -21,13 +38,24 @@ const dir = mkdtempSync(join(tmpdir(), "hyperforce-bench-"));
  */
 function writeSmallTable(name: string, drop = 0): string {
   const rows: TableRow[] = [];
-  for (const lr of [2, 3, 4]) for (const wd of [0, 1, 2]) for (const bs of [1, 2]) for (const h of [8, 9]) {
-    const base = 1 + (lr - 3) ** 2 + 0.5 * (wd - 1) ** 2 + 0.25 * (bs - 1) + 0.125 * (9 - h);
-    for (const seed of [0, 1]) {
-      const indices = [lr, wd, bs, h];
-      rows.push({ indices, values: valuesAt(indices), seed, validationLoss: base + seed * 0.01, testLoss: base + 0.1, diverged: false, seconds: 0 });
-    }
-  }
+  for (const lr of [2, 3, 4])
+    for (const wd of [0, 1, 2])
+      for (const bs of [1, 2])
+        for (const h of [8, 9]) {
+          const base = 1 + (lr - 3) ** 2 + 0.5 * (wd - 1) ** 2 + 0.25 * (bs - 1) + 0.125 * (9 - h);
+          for (const seed of [0, 1]) {
+            const indices = [lr, wd, bs, h];
+            rows.push({
+              indices,
+              values: valuesAt(indices),
+              seed,
+              validationLoss: base + seed * 0.01,
+              testLoss: base + 0.1,
+              diverged: false,
+              seconds: 0,
+            });
+          }
+        }
   const path = join(dir, name);
   writeFileSync(path, TABLE_HEADER + "\n" + rows.slice(drop).map(formatTableRow).join(""));
   return path;
@@ -66,14 +94,28 @@ test("threads give the same runs as one thread; the outputs have the promised sh
   const options = { table, samplers: ["random", "tpe"], budgets: [10, 30], repeats: 2 };
   const inline = await runSamplerBench({ ...options, workers: 0 });
   const threaded = await runSamplerBench({ ...options, workers: 2 });
-  assert.deepEqual(threaded.runs.map((run) => run.points), inline.runs.map((run) => run.points));
+  assert.deepEqual(
+    threaded.runs.map((run) => run.points),
+    inline.runs.map((run) => run.points),
+  );
   assert.equal(threaded.workers, 2);
   const out = join(dir, "out");
   const files = await writeBenchOutputs(threaded, out);
-  assert.deepEqual(files.map((file) => file.slice(out.length + 1)), ["results.json", "results.md", "regret.vl.json", "regret.svg", "regret.png"]);
+  assert.deepEqual(
+    files.map((file) => file.slice(out.length + 1)),
+    ["results.json", "results.md", "regret.vl.json", "regret.svg", "regret.png"],
+  );
   const json = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
   assert.equal(json.runs.length, 4);
-  assert.deepEqual(Object.keys(json.runs[0].points[0]).sort(), ["budget", "configuration", "evaluations", "meanTestLoss", "observedValue", "rankPercentile", "regret"]);
+  assert.deepEqual(Object.keys(json.runs[0].points[0]).sort(), [
+    "budget",
+    "configuration",
+    "evaluations",
+    "meanTestLoss",
+    "observedValue",
+    "rankPercentile",
+    "regret",
+  ]);
   const markdown = readFileSync(join(out, "results.md"), "utf8");
   assert.match(markdown, /^\| sampler \| 10 \| 30 \|$/m);
   assert.match(markdown, /^\| tpe \| (\*\*)?\d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\](\*\*)? \| /m);
@@ -90,7 +132,11 @@ test("the benchmark's loop proposes what a Study with the same sampler proposes"
     await study.optimize(tableObjective({ table, seed: 4 }), { nTrials: 20 });
     const positions = study.trials.map((trial) => positionOf(indicesOfValues(TABLE_PARAMS.map((name) => trial.params[name] as number))!));
     assert.deepEqual(trace.positions, positions, label);
-    assert.deepEqual(trace.values, study.trials.map((trial) => trial.value), label);
+    assert.deepEqual(
+      trace.values,
+      study.trials.map((trial) => trial.value),
+      label,
+    );
   }
 });
 
@@ -113,27 +159,74 @@ test("quantiles as numpy computes them; a run without a completed trial ranks la
   assert.equal(quantile([4, 1, 3, 2], 0.5), 2.5);
   assert.equal(quantile([1, 2, Infinity], 0.5), 2);
   assert.equal(quantile([1, Infinity], 1), Infinity);
-  const point = (regret: number | null) => ({ budget: 5, evaluations: 5, configuration: null, observedValue: null, regret, rankPercentile: null, meanTestLoss: null });
+  const point = (regret: number | null) => ({
+    budget: 5,
+    evaluations: 5,
+    configuration: null,
+    observedValue: null,
+    regret,
+    rankPercentile: null,
+    meanTestLoss: null,
+  });
   const runs: BenchRun[] = [
     { sampler: "a", seed: 0, seconds: 0, points: [point(null)] },
     { sampler: "b", seed: 0, seconds: 0, points: [point(0.3)] },
   ];
   const cells = summarize(runs, ["a", "b"], [5], 1);
-  assert.deepEqual(cells.map((c) => [c.sampler, c.meanRank, c.medianRegret]), [["a", 2, null], ["b", 1, 0.3]]);
-  assert.match(benchMarkdown({ table: { path: "t", seeds: [0], configurations: 1, bestMeanValidationLoss: 1, bestConfiguration: {}, bestMeanTestLoss: 1, seedRankCorrelation: null, exhaustiveMedianRegret: 0 }, samplers: ["a", "b"], budgets: [5], repeats: 1, workers: 0, wallSeconds: 0, cells, runs }), /\| a \| n\/a \[n\/a, n\/a\] \|/);
+  assert.deepEqual(
+    cells.map((c) => [c.sampler, c.meanRank, c.medianRegret]),
+    [
+      ["a", 2, null],
+      ["b", 1, 0.3],
+    ],
+  );
+  assert.match(
+    benchMarkdown({
+      table: {
+        path: "t",
+        seeds: [0],
+        configurations: 1,
+        bestMeanValidationLoss: 1,
+        bestConfiguration: {},
+        bestMeanTestLoss: 1,
+        seedRankCorrelation: null,
+        exhaustiveMedianRegret: 0,
+      },
+      samplers: ["a", "b"],
+      budgets: [5],
+      repeats: 1,
+      workers: 0,
+      wallSeconds: 0,
+      cells,
+      runs,
+    }),
+    /\| a \| n\/a \[n\/a, n\/a\] \|/,
+  );
 });
 
 test("errors: an incomplete table, unknown samplers, bad budgets and flags", async () => {
   const gap = writeSmallTable("gap.csv", 1);
-  assert.throws(() => benchTable(gap), { message: `${gap}: 1 runs (configuration x seed) of the space the table covers have no row; finish the build (hyperforce table build resumes it) before benchmarking` });
-  await assert.rejects(runSamplerBench({ table, samplers: ["anneal"], budgets: [5], repeats: 1 }), { message: /^unknown sampler label "anneal"; labels: grid, random, tpe/ });
-  await assert.rejects(runSamplerBench({ table, samplers: ["random"], budgets: [0], repeats: 1 }), { message: "a budget must be an integer >= 1, got 0" });
-  await assert.rejects(runSamplerBench({ table, samplers: ["random", "random"], budgets: [5], repeats: 1 }), { message: 'sampler "random" is listed twice' });
+  assert.throws(() => benchTable(gap), {
+    message: `${gap}: 1 runs (configuration x seed) of the space the table covers have no row; finish the build (hyperforce table build resumes it) before benchmarking`,
+  });
+  await assert.rejects(runSamplerBench({ table, samplers: ["anneal"], budgets: [5], repeats: 1 }), {
+    message: /^unknown sampler label "anneal"; labels: grid, random, tpe/,
+  });
+  await assert.rejects(runSamplerBench({ table, samplers: ["random"], budgets: [0], repeats: 1 }), {
+    message: "a budget must be an integer >= 1, got 0",
+  });
+  await assert.rejects(runSamplerBench({ table, samplers: ["random", "random"], budgets: [5], repeats: 1 }), {
+    message: 'sampler "random" is listed twice',
+  });
   const flags = { table, samplers: "random,grid", budgets: "25,50", repeats: "3", out: "o" };
   assert.deepEqual(parseBenchFlags(flags), { table, samplers: ["random", "grid"], budgets: [25, 50], repeats: 3, out: "o" });
-  assert.throws(() => parseBenchFlags({ ...flags, samplers: "random,,grid" }), { message: '--samplers must be a comma-separated list without empty items, got "random,,grid"' });
+  assert.throws(() => parseBenchFlags({ ...flags, samplers: "random,,grid" }), {
+    message: '--samplers must be a comma-separated list without empty items, got "random,,grid"',
+  });
   assert.throws(() => parseBenchFlags({ ...flags, budgets: "25,x" }), { message: 'each of --budgets must be an integer >= 1, got "x"' });
-  assert.throws(() => parseBenchFlags({ ...flags, samplers: "random,cmaes" }), { message: /^unknown sampler "cmaes" in --samplers; samplers: / });
+  assert.throws(() => parseBenchFlags({ ...flags, samplers: "random,cmaes" }), {
+    message: /^unknown sampler "cmaes" in --samplers; samplers: /,
+  });
   assert.ok(!existsSync(join(dir, "o")));
 });
 
@@ -141,7 +234,21 @@ test("hyperforce bench writes its outputs and, run again, reuses the studies it 
   const out = join(dir, "cli");
   // As a child process: replacing this process's stdout would swallow the test runner's own reports.
   const run = async (): Promise<string> => {
-    const outcome = await hyperforce(["bench", "--table", table, "--samplers", "random,grid", "--budgets", "5,36", "--repeats", "2", "--workers", "0", "--out", out]);
+    const outcome = await hyperforce([
+      "bench",
+      "--table",
+      table,
+      "--samplers",
+      "random,grid",
+      "--budgets",
+      "5,36",
+      "--repeats",
+      "2",
+      "--workers",
+      "0",
+      "--out",
+      out,
+    ]);
     assert.equal(outcome.code, 0, outcome.stderr);
     return outcome.stdout;
   };

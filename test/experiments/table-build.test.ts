@@ -1,9 +1,9 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { buildRecordPath, buildTable, type TableBuildRecord } from "../../src/experiments/table-build.ts";
 import { trainChunk } from "../../src/experiments/table-build-worker.ts";
 import { evaluatePaperTaskSync } from "../../src/tasks/paper-task.ts";
@@ -15,7 +15,10 @@ const ONLY = { learning_rate: [1e-3, 1e-2], weight_decay: [1e-4, 1e-3], batch_si
 const TOTAL = 2 * 2 * 3 * 10 * 2;
 
 function dataLines(path: string): string[] {
-  return readFileSync(path, "utf8").split("\n").slice(1).filter((line) => line !== "");
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .slice(1)
+    .filter((line) => line !== "");
 }
 
 test("a table build killed with SIGKILL resumes without redoing or repeating rows", async () => {
@@ -58,7 +61,10 @@ test("a table build killed with SIGKILL resumes without redoing or repeating row
   assert.equal(result.written, TOTAL - kept.length);
   // Sorted by configuration, then seed, once complete.
   const keys = parsed.rows.map((row) => positionOf(row.indices) * 2 + row.seed);
-  assert.deepEqual(keys, [...keys].sort((a, b) => a - b));
+  assert.deepEqual(
+    keys,
+    [...keys].sort((a, b) => a - b),
+  );
   const record = JSON.parse(readFileSync(buildRecordPath(out), "utf8")) as TableBuildRecord;
   assert.equal(record.complete, true);
   assert.equal(record.configurations, TOTAL / 2);
@@ -75,7 +81,11 @@ test("a table build killed with SIGKILL resumes without redoing or repeating row
 });
 
 test("a table row is the paper task's result for that configuration and seed", () => {
-  const pairs: Array<[number, number]> = [[positionOf([2, 6, 3, 4]), 0], [positionOf([4, 0, 0, 9]), 1], [positionOf([9, 9, 9, 0]), 5]];
+  const pairs: Array<[number, number]> = [
+    [positionOf([2, 6, 3, 4]), 0],
+    [positionOf([4, 0, 0, 9]), 1],
+    [positionOf([9, 9, 9, 0]), 5],
+  ];
   const rows = trainChunk({ task: "wine", splitSeed: 0, epochs: 15, items: pairs });
   pairs.forEach(([position, seed], i) => {
     const indices = rows[i].indices;
@@ -91,7 +101,14 @@ test("a table row is the paper task's result for that configuration and seed", (
 
 test("build errors: other settings than the table was built with, an unknown file, bad options", async () => {
   const out = join(dir, "settings.csv");
-  await buildTable({ task: "wine", out, seeds: 1, workers: 1, epochs: 1, only: { learning_rate: [1e-2], weight_decay: [1e-4], batch_size: [4096], hidden_units: [2] } });
+  await buildTable({
+    task: "wine",
+    out,
+    seeds: 1,
+    workers: 1,
+    epochs: 1,
+    only: { learning_rate: [1e-2], weight_decay: [1e-4], batch_size: [4096], hidden_units: [2] },
+  });
   assert.equal(dataLines(out).length, 1);
   await assert.rejects(buildTable({ task: "wine", out, seeds: 1, epochs: 2, only: { learning_rate: [1e-2] } }), {
     message: `${out} was built with epochs 1; continue it with the same settings or write to another --out`,
@@ -102,7 +119,9 @@ test("build errors: other settings than the table was built with, an unknown fil
     message: `${stranger} exists but its build record ${join(dir, "stranger.meta.json")} does not, so its task and settings are unknown; remove it or write to another --out`,
   });
   await assert.rejects(buildTable({ task: "wine", out: join(dir, "x.csv.gz"), seeds: 1 }), { message: /must be a \.csv file/ });
-  await assert.rejects(buildTable({ task: "wine", out: join(dir, "y.csv"), seeds: 0 }), { message: "seeds must be an integer >= 1, got 0" });
+  await assert.rejects(buildTable({ task: "wine", out: join(dir, "y.csv"), seeds: 0 }), {
+    message: "seeds must be an integer >= 1, got 0",
+  });
   await assert.rejects(buildTable({ task: "wine", out: join(dir, "z.csv"), seeds: 1, only: { batch_size: [7] } }), {
     message: "only.batch_size: 7 is not one of the paper space's choices (8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)",
   });
@@ -111,9 +130,19 @@ test("build errors: other settings than the table was built with, an unknown fil
 test("hyperforce table build flags: defaults and one clear message per bad value", async () => {
   const { parseTableBuildFlags } = await import("../../src/cli/table.ts");
   const flags = { task: "wine", seeds: "2", out: "tables/wine.csv", splitSeed: "0", epochs: "15", logEvery: "1000" };
-  assert.deepEqual(parseTableBuildFlags({ ...flags, workers: "2" }), { task: "wine", seeds: 2, out: "tables/wine.csv", splitSeed: 0, epochs: 15, logEvery: 1000, workers: 2 });
+  assert.deepEqual(parseTableBuildFlags({ ...flags, workers: "2" }), {
+    task: "wine",
+    seeds: 2,
+    out: "tables/wine.csv",
+    splitSeed: 0,
+    epochs: 15,
+    logEvery: 1000,
+    workers: 2,
+  });
   assert.throws(() => parseTableBuildFlags({ ...flags, task: "iris" }), { message: 'unknown task "iris"; known tasks: wine, letter' });
-  assert.throws(() => parseTableBuildFlags({ ...flags, out: "tables/wine.csv.gz" }), { message: '--out must name a .csv file, got "tables/wine.csv.gz"' });
+  assert.throws(() => parseTableBuildFlags({ ...flags, out: "tables/wine.csv.gz" }), {
+    message: '--out must name a .csv file, got "tables/wine.csv.gz"',
+  });
   assert.throws(() => parseTableBuildFlags({ ...flags, seeds: "0" }), { message: '--seeds must be an integer >= 1, got "0"' });
   assert.throws(() => parseTableBuildFlags({ ...flags, workers: "two" }), { message: '--workers must be an integer >= 1, got "two"' });
   assert.throws(() => parseTableBuildFlags({ ...flags, splitSeed: "-1" }), { message: '--split-seed must be an integer >= 0, got "-1"' });

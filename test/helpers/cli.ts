@@ -1,5 +1,5 @@
 /** Runs the hyperforce command as a user would: a child process on the TypeScript sources. */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -19,10 +19,15 @@ function environment(env: Record<string, string | undefined>): Record<string, st
 
 export function hyperforce(args: string[], env: Record<string, string | undefined> = {}): Promise<CliOutcome> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...ENTRY, ...args], { cwd: ROOT, env: environment(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [...ENTRY, ...args],
+      { cwd: ROOT, env: environment(env), maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 

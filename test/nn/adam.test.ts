@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { Adam } from "../../src/nn/adam.ts";
 
 // Two steps worked by hand, lr 0.1, weight decay 0.5, defaults beta1 0.9, beta2 0.999, eps 1e-8.

@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { denseBackward, denseForward, denseReluForward } from "../../src/nn/dense.ts";
-import { relu, reluBackward } from "../../src/nn/relu.ts";
 import { meanSquaredError } from "../../src/nn/losses.ts";
+import { relu, reluBackward } from "../../src/nn/relu.ts";
 
 // W = [[1, 2], [3, -4], [0.5, 0], [-1, 1], [2, 2]] ([5 outputs][2 inputs]), b = [0, 1, -1, 0.5, 0]:
 // five outputs exercise both the four-at-a-time loop and its remainder.

@@ -1,10 +1,10 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { compareGradients, finiteDifferenceGradient } from "../../src/nn/gradcheck.ts";
 import { meanSquaredError, softmaxCrossEntropy } from "../../src/nn/losses.ts";
-import { initMlpParameters, MlpTrainer, type MlpParameters, type MlpShape } from "../../src/nn/mlp.ts";
+import { initMlpParameters, type MlpParameters, type MlpShape, MlpTrainer } from "../../src/nn/mlp.ts";
 import { Rng } from "../../src/nn/rng.ts";
-import { wasmAvailable, WasmWorkspace } from "../../src/nn/wasm.ts";
+import { WasmWorkspace, wasmAvailable } from "../../src/nn/wasm.ts";
 
 // Float32 storage: finite differences take a step of 1e-3 (a larger step makes hidden units cross the
 // ReLU kink and breaks the check). The float32 outputs round the loss by ~5e-7, which costs up to
@@ -51,10 +51,19 @@ test("softmax cross-entropy is stable for huge logits and equals log(k) for equa
   assert.deepEqual(Array.from(grad), [1, -1, 0]);
   const flat = softmaxCrossEntropy(new Float32Array([7, 7, 7, 7]), new Float32Array([2]), 1, 4, null);
   assert.ok(Math.abs(flat - Math.log(4)) < 1e-12);
-  assert.throws(() => softmaxCrossEntropy(new Float32Array(4), new Float32Array([4]), 1, 4, null), /row 0 has label 4, expected an integer in \[0, 3\]/);
+  assert.throws(
+    () => softmaxCrossEntropy(new Float32Array(4), new Float32Array([4]), 1, 4, null),
+    /row 0 has label 4, expected an integer in \[0, 3\]/,
+  );
 });
 
-function checkWholeMlp(shape: MlpShape, seed: number, lossAt: (p: MlpParameters) => number, analytic: MlpParameters, params: MlpParameters): void {
+function checkWholeMlp(
+  shape: MlpShape,
+  seed: number,
+  lossAt: (p: MlpParameters) => number,
+  analytic: MlpParameters,
+  params: MlpParameters,
+): void {
   for (const key of KEYS) {
     const numeric = finiteDifferenceGradient(() => lossAt(params), params[key], STEP);
     const result = compareGradients(analytic[key], numeric, FLOOR);
@@ -72,12 +81,19 @@ for (const shape of [
     const trainer = new MlpTrainer(shape, 12);
     trainer.setParameters(initMlpParameters(shape, rng));
     trainer.lossAndGradient(rows.x, rows.y, 12, true);
-    const analytic = { w1: trainer.gradients.w1.slice(), b1: trainer.gradients.b1.slice(), w2: trainer.gradients.w2.slice(), b2: trainer.gradients.b2.slice() };
+    const analytic = {
+      w1: trainer.gradients.w1.slice(),
+      b1: trainer.gradients.b1.slice(),
+      w2: trainer.gradients.w2.slice(),
+      b2: trainer.gradients.b2.slice(),
+    };
     checkWholeMlp(shape, 21, () => trainer.lossAndGradient(rows.x, rows.y, 12, false), analytic, trainer.parameters);
   });
 
   // (test/nn/wasm.test.ts checks the wasm gradients over several tiles against the TypeScript ones.)
-  test(`whole-MLP gradients (${shape.kind}, wasm path) match finite differences`, { skip: !wasmAvailable() && "wasm kernels not built" }, () => {
+  test(`whole-MLP gradients (${shape.kind}, wasm path) match finite differences`, {
+    skip: !wasmAvailable() && "wasm kernels not built",
+  }, () => {
     const rng = new Rng(22);
     const rows = randomRows(rng, 12, shape.inputs, shape.kind === "classification" ? shape.outputs : 0);
     const workspace = new WasmWorkspace();
@@ -87,9 +103,15 @@ for (const shape of [
     engine.setParameters(params);
     engine.lossAndGradient(rows, 12);
     const analytic = engine.getGradients();
-    checkWholeMlp(shape, 22, (p) => {
-      engine.setParameters(p);
-      return engine.meanLoss(rows);
-    }, analytic, params);
+    checkWholeMlp(
+      shape,
+      22,
+      (p) => {
+        engine.setParameters(p);
+        return engine.meanLoss(rows);
+      },
+      analytic,
+      params,
+    );
   });
 }

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { initLinear } from "../../src/nn/init.ts";
 import { initMlpParameters } from "../../src/nn/mlp.ts";
 import { Rng } from "../../src/nn/rng.ts";
@@ -44,5 +44,8 @@ test("MLP init: layer 1 (fan-in = inputs) then layer 2 (fan-in = hidden), from o
 });
 
 test("init rejects a weight whose size does not match", () => {
-  assert.throws(() => initLinear(new Float32Array(5), new Float32Array(2), 3, new Rng(1)), /initLinear: weight has 5 values, expected 2 x 3/);
+  assert.throws(
+    () => initLinear(new Float32Array(5), new Float32Array(2), 3, new Rng(1)),
+    /initLinear: weight has 5 values, expected 2 x 3/,
+  );
 });

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { denseForward, denseInputGradient, denseParamGradients } from "../../src/nn/dense.ts";
 import { oneHotDenseBackward, oneHotDenseForward } from "../../src/nn/one-hot-dense.ts";
 import { Rng } from "../../src/nn/rng.ts";

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { Rng } from "../../src/nn/rng.ts";
 
 test("same seed gives the same stream; different seeds differ", () => {
@@ -7,13 +7,22 @@ test("same seed gives the same stream; different seeds differ", () => {
   const b = new Rng(42);
   const c = new Rng(43);
   const xs = Array.from({ length: 5 }, () => a.nextUint32());
-  assert.deepEqual(xs, Array.from({ length: 5 }, () => b.nextUint32()));
-  assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c.nextUint32()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 5 }, () => b.nextUint32()),
+  );
+  assert.notDeepEqual(
+    xs,
+    Array.from({ length: 5 }, () => c.nextUint32()),
+  );
 });
 
 test("the stream is pinned (a change of generator would silently change every study)", () => {
   const rng = new Rng(1);
-  assert.deepEqual(Array.from({ length: 3 }, () => rng.nextUint32()), PINNED_SEED_1);
+  assert.deepEqual(
+    Array.from({ length: 3 }, () => rng.nextUint32()),
+    PINNED_SEED_1,
+  );
 });
 
 test("state round-trips: a restored generator continues the same stream", () => {
@@ -46,7 +55,10 @@ test("uniform, int and normal have the right ranges and moments", () => {
 
 test("permutation is a permutation", () => {
   const p = Array.from(new Rng(5).permutation(100)).sort((x, y) => x - y);
-  assert.deepEqual(p, Array.from({ length: 100 }, (_, i) => i));
+  assert.deepEqual(
+    p,
+    Array.from({ length: 100 }, (_, i) => i),
+  );
 });
 
 const PINNED_SEED_1 = [2442144158, 3238099751, 3819917871];

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { softmaxLogitGradient, softmaxWithEntropy } from "../../src/nn/softmax.ts";
 
 test("softmaxWithEntropy: probabilities, log-probabilities and entropy, stable for large logits", () => {

@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { initMlpParameters, MlpTrainer, type MlpParameters, type MlpShape } from "../../src/nn/mlp.ts";
+import { test } from "node:test";
+import { initMlpParameters, type MlpParameters, type MlpShape, MlpTrainer } from "../../src/nn/mlp.ts";
 import { Rng } from "../../src/nn/rng.ts";
-import { wasmAvailable, WasmWorkspace } from "../../src/nn/wasm.ts";
+import { WasmWorkspace, wasmAvailable } from "../../src/nn/wasm.ts";
 import { trainWithOrders } from "../../src/tasks/train.ts";
 
 // The WebAssembly path must compute what the TypeScript reference computes, to 1e-5 relative.
@@ -39,7 +39,11 @@ function assertClose(a: MlpParameters, b: MlpParameters, tolerance: number, what
   }
 }
 
-for (const [name, shape, hidden] of [["wine-shaped", WINE, 20], ["letter-shaped", LETTER, 20], ["letter-shaped, hidden 6 (padded to 8)", LETTER, 6]] as const) {
+for (const [name, shape, hidden] of [
+  ["wine-shaped", WINE, 20],
+  ["letter-shaped", LETTER, 20],
+  ["letter-shaped, hidden 6 (padded to 8)", LETTER, 6],
+] as const) {
   test(`wasm and TypeScript agree on loss and gradients over several tiles (${name})`, { skip }, () => {
     const s = { ...shape, hidden };
     const rng = new Rng(31);
@@ -60,7 +64,10 @@ for (const [name, shape, hidden] of [["wine-shaped", WINE, 20], ["letter-shaped"
   });
 }
 
-for (const [name, shape, n, batchSize, epochs] of [["wine-shaped", WINE, 1119, 8, 1], ["letter-shaped", LETTER, 2000, 64, 2]] as const) {
+for (const [name, shape, n, batchSize, epochs] of [
+  ["wine-shaped", WINE, 1119, 8, 1],
+  ["letter-shaped", LETTER, 2000, 64, 2],
+] as const) {
   test(`wasm and TypeScript training agree step by step (${name}, batch ${batchSize})`, { skip }, () => {
     const rng = new Rng(32);
     const rows = randomRows(rng, shape, n);

@@ -1,9 +1,9 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
   CommandTrialError,
@@ -50,10 +50,21 @@ async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
 
 test("the template splits like a shell would split it, without any expansion", () => {
   assert.deepEqual(splitCommandTemplate("python3 train.py --lr {lr}  --batch-size {batch_size}"), [
-    "python3", "train.py", "--lr", "{lr}", "--batch-size", "{batch_size}",
+    "python3",
+    "train.py",
+    "--lr",
+    "{lr}",
+    "--batch-size",
+    "{batch_size}",
   ]);
   assert.deepEqual(splitCommandTemplate(`run 'a b' "c \\"d\\" \\\\" e\\ f "" $HOME *.py`), [
-    "run", "a b", 'c "d" \\', "e f", "", "$HOME", "*.py",
+    "run",
+    "a b",
+    'c "d" \\',
+    "e f",
+    "",
+    "$HOME",
+    "*.py",
   ]);
   assert.deepEqual(splitCommandTemplate(`--name='{x}'"-{y}"`), ["--name={x}-{y}"]);
   assert.throws(() => splitCommandTemplate("echo 'open"), { message: "command template: unterminated ' quote at column 6: echo 'open" });
@@ -72,7 +83,9 @@ test("result lines: the value, an intermediate value, other lines, and protocol 
   });
   assert.throws(() => parseReportLine("hyperforce: loss=2"), { message: 'malformed result line "hyperforce: loss=2": unknown field loss' });
   assert.throws(() => parseReportLine("hyperforce: step=2"), { message: 'malformed result line "hyperforce: step=2": no value=' });
-  assert.throws(() => parseReportLine("hyperforce: done"), { message: 'malformed result line "hyperforce: done": expected key=value fields' });
+  assert.throws(() => parseReportLine("hyperforce: done"), {
+    message: 'malformed result line "hyperforce: done": expected key=value fields',
+  });
 });
 
 test("an unknown placeholder is rejected before any trial runs, naming the space's parameters", () => {
@@ -89,10 +102,9 @@ test("an unknown placeholder is rejected before any trial runs, naming the space
   assert.throws(() => commandObjective({ command: "true", space: xSpace, trialTimeoutMs: 0 }), {
     message: "command objective: trialTimeoutMs must be a positive number of milliseconds, got 0",
   });
-  assert.throws(
-    () => commandObjective({ command: "true", space: { "learning-rate": xSpace.x, learning_rate: xSpace.x } }),
-    { message: 'parameters "learning-rate" and "learning_rate" would both be passed as HYPERFORCE_PARAM_LEARNING_RATE: rename one' },
-  );
+  assert.throws(() => commandObjective({ command: "true", space: { "learning-rate": xSpace.x, learning_rate: xSpace.x } }), {
+    message: 'parameters "learning-rate" and "learning_rate" would both be passed as HYPERFORCE_PARAM_LEARNING_RATE: rename one',
+  });
 });
 
 test("a program that succeeds: last value wins, intermediate values forwarded, env and logs per trial", async () => {
@@ -106,7 +118,11 @@ test("a program that succeeds: last value wins, intermediate values forwarded, e
   });
   const trial = new FixedTrial({ x: 5 }, 7);
   assert.equal(await objective(trial), 4);
-  assert.deepEqual(trial.reports, [[0, 5], [1, 10], [2, 15]]);
+  assert.deepEqual(trial.reports, [
+    [0, 5],
+    [1, 10],
+    [2, 15],
+  ]);
   assert.deepEqual(trial.userAttrs.command, [node, "report.mjs", "--x", "5", "--tag", "trial-5"]);
   assert.deepEqual(readdirSync(logDir).sort(), ["trial-7.stderr.log", "trial-7.stdout.log"]);
   const stdout = readFileSync(join(logDir, "trial-7.stdout.log"), "utf8").split("\n");
@@ -128,8 +144,14 @@ test("a value full of shell metacharacters reaches the program as one unchanged 
   });
   assert.equal(await objective(new FixedTrial({ s: nasty, n: 2 }, 0)), 1);
   const lines = readFileSync(join(logDir, "trial-0.stdout.log"), "utf8").trim().split("\n");
-  assert.deepEqual(lines.slice(0, -1).map((line) => JSON.parse(line)), [nasty, `--opt=${nasty}`, "2"]);
-  assert.deepEqual(readdirSync(programs).filter((name) => name === "out.txt"), []);
+  assert.deepEqual(
+    lines.slice(0, -1).map((line) => JSON.parse(line)),
+    [nasty, `--opt=${nasty}`, "2"],
+  );
+  assert.deepEqual(
+    readdirSync(programs).filter((name) => name === "out.txt"),
+    [],
+  );
 });
 
 test("a program that crashes fails the trial with its exit code and the tail of stderr", async () => {
@@ -202,7 +224,9 @@ test("children left behind by a program that finished are stopped and do not hol
 
 const hasPython = spawnSync("python3", ["--version"]).status === 0;
 
-test("a Python training script, as in `python3 train.py --lr {lr} --batch-size {batch_size}`", { skip: !hasPython && "python3 is not installed" }, async () => {
+test("a Python training script, as in `python3 train.py --lr {lr} --batch-size {batch_size}`", {
+  skip: !hasPython && "python3 is not installed",
+}, async () => {
   const objective = commandObjective({
     command: "python3 train.py --lr {lr} --batch-size {batch_size}",
     space: { lr: { type: "float", low: 1e-4, high: 1, log: true }, batch_size: { type: "categorical", choices: [16, 32, 64] } },
@@ -210,7 +234,11 @@ test("a Python training script, as in `python3 train.py --lr {lr} --batch-size {
   });
   const trial = new FixedTrial({ lr: 0.25, batch_size: 64 });
   assert.equal(await objective(trial), 0.75 ** 3 + 0.1);
-  assert.deepEqual(trial.reports, [[0, 0.75], [1, 0.5625], [2, 0.421875]]);
+  assert.deepEqual(trial.reports, [
+    [0, 0.75],
+    [1, 0.5625],
+    [2, 0.421875],
+  ]);
 });
 
 test("result lines are found between progress-bar redraws (\\r) and with CRLF line ends", async () => {

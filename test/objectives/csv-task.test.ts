@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { csvTaskObjective } from "../../src/objectives/csv-task.ts";
 import { createStudy } from "../../src/study/study.ts";
 

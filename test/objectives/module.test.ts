@@ -1,9 +1,9 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { loadModuleObjective, parseModuleReference } from "../../src/objectives/module.ts";
@@ -18,8 +18,12 @@ test("a reference splits into an absolute path and an export name", () => {
   assert.deepEqual(parseModuleReference("lib/tune.mjs", "/x"), { path: "/x/lib/tune.mjs", exportName: undefined });
   assert.throws(() => parseModuleReference("./tune.js#"), { message: 'module objective "./tune.js#": no export name after #' });
   assert.throws(() => parseModuleReference("#objective"), { message: 'module objective "#objective": no file before #' });
-  assert.throws(() => parseModuleReference("tune.js#my-objective"), { message: 'module objective "tune.js#my-objective": "my-objective" is not a valid export name' });
-  assert.throws(() => parseModuleReference(" "), { message: "module objective: the reference is empty; expected path/to/file.js#exportName" });
+  assert.throws(() => parseModuleReference("tune.js#my-objective"), {
+    message: 'module objective "tune.js#my-objective": "my-objective" is not a valid export name',
+  });
+  assert.throws(() => parseModuleReference(" "), {
+    message: "module objective: the reference is empty; expected path/to/file.js#exportName",
+  });
 });
 
 test("a file whose name holds # is found whole", async () => {
@@ -80,7 +84,10 @@ test("without a TypeScript loader, a .ts objective is refused with a message say
   }
   const script = `import { loadModuleObjective } from ${JSON.stringify(join(dir, "objectives/module.js"))};
     loadModuleObjective(${JSON.stringify(at("tune.ts"))}).then(() => console.log("loaded"), (error) => console.log(error.message));`;
-  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    encoding: "utf8",
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
   assert.equal(
     run.stdout.trim(),
     `module objective "${at("tune.ts")}": ${at("tune.ts")} is TypeScript, and this process has no TypeScript loader; run it with one (node --import tsx ...) or compile the file to JavaScript`,

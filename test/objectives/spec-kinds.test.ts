@@ -1,14 +1,14 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ThreadPoolExecutor } from "../../src/execution/thread-pool.ts";
 import { trialTrainingSeed } from "../../src/objectives/builtin-task.ts";
-import { parseObjectiveSpec, type ObjectiveSpec } from "../../src/objectives/spec.ts";
-import { createStudy } from "../../src/study/study.ts";
+import { type ObjectiveSpec, parseObjectiveSpec } from "../../src/objectives/spec.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
+import { createStudy } from "../../src/study/study.ts";
 
 const programs = fileURLToPath(new URL("../fixtures/programs/", import.meta.url));
 const node = process.execPath;
@@ -28,7 +28,11 @@ test("command and csv specs are checked field by field", () => {
     message: '"env" of a "command" objective must map names to strings',
   });
   assert.deepEqual(parseObjectiveSpec({ kind: "command", command: ["a", "{x}"], space, cwd: "/tmp", trialTimeoutMs: 50, extra: 1 }), {
-    kind: "command", command: ["a", "{x}"], space, cwd: "/tmp", trialTimeoutMs: 50,
+    kind: "command",
+    command: ["a", "{x}"],
+    space,
+    cwd: "/tmp",
+    trialTimeoutMs: 50,
   });
   assert.throws(() => parseObjectiveSpec({ kind: "csv", target: "y" }), { message: 'a "csv" objective needs "path": the CSV file' });
   assert.throws(() => parseObjectiveSpec({ kind: "csv", path: "a.csv" }), {
@@ -40,11 +44,20 @@ test("command and csv specs are checked field by field", () => {
   assert.throws(() => parseObjectiveSpec({ kind: "csv", path: "a.csv", target: "y", separator: "|" }), {
     message: '"separator" must be one of "," ";" or a tab, got "|"',
   });
-  assert.throws(() => parseObjectiveSpec({ kind: "csv", path: "a.csv", target: "y", epochs: 1.5 }), { message: '"epochs" must be an integer, got 1.5' });
-  assert.deepEqual(parseObjectiveSpec({ kind: "csv", path: "a.csv", target: "y", taskKind: "regression", exclude: ["id"], header: true }), {
-    kind: "csv", path: "a.csv", target: "y", taskKind: "regression", exclude: ["id"], header: true,
+  assert.throws(() => parseObjectiveSpec({ kind: "csv", path: "a.csv", target: "y", epochs: 1.5 }), {
+    message: '"epochs" must be an integer, got 1.5',
   });
-  assert.throws(() => parseObjectiveSpec({ kind: "shell" }), { message: /^unknown objective kind "shell"; known kinds: module, task, command, csv\b/ });
+  assert.deepEqual(parseObjectiveSpec({ kind: "csv", path: "a.csv", target: "y", taskKind: "regression", exclude: ["id"], header: true }), {
+    kind: "csv",
+    path: "a.csv",
+    target: "y",
+    taskKind: "regression",
+    exclude: ["id"],
+    header: true,
+  });
+  assert.throws(() => parseObjectiveSpec({ kind: "shell" }), {
+    message: /^unknown objective kind "shell"; known kinds: module, task, command, csv\b/,
+  });
 });
 
 test("a study runs a command spec with overlapping trials: values, learning curves, FAIL with the stderr tail, logs", async () => {
@@ -55,7 +68,10 @@ test("a study runs a command spec with overlapping trials: values, learning curv
   study.enqueueTrial({ x: -1 });
   await study.optimize(spec, { nTrials: 4, concurrency: 2 });
   const trials = study.trials;
-  assert.deepEqual(trials.map((trial) => trial.state), ["COMPLETE", "COMPLETE", "COMPLETE", "COMPLETE"]);
+  assert.deepEqual(
+    trials.map((trial) => trial.state),
+    ["COMPLETE", "COMPLETE", "COMPLETE", "COMPLETE"],
+  );
   assert.equal(trials[0].value, 4);
   assert.equal(trials[1].value, 16);
   assert.deepEqual(trials[1].intermediateValues, { 0: -1, 1: -2, 2: -3 });
@@ -77,7 +93,10 @@ test("a command spec runs in worker threads too", async () => {
     const study = createStudy({ space, seed: 8 });
     study.enqueueTrial({ x: 4 });
     await study.optimize({ kind: "command", command: `"${node}" report.mjs --x {x}`, space, cwd: programs }, { nTrials: 2, executor });
-    assert.deepEqual(study.trials.map((trial) => trial.state), ["COMPLETE", "COMPLETE"]);
+    assert.deepEqual(
+      study.trials.map((trial) => trial.state),
+      ["COMPLETE", "COMPLETE"],
+    );
     assert.equal(study.trials[0].value, 1);
     assert.deepEqual(study.trials[0].intermediateValues, { 0: 4, 1: 8, 2: 12 });
   } finally {

@@ -1,7 +1,8 @@
 // Any task as an objective (src/objectives/task-objective.ts): what a trial records, by task kind.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { csvTaskObjective } from "../../src/objectives/csv-task.ts";
 import { trialTrainingSeed } from "../../src/objectives/task-objective.ts";

@@ -1,11 +1,11 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderSvg, svgToPng, writePlot, type PlotSpec } from "../../src/report/render.ts";
+import { test } from "node:test";
 import { toCsv, trialsCsv, trialsJson } from "../../src/report/export.ts";
 import { escapeHtml, reportHtml } from "../../src/report/html.ts";
+import { type PlotSpec, renderSvg, svgToPng, writePlot } from "../../src/report/render.ts";
 import type { FrozenTrial } from "../../src/trial/types.ts";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -14,7 +14,12 @@ const spec = {
   title: "Two points",
   width: 200,
   height: 120,
-  data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }] },
+  data: {
+    values: [
+      { x: 1, y: 2 },
+      { x: 2, y: 3 },
+    ],
+  },
   mark: "point",
   encoding: { x: { field: "x", type: "quantitative", title: "x (s)" }, y: { field: "y", type: "quantitative", title: "y (m)" } },
 } as PlotSpec;
@@ -45,17 +50,57 @@ test("writePlot writes <name>.svg and <name>.png and reports the title", async (
 });
 
 test("CSV quotes commas, quotes and newlines; JSON keeps values and nulls", () => {
-  assert.equal(toCsv(["a", "b"], [["x,y", 'say "hi"'], [1, undefined], ["two\nlines", null]]), 'a,b\n"x,y","say ""hi"""\n1,\n"two\nlines",\n');
+  assert.equal(
+    toCsv(
+      ["a", "b"],
+      [
+        ["x,y", 'say "hi"'],
+        [1, undefined],
+        ["two\nlines", null],
+      ],
+    ),
+    'a,b\n"x,y","say ""hi"""\n1,\n"two\nlines",\n',
+  );
   const trials: FrozenTrial[] = [
-    { number: 0, state: "COMPLETE", value: 0.5, params: { lr: 0.01, act: "relu" }, distributions: {}, intermediateValues: {}, userAttrs: { test_loss: 0.6 }, systemAttrs: {}, datetimeStart: 0, datetimeComplete: 1500 },
-    { number: 1, state: "FAIL", params: { lr: 0.3, act: "tanh" }, distributions: {}, intermediateValues: {}, userAttrs: {}, systemAttrs: {}, failReason: "diverged, at epoch 2" },
+    {
+      number: 0,
+      state: "COMPLETE",
+      value: 0.5,
+      params: { lr: 0.01, act: "relu" },
+      distributions: {},
+      intermediateValues: {},
+      userAttrs: { test_loss: 0.6 },
+      systemAttrs: {},
+      datetimeStart: 0,
+      datetimeComplete: 1500,
+    },
+    {
+      number: 1,
+      state: "FAIL",
+      params: { lr: 0.3, act: "tanh" },
+      distributions: {},
+      intermediateValues: {},
+      userAttrs: {},
+      systemAttrs: {},
+      failReason: "diverged, at epoch 2",
+    },
   ];
   assert.equal(
     trialsCsv(trials),
     'number,state,value,params_lr,params_act,user_attrs_test_loss,duration_seconds,fail_reason\n0,COMPLETE,0.5,0.01,relu,0.6,1.5,\n1,FAIL,,0.3,tanh,,,"diverged, at epoch 2"\n',
   );
   const parsed = JSON.parse(trialsJson(trials));
-  assert.deepEqual(parsed[1], { number: 1, state: "FAIL", value: null, params: { lr: 0.3, act: "tanh" }, userAttrs: {}, datetimeStart: null, datetimeComplete: null, durationSeconds: null, failReason: "diverged, at epoch 2" });
+  assert.deepEqual(parsed[1], {
+    number: 1,
+    state: "FAIL",
+    value: null,
+    params: { lr: 0.3, act: "tanh" },
+    userAttrs: {},
+    datetimeStart: null,
+    datetimeComplete: null,
+    durationSeconds: null,
+    failReason: "diverged, at epoch 2",
+  });
   assert.equal(parsed[0].datetimeComplete, "1970-01-01T00:00:01.500Z");
 });
 

@@ -1,16 +1,34 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { Rng } from "../../src/nn/rng.ts";
 import { PolicyAgent } from "../../src/rl/agent.ts";
-import { MlpPolicy } from "../../src/rl/mlp-policy.ts";
-import { Reinforce } from "../../src/rl/reinforce.ts";
 import { HpoEnvironment } from "../../src/rl/env.ts";
-import { policySpace, paramsOf, indicesOf } from "../../src/rl/policy-space.ts";
+import { MlpPolicy } from "../../src/rl/mlp-policy.ts";
+import { indicesOf, paramsOf, policySpace } from "../../src/rl/policy-space.ts";
+import { Reinforce } from "../../src/rl/reinforce.ts";
 
-function agent(sizes: number[], options: Partial<{ batchSize: number; tmax: number; cache: boolean; learnFromCache: boolean; maxDraws: number }> = {}) {
+function agent(
+  sizes: number[],
+  options: Partial<{ batchSize: number; tmax: number; cache: boolean; learnFromCache: boolean; maxDraws: number }> = {},
+) {
   const policy = new MlpPolicy(sizes, new Rng(1), { hidden: [8, 4] });
-  const learner = new Reinforce(policy, { learningRate: 0.01, gamma: 0.99, baseline: "batch-mean", standardize: true, movingAverageRate: 0.1, entropy: 0, entropyDecay: 1 });
-  return new PolicyAgent(sizes, learner, new Rng(2), { batchSize: 2, tmax: 1, cache: true, learnFromCache: false, maxDraws: 50, ...options });
+  const learner = new Reinforce(policy, {
+    learningRate: 0.01,
+    gamma: 0.99,
+    baseline: "batch-mean",
+    standardize: true,
+    movingAverageRate: 0.1,
+    entropy: 0,
+    entropyDecay: 1,
+  });
+  return new PolicyAgent(sizes, learner, new Rng(2), {
+    batchSize: 2,
+    tmax: 1,
+    cache: true,
+    learnFromCache: false,
+    maxDraws: 50,
+    ...options,
+  });
 }
 
 test("with the cache, known and busy configurations are never proposed; fallback once the policy only draws known ones", () => {
@@ -44,7 +62,10 @@ test("learnFromCache: draws of known configurations become free steps of the bat
   a.observe(0, first.indices, -1);
   const second = a.propose(1);
   assert.notDeepEqual(Array.from(second.indices), Array.from(first.indices));
-  assert.ok(a.diagnostics().some((d) => d.cachedSteps > 0), "an update ran on a cached step");
+  assert.ok(
+    a.diagnostics().some((d) => d.cachedSteps > 0),
+    "an update ran on a cached step",
+  );
 });
 
 test("a trial that ran other values than proposed is learned with what ran", () => {
@@ -81,7 +102,11 @@ test("the environment: random state at reset, reward is minus the value when min
 
 test("policy space: discrete choices per parameter, levels for continuous ones, indices round-trip", () => {
   const space = policySpace(
-    { lr: { type: "float", low: 1e-4, high: 1e-1, log: true }, units: { type: "int", low: 2, high: 8, step: 2 }, act: { type: "categorical", choices: ["relu", "tanh"] } },
+    {
+      lr: { type: "float", low: 1e-4, high: 1e-1, log: true },
+      units: { type: "int", low: 2, high: 8, step: 2 },
+      act: { type: "categorical", choices: ["relu", "tanh"] },
+    },
     { lr: 4 },
   );
   assert.deepEqual(space.sizes, [4, 4, 2]);
@@ -89,7 +114,10 @@ test("policy space: discrete choices per parameter, levels for continuous ones, 
   assert.deepEqual(params, { lr: 0.1, units: 4, act: "relu" });
   assert.deepEqual(Array.from(indicesOf(space, params)!), [3, 1, 0]);
   assert.equal(indicesOf(space, { lr: 0.5, units: 4, act: "relu" }), undefined);
-  assert.throws(() => policySpace({ a: { type: "categorical", choices: [1] } }, { b: 3 }), /levels names the parameter "b", which is not in the search space/);
+  assert.throws(
+    () => policySpace({ a: { type: "categorical", choices: [1] } }, { b: 3 }),
+    /levels names the parameter "b", which is not in the search space/,
+  );
   assert.throws(() => policySpace({}), /need a declared search space with at least one parameter/);
   assert.throws(() => policySpace({ n: { type: "int", low: 0, high: 100000 } }), /parameter "n" has 100001 choices, more than 4096/);
 });

@@ -1,11 +1,11 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
+import { compareGradients, finiteDifferenceGradient } from "../../src/nn/gradcheck.ts";
 import { Rng } from "../../src/nn/rng.ts";
-import { finiteDifferenceGradient, compareGradients } from "../../src/nn/gradcheck.ts";
 import { MlpPolicy } from "../../src/rl/mlp-policy.ts";
-import { RnnPolicy } from "../../src/rl/rnn-policy.ts";
-import { Reinforce, type ReinforceOptions } from "../../src/rl/reinforce.ts";
 import { Ppo } from "../../src/rl/ppo.ts";
+import { Reinforce, type ReinforceOptions } from "../../src/rl/reinforce.ts";
+import { RnnPolicy } from "../../src/rl/rnn-policy.ts";
 import { AdvantageEstimator, discountedReturns, type Trajectory } from "../../src/rl/trajectory.ts";
 import { REINFORCE_PRESETS } from "../../src/samplers/reinforce.ts";
 
@@ -32,7 +32,10 @@ test("discounted returns: G_t = r_t + gamma G_{t+1}", () => {
 test("advantages: none, batch mean, moving average, standardised", () => {
   const returns = [1, 2, 3, 6];
   assert.deepEqual(new AdvantageEstimator({ baseline: "none", standardize: false, movingAverageRate: 0.1 }).compute(returns), returns);
-  assert.deepEqual(new AdvantageEstimator({ baseline: "batch-mean", standardize: false, movingAverageRate: 0.1 }).compute(returns), [-2, -1, 0, 3]);
+  assert.deepEqual(
+    new AdvantageEstimator({ baseline: "batch-mean", standardize: false, movingAverageRate: 0.1 }).compute(returns),
+    [-2, -1, 0, 3],
+  );
   const standardised = new AdvantageEstimator({ baseline: "batch-mean", standardize: true, movingAverageRate: 0.1 }).compute(returns);
   assert.ok(Math.abs(standardised.reduce((a, b) => a + b, 0)) < 1e-12);
   assert.ok(Math.abs(standardised.reduce((a, b) => a + b * b, 0) / 4 - 1) < 1e-12);
@@ -42,12 +45,23 @@ test("advantages: none, batch mean, moving average, standardised", () => {
   assert.deepEqual(moving.getState(), { average: 4 });
   // All returns equal: nothing to standardise by, advantages are 0.
   assert.deepEqual(new AdvantageEstimator({ baseline: "batch-mean", standardize: true, movingAverageRate: 0.1 }).compute([2, 2]), [0, 0]);
-  assert.throws(() => new AdvantageEstimator({ baseline: "median" as never, standardize: false, movingAverageRate: 0.1 }), /unknown baseline "median"/);
+  assert.throws(
+    () => new AdvantageEstimator({ baseline: "median" as never, standardize: false, movingAverageRate: 0.1 }),
+    /unknown baseline "median"/,
+  );
 });
 
 function paperOptions(): ReinforceOptions {
   const p = REINFORCE_PRESETS.paper;
-  return { learningRate: p.learningRate, gamma: p.gamma, baseline: p.baseline, standardize: p.standardize, movingAverageRate: p.movingAverageRate, entropy: p.entropy, entropyDecay: p.entropyDecay };
+  return {
+    learningRate: p.learningRate,
+    gamma: p.gamma,
+    baseline: p.baseline,
+    standardize: p.standardize,
+    movingAverageRate: p.movingAverageRate,
+    entropy: p.entropy,
+    entropyDecay: p.entropyDecay,
+  };
 }
 
 test("paper preset: no baseline, no standardisation, no entropy, no cache, batch 16, lr 1e-3", () => {
@@ -97,13 +111,29 @@ test("the default preset's update differs from the paper's on the same batch (st
   const tuned = new MlpPolicy(SIZES, new Rng(4));
   new Reinforce(paper, paperOptions()).update(batch());
   const d = REINFORCE_PRESETS.default;
-  new Reinforce(tuned, { learningRate: 1e-3, gamma: 0.99, baseline: d.baseline, standardize: d.standardize, movingAverageRate: 0.1, entropy: d.entropy, entropyDecay: 1 }).update(batch());
+  new Reinforce(tuned, {
+    learningRate: 1e-3,
+    gamma: 0.99,
+    baseline: d.baseline,
+    standardize: d.standardize,
+    movingAverageRate: 0.1,
+    entropy: d.entropy,
+    entropyDecay: 1,
+  }).update(batch());
   assert.notDeepEqual(Array.from(paper.grads[0]), Array.from(tuned.grads[0]));
 });
 
 test("entropy bonus: with equal rewards the update only raises entropy, with a decaying coefficient", () => {
   const policy = new MlpPolicy(SIZES, new Rng(8), { hidden: [10, 6] });
-  const learner = new Reinforce(policy, { learningRate: 0.05, gamma: 0.99, baseline: "batch-mean", standardize: true, movingAverageRate: 0.1, entropy: 0.5, entropyDecay: 0.5 });
+  const learner = new Reinforce(policy, {
+    learningRate: 0.05,
+    gamma: 0.99,
+    baseline: "batch-mean",
+    standardize: true,
+    movingAverageRate: 0.1,
+    entropy: 0.5,
+    entropyDecay: 0.5,
+  });
   const flat: Trajectory[] = [[step([0, 0, 0], [1, 1, 1], 1)], [step([1, 1, 1], [2, 0, 1], 1)]];
   const entropyOf = () => policy.evaluate([0, 0, 0], [0, 0, 0]).entropy;
   const start = entropyOf();
@@ -124,12 +154,29 @@ test("ppo: a step whose ratio left the clip range in the advantage's direction c
   // Old log-probabilities far below the current ones: both ratios are >> 1 + clip.
   good.logProb = policy.evaluate(good.state, good.action).logProb - 3;
   bad.logProb = policy.evaluate(bad.state, bad.action).logProb - 3;
-  const ppo = new Ppo(policy, { learningRate: 0.01, gamma: 0.99, baseline: "batch-mean", standardize: true, movingAverageRate: 0.1, entropy: 0, entropyDecay: 1, clip: 0.2, epochs: 1, minibatchSize: 2 }, new Rng(1));
+  const ppo = new Ppo(
+    policy,
+    {
+      learningRate: 0.01,
+      gamma: 0.99,
+      baseline: "batch-mean",
+      standardize: true,
+      movingAverageRate: 0.1,
+      entropy: 0,
+      entropyDecay: 1,
+      clip: 0.2,
+      epochs: 1,
+      minibatchSize: 2,
+    },
+    new Rng(1),
+  );
   ppo.update([[good], [bad]]);
   // Advantages are +1 (good: clipped, no gradient) and -1 (bad: ratio > 1 - clip, gradient -A * ratio * dlogp / 2).
   const e = reference.evaluate(bad.state, bad.action);
   reference.backward((1 * Math.exp(e.logProb - bad.logProb)) / 2, 0);
-  policy.grads.forEach((g, t) => g.forEach((v, i) => assert.ok(Math.abs(v - reference.grads[t][i]) < 1e-5 * Math.max(1, Math.abs(v)), `array ${t}[${i}]`)));
+  policy.grads.forEach((g, t) =>
+    g.forEach((v, i) => assert.ok(Math.abs(v - reference.grads[t][i]) < 1e-5 * Math.max(1, Math.abs(v)), `array ${t}[${i}]`)),
+  );
 });
 
 test("learning options are checked", () => {
@@ -138,6 +185,9 @@ test("learning options are checked", () => {
   assert.throws(() => new Reinforce(policy, { ...base, learningRate: 0 }), /learningRate must be a positive number, got 0/);
   assert.throws(() => new Reinforce(policy, { ...base, gamma: 1.5 }), /gamma must be in \[0, 1\], got 1.5/);
   assert.throws(() => new Reinforce(policy, { ...base, entropyDecay: 0 }), /entropyDecay must be in \(0, 1\], got 0/);
-  assert.throws(() => new Ppo(policy, { ...base, clip: 0.2, epochs: 0, minibatchSize: 4 }, new Rng(1)), /epochs must be a positive integer, got 0/);
+  assert.throws(
+    () => new Ppo(policy, { ...base, clip: 0.2, epochs: 0, minibatchSize: 4 }, new Rng(1)),
+    /epochs must be a positive integer, got 0/,
+  );
   assert.throws(() => new Reinforce(policy, base).update([]), /a policy update needs at least one step/);
 });

@@ -1,10 +1,10 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "../../src/nn/rng.ts";
+import { test } from "node:test";
 import { compareGradients, finiteDifferenceGradient } from "../../src/nn/gradcheck.ts";
+import { Rng } from "../../src/nn/rng.ts";
 import { MlpPolicy } from "../../src/rl/mlp-policy.ts";
-import { RnnPolicy } from "../../src/rl/rnn-policy.ts";
 import type { Policy } from "../../src/rl/policy.ts";
+import { RnnPolicy } from "../../src/rl/rnn-policy.ts";
 
 const SIZES = [3, 4, 2, 5];
 const STATE = [2, 0, 1, 3];

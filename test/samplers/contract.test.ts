@@ -2,12 +2,13 @@
 // values inside their distributions, one seed one sequence of trials, a saved and restored sampler carrying on
 // as the original, no repeated configuration on a discrete space unless allowed, several trials asked before
 // any is told, failed and pruned trials, and maximize. A new sampler joins with one line in CASES.
-import { describe, test } from "node:test";
+
 import assert from "node:assert/strict";
+import { describe, test } from "node:test";
 import { createSampler, SAMPLER_NAMES, type SamplerName } from "../../src/samplers/index.ts";
 import type { Sampler } from "../../src/samplers/sampler.ts";
 import { paperSpace } from "../../src/space/presets.ts";
-import type { Distribution, ParamValue, Params, SearchSpace } from "../../src/space/types.ts";
+import type { Distribution, Params, ParamValue, SearchSpace } from "../../src/space/types.ts";
 import type { Direction, FrozenTrial, TrialState } from "../../src/trial/types.ts";
 import { ArrayStudy } from "./study-loop.ts";
 
@@ -117,7 +118,12 @@ function copyOf(study: ArrayStudy): ArrayStudy {
   return copy;
 }
 
-const keyOf = (params: Params) => JSON.stringify(Object.keys(params).sort().map((name) => params[name]));
+const keyOf = (params: Params) =>
+  JSON.stringify(
+    Object.keys(params)
+      .sort()
+      .map((name) => params[name]),
+  );
 
 test("every sampler of the registry is in the contract list", () => {
   for (const name of SAMPLER_NAMES) {
@@ -129,7 +135,10 @@ test("every sampler of the registry is in the contract list", () => {
 for (const c of CASES) {
   describe(`sampler contract: ${c.label}`, () => {
     test("values lie inside their distributions, on a mixed space and on the paper's space", () => {
-      for (const [spaceName, space] of [["mixed", MIXED], ["paper", paperSpace()]] as const) {
+      for (const [spaceName, space] of [
+        ["mixed", MIXED],
+        ["paper", paperSpace()],
+      ] as const) {
         const study = run(make(c, 1), space, 12);
         for (const trial of study.list) assertValid(trial, space, `${c.label} on ${spaceName}`);
       }
@@ -148,8 +157,15 @@ for (const c of CASES) {
 
     test("the same seed gives the same trials; another seed other trials", () => {
       const first = run(make(c, 7), MIXED, 12).list.map((trial) => trial.params);
-      assert.deepEqual(run(make(c, 7), MIXED, 12).list.map((trial) => trial.params), first);
-      if (!c.seedless) assert.notDeepEqual(run(make(c, 8), MIXED, 12).list.map((trial) => trial.params), first);
+      assert.deepEqual(
+        run(make(c, 7), MIXED, 12).list.map((trial) => trial.params),
+        first,
+      );
+      if (!c.seedless)
+        assert.notDeepEqual(
+          run(make(c, 8), MIXED, 12).list.map((trial) => trial.params),
+          first,
+        );
     });
 
     test("a sampler restored from saved state mid-study proposes the same next trials as the original", () => {
@@ -161,8 +177,12 @@ for (const c of CASES) {
         const restored = make(c, 3);
         restored.loadState!(saved);
         const copy = copyOf(study);
-        const next = run(original, space, 6, { study }).list.slice(7).map((trial) => trial.params);
-        const resumed = run(restored, space, 6, { study: copy }).list.slice(7).map((trial) => trial.params);
+        const next = run(original, space, 6, { study })
+          .list.slice(7)
+          .map((trial) => trial.params);
+        const resumed = run(restored, space, 6, { study: copy })
+          .list.slice(7)
+          .map((trial) => trial.params);
         assert.deepEqual(resumed, next);
       }
     });
@@ -194,7 +214,10 @@ for (const c of CASES) {
     test("maximize: maximizing -f proposes exactly the trials of minimizing f", () => {
       const minimized = run(make(c, 9), MIXED, 12, { direction: "minimize" }).list.map((trial) => trial.params);
       const maximized = run(make(c, 9), MIXED, 12, { direction: "maximize", value: (params) => -objective(params) }).list;
-      assert.deepEqual(maximized.map((trial) => trial.params), minimized);
+      assert.deepEqual(
+        maximized.map((trial) => trial.params),
+        minimized,
+      );
     });
   });
 }

@@ -1,17 +1,17 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gpSampler } from "../../src/samplers/gp/sampler.ts";
-import { choleskyInto, choleskyWithJitter, inverseFromCholesky, solveLower, solveUpperTransposed } from "../../src/samplers/gp/cholesky.ts";
-import { MarginalLikelihood, defaultTheta } from "../../src/samplers/gp/fit.ts";
+import { test } from "node:test";
+import { Rng } from "../../src/nn/rng.ts";
 import { logExpectedImprovement, logH } from "../../src/samplers/gp/acquisition.ts";
+import { choleskyInto, choleskyWithJitter, inverseFromCholesky, solveLower, solveUpperTransposed } from "../../src/samplers/gp/cholesky.ts";
 import { decodeValue, dimensionOf, encodeValue } from "../../src/samplers/gp/encoding.ts";
+import { defaultTheta, MarginalLikelihood } from "../../src/samplers/gp/fit.ts";
 import { intersectionSpace } from "../../src/samplers/gp/intersection.ts";
 import { minimizeLbfgs } from "../../src/samplers/gp/lbfgs.ts";
+import { gpSampler } from "../../src/samplers/gp/sampler.ts";
 import { ndtr } from "../../src/samplers/tpe/truncnorm.ts";
-import { Rng } from "../../src/nn/rng.ts";
-import { createStudy } from "../../src/study/study.ts";
-import type { Distribution, Params, SearchSpace } from "../../src/space/types.ts";
 import { containsValue } from "../../src/space/compare.ts";
+import type { Distribution, Params, SearchSpace } from "../../src/space/types.ts";
+import { createStudy } from "../../src/study/study.ts";
 import type { FrozenTrial, Trial } from "../../src/trial/types.ts";
 import { ArrayStudy, bestValue, optimize } from "./study-loop.ts";
 
@@ -95,14 +95,18 @@ test("the marginal likelihood's analytic gradient matches central finite differe
 });
 
 test("L-BFGS finds the minimum of the Rosenbrock function", () => {
-  const result = minimizeLbfgs((p, grad) => {
-    const [a, b] = p;
-    if (grad !== undefined) {
-      grad[0] = -2 * (1 - a) - 400 * a * (b - a * a);
-      grad[1] = 200 * (b - a * a);
-    }
-    return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
-  }, Float64Array.from([-1.2, 1]), { maxIterations: 500 });
+  const result = minimizeLbfgs(
+    (p, grad) => {
+      const [a, b] = p;
+      if (grad !== undefined) {
+        grad[0] = -2 * (1 - a) - 400 * a * (b - a * a);
+        grad[1] = 200 * (b - a * a);
+      }
+      return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
+    },
+    Float64Array.from([-1.2, 1]),
+    { maxIterations: 500 },
+  );
   close(result.x[0], 1, 1e-4);
   close(result.x[1], 1, 1e-4);
 });
@@ -112,9 +116,18 @@ test("log EI: log h(z) agrees with the direct formula where it is stable, and wi
   for (let z = -4; z <= 5; z += 0.25) close(logH(z), Math.log(z * ndtr(z) + phi(z)), 1e-10);
   // log(z Φ(z) + φ(z)) from mpmath at 60 digits.
   const golden: Array<[number, number]> = [
-    [2, 0.69738354578822831], [0, -0.91893853320467274], [-1, -2.4851210257126413], [-2.5, -6.2125416454435129],
-    [-5, -16.74430116266099], [-10, -55.553122036122356], [-20, -206.9178385094251], [-29.9, -454.72299811949632],
-    [-30.1, -460.736287398743], [-40, -808.29856835661996], [-100, -5010.1295788002498], [-1000, -500014.73445209116],
+    [2, 0.69738354578822831],
+    [0, -0.91893853320467274],
+    [-1, -2.4851210257126413],
+    [-2.5, -6.2125416454435129],
+    [-5, -16.74430116266099],
+    [-10, -55.553122036122356],
+    [-20, -206.9178385094251],
+    [-29.9, -454.72299811949632],
+    [-30.1, -460.736287398743],
+    [-40, -808.29856835661996],
+    [-100, -5010.1295788002498],
+    [-1000, -500014.73445209116],
     [-100000, -5000000023.9447895],
   ];
   for (const [z, expected] of golden) close(logH(z), expected, 1e-13);
@@ -172,7 +185,10 @@ test("saveState / loadState: a restored sampler (through JSON) continues exactly
   restored.loadState(saved);
   optimize(original, QUADRATIC, quadratic, 3, { study });
   optimize(restored, QUADRATIC, quadratic, 3, { study: copy });
-  assert.deepEqual(copy.list.slice(14).map((trial) => trial.params), study.list.slice(14).map((trial) => trial.params));
+  assert.deepEqual(
+    copy.list.slice(14).map((trial) => trial.params),
+    study.list.slice(14).map((trial) => trial.params),
+  );
   assert.throws(() => restored.loadState({ rng: [1, 2, 3, 4], fit: { names: ["x"], theta: [1] } }), /fit/);
   assert.throws(() => restored.loadState({}), /rng/);
 });
@@ -212,7 +228,13 @@ test("conditional parameters: the GP models the parameters every trial has and s
   const kindOf: Distribution = { type: "categorical", choices: ["wide", "narrow"] };
   for (let i = 0; i < 35; i++) {
     const trial: FrozenTrial = {
-      number: i, state: "RUNNING", params: {}, distributions: {}, intermediateValues: {}, userAttrs: {}, systemAttrs: {},
+      number: i,
+      state: "RUNNING",
+      params: {},
+      distributions: {},
+      intermediateValues: {},
+      userAttrs: {},
+      systemAttrs: {},
     };
     study.list.push(trial);
     const suggest = (name: string, distribution: Distribution) => {

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { gridSampler } from "../../src/samplers/grid.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
 import { ArrayStudy, optimize } from "./study-loop.ts";
@@ -56,7 +56,10 @@ test("a resumed grid skips what the study already holds, running or failed inclu
   assert.equal(resumed.isExhausted(study, space), true);
   // The resumed sampler kept the shuffled order of the first one.
   const uninterrupted = optimize(gridSampler({ shuffle: true, seed: 2 }), space, () => 0, 24).list.map((t) => key(t.params));
-  assert.deepEqual(study.list.map((t) => key(t.params)), uninterrupted);
+  assert.deepEqual(
+    study.list.map((t) => key(t.params)),
+    uninterrupted,
+  );
 });
 
 test("enqueued configurations are not proposed again", () => {
@@ -91,7 +94,9 @@ test("parameters outside the grid and bad options are clear errors", () => {
   assert.throws(() => sampler.sampleIndependent(new ArrayStudy(), 0, "extra", { type: "int", low: 0, high: 1 }), {
     message: 'grid sampler: parameter "extra" is not in the grid\'s space; declare every parameter in the space up front',
   });
-  assert.throws(() => gridSampler({ shufle: true } as never), { message: 'grid sampler: unknown option "shufle" (options: space, levels, shuffle, seed)' });
+  assert.throws(() => gridSampler({ shufle: true } as never), {
+    message: 'grid sampler: unknown option "shufle" (options: space, levels, shuffle, seed)',
+  });
   assert.throws(() => gridSampler({ levels: 0 }), { message: "grid sampler: levels must be an integer >= 1, got 0" });
   assert.throws(() => gridSampler().sampleRelative(new ArrayStudy(), 0, {}), {
     message: "grid sampler: needs a search space (give one to the sampler or the study)",

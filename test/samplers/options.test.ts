@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import {
   createSampler,
   SAMPLER_LABELS,
@@ -16,8 +16,14 @@ test("every sampler of the registry has a schema; the policy samplers share thei
   assert.deepEqual(Object.keys(SAMPLER_OPTION_SCHEMAS).sort(), [...SAMPLER_NAMES].sort());
   const reinforce = optionNames(SAMPLER_OPTION_SCHEMAS.reinforce);
   const ppo = optionNames(SAMPLER_OPTION_SCHEMAS.ppo);
-  assert.deepEqual(reinforce.filter((name) => !ppo.includes(name)), ["preset"]);
-  assert.deepEqual(ppo.filter((name) => !reinforce.includes(name)), ["clip", "epochs", "minibatchSize"]);
+  assert.deepEqual(
+    reinforce.filter((name) => !ppo.includes(name)),
+    ["preset"],
+  );
+  assert.deepEqual(
+    ppo.filter((name) => !reinforce.includes(name)),
+    ["clip", "epochs", "minibatchSize"],
+  );
   assert.deepEqual(samplersWithOption("policy"), ["reinforce", "ppo"]);
   assert.deepEqual(samplersWithOption("preset"), ["reinforce"]);
   assert.deepEqual(samplersWithOption("levels"), ["grid", "reinforce", "ppo"]);

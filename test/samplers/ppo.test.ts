@@ -1,7 +1,7 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ppoSampler, PPO_DEFAULTS, PPO_UPDATE_DEFAULTS } from "../../src/samplers/ppo.ts";
+import { test } from "node:test";
 import { runOnTable, syntheticPaperTable, TableStudy } from "../../bench/rl-table.ts";
+import { PPO_DEFAULTS, PPO_UPDATE_DEFAULTS, ppoSampler } from "../../src/samplers/ppo.ts";
 import { policyMass } from "./rl-helpers.ts";
 
 const TABLE = syntheticPaperTable(7, 0);
@@ -37,8 +37,12 @@ test("ppo: a sampler restored from saveState mid-batch proposes the same next tr
   restored.loadState(JSON.parse(JSON.stringify(whole.saveState())));
   const copy = new TableStudy();
   copy.list.push(...first.study.list.map((t) => structuredClone(t)));
-  const a = runOnTable(whole, table, 40, first.study).study.list.slice(40).map((t) => t.params);
-  const b = runOnTable(restored, table, 40, copy).study.list.slice(40).map((t) => t.params);
+  const a = runOnTable(whole, table, 40, first.study)
+    .study.list.slice(40)
+    .map((t) => t.params);
+  const b = runOnTable(restored, table, 40, copy)
+    .study.list.slice(40)
+    .map((t) => t.params);
   assert.deepEqual(b, a);
   assert.equal(whole.diagnostics().length, 5);
   assert.deepEqual(restored.diagnostics(), whole.diagnostics());

@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { randomSampler } from "../../src/samplers/random.ts";
-import type { SearchSpace } from "../../src/space/types.ts";
 import { containsValue } from "../../src/space/compare.ts";
+import type { SearchSpace } from "../../src/space/types.ts";
 import { ArrayStudy, median, optimize } from "./study-loop.ts";
 
 const mixed: SearchSpace = {
@@ -19,7 +19,8 @@ test("same seed, same trials; another seed, other trials; every value lies in it
   const a = run(7);
   assert.deepEqual(run(7), a);
   assert.notDeepEqual(run(8), a);
-  for (const params of a) for (const [name, d] of Object.entries(mixed)) assert.ok(containsValue(d, params[name]), `${name}=${params[name]}`);
+  for (const params of a)
+    for (const [name, d] of Object.entries(mixed)) assert.ok(containsValue(d, params[name]), `${name}=${params[name]}`);
 });
 
 test("define-by-run draws are reproducible too", () => {
@@ -48,12 +49,22 @@ test("ints are inclusive and step grids exact", () => {
     ints.add(sampler.sampleIndependent(study, i, "n", { type: "int", low: -2, high: 2 }) as number);
     floats.add(sampler.sampleIndependent(study, i, "x", { type: "float", low: 0, high: 0.5, step: 0.1 }) as number);
   }
-  assert.deepEqual([...ints].sort((a, b) => a - b), [-2, -1, 0, 1, 2]);
-  assert.deepEqual([...floats].sort((a, b) => a - b), [0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+  assert.deepEqual(
+    [...ints].sort((a, b) => a - b),
+    [-2, -1, 0, 1, 2],
+  );
+  assert.deepEqual(
+    [...floats].sort((a, b) => a - b),
+    [0, 0.1, 0.2, 0.3, 0.4, 0.5],
+  );
   // Log ints cover both ends too.
   const logInts = new Set<number>();
-  for (let i = 0; i < 400; i++) logInts.add(sampler.sampleIndependent(study, i, "d", { type: "int", low: 1, high: 8, log: true }) as number);
-  assert.deepEqual([...logInts].sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
+  for (let i = 0; i < 400; i++)
+    logInts.add(sampler.sampleIndependent(study, i, "d", { type: "int", low: 1, high: 8, log: true }) as number);
+  assert.deepEqual(
+    [...logInts].sort((a, b) => a - b),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  );
 });
 
 test("on a small discrete space no configuration repeats until all are taken, then repeats are allowed", () => {
@@ -88,17 +99,25 @@ test("saveState/loadState continue the same stream", () => {
   const a = randomSampler({ seed: 21 });
   const study = optimize(a, mixed, () => 0, 5);
   const saved = JSON.parse(JSON.stringify(a.saveState()));
-  const next = optimize(a, mixed, () => 0, 5, { study }).list.slice(5).map((t) => t.params);
+  const next = optimize(a, mixed, () => 0, 5, { study })
+    .list.slice(5)
+    .map((t) => t.params);
   const b = randomSampler({ seed: 999 });
   b.loadState(saved);
   const resumed = new ArrayStudy();
   resumed.list.push(...study.list.slice(0, 5));
-  const again = optimize(b, mixed, () => 0, 5, { study: resumed }).list.slice(5).map((t) => t.params);
+  const again = optimize(b, mixed, () => 0, 5, { study: resumed })
+    .list.slice(5)
+    .map((t) => t.params);
   assert.deepEqual(again, next);
-  assert.throws(() => b.loadState({ rng: [1, 2] }), { message: 'random sampler: saved state must have an "rng" field of four 32-bit words' });
+  assert.throws(() => b.loadState({ rng: [1, 2] }), {
+    message: 'random sampler: saved state must have an "rng" field of four 32-bit words',
+  });
 });
 
 test("unknown or malformed options are errors, not ignored", () => {
-  assert.throws(() => randomSampler({ seeed: 1 } as never), { message: 'random sampler: unknown option "seeed" (options: seed, allowRepeats)' });
+  assert.throws(() => randomSampler({ seeed: 1 } as never), {
+    message: 'random sampler: unknown option "seeed" (options: seed, allowRepeats)',
+  });
   assert.throws(() => randomSampler({ seed: "1" } as never), { message: "random sampler: seed must be a finite number, got 1" });
 });

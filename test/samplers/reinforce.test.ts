@@ -1,14 +1,14 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
+import { runOnTable, syntheticPaperTable, TableStudy, tableIndex } from "../../bench/rl-table.ts";
+import { indicesOf, policySpace } from "../../src/rl/policy-space.ts";
 import { reinforceSampler } from "../../src/samplers/reinforce.ts";
-import { createStudy } from "../../src/study/study.ts";
 import { paperSpace } from "../../src/space/presets.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
-import { runOnTable, syntheticPaperTable, tableIndex, TableStudy } from "../../bench/rl-table.ts";
-import { indicesOf, policySpace } from "../../src/rl/policy-space.ts";
+import { createStudy } from "../../src/study/study.ts";
 import { policyMass } from "./rl-helpers.ts";
 
 const TABLE = syntheticPaperTable(7, 0);
@@ -45,8 +45,12 @@ test("a sampler restored from saveState mid-batch proposes the same next trials 
     restored.loadState(saved);
     const studyCopy = new TableStudy();
     studyCopy.list.push(...first.study.list.map((t) => structuredClone(t)));
-    const a = runOnTable(whole, table, 30, first.study).study.list.slice(45).map((t) => t.params);
-    const b = runOnTable(restored, table, 30, studyCopy).study.list.slice(45).map((t) => t.params);
+    const a = runOnTable(whole, table, 30, first.study)
+      .study.list.slice(45)
+      .map((t) => t.params);
+    const b = runOnTable(restored, table, 30, studyCopy)
+      .study.list.slice(45)
+      .map((t) => t.params);
     assert.deepEqual(b, a);
     assert.deepEqual(restored.diagnostics(), whole.diagnostics());
   }
@@ -58,14 +62,28 @@ test("resuming a study from its journal continues the same policy: same trials a
     const table = syntheticPaperTable(5);
     const space = table.space;
     const discrete = policySpace(space);
-    const objective = (trial: { params: Record<string, unknown> }) => table.values[tableIndex(table.sizes, indicesOf(discrete, trial.params as never)!)];
-    const whole = createStudy({ name: "rl", space, sampler: reinforceSampler({ seed: 4, batchSize: 4 }), storage: join(dir, "whole.jsonl"), seed: 4 });
+    const objective = (trial: { params: Record<string, unknown> }) =>
+      table.values[tableIndex(table.sizes, indicesOf(discrete, trial.params as never)!)];
+    const whole = createStudy({
+      name: "rl",
+      space,
+      sampler: reinforceSampler({ seed: 4, batchSize: 4 }),
+      storage: join(dir, "whole.jsonl"),
+      seed: 4,
+    });
     await whole.optimize(objective, { nTrials: 24 });
     const path = join(dir, "split.jsonl");
     const part = createStudy({ name: "rl", space, sampler: reinforceSampler({ seed: 4, batchSize: 4 }), storage: path, seed: 4 });
     await part.optimize(objective, { nTrials: 10 });
     part.close();
-    const resumed = createStudy({ name: "rl", space, sampler: reinforceSampler({ seed: 4, batchSize: 4 }), storage: path, seed: 4, loadIfExists: true });
+    const resumed = createStudy({
+      name: "rl",
+      space,
+      sampler: reinforceSampler({ seed: 4, batchSize: 4 }),
+      storage: path,
+      seed: 4,
+      loadIfExists: true,
+    });
     await resumed.optimize(objective, { nTrials: 14 });
     assert.equal((resumed.sampler as ReturnType<typeof reinforceSampler>).diagnostics().length, 6);
     assert.deepEqual(
@@ -87,7 +105,15 @@ test("the default preset never evaluates a configuration twice and is exhausted 
   const seen = new Set<string>();
   while (!sampler.isExhausted(study, space)) {
     const number = study.list.length;
-    const trial = { number, state: "RUNNING" as const, params: {}, distributions: space, intermediateValues: {}, userAttrs: {}, systemAttrs: {} };
+    const trial = {
+      number,
+      state: "RUNNING" as const,
+      params: {},
+      distributions: space,
+      intermediateValues: {},
+      userAttrs: {},
+      systemAttrs: {},
+    };
     study.list.push(trial as never);
     const params = sampler.sampleRelative(study, number, space);
     const key = JSON.stringify(params);
@@ -101,7 +127,15 @@ test("the default preset never evaluates a configuration twice and is exhausted 
   const paperStudy = new TableStudy();
   const keys = new Set<string>();
   for (let i = 0; i < 20; i++) {
-    const trial = { number: i, state: "RUNNING" as const, params: {}, distributions: space, intermediateValues: {}, userAttrs: {}, systemAttrs: {} };
+    const trial = {
+      number: i,
+      state: "RUNNING" as const,
+      params: {},
+      distributions: space,
+      intermediateValues: {},
+      userAttrs: {},
+      systemAttrs: {},
+    };
     paperStudy.list.push(trial as never);
     const params = paper.sampleRelative(paperStudy, i, space);
     keys.add(JSON.stringify(params));
@@ -133,7 +167,17 @@ test("failed trials are learned as the worst reward seen so far", async () => {
   assert.ok(study.trials.some((t) => t.state === "FAIL") || values.every((v) => v !== undefined));
   assert.ok(Math.abs(update.meanReward - expected) < 1e-5, `${update.meanReward} vs ${expected}`);
   assert.equal(update.evaluations, 4);
-  assert.deepEqual(Object.keys(update).sort(), ["cachedSteps", "entropyCoefficient", "evaluations", "headEntropy", "maxReward", "meanReward", "topChoice", "topProbability", "update"]);
+  assert.deepEqual(Object.keys(update).sort(), [
+    "cachedSteps",
+    "entropyCoefficient",
+    "evaluations",
+    "headEntropy",
+    "maxReward",
+    "meanReward",
+    "topChoice",
+    "topProbability",
+    "update",
+  ]);
 });
 
 test("maximize: the reward is the value itself", () => {
@@ -143,7 +187,15 @@ test("maximize: the reward is the value itself", () => {
   const study = new TableStudy("maximize");
   const discrete = policySpace(table.space);
   for (let i = 0; i < 200; i++) {
-    const trial = { number: i, state: "RUNNING" as const, params: {}, distributions: table.space, intermediateValues: {}, userAttrs: {}, systemAttrs: {} };
+    const trial = {
+      number: i,
+      state: "RUNNING" as const,
+      params: {},
+      distributions: table.space,
+      intermediateValues: {},
+      userAttrs: {},
+      systemAttrs: {},
+    };
     study.list.push(trial as never);
     const params = sampler.sampleRelative(study, i, table.space);
     Object.assign(trial, { params, state: "COMPLETE", value: flipped.values[tableIndex(table.sizes, indicesOf(discrete, params)!)] });
@@ -175,14 +227,25 @@ test("warm start: a policy exported from one study starts another over a space o
   const renamed: SearchSpace = Object.fromEntries(Object.entries(paperSpace()).map(([name, d]) => [`other_${name}`, d]));
   const warm = reinforceSampler({ seed: 6, initialPolicy: exported, batchSize: 1 });
   const study = new TableStudy();
-  const trial = { number: 0, state: "RUNNING" as const, params: {}, distributions: renamed, intermediateValues: {}, userAttrs: {}, systemAttrs: {} };
+  const trial = {
+    number: 0,
+    state: "RUNNING" as const,
+    params: {},
+    distributions: renamed,
+    intermediateValues: {},
+    userAttrs: {},
+    systemAttrs: {},
+  };
   study.list.push(trial as never);
   warm.sampleRelative(study, 0, renamed);
   assert.deepEqual(warm.exportPolicy().weights, exported.weights);
   // Another shape: a clear error.
   const small = reinforceSampler({ seed: 6, initialPolicy: exported });
   const tiny: SearchSpace = { a: { type: "categorical", choices: [1, 2] } };
-  assert.throws(() => small.sampleRelative(new TableStudy(), 0, tiny), /the saved policy is a mlp with choices \[10, 10, 10, 10\] and hidden \[64, 16\]; this study needs a mlp with choices \[2\]/);
+  assert.throws(
+    () => small.sampleRelative(new TableStudy(), 0, tiny),
+    /the saved policy is a mlp with choices \[10, 10, 10, 10\] and hidden \[64, 16\]; this study needs a mlp with choices \[2\]/,
+  );
 });
 
 test("bad options and spaces get specific errors", () => {
@@ -192,11 +255,23 @@ test("bad options and spaces get specific errors", () => {
   assert.throws(() => reinforceSampler({ learningRate: -1 }), /learningRate must be a positive number, got -1/);
   assert.throws(() => reinforceSampler({ batchSize: 2.5 }), /batchSize must be a positive integer, got 2.5/);
   const continuous: SearchSpace = { lr: { type: "float", low: 1e-5, high: 1, log: true } };
-  assert.throws(() => reinforceSampler().sampleRelative(new TableStudy(), 0, continuous), /parameter "lr" is continuous: the RL samplers need levels to discretise it/);
+  assert.throws(
+    () => reinforceSampler().sampleRelative(new TableStudy(), 0, continuous),
+    /parameter "lr" is continuous: the RL samplers need levels to discretise it/,
+  );
   const leveled = reinforceSampler({ levels: 5, seed: 1 }).sampleRelative(new TableStudy(), 0, continuous);
-  assert.ok([1e-5, 1e-4, 1e-3, 1e-2, 1].some((v) => Math.abs((leveled.lr as number) - v) < 1e-12 * v + 1e-15), `${leveled.lr}`);
-  assert.throws(() => reinforceSampler().sampleIndependent(new TableStudy(), 0, "x", continuous.lr), /needs every parameter declared in the study's search space; "x" was suggested define-by-run/);
-  assert.throws(() => reinforceSampler().loadState({ sampler: "ppo", version: 1 }), /the saved sampler state is not a reinforce sampler state/);
+  assert.ok(
+    [1e-5, 1e-4, 1e-3, 1e-2, 1].some((v) => Math.abs((leveled.lr as number) - v) < 1e-12 * v + 1e-15),
+    `${leveled.lr}`,
+  );
+  assert.throws(
+    () => reinforceSampler().sampleIndependent(new TableStudy(), 0, "x", continuous.lr),
+    /needs every parameter declared in the study's search space; "x" was suggested define-by-run/,
+  );
+  assert.throws(
+    () => reinforceSampler().loadState({ sampler: "ppo", version: 1 }),
+    /the saved sampler state is not a reinforce sampler state/,
+  );
   assert.throws(() => reinforceSampler().exportPolicy(), /has no policy yet: it is built at the study's first trial/);
 });
 

@@ -1,8 +1,9 @@
 // Shared by the reinforce and ppo sampler tests: where a trained policy's probability lies on a table.
+
+import { type Table, tableIndex } from "../../bench/rl-table.ts";
 import { Rng } from "../../src/nn/rng.ts";
 import { createPolicy, loadPolicyWeights } from "../../src/rl/checkpoint.ts";
 import type { PolicySampler } from "../../src/samplers/policy-sampler.ts";
-import { tableIndex, type Table } from "../../bench/rl-table.ts";
 
 export interface PolicyMass {
   /** Share of draws in the table's best 1% (a uniform policy: 1%). */
@@ -16,7 +17,11 @@ export interface PolicyMass {
 /** Draws 1000 configurations from the sampler's policy (from random states) and scores them. */
 export function policyMass(sampler: PolicySampler, table: Table): PolicyMass {
   const exported = sampler.exportPolicy();
-  const policy = createPolicy(exported.shape.sizes, { policy: exported.shape.kind, cell: exported.shape.cell, hidden: exported.shape.hidden as [number, number] }, new Rng(0));
+  const policy = createPolicy(
+    exported.shape.sizes,
+    { policy: exported.shape.kind, cell: exported.shape.cell, hidden: exported.shape.hidden as [number, number] },
+    new Rng(0),
+  );
   loadPolicyWeights(policy, exported);
   const sorted = Array.from(table.values).sort((a, b) => a - b);
   const cut1 = sorted[Math.ceil(sorted.length / 100) - 1];

@@ -1,13 +1,13 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { tpeSampler } from "../../src/samplers/tpe.ts";
+import { test } from "node:test";
+import { Rng } from "../../src/nn/rng.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
 import { ParzenEstimator, type ParzenOptions } from "../../src/samplers/tpe/parzen.ts";
 import { defaultGamma, defaultWeights, splitTrials } from "../../src/samplers/tpe/split.ts";
 import { logGaussMass, logNdtr, logStandardTruncnormPdf, ndtri, sampleStandardTruncnorm } from "../../src/samplers/tpe/truncnorm.ts";
-import { Rng } from "../../src/nn/rng.ts";
-import type { Params, SearchSpace } from "../../src/space/types.ts";
+import { tpeSampler } from "../../src/samplers/tpe.ts";
 import { containsValue } from "../../src/space/compare.ts";
+import type { Params, SearchSpace } from "../../src/space/types.ts";
 import { ArrayStudy, bestValue, median, optimize } from "./study-loop.ts";
 
 const close = (actual: number, expected: number, tolerance = 1e-12) =>
@@ -57,27 +57,38 @@ test("truncated normal draws stay inside, even far in a tail, and have the right
   assert.ok(Math.abs(tail / 2000 - 1 / 30) < 0.004, `${tail / 2000}`);
 });
 
-const flat: ParzenOptions = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, weights: defaultWeights };
+const flat: ParzenOptions = {
+  priorWeight: 1,
+  considerMagicClip: true,
+  considerEndpoints: false,
+  multivariate: false,
+  weights: defaultWeights,
+};
 
 test("Parzen estimator log densities match an independent scipy computation", () => {
   const logPdf = (space: SearchSpace, obs: Record<string, number[]>, at: Record<string, number[]>, options = flat) =>
     new ParzenEstimator(obs, space, options).logPdf(at);
   const check = (actual: number[], expected: number[]) => actual.forEach((a, i) => close(a, expected[i], 1e-9));
-  check(logPdf({ x: { type: "float", low: 0, high: 10 } }, { x: [1, 2, 3] }, { x: [0.5, 2.5, 9] }), [
-    -1.8161401212091768, -1.6663264946868457, -3.6972795657355317,
-  ]);
-  check(logPdf({ x: { type: "float", low: 1e-4, high: 1, log: true } }, { x: [1e-3, 2e-3, 0.1, 0.5] }, { x: [1e-3, 0.05] }), [
-    -2.040981952175112, -2.3276813219655987,
-  ]);
-  check(logPdf({ n: { type: "int", low: 1, high: 10 } }, { n: [2, 3, 3, 8] }, { n: [1, 3, 10] }), [
-    -2.1135754513891567, -1.8185779237480257, -3.0545027792544017,
-  ]);
-  check(logPdf({ n: { type: "int", low: 1, high: 100, log: true } }, { n: [2, 3, 30, 80] }, { n: [1, 3, 100] }), [
-    -1.8930663558518632, -2.5305295727142316, -6.13005096109534,
-  ]);
-  check(logPdf({ c: { type: "categorical", choices: ["a", "b", "c"] } }, { c: [0, 0, 2] }, { c: [0, 1, 2] }), [
-    -0.7419373447293773, -1.6582280766035327, -1.0986122886681098,
-  ]);
+  check(
+    logPdf({ x: { type: "float", low: 0, high: 10 } }, { x: [1, 2, 3] }, { x: [0.5, 2.5, 9] }),
+    [-1.8161401212091768, -1.6663264946868457, -3.6972795657355317],
+  );
+  check(
+    logPdf({ x: { type: "float", low: 1e-4, high: 1, log: true } }, { x: [1e-3, 2e-3, 0.1, 0.5] }, { x: [1e-3, 0.05] }),
+    [-2.040981952175112, -2.3276813219655987],
+  );
+  check(
+    logPdf({ n: { type: "int", low: 1, high: 10 } }, { n: [2, 3, 3, 8] }, { n: [1, 3, 10] }),
+    [-2.1135754513891567, -1.8185779237480257, -3.0545027792544017],
+  );
+  check(
+    logPdf({ n: { type: "int", low: 1, high: 100, log: true } }, { n: [2, 3, 30, 80] }, { n: [1, 3, 100] }),
+    [-1.8930663558518632, -2.5305295727142316, -6.13005096109534],
+  );
+  check(
+    logPdf({ c: { type: "categorical", choices: ["a", "b", "c"] } }, { c: [0, 0, 2] }, { c: [0, 1, 2] }),
+    [-0.7419373447293773, -1.6582280766035327, -1.0986122886681098],
+  );
   const joint: SearchSpace = { x: { type: "float", low: 0, high: 1 }, n: { type: "int", low: 0, high: 4 } };
   check(logPdf(joint, { x: [0.2, 0.4], n: [1, 3] }, { x: [0.3], n: [2] }, { ...flat, multivariate: true }), [-0.9961353488367808]);
 });
@@ -109,12 +120,30 @@ test("gamma, weights and the good/bad split follow Optuna's defaults", () => {
   study.list.push({ ...study.list[0], number: 7, state: "PRUNED", value: undefined, intermediateValues: { 3: 7 } });
   const numbers = (trials: { number: number }[]) => trials.map((t) => t.number);
   let split = splitTrials(study.list, "minimize", () => 2);
-  assert.deepEqual([numbers(split.below), numbers(split.above)], [[1, 3], [0, 2, 4, 5, 6, 7]]);
+  assert.deepEqual(
+    [numbers(split.below), numbers(split.above)],
+    [
+      [1, 3],
+      [0, 2, 4, 5, 6, 7],
+    ],
+  );
   split = splitTrials(study.list, "maximize", () => 2);
-  assert.deepEqual([numbers(split.below), numbers(split.above)], [[0, 4], [1, 2, 3, 5, 6, 7]]);
+  assert.deepEqual(
+    [numbers(split.below), numbers(split.above)],
+    [
+      [0, 4],
+      [1, 2, 3, 5, 6, 7],
+    ],
+  );
   // Pruned trials come after complete ones: deeper first, then by value; FAIL never counts as good.
   split = splitTrials(study.list, "minimize", () => 6);
-  assert.deepEqual([numbers(split.below), numbers(split.above)], [[0, 1, 2, 3, 4, 7], [5, 6]]);
+  assert.deepEqual(
+    [numbers(split.below), numbers(split.above)],
+    [
+      [0, 1, 2, 3, 4, 7],
+      [5, 6],
+    ],
+  );
   split = splitTrials(study.list, "minimize", () => 8);
   assert.deepEqual(numbers(split.above), [5]);
 });
@@ -206,7 +235,10 @@ test("saveState/loadState resume the same trials", () => {
   const second = tpeSampler({ seed: 123 });
   second.loadState(JSON.parse(JSON.stringify(first.saveState())));
   optimize(second, quadratic, fQuadratic, 15, { defineByRun: true, study });
-  assert.deepEqual(study.list.map((t) => t.params), full);
+  assert.deepEqual(
+    study.list.map((t) => t.params),
+    full,
+  );
 });
 
 test("bad options are clear errors", () => {
@@ -214,10 +246,14 @@ test("bad options are clear errors", () => {
     message:
       'tpe sampler: unknown option "n_startup_trials" (options: seed, nStartupTrials, nEiCandidates, gamma, weights, priorWeight, considerEndpoints, considerMagicClip, multivariate, allowRepeats)',
   });
-  assert.throws(() => tpeSampler({ multivariate: "yes" } as never), { message: 'tpe sampler: multivariate must be true or false, got "yes"' });
+  assert.throws(() => tpeSampler({ multivariate: "yes" } as never), {
+    message: 'tpe sampler: multivariate must be true or false, got "yes"',
+  });
   assert.throws(() => tpeSampler({ gamma: 0.25 } as never), { message: "tpe sampler: gamma must be a function of the number of trials" });
   assert.throws(() => tpeSampler({ nEiCandidates: 0 }), { message: "tpe sampler: nEiCandidates must be a positive integer, got 0" });
-  assert.throws(() => tpeSampler({ nStartupTrials: -1 }), { message: "tpe sampler: nStartupTrials must be a non-negative integer, got -1" });
+  assert.throws(() => tpeSampler({ nStartupTrials: -1 }), {
+    message: "tpe sampler: nStartupTrials must be a non-negative integer, got -1",
+  });
   assert.throws(() => tpeSampler({ priorWeight: 0 }), { message: "tpe sampler: priorWeight must be a positive number, got 0" });
   const broken = tpeSampler({ nStartupTrials: 0, gamma: () => 1.5 });
   assert.throws(() => broken.sampleIndependent(optimize(randomSampler(), quadratic, fQuadratic, 3), 3, "x", quadratic.x), {

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spaceFromJSON, spaceToJSON, paperSpace } from "../../src/space/index.ts";
+import { test } from "node:test";
+import { paperSpace, spaceFromJSON, spaceToJSON } from "../../src/space/index.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
 
 const space: SearchSpace = {
@@ -33,7 +33,10 @@ test("parsing names the bad field", () => {
     ['{"lr": 3}', 'parameter "lr": must be an object with a "type" field'],
     ['{"lr": {"low": 0, "high": 1}}', 'parameter "lr": field "type" must be "float", "int" or "categorical", got undefined'],
     ['{"lr": {"type": "float", "low": "0", "high": 1}}', 'parameter "lr": field "low" must be a number, got "0"'],
-    ['{"lr": {"type": "float", "low": 0, "hihg": 1}}', 'parameter "lr": unknown field "hihg" for a float parameter\nparameter "lr": field "high" must be a number, got undefined'],
+    [
+      '{"lr": {"type": "float", "low": 0, "hihg": 1}}',
+      'parameter "lr": unknown field "hihg" for a float parameter\nparameter "lr": field "high" must be a number, got undefined',
+    ],
     ['{"lr": {"type": "float", "low": 0, "high": 1, "log": "yes"}}', 'parameter "lr": field "log" must be true or false, got "yes"'],
     ['{"n": {"type": "int", "low": 0, "high": 4, "step": null}}', 'parameter "n": field "step" must be a number, got null'],
     ['{"c": {"type": "categorical", "choices": "ab"}}', 'parameter "c": field "choices" must be an array'],
@@ -42,10 +45,13 @@ test("parsing names the bad field", () => {
     ['{"__proto__": {"type": "float", "low": 0, "high": 1}}', 'parameter name "__proto__" is reserved'],
   ];
   for (const [text, expected] of cases) {
-    assert.throws(() => spaceFromJSON(text), (error: Error) => {
-      if (expected.endsWith(": ")) assert.ok(error.message.startsWith(expected), error.message);
-      else assert.equal(error.message, expected);
-      return true;
-    });
+    assert.throws(
+      () => spaceFromJSON(text),
+      (error: Error) => {
+        if (expected.endsWith(": ")) assert.ok(error.message.startsWith(expected), error.message);
+        else assert.equal(error.message, expected);
+        return true;
+      },
+    );
   }
 });

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { validateSpace, defineSpace } from "../../src/space/index.ts";
+import { test } from "node:test";
+import { defineSpace, validateSpace } from "../../src/space/index.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
 
 function message(space: unknown): string {
@@ -31,7 +31,10 @@ test("each problem has its own exact message naming the parameter", () => {
     [{ n: { type: "int", low: 0, high: 10, step: 1.5 } }, 'parameter "n": an int step must be an integer, got 1.5'],
     [{ lr: { type: "float", low: 0.1, high: 1, step: 0.1, log: true } }, 'parameter "lr": a float cannot have both step and log'],
     [{ n: { type: "int", low: 1, high: 9, step: 2, log: true } }, 'parameter "n": a log int cannot have a step other than 1, got step = 2'],
-    [{ x: { type: "float", low: 0, high: 0.95, step: 0.1 } }, 'parameter "x": high - low (0.95) is not a multiple of step (0.1); use high = 0.9'],
+    [
+      { x: { type: "float", low: 0, high: 0.95, step: 0.1 } },
+      'parameter "x": high - low (0.95) is not a multiple of step (0.1); use high = 0.9',
+    ],
     [{ n: { type: "int", low: 0, high: 10, step: 3 } }, 'parameter "n": high - low (10) is not a multiple of step (3); use high = 9'],
     [{ c: { type: "categorical", choices: [] } }, 'parameter "c": empty choice list'],
     [{ c: { type: "categorical", choices: ["a", "b", "a"] } }, 'parameter "c": duplicate choice "a" (indices 0 and 2)'],

@@ -1,14 +1,15 @@
 // The same behaviour from both storages: every case runs against InMemoryStorage and a
 // JournalFileStorage on a fresh file.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Storage } from "../../src/storage/storage.ts";
-import { InMemoryStorage } from "../../src/storage/memory.ts";
-import { JournalFileStorage } from "../../src/storage/journal.ts";
+import { test } from "node:test";
 import type { Distribution } from "../../src/space/types.ts";
+import { JournalFileStorage } from "../../src/storage/journal.ts";
+import { InMemoryStorage } from "../../src/storage/memory.ts";
+import type { Storage } from "../../src/storage/storage.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-contract-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +32,13 @@ for (const [kind, make] of Object.entries(makers)) {
     const b = s.createStudy("b", "maximize");
     assert.deepEqual([a, b], [0, 1]);
     assert.deepEqual(s.findStudy("b"), { studyId: 1, name: "b", direction: "maximize", userAttrs: {}, systemAttrs: {} });
-    assert.deepEqual(s.listStudies().map((x) => [x.studyId, x.name, x.direction]), [[0, "a", "minimize"], [1, "b", "maximize"]]);
+    assert.deepEqual(
+      s.listStudies().map((x) => [x.studyId, x.name, x.direction]),
+      [
+        [0, "a", "minimize"],
+        [1, "b", "maximize"],
+      ],
+    );
     assert.throws(() => s.createStudy("a", "maximize"), { message: 'a study named "a" already exists' });
     assert.throws(() => s.createStudy("", "minimize"), { message: 'a study name must be a non-empty string, got ""' });
     assert.throws(() => s.createStudy("c", "up" as never), { message: 'unknown direction "up" (expected "minimize" or "maximize")' });
@@ -47,8 +54,12 @@ for (const [kind, make] of Object.entries(makers)) {
     value.layers.push(3);
     assert.deepEqual(s.findStudy("attrs")?.userAttrs, { arch: { layers: [1, 2], nested: { ok: true } } });
     assert.deepEqual(s.findStudy("attrs")?.systemAttrs, { seed: 42 });
-    assert.throws(() => s.setStudyUserAttr(id, "bad", () => 1), { message: 'study user attr "bad" cannot be stored as JSON: function at top level' });
-    assert.throws(() => s.setStudyUserAttr(id, "map", { m: new Map() }), { message: 'study user attr "map" cannot be stored as JSON: a Map at .m (use plain objects and arrays)' });
+    assert.throws(() => s.setStudyUserAttr(id, "bad", () => 1), {
+      message: 'study user attr "bad" cannot be stored as JSON: function at top level',
+    });
+    assert.throws(() => s.setStudyUserAttr(id, "map", { m: new Map() }), {
+      message: 'study user attr "map" cannot be stored as JSON: a Map at .m (use plain objects and arrays)',
+    });
     assert.throws(() => s.setStudyUserAttr(7, "k", 1), { message: "no study with id 7" });
   });
 
@@ -72,7 +83,10 @@ for (const [kind, make] of Object.entries(makers)) {
     assert.ok(t.datetimeComplete! >= t.datetimeStart!);
     assert.equal(s.getTrial(id, n1).state, "RUNNING");
     assert.equal(s.getTrial(id, n1).datetimeComplete, undefined);
-    assert.deepEqual(s.getAllTrials(id).map((x) => x.number), [0, 1]);
+    assert.deepEqual(
+      s.getAllTrials(id).map((x) => x.number),
+      [0, 1],
+    );
     // Trials are immutable records.
     assert.throws(() => {
       (t.params as Record<string, unknown>).lr = 5;
@@ -87,13 +101,23 @@ for (const [kind, make] of Object.entries(makers)) {
     s.setTrialParam(id, n, "x", 2, { type: "float", low: 0, high: 4, log: false });
     s.setTrialParam(id, n, "k", 3, { type: "int", low: 1, high: 5, step: 1, log: false });
     assert.deepEqual(s.getTrial(id, n).distributions, { x: { type: "float", low: 0, high: 4 }, k: { type: "int", low: 1, high: 5 } });
-    assert.throws(() => s.setTrialParam(id, n, "c", "gelu", act), { message: 'parameter "c": "gelu" is not one of the choices ["relu","tanh",null,3,true]' });
-    assert.throws(() => s.setTrialParam(id, n, "k2", 2.5, units), { message: 'parameter "k2": 2.5 is not an integer for an int distribution' });
-    assert.throws(() => s.setTrialParam(id, n, "y", 1, { type: "float", low: 2, high: 1 }), { message: 'distribution low must not exceed high: {"type":"float","low":2,"high":1}' });
+    assert.throws(() => s.setTrialParam(id, n, "c", "gelu", act), {
+      message: 'parameter "c": "gelu" is not one of the choices ["relu","tanh",null,3,true]',
+    });
+    assert.throws(() => s.setTrialParam(id, n, "k2", 2.5, units), {
+      message: 'parameter "k2": 2.5 is not an integer for an int distribution',
+    });
+    assert.throws(() => s.setTrialParam(id, n, "y", 1, { type: "float", low: 2, high: 1 }), {
+      message: 'distribution low must not exceed high: {"type":"float","low":2,"high":1}',
+    });
     // Optuna's rule: a parameter keeps its kind, log scale and choices within a study.
     const m = s.createTrial(id);
-    assert.throws(() => s.setTrialParam(id, m, "x", 2, { type: "int", low: 0, high: 4 }), { message: 'parameter "x" was stored in this study as float, not int' });
-    assert.throws(() => s.setTrialParam(id, m, "x", 2, { type: "float", low: 1, high: 4, log: true }), { message: 'parameter "x" was stored in this study with log false, not true' });
+    assert.throws(() => s.setTrialParam(id, m, "x", 2, { type: "int", low: 0, high: 4 }), {
+      message: 'parameter "x" was stored in this study as float, not int',
+    });
+    assert.throws(() => s.setTrialParam(id, m, "x", 2, { type: "float", low: 1, high: 4, log: true }), {
+      message: 'parameter "x" was stored in this study with log false, not true',
+    });
     s.setTrialParam(id, m, "x", 3, { type: "float", low: 0, high: 8 });
     assert.equal(s.getTrial(id, m).params.x, 3);
   });
@@ -103,19 +127,33 @@ for (const [kind, make] of Object.entries(makers)) {
     const id = s.createStudy("st", "maximize");
     const done = s.createTrial(id);
     s.setTrialStateValue(id, done, "COMPLETE", 1.5);
-    assert.throws(() => s.setTrialStateValue(id, done, "COMPLETE", 2), { message: 'trial 0 of study "st" is already COMPLETE and cannot be updated' });
-    assert.throws(() => s.setTrialStateValue(id, done, "FAIL"), { message: 'trial 0 of study "st" is already COMPLETE and cannot be updated' });
-    assert.throws(() => s.setTrialIntermediateValue(id, done, 1, 0.5), { message: 'trial 0 of study "st" is already COMPLETE and cannot be updated' });
-    assert.throws(() => s.setTrialUserAttr(id, done, "k", 1), { message: 'trial 0 of study "st" is already COMPLETE and cannot be updated' });
+    assert.throws(() => s.setTrialStateValue(id, done, "COMPLETE", 2), {
+      message: 'trial 0 of study "st" is already COMPLETE and cannot be updated',
+    });
+    assert.throws(() => s.setTrialStateValue(id, done, "FAIL"), {
+      message: 'trial 0 of study "st" is already COMPLETE and cannot be updated',
+    });
+    assert.throws(() => s.setTrialIntermediateValue(id, done, 1, 0.5), {
+      message: 'trial 0 of study "st" is already COMPLETE and cannot be updated',
+    });
+    assert.throws(() => s.setTrialUserAttr(id, done, "k", 1), {
+      message: 'trial 0 of study "st" is already COMPLETE and cannot be updated',
+    });
     assert.equal(s.getTrial(id, done).value, 1.5);
 
     const running = s.createTrial(id);
-    assert.throws(() => s.setTrialStateValue(id, running, "COMPLETE"), { message: 'trial 1 of study "st": a COMPLETE trial needs a value' });
-    assert.throws(() => s.setTrialStateValue(id, running, "COMPLETE", NaN), { message: 'trial 1 of study "st": the value must be a number, got NaN' });
+    assert.throws(() => s.setTrialStateValue(id, running, "COMPLETE"), {
+      message: 'trial 1 of study "st": a COMPLETE trial needs a value',
+    });
+    assert.throws(() => s.setTrialStateValue(id, running, "COMPLETE", NaN), {
+      message: 'trial 1 of study "st": the value must be a number, got NaN',
+    });
     assert.throws(() => s.setTrialStateValue(id, running, "FAIL", 3), { message: 'trial 1 of study "st": a FAIL trial has no value' });
     assert.throws(() => s.setTrialStateValue(id, running, "RUNNING"), { message: 'trial 1 of study "st" is already RUNNING' });
     assert.throws(() => s.setTrialStateValue(id, running, "WAITING"), { message: 'trial 1 of study "st" cannot be set back to WAITING' });
-    assert.throws(() => s.setTrialStateValue(id, running, "DONE" as never), { message: 'unknown trial state "DONE" (expected RUNNING, COMPLETE, PRUNED, FAIL or WAITING)' });
+    assert.throws(() => s.setTrialStateValue(id, running, "DONE" as never), {
+      message: 'unknown trial state "DONE" (expected RUNNING, COMPLETE, PRUNED, FAIL or WAITING)',
+    });
     s.setTrialSystemAttr(id, running, "fail_reason", "objective returned NaN");
     s.setTrialStateValue(id, running, "FAIL");
     const failed = s.getTrial(id, running);
@@ -168,8 +206,12 @@ for (const [kind, make] of Object.entries(makers)) {
     assert.deepEqual(t.intermediateValues, { 0: 0.9, 1: 0.6, 2: NaN });
     assert.deepEqual(t.userAttrs, { note: { text: "héllo", list: [1, null] } });
     assert.deepEqual(t.systemAttrs, { worker: 3 });
-    assert.throws(() => s.setTrialIntermediateValue(id, n, -1, 0), { message: "trial 0: an intermediate value's step must be a non-negative integer, got -1" });
-    assert.throws(() => s.setTrialIntermediateValue(id, n, 1.5, 0), { message: "trial 0: an intermediate value's step must be a non-negative integer, got 1.5" });
+    assert.throws(() => s.setTrialIntermediateValue(id, n, -1, 0), {
+      message: "trial 0: an intermediate value's step must be a non-negative integer, got -1",
+    });
+    assert.throws(() => s.setTrialIntermediateValue(id, n, 1.5, 0), {
+      message: "trial 0: an intermediate value's step must be a non-negative integer, got 1.5",
+    });
     assert.throws(() => s.setTrialUserAttr(id, n, "", 0), { message: 'an attr key must be a non-empty string, got ""' });
   });
 
@@ -181,7 +223,13 @@ for (const [kind, make] of Object.entries(makers)) {
     assert.equal(s.createTrial(b), 0);
     assert.equal(s.createTrial(a), 1);
     s.setTrialStateValue(b, 0, "COMPLETE", 7);
-    assert.deepEqual(s.getAllTrials(a).map((t) => t.state), ["RUNNING", "RUNNING"]);
-    assert.deepEqual(s.getAllTrials(b).map((t) => [t.number, t.value]), [[0, 7]]);
+    assert.deepEqual(
+      s.getAllTrials(a).map((t) => t.state),
+      ["RUNNING", "RUNNING"],
+    );
+    assert.deepEqual(
+      s.getAllTrials(b).map((t) => [t.number, t.value]),
+      [[0, 7]],
+    );
   });
 }

@@ -1,20 +1,23 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { startTogether } from "./start-together.ts";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { JournalFileStorage } from "../../src/storage/journal.ts";
 import { InMemoryStorage } from "../../src/storage/memory.ts";
 import { openStorage } from "../../src/storage/open.ts";
 import { datetimeToOptuna } from "../../src/storage/optuna-format.ts";
+import { startTogether } from "./start-together.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-journal-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const freshPath = () => join(dir, `j-${files++}.jsonl`);
-const lines = (path: string) => readFileSync(path, "utf8").split("\n").filter((l) => l !== "");
+const lines = (path: string) =>
+  readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
 const ISO_LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}000$/;
 
 test("each operation is one line in Optuna's journal format", () => {
@@ -54,15 +57,27 @@ test("each operation is one line in Optuna's journal format", () => {
     { op_code: 3, worker_id: w, study_id: 0, system_attr: { seed: 1 } },
     { op_code: 4, worker_id: w, study_id: 0, datetime_start: start },
     {
-      op_code: 5, worker_id: w, trial_id: 0, param_name: "lr", param_value_internal: 0.001,
+      op_code: 5,
+      worker_id: w,
+      trial_id: 0,
+      param_name: "lr",
+      param_value_internal: 0.001,
       distribution: '{"name":"FloatDistribution","attributes":{"step":null,"low":0.00001,"high":0.1,"log":true}}',
     },
     {
-      op_code: 5, worker_id: w, trial_id: 0, param_name: "units", param_value_internal: 32,
+      op_code: 5,
+      worker_id: w,
+      trial_id: 0,
+      param_name: "units",
+      param_value_internal: 32,
       distribution: '{"name":"IntDistribution","attributes":{"log":false,"step":16,"low":16,"high":64}}',
     },
     {
-      op_code: 5, worker_id: w, trial_id: 0, param_name: "act", param_value_internal: 1,
+      op_code: 5,
+      worker_id: w,
+      trial_id: 0,
+      param_name: "act",
+      param_value_internal: 1,
       distribution: '{"name":"CategoricalDistribution","attributes":{"choices":["relu","tanh"]}}',
     },
     { op_code: 7, worker_id: w, trial_id: 0, step: 0, intermediate_value: 0.5 },
@@ -71,8 +86,18 @@ test("each operation is one line in Optuna's journal format", () => {
     { op_code: 9, worker_id: w, trial_id: 0, system_attr: { fail_reason: "boom" } },
     { op_code: 6, worker_id: w, trial_id: 0, state: 3, values: null, datetime_complete: ops[11].datetime_complete },
     {
-      op_code: 4, worker_id: w, study_id: 0, datetime_start: null, state: 4, value: null, values: null,
-      distributions: {}, params: {}, user_attrs: {}, system_attrs: { fixed_params: { lr: 0.01 } }, intermediate_values: {},
+      op_code: 4,
+      worker_id: w,
+      study_id: 0,
+      datetime_start: null,
+      state: 4,
+      value: null,
+      values: null,
+      distributions: {},
+      params: {},
+      user_attrs: {},
+      system_attrs: { fixed_params: { lr: 0.01 } },
+      intermediate_values: {},
     },
     { op_code: 6, worker_id: w, trial_id: 1, state: 0, values: null, datetime_start: ops[13].datetime_start },
     { op_code: 6, worker_id: w, trial_id: 1, state: 1, values: [0.75], datetime_complete: ops[14].datetime_complete },
@@ -92,7 +117,9 @@ test("two storage objects on one file see each other's writes", () => {
   b.setTrialStateValue(id, n0, "COMPLETE", 3);
   a.sync();
   assert.equal(a.getTrial(id, n0).value, 3);
-  assert.throws(() => a.setTrialStateValue(id, n0, "FAIL"), { message: 'trial 0 of study "shared" is already COMPLETE and cannot be updated' });
+  assert.throws(() => a.setTrialStateValue(id, n0, "FAIL"), {
+    message: 'trial 0 of study "shared" is already COMPLETE and cannot be updated',
+  });
   assert.throws(() => b.createStudy("shared", "maximize"), { message: 'a study named "shared" already exists' });
   // A WAITING trial can be claimed by one of them only.
   const q = a.createTrial(id, { state: "WAITING" });
@@ -154,8 +181,13 @@ test("a last line missing only its newline is kept and terminated", () => {
 
 test("a damaged line in the middle of the file is a clear error", () => {
   const path = freshPath();
-  writeFileSync(path, '{"op_code":0,"worker_id":"w","study_name":"a","directions":[1]}\n{"op_code":4,"wor\n{"op_code":4,"worker_id":"w","study_id":0,"datetime_start":null}\n');
-  assert.throws(() => new JournalFileStorage(path), { message: new RegExp(`^journal file ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} line 2 is not valid JSON`) });
+  writeFileSync(
+    path,
+    '{"op_code":0,"worker_id":"w","study_name":"a","directions":[1]}\n{"op_code":4,"wor\n{"op_code":4,"worker_id":"w","study_id":0,"datetime_start":null}\n',
+  );
+  assert.throws(() => new JournalFileStorage(path), {
+    message: new RegExp(`^journal file ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} line 2 is not valid JSON`),
+  });
   const unknown = freshPath();
   writeFileSync(unknown, '{"op_code":42,"worker_id":"w"}\n');
   assert.throws(() => new JournalFileStorage(unknown), { message: `journal file ${unknown} line 1: unknown journal op_code 42` });
@@ -180,7 +212,13 @@ test("operations Optuna would skip on replay are skipped (duplicate study, unkno
     ].join("\n"),
   );
   const s = new JournalFileStorage(path);
-  assert.deepEqual(s.listStudies().map((x) => [x.studyId, x.name, x.direction]), [[0, "a", "minimize"], [2, "b", "maximize"]]);
+  assert.deepEqual(
+    s.listStudies().map((x) => [x.studyId, x.name, x.direction]),
+    [
+      [0, "a", "minimize"],
+      [2, "b", "maximize"],
+    ],
+  );
   assert.throws(() => s.findStudy("multi"), { message: 'study "multi" has 2 objectives; hyperforce reads single-objective studies only' });
   const [t] = s.getAllTrials(0);
   assert.equal(t.state, "COMPLETE");
@@ -205,7 +243,10 @@ test("a stale lock is broken: its process is gone, or it is older than the grace
   s.createStudy("b", "minimize");
   assert.ok(Date.now() - t0 < 300);
 
-  assert.deepEqual(s.listStudies().map((x) => x.name), ["a", "b"]);
+  assert.deepEqual(
+    s.listStudies().map((x) => x.name),
+    ["a", "b"],
+  );
   assert.equal(existsSync(lock), false);
 });
 
@@ -216,7 +257,10 @@ test("a lock held by a live process is waited for, however old", async () => {
   // The child takes the lock the way hyperforce does, holds it 600 ms, then releases it.
   const holder = spawn(
     process.execPath,
-    ["-e", `const fs=require("fs");fs.writeFileSync(${JSON.stringify(lock)},process.pid+" "+require("os").hostname()+"\\n",{flag:"wx"});console.log("held");setTimeout(()=>fs.unlinkSync(${JSON.stringify(lock)}),600)`],
+    [
+      "-e",
+      `const fs=require("fs");fs.writeFileSync(${JSON.stringify(lock)},process.pid+" "+require("os").hostname()+"\\n",{flag:"wx"});console.log("held");setTimeout(()=>fs.unlinkSync(${JSON.stringify(lock)}),600)`,
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
@@ -241,11 +285,17 @@ test("two processes appending at once lose nothing (200 trials, distinct numbers
   assert.ok(switches >= 4, `the writers did not overlap (${switches} switches)`);
   const trials = s.getAllTrials(id);
   assert.equal(trials.length, 200);
-  assert.deepEqual(trials.map((t) => t.number), Array.from({ length: 200 }, (_, i) => i));
+  assert.deepEqual(
+    trials.map((t) => t.number),
+    Array.from({ length: 200 }, (_, i) => i),
+  );
   assert.ok(trials.every((t) => t.state === "COMPLETE" && t.value === t.params.i));
   for (const tag of ["A", "B"]) {
     const mine = trials.filter((t) => t.systemAttrs.writer === tag).map((t) => t.params.i);
-    assert.deepEqual(mine, Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(
+      mine,
+      Array.from({ length: 100 }, (_, i) => i),
+    );
   }
   assert.equal(lines(path).length, 1 + 200 * 2);
 });
@@ -261,7 +311,8 @@ test("openStorage: memory, journal paths (folders created), clear errors", () =>
     assert.ok(existsSync(path));
   }
   assert.throws(() => openStorage("runs/study.db"), {
-    message: 'storage "runs/study.db" is not a journal file path: use a path ending in .jsonl, .log, .journal, or leave the storage out to keep the study in memory',
+    message:
+      'storage "runs/study.db" is not a journal file path: use a path ending in .jsonl, .log, .journal, or leave the storage out to keep the study in memory',
   });
   assert.throws(() => openStorage(42 as never), { message: "storage must be a Storage object, a journal file path or undefined, got 42" });
 });

@@ -1,19 +1,19 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Distribution } from "../../src/space/types.ts";
 import {
-  OPTUNA_TRIAL_STATES,
   datetimeFromOptuna,
   datetimeToOptuna,
   directionFromOptuna,
   distributionFromOptuna,
   distributionToOptuna,
   normalizeDistribution,
+  OPTUNA_TRIAL_STATES,
   paramFromInternal,
   paramToInternal,
   stateFromOptuna,
   stateToOptuna,
 } from "../../src/storage/optuna-format.ts";
-import type { Distribution } from "../../src/space/types.ts";
 import { fromPythonJson, toPythonJson } from "../../src/storage/python-json.ts";
 
 test("trial states and directions carry Optuna's integer values", () => {
@@ -95,7 +95,7 @@ test("datetimes as Optuna writes them (local time, microseconds) and with zones"
 });
 
 test("Python's JSON: NaN and Infinity tokens outside strings only", () => {
-  const value = { a: NaN, b: [Infinity, -Infinity], s: "NaN Infinity \"x\"", n: null, d: undefined };
+  const value = { a: NaN, b: [Infinity, -Infinity], s: 'NaN Infinity "x"', n: null, d: undefined };
   const text = toPythonJson(value);
   assert.equal(text, '{"a":NaN,"b":[Infinity,-Infinity],"s":"NaN Infinity \\"x\\"","n":null}');
   assert.deepEqual(fromPythonJson(text), { a: NaN, b: [Infinity, -Infinity], s: 'NaN Infinity "x"', n: null });

@@ -1,17 +1,18 @@
 // Round trips with real Optuna (Debian's python3-optuna, run by /usr/bin/python3): a journal
 // written by hyperforce is loaded by Optuna, and one written by Optuna is read (and continued) by
 // hyperforce. Skipped, with the reason, where Optuna is not installed.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import type { Distribution } from "../../src/space/types.ts";
-import type { Storage } from "../../src/storage/storage.ts";
 import { JournalFileStorage } from "../../src/storage/journal.ts";
 import { datetimeFromOptuna, directionToOptuna, distributionToOptuna, stateToOptuna } from "../../src/storage/optuna-format.ts";
 import { fromPythonJson } from "../../src/storage/python-json.ts";
+import type { Storage } from "../../src/storage/storage.ts";
 import { startTogether } from "./start-together.ts";
 
 const PYTHON = "/usr/bin/python3";
@@ -55,7 +56,10 @@ function optuna(command: "load" | "write", path: string): OptunaDump {
 
 /** Every field of every study and trial as hyperforce sees them equals what Optuna loaded. */
 function assertSameAsOptuna(storage: Storage, dump: OptunaDump): void {
-  assert.deepEqual(storage.listStudies().map((s) => s.name), dump.studies.map((s) => s.name));
+  assert.deepEqual(
+    storage.listStudies().map((s) => s.name),
+    dump.studies.map((s) => s.name),
+  );
   for (const expected of dump.studies) {
     const study = storage.findStudy(expected.name);
     assert.ok(study, `study ${expected.name}`);
@@ -74,7 +78,11 @@ function assertSameAsOptuna(storage: Storage, dump: OptunaDump): void {
       assert.deepEqual(trial.params, theirs.params, where);
       const distributions = Object.fromEntries(Object.entries(trial.distributions).map(([k, d]) => [k, distributionToOptuna(d)]));
       assert.deepEqual(distributions, theirs.distributions, where);
-      assert.deepEqual(Object.fromEntries(Object.entries(trial.intermediateValues).map(([k, v]) => [String(k), v])), theirs.intermediate_values, where);
+      assert.deepEqual(
+        Object.fromEntries(Object.entries(trial.intermediateValues).map(([k, v]) => [String(k), v])),
+        theirs.intermediate_values,
+        where,
+      );
       assert.deepEqual(trial.userAttrs, theirs.user_attrs, where);
       assert.deepEqual(trial.systemAttrs, theirs.system_attrs, where);
       const time = (s: string | null) => (s === null ? undefined : datetimeFromOptuna(s));
@@ -129,13 +137,21 @@ test("Optuna loads a journal written by hyperforce, every field equal", { skip }
   suggest(running, [0.001, 0.1, 32, 4, true]);
   s.setTrialIntermediateValue(id, running, 0, NaN);
 
-  const waiting = s.createTrial(id, { state: "WAITING", params: { act: "relu" }, distributions: { act }, systemAttrs: { fixed_params: { act: "relu", lr: 0.01 } } });
+  const waiting = s.createTrial(id, {
+    state: "WAITING",
+    params: { act: "relu" },
+    distributions: { act },
+    systemAttrs: { fixed_params: { act: "relu", lr: 0.01 } },
+  });
   assert.equal(waiting, 4);
 
   const dump = optuna("load", path);
   assert.match(dump.optuna_version, /^[34]\./);
   assertSameAsOptuna(s, dump);
-  assert.deepEqual(dump.studies[1].trials.map((t) => t.state), [1, 3, 2, 0, 4]);
+  assert.deepEqual(
+    dump.studies[1].trials.map((t) => t.state),
+    [1, 3, 2, 0, 4],
+  );
   assert.equal(s.getTrial(id, failed).failReason, "objective returned NaN");
 });
 
@@ -147,7 +163,10 @@ test("hyperforce reads a journal written by Optuna and continues it; Optuna read
 
   const id = s.findStudy("optuna-written")!.studyId;
   const trials = s.getAllTrials(id);
-  assert.deepEqual(trials.map((t) => t.state), ["COMPLETE", "COMPLETE", "PRUNED", "FAIL", "COMPLETE", "RUNNING", "WAITING"]);
+  assert.deepEqual(
+    trials.map((t) => t.state),
+    ["COMPLETE", "COMPLETE", "PRUNED", "FAIL", "COMPLETE", "RUNNING", "WAITING"],
+  );
   assert.equal(trials[2].value, trials[2].intermediateValues[2]); // Optuna keeps the last reported value
   assert.ok(Number.isNaN(trials[5].intermediateValues[0]));
   assert.deepEqual(trials[6].systemAttrs, { fixed_params: { lr: 0.01, units: 32 } });
@@ -188,12 +207,18 @@ test("Optuna and hyperforce appending to one journal at once exclude each other 
     [process.execPath, ["--import", "tsx", join(import.meta.dirname, "journal-writer.ts"), path, "mixed", "40", "hyperforce", "40"]],
   ]);
   // Both wrote while the other was writing: their lines interleave.
-  const writers = readFileSync(path, "utf8").trim().split("\n").map((line) => (JSON.parse(line) as { worker_id: string }).worker_id);
+  const writers = readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => (JSON.parse(line) as { worker_id: string }).worker_id);
   const switches = writers.filter((w, i) => i > 1 && w !== writers[i - 1]).length;
   assert.ok(switches >= 4, `the writers did not overlap (${switches} switches)`);
   const trials = s.getAllTrials(id);
   assert.equal(trials.length, 80);
-  assert.deepEqual(trials.map((t) => t.number), Array.from({ length: 80 }, (_, i) => i));
+  assert.deepEqual(
+    trials.map((t) => t.number),
+    Array.from({ length: 80 }, (_, i) => i),
+  );
   assert.ok(trials.every((t) => t.state === "COMPLETE" && t.value === t.params.i));
   assert.equal(trials.filter((t) => t.systemAttrs.writer === "optuna").length, 40);
   assertSameAsOptuna(s, optuna("load", path));

@@ -1,13 +1,14 @@
 // The built-in paper task as an objective (src/objectives/builtin-task.ts) and objective specs
 // (src/objectives/spec.ts), driven through the study. (test/objectives/ belongs to another module's owner.)
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { createStudy } from "../../src/study/study.ts";
-import { builtinTaskObjective, trialTrainingSeed, DIVERGED_REASON } from "../../src/objectives/builtin-task.ts";
+import { test } from "node:test";
+import { builtinTaskObjective, DIVERGED_REASON, trialTrainingSeed } from "../../src/objectives/builtin-task.ts";
 import { parseObjectiveSpec } from "../../src/objectives/spec.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
-import { evaluatePaperTask } from "../../src/tasks/paper-task.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
+import { createStudy } from "../../src/study/study.ts";
+import { evaluatePaperTask } from "../../src/tasks/paper-task.ts";
 
 process.env.HYPERFORCE_DATA_DIR ??= new URL("../../../shared/data", import.meta.url).pathname;
 
@@ -23,7 +24,11 @@ test("the wine objective returns the validation loss of evaluatePaperTask with t
   const study = createStudy({ seed: 3, sampler: randomSampler({ seed: 3 }) });
   await study.optimize(builtinTaskObjective({ task: "wine", seed: 3, epochs: 2 }), { nTrials: 3 });
   for (const trial of study.trials) {
-    assert.deepEqual(Object.keys(trial.params), ["learning_rate", "weight_decay", "batch_size", "hidden_units"], "suggested from the paper space");
+    assert.deepEqual(
+      Object.keys(trial.params),
+      ["learning_rate", "weight_decay", "batch_size", "hidden_units"],
+      "suggested from the paper space",
+    );
     const direct = await evaluatePaperTask(
       "wine",
       {
@@ -44,7 +49,7 @@ test("the wine objective returns the validation loss of evaluatePaperTask with t
   }
 });
 
-test("a diverged run is a FAIL trial with the reason \"diverged\" and diverged = true", async () => {
+test('a diverged run is a FAIL trial with the reason "diverged" and diverged = true', async () => {
   const space: SearchSpace = {
     learning_rate: { type: "categorical", choices: [1e30] },
     weight_decay: { type: "categorical", choices: [0] },
@@ -61,23 +66,43 @@ test("a diverged run is a FAIL trial with the reason \"diverged\" and diverged =
 });
 
 test("the task spec takes the study seed when it has none", async () => {
-  const a = createStudy({ seed: 10, space: { learning_rate: { type: "categorical", choices: [1e-3] } }, sampler: randomSampler({ seed: 1 }) });
+  const a = createStudy({
+    seed: 10,
+    space: { learning_rate: { type: "categorical", choices: [1e-3] } },
+    sampler: randomSampler({ seed: 1 }),
+  });
   await a.optimize({ kind: "task", task: "wine", epochs: 1 }, { nTrials: 1 });
   assert.equal(a.trials[0].userAttrs.seed, trialTrainingSeed(10, 0));
-  const b = createStudy({ seed: 10, space: { learning_rate: { type: "categorical", choices: [1e-3] } }, sampler: randomSampler({ seed: 1 }) });
+  const b = createStudy({
+    seed: 10,
+    space: { learning_rate: { type: "categorical", choices: [1e-3] } },
+    sampler: randomSampler({ seed: 1 }),
+  });
   await b.optimize({ kind: "task", task: "wine", epochs: 1, seed: 99 }, { nTrials: 1 });
   assert.equal(b.trials[0].userAttrs.seed, trialTrainingSeed(99, 0));
 });
 
 test("objective specs are checked with clear messages", () => {
   assert.deepEqual(parseObjectiveSpec({ kind: "task", task: "letter", splitSeed: 2 }), { kind: "task", task: "letter", splitSeed: 2 });
-  assert.deepEqual(parseObjectiveSpec({ kind: "module", path: "a.js", exportName: "f" }), { kind: "module", path: "a.js", exportName: "f" });
+  assert.deepEqual(parseObjectiveSpec({ kind: "module", path: "a.js", exportName: "f" }), {
+    kind: "module",
+    path: "a.js",
+    exportName: "f",
+  });
   assert.throws(() => parseObjectiveSpec("wine"), { message: 'an objective spec must be an object with a "kind" field' });
   assert.throws(() => parseObjectiveSpec({ kind: "magic" }), /^ConfigError: unknown objective kind "magic"; known kinds: module, task/);
-  assert.throws(() => parseObjectiveSpec({ kind: "task", task: "iris" }), { message: 'a "task" objective needs "task": one of wine, letter; got "iris"' });
-  assert.throws(() => parseObjectiveSpec({ kind: "task", task: "wine", epochs: 0 }), { message: '"epochs" must be an integer >= 1, got 0' });
-  assert.throws(() => parseObjectiveSpec({ kind: "task", task: "wine", splitSeed: 1.5 }), { message: '"splitSeed" must be an integer, got 1.5' });
-  assert.throws(() => parseObjectiveSpec({ kind: "module" }), { message: 'a "module" objective needs "path": the file that exports the objective' });
+  assert.throws(() => parseObjectiveSpec({ kind: "task", task: "iris" }), {
+    message: 'a "task" objective needs "task": one of wine, letter; got "iris"',
+  });
+  assert.throws(() => parseObjectiveSpec({ kind: "task", task: "wine", epochs: 0 }), {
+    message: '"epochs" must be an integer >= 1, got 0',
+  });
+  assert.throws(() => parseObjectiveSpec({ kind: "task", task: "wine", splitSeed: 1.5 }), {
+    message: '"splitSeed" must be an integer, got 1.5',
+  });
+  assert.throws(() => parseObjectiveSpec({ kind: "module" }), {
+    message: 'a "module" objective needs "path": the file that exports the objective',
+  });
   assert.throws(() => builtinTaskObjective({ task: "iris" as "wine" }), { message: 'unknown task "iris"; built-in tasks: wine, letter' });
 });
 

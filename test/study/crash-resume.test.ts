@@ -1,12 +1,12 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { createStudy, loadStudy } from "../../src/study/study.ts";
 import { STALE_RUNNING_REASON } from "../../src/study/attrs.ts";
+import { createStudy, loadStudy } from "../../src/study/study.ts";
 import type { FrozenTrial } from "../../src/trial/types.ts";
 
 const CHILD = fileURLToPath(new URL("./fixtures/journal-study.ts", import.meta.url));

@@ -1,7 +1,7 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createStudy } from "../../src/study/study.ts";
+import { test } from "node:test";
 import { randomSampler } from "../../src/samplers/random.ts";
+import { createStudy } from "../../src/study/study.ts";
 
 test("a synchronous CPU-bound objective still lets timers and signals run between trials", async () => {
   const study = createStudy({ sampler: randomSampler({ seed: 1 }), seed: 1 });

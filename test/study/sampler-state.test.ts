@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { SamplerStateWriter, savedSamplerState, stateParts } from "../../src/study/sampler-state.ts";
 
 function store() {

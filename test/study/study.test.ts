@@ -1,13 +1,13 @@
-import { savedSamplerState } from "../../src/study/sampler-state.ts";
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
+import { gridSampler } from "../../src/samplers/grid.ts";
+import { randomSampler } from "../../src/samplers/random.ts";
+import type { SearchSpace } from "../../src/space/types.ts";
+import { InMemoryStorage } from "../../src/storage/memory.ts";
+import { STALE_RUNNING_REASON } from "../../src/study/attrs.ts";
+import { savedSamplerState } from "../../src/study/sampler-state.ts";
 import { createStudy, loadStudy } from "../../src/study/study.ts";
 import { TrialPruned } from "../../src/trial/pruned.ts";
-import { STALE_RUNNING_REASON } from "../../src/study/attrs.ts";
-import { randomSampler } from "../../src/samplers/random.ts";
-import { gridSampler } from "../../src/samplers/grid.ts";
-import { InMemoryStorage } from "../../src/storage/memory.ts";
-import type { SearchSpace } from "../../src/space/types.ts";
 import type { Trial } from "../../src/trial/types.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,7 +31,9 @@ test("ask and tell record params, values and states", () => {
   assert.deepEqual(study.trials[1].intermediateValues, { 0: 3 });
   assert.deepEqual(study.trials[1].userAttrs, { note: "pruned early" });
 
-  assert.throws(() => study.tell(first, 1), { message: 'trial 0 of study "s" is COMPLETE, not RUNNING; only a running trial can be told its result' });
+  assert.throws(() => study.tell(first, 1), {
+    message: 'trial 0 of study "s" is COMPLETE, not RUNNING; only a running trial can be told its result',
+  });
   assert.throws(() => second.report(1, 1), { message: "trial 1 is already finished (PRUNED); cannot report" });
 });
 
@@ -127,7 +129,10 @@ test("catch: false records the FAIL trial, then optimize rejects with the error"
     ),
     { name: "RangeError", message: "out of range" },
   );
-  assert.deepEqual(study.trials.map((trial) => trial.state), ["COMPLETE", "FAIL"]);
+  assert.deepEqual(
+    study.trials.map((trial) => trial.state),
+    ["COMPLETE", "FAIL"],
+  );
   const chosen = createStudy({ sampler: randomSampler({ seed: 2 }) });
   await assert.rejects(
     chosen.optimize(
@@ -147,7 +152,7 @@ test("enqueued trials run first with their values; declared values are checked",
   study.enqueueTrial({ x: -1 });
   assert.equal(study.trials[0].state, "WAITING");
   assert.throws(() => study.enqueueTrial({ k: 9 }), { message: 'enqueueTrial: 9 is not a value of parameter "k" (int [1, 5])' });
-  await study.optimize((trial) => (trial.params.x as number) + (trial.suggestInt("extra", 0, 3)), { nTrials: 3 });
+  await study.optimize((trial) => (trial.params.x as number) + trial.suggestInt("extra", 0, 3), { nTrials: 3 });
   const trials = study.trials;
   assert.deepEqual(trials[0].params.x, 0.5);
   assert.deepEqual(trials[0].params.k, 2);
@@ -193,7 +198,11 @@ test("callbacks see each finished trial; stop() lets the running trial finish an
       },
     ],
   });
-  assert.deepEqual(seen, [[0, "COMPLETE"], [1, "COMPLETE"], [2, "COMPLETE"]]);
+  assert.deepEqual(seen, [
+    [0, "COMPLETE"],
+    [1, "COMPLETE"],
+    [2, "COMPLETE"],
+  ]);
   assert.equal(study.trials.length, 3);
   await study.optimize(square, { nTrials: 2 });
   assert.equal(study.trials.length, 5, "a new optimize call runs again after stop()");
@@ -223,10 +232,13 @@ test("concurrency > 1 overlaps async objectives", async () => {
 test("timeoutMs starts no new trial after the limit; running ones finish", async () => {
   const study = createStudy({ sampler: randomSampler({ seed: 8 }) });
   const started = Date.now();
-  await study.optimize(async (trial) => {
-    await sleep(40);
-    return square(trial);
-  }, { timeoutMs: 200 });
+  await study.optimize(
+    async (trial) => {
+      await sleep(40);
+      return square(trial);
+    },
+    { timeoutMs: 200 },
+  );
   const elapsed = Date.now() - started;
   const count = study.trials.length;
   assert.ok(count >= 2 && count <= 6, `ran ${count} trials`);
@@ -257,11 +269,14 @@ test("an exhausted grid ends optimize", async () => {
 test("same seed, same trials (define-by-run and declared space, default TPE sampler)", async () => {
   const run = async (seed: number) => {
     const study = createStudy({ seed, space: { k: { type: "int", low: 0, high: 9 } } });
-    await study.optimize((trial) => {
-      const x = trial.suggestFloat("x", -3, 3);
-      const c = trial.suggestCategorical("c", ["u", "v", "w"]);
-      return (x - 1) ** 2 + (trial.params.k as number) + (c === "v" ? 0 : 0.5);
-    }, { nTrials: 25 });
+    await study.optimize(
+      (trial) => {
+        const x = trial.suggestFloat("x", -3, 3);
+        const c = trial.suggestCategorical("c", ["u", "v", "w"]);
+        return (x - 1) ** 2 + (trial.params.k as number) + (c === "v" ? 0 : 0.5);
+      },
+      { nTrials: 25 },
+    );
     return study.trials.map((trial) => [trial.params, trial.value]);
   };
   const first = await run(11);
@@ -310,11 +325,15 @@ test("loading marks trials left RUNNING as FAIL unless told not to; names are un
 
 test("bad options get clear errors", async () => {
   assert.throws(() => createStudy({ direction: "up" as "minimize" }), { message: 'direction must be "minimize" or "maximize", got "up"' });
-  assert.throws(() => createStudy({ sampler: gridSampler() }), { message: 'sampler "grid" needs the whole search space up front: pass space to createStudy' });
+  assert.throws(() => createStudy({ sampler: gridSampler() }), {
+    message: 'sampler "grid" needs the whole search space up front: pass space to createStudy',
+  });
   const study = createStudy({ sampler: randomSampler({ seed: 1 }) });
   await assert.rejects(study.optimize(square, { nTrials: -1 }), { message: "nTrials must be an integer >= 0, got -1" });
   await assert.rejects(study.optimize(square, { concurrency: 0 }), { message: "concurrency must be an integer >= 1, got 0" });
-  await assert.rejects(study.optimize(square, { trialTimeoutMs: 0 }), { message: "trialTimeoutMs must be a positive number of milliseconds, got 0" });
+  await assert.rejects(study.optimize(square, { trialTimeoutMs: 0 }), {
+    message: "trialTimeoutMs must be a positive number of milliseconds, got 0",
+  });
   await assert.rejects(study.optimize(42 as never, { nTrials: 1 }), /the objective must be a function/);
 });
 
@@ -334,7 +353,10 @@ test("two processes' studies on one journal: an enqueued trial is claimed once, 
     assert.equal(fromA.number, 1, "a saw it claimed and started a new trial");
     a.tell(fromA, 2);
     b.tell(fromB, 1);
-    assert.deepEqual(a.trials.map((trial) => trial.value), [1, 2]);
+    assert.deepEqual(
+      a.trials.map((trial) => trial.value),
+      [1, 2],
+    );
     assert.equal(a.bestTrial.number, 0);
     a.close();
     b.close();
@@ -353,7 +375,10 @@ test("a sampler that throws fails the trial it was sampling for, and optimize re
     sampleIndependent: () => 0,
   };
   const study = createStudy({ space: SPACE, sampler });
-  await assert.rejects(study.optimize(() => 1, { nTrials: 3 }), { message: "no idea" });
+  await assert.rejects(
+    study.optimize(() => 1, { nTrials: 3 }),
+    { message: "no idea" },
+  );
   assert.equal(study.trials.length, 1);
   assert.equal(study.trials[0].state, "FAIL");
   assert.equal(study.trials[0].failReason, "could not sample the trial's parameters: no idea");

@@ -1,15 +1,15 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { Rng } from "../../src/nn/rng.ts";
 import { datasetObjective } from "../../src/objectives/csv-task.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
 import { paperSpace } from "../../src/space/presets.ts";
 import { createStudy } from "../../src/study/study.ts";
-import { loadDatasetSync } from "../../src/tasks/datasets.ts";
 import { evaluateCsvTask, loadCsvDataset, loadCsvDatasetWithSummary, sortLabels } from "../../src/tasks/csv-task.ts";
+import { loadDatasetSync } from "../../src/tasks/datasets.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-csv-task-"));
 
@@ -37,7 +37,10 @@ test("a target column that does not exist is rejected, listing the columns", () 
     message: `${bare}: no column "price" for the target; the file has no header, so name a column by its position, 1 to 3`,
   });
   // Only text: no header can be detected, so it must be given.
-  const words = csvFile("words.csv", ["colour,size,label", ...Array.from({ length: 12 }, (_, i) => `c${i % 3},s${i % 2},${i % 2 ? "yes" : "no"}`)]);
+  const words = csvFile("words.csv", [
+    "colour,size,label",
+    ...Array.from({ length: 12 }, (_, i) => `c${i % 3},s${i % 2},${i % 2 ? "yes" : "no"}`),
+  ]);
   assert.throws(() => loadCsvDataset(words, { target: "label" }), {
     message: `${words}: no column "label" for the target; no header was detected (set header if the first line names the columns), so name a column by its position, 1 to 3`,
   });
@@ -142,7 +145,10 @@ test("classification: labels indexed in sorted order, numeric labels numerically
   assert.deepEqual([...dataset.targets], [2, 3, 0, 3, 2, 1, 0, 3, 2, 1, 0, 3]);
 
   const grades = [9, 10, 8, 9, 10, 8, 9, 10, 8, 9, 10, 8];
-  const numeric = csvFile("grades.csv", grades.map((g, i) => `${i},${i * i},${g}`));
+  const numeric = csvFile(
+    "grades.csv",
+    grades.map((g, i) => `${i},${i * i},${g}`),
+  );
   const graded = loadCsvDatasetWithSummary(numeric, { target: "3" });
   assert.equal(graded.summary.header, false);
   assert.equal(graded.summary.kind, "classification");
@@ -164,7 +170,9 @@ test("excluded columns, too many categories, explicit separator and header", () 
   });
   const dataset = loadCsvDataset(path, { target: "y", exclude: ["id"], separator: "\t", header: true });
   assert.deepEqual(dataset.featureNames, ["x"]);
-  assert.throws(() => loadCsvDataset(path, { target: "y", exclude: ["y"] }), { message: `${path}: the target column "y" cannot also be excluded` });
+  assert.throws(() => loadCsvDataset(path, { target: "y", exclude: ["y"] }), {
+    message: `${path}: the target column "y" cannot also be excluded`,
+  });
   assert.throws(() => loadCsvDataset(path, { target: "y", exclude: ["z"] }), {
     message: `${path}: no column "z" for the excluded column; the columns are: id, x, y`,
   });
@@ -189,7 +197,9 @@ test("a search on a CSV made from a formula with noise finds a configuration cle
 
   const random = createStudy({ space: paperSpace(), sampler: randomSampler({ seed: 11 }), seed: 3 });
   await random.optimize(objective, { nTrials: 24 });
-  const randomValues = random.trials.map((trial) => (trial.state === "COMPLETE" ? (trial.value as number) : Infinity)).sort((x, y) => x - y);
+  const randomValues = random.trials
+    .map((trial) => (trial.state === "COMPLETE" ? (trial.value as number) : Infinity))
+    .sort((x, y) => x - y);
   const median = (randomValues[11] + randomValues[12]) / 2;
 
   const searched = createStudy({ space: paperSpace(), seed: 3 });
@@ -200,13 +210,22 @@ test("a search on a CSV made from a formula with noise finds a configuration cle
   assert.ok(best < 0.3, `best ${best}`);
   // The best trial reproduces exactly from its parameters and its recorded training seed.
   const params = searched.bestParams as Record<string, number>;
-  const config = { learningRate: params.learning_rate, weightDecay: params.weight_decay, batchSize: params.batch_size, hidden: params.hidden_units };
+  const config = {
+    learningRate: params.learning_rate,
+    weightDecay: params.weight_decay,
+    batchSize: params.batch_size,
+    hidden: params.hidden_units,
+  };
   const seed = searched.bestTrial.userAttrs.seed as number;
   assert.equal(evaluateCsvTask(dataset, config, { seed, splitSeed: 1 }).validationLoss, best);
-  console.log(`formula CSV: best of 24 TPE trials ${best.toFixed(4)}, median of 24 random ${median.toFixed(4)}, best random ${randomValues[0].toFixed(4)}`);
+  console.log(
+    `formula CSV: best of 24 TPE trials ${best.toFixed(4)}, median of 24 random ${median.toFixed(4)}, best random ${randomValues[0].toFixed(4)}`,
+  );
 });
 
-test("the wine and letter files read as user CSVs give exactly the built-in datasets", { skip: !process.env.HYPERFORCE_DATA_DIR && "HYPERFORCE_DATA_DIR is not set" }, () => {
+test("the wine and letter files read as user CSVs give exactly the built-in datasets", {
+  skip: !process.env.HYPERFORCE_DATA_DIR && "HYPERFORCE_DATA_DIR is not set",
+}, () => {
   const dataDir = process.env.HYPERFORCE_DATA_DIR as string;
   const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((value, i) => value === b[i]);
   const wine = loadCsvDataset(join(dataDir, "winequality-red.csv"), { target: "residual sugar" });

@@ -1,14 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  CsvError,
-  detectSeparator,
-  distinctValues,
-  labelColumn,
-  numberColumn,
-  numberMatrix,
-  parseCsv,
-} from "../../src/tasks/csv.ts";
+import { test } from "node:test";
+import { CsvError, detectSeparator, distinctValues, labelColumn, numberColumn, numberMatrix, parseCsv } from "../../src/tasks/csv.ts";
 
 const WINE_LIKE = '"fixed acidity";"residual sugar";"quality"\n7.4;1.9;5\n7.8;2.6;5\n';
 
@@ -24,7 +16,10 @@ test("a quoted header and ;-separated rows, separator detected", () => {
   const table = parseCsv(WINE_LIKE, { source: "wine.csv" });
   assert.equal(table.separator, ";");
   assert.deepEqual(table.header, ["fixed acidity", "residual sugar", "quality"]);
-  assert.deepEqual(table.rows, [["7.4", "1.9", "5"], ["7.8", "2.6", "5"]]);
+  assert.deepEqual(table.rows, [
+    ["7.4", "1.9", "5"],
+    ["7.8", "2.6", "5"],
+  ]);
   assert.deepEqual(table.lines, [2, 3]);
   assert.deepEqual([...numberColumn(table, 1)], [1.9, 2.6]);
   assert.deepEqual([...numberMatrix(table, [2, 0])], [5, Math.fround(7.4), 5, Math.fround(7.8)]);
@@ -55,7 +50,10 @@ test("quoted fields keep separators, doubled quotes and line breaks", () => {
 test("CRLF line endings, blank lines and spaces around cells", () => {
   const table = parseCsv("a, b\r\n1, 2\r\n\r\n 3 ,4\r\n", { source: "crlf.csv" });
   assert.deepEqual(table.header, ["a", "b"]);
-  assert.deepEqual(table.rows, [["1", "2"], ["3", "4"]]);
+  assert.deepEqual(table.rows, [
+    ["1", "2"],
+    ["3", "4"],
+  ]);
   assert.deepEqual(table.lines, [2, 4]);
 });
 
@@ -68,7 +66,10 @@ test("header detection: explicit, automatic, or none", () => {
   assert.deepEqual(parseCsv("x,y\n3,4\n", { source: "h.csv" }).header, ["x", "y"]);
   const forced = parseCsv("x,y\n3,4\n", { source: "h.csv", header: false });
   assert.equal(forced.header, null);
-  assert.deepEqual(forced.rows, [["x", "y"], ["3", "4"]]);
+  assert.deepEqual(forced.rows, [
+    ["x", "y"],
+    ["3", "4"],
+  ]);
   // Categorical data with no header: the first row is data.
   assert.equal(parseCsv("red,1\nblue,2\n", { source: "c.csv" }).header, null);
 });
@@ -121,7 +122,10 @@ test("error: an unknown class label", () => {
     'letters.data, line 3, column 1 ("lettr"): expected a class label (one of the 26 labels A, B, C, ..., Z), found "a"',
   );
   const colours = parseCsv("red\nblue\ngreen\n", { source: "c.csv", header: false });
-  throwsCsv(() => labelColumn(colours, 0, ["blue", "red"]), 'c.csv, line 3, column 1: expected a class label (one of blue, red), found "green"');
+  throwsCsv(
+    () => labelColumn(colours, 0, ["blue", "red"]),
+    'c.csv, line 3, column 1: expected a class label (one of blue, red), found "green"',
+  );
   assert.deepEqual([...labelColumn(parseCsv("A,1\nZ,2\n", { source: "l", header: false }), 0, letters)], [0, 25]);
 });
 

@@ -1,12 +1,12 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { loadDataset } from "../../src/tasks/datasets.ts";
 import {
   evaluatePaperTask,
   evaluatePaperTaskSync,
+  type PaperTaskName,
   paperTaskSplit,
   paperTaskSplitSync,
-  type PaperTaskName,
 } from "../../src/tasks/paper-task.ts";
 import { splitDataset } from "../../src/tasks/split.ts";
 import { trainAndEvaluate } from "../../src/tasks/train.ts";
@@ -70,9 +70,6 @@ test("learning rate 0.3 with batch size 8 on wine trains or is reported as diver
 });
 
 test("an unknown task is rejected with the known ones", async () => {
-  await assert.rejects(
-    evaluatePaperTask("iris" as PaperTaskName, CONFIG, { seed: 1 }),
-    /unknown task "iris"; known tasks: wine, letter/,
-  );
+  await assert.rejects(evaluatePaperTask("iris" as PaperTaskName, CONFIG, { seed: 1 }), /unknown task "iris"; known tasks: wine, letter/);
   assert.throws(() => evaluatePaperTaskSync("iris" as PaperTaskName, CONFIG, { seed: 1 }), /unknown task "iris"/);
 });

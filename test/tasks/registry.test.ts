@@ -1,10 +1,11 @@
 // The Task interface and its registry: the built-in tasks by name, and a new task plugging in by
 // registering a family, with no change to studies or samplers.
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { buildTable } from "../../src/experiments/table-build.ts";
 import { taskObjective } from "../../src/objectives/task-objective.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
@@ -54,7 +55,11 @@ test("the wine task evaluates exactly as the paper task does, with its seed; let
   assert.deepEqual(Object.keys(wine.defaultSpace()), ["learning_rate", "weight_decay", "batch_size", "hidden_units"]);
   const params = { learning_rate: 1e-3, weight_decay: 1e-4, batch_size: 64, hidden_units: 10 };
   const result = wine.evaluate(params, 7);
-  const direct = await evaluatePaperTask("wine", { learningRate: 1e-3, weightDecay: 1e-4, batchSize: 64, hidden: 10, epochs: 2 }, { seed: 7, splitSeed: 2 });
+  const direct = await evaluatePaperTask(
+    "wine",
+    { learningRate: 1e-3, weightDecay: 1e-4, batchSize: 64, hidden: 10, epochs: 2 },
+    { seed: 7, splitSeed: 2 },
+  );
   assert.deepEqual([result.validationLoss, result.testLoss, result.epochsRun, result.seed], [direct.validationLoss, direct.testLoss, 2, 7]);
   assert.equal(result.validationAccuracy, undefined);
   assert.throws(() => wine.evaluate({ ...params, batch_size: 0 }, 1), { message: "batch_size must be an integer >= 1, got 0" });
@@ -94,7 +99,12 @@ function quadraticTask(settings: { splitSeed?: number }): Task {
 }
 
 test("a new task plugs in by registering: studies run it by spec or objective, define-by-run from its own space", async () => {
-  registerTaskFamily({ name: "quadratic", takesArgument: false, usage: "quadratic", open: (_argument, _options, settings) => quadraticTask(settings) });
+  registerTaskFamily({
+    name: "quadratic",
+    takesArgument: false,
+    usage: "quadratic",
+    open: (_argument, _options, settings) => quadraticTask(settings),
+  });
   assert.deepEqual(namedTaskNames(), ["wine", "letter", "quadratic"]);
 
   const study = createStudy({ sampler: randomSampler({ seed: 1 }), seed: 4 });
@@ -108,13 +118,17 @@ test("a new task plugs in by registering: studies run it by spec or objective, d
     assert.equal(trial.userAttrs.test_loss, (trial.value as number) + 1);
   }
 
-  const declared = createStudy({ space: { rate: { type: "categorical", choices: [0.01] }, width: { type: "categorical", choices: [6] } }, seed: 4 });
+  const declared = createStudy({
+    space: { rate: { type: "categorical", choices: [0.01] }, width: { type: "categorical", choices: [6] } },
+    seed: 4,
+  });
   await declared.optimize(taskObjective(openTaskSync("quadratic", { splitSeed: 1 }), { seed: 4 }), { nTrials: 1 });
   assert.equal(declared.trials[0].value, 0);
 
   // A table covers the paper space only: a task with another space is refused with the reason.
   const out = join(mkdtempSync(join(tmpdir(), "hyperforce-registry-")), "q.csv");
   await assert.rejects(buildTable({ task: "quadratic", out, seeds: 1 }), {
-    message: "a table covers the paper space (learning_rate, weight_decay, batch_size, hidden_units); the task quadratic has no learning_rate, weight_decay, batch_size, hidden_units",
+    message:
+      "a table covers the paper space (learning_rate, weight_decay, batch_size, hidden_units); the task quadratic has no learning_rate, weight_decay, batch_size, hidden_units",
   });
 });

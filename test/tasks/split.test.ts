@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { loadDataset } from "../../src/tasks/datasets.ts";
 import { splitDataset, splitIndices } from "../../src/tasks/split.ts";
 import type { Dataset } from "../../src/tasks/types.ts";
@@ -21,7 +21,10 @@ test("wine split sizes are 1119 / 159 / 321 and the parts are disjoint and cover
   assert.equal(parts.test.length, 321);
   const seen = new Uint8Array(1599);
   for (const part of [parts.train, parts.validation, parts.test]) for (const r of part) seen[r]++;
-  assert.ok(seen.every((count) => count === 1), "every row is in exactly one part");
+  assert.ok(
+    seen.every((count) => count === 1),
+    "every row is in exactly one part",
+  );
   // letter: 14000 / 2000 / 4000; a small n keeps the floors.
   const letter = splitIndices(20000, 3);
   assert.deepEqual([letter.train.length, letter.validation.length, letter.test.length], [14000, 2000, 4000]);

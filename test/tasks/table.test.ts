@@ -1,9 +1,10 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { gzipSync } from "node:zlib";
+import { evaluatePaperTaskSync } from "../../src/tasks/paper-task.ts";
 import {
   averageRanks,
   ConfigurationTable,
@@ -17,15 +18,22 @@ import {
   spearman,
   TABLE_CONFIGURATIONS,
   TABLE_HEADER,
-  valuesAt,
   type TableRow,
+  valuesAt,
 } from "../../src/tasks/table.ts";
-import { evaluatePaperTaskSync } from "../../src/tasks/paper-task.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-table-"));
 
 function row(indices: number[], seed: number, validationLoss: number, testLoss = validationLoss + 0.5, diverged = false): TableRow {
-  return { indices, values: valuesAt(indices), seed, validationLoss: diverged ? Infinity : validationLoss, testLoss: diverged ? Infinity : testLoss, diverged, seconds: 0.01 };
+  return {
+    indices,
+    values: valuesAt(indices),
+    seed,
+    validationLoss: diverged ? Infinity : validationLoss,
+    testLoss: diverged ? Infinity : testLoss,
+    diverged,
+    seconds: 0.01,
+  };
 }
 
 function tableText(rows: TableRow[]): string {
@@ -57,16 +65,24 @@ test("malformed rows are errors naming the file and the line", () => {
   const cases: Array<[string, RegExp]> = [
     ["0,0,0\n", /^t\.csv: line 2: expected 13 comma-separated fields, got 3$/],
     [good.replace(/^0,/, "10,") + "\n", /^t\.csv: line 2: learning_rate_index must be an integer in \[0, 9\], got "10"$/],
-    [good.replace(",8,2,", ",16,2,") + "\n", /^t\.csv: line 2: batch_size 16 does not match batch_size_index 0 \(the paper space's choice there is 8\)$/],
+    [
+      good.replace(",8,2,", ",16,2,") + "\n",
+      /^t\.csv: line 2: batch_size 16 does not match batch_size_index 0 \(the paper space's choice there is 8\)$/,
+    ],
     [good.replace(/,0,0\.0100$/, ",2,0.0100") + "\n", /^t\.csv: line 2: diverged must be 0 or 1, got "2"$/],
     [good.replace(/,1,1\.5,/, ",x,1.5,") + "\n", /^t\.csv: line 2: validation_loss must be a finite number, got "x"$/],
     [good + "\n" + good + "\n", /^t\.csv: line 3: configuration 0,0,0,0 with seed 0 is already on line 2$/],
-    [formatTableRow(row([0, 0, 0, 0], 0, 1, 1, true)).replace(",,,1,", ",1,1,1,"), /^t\.csv: line 2: a diverged row must leave validation_loss and test_loss empty$/],
+    [
+      formatTableRow(row([0, 0, 0, 0], 0, 1, 1, true)).replace(",,,1,", ",1,1,1,"),
+      /^t\.csv: line 2: a diverged row must leave validation_loss and test_loss empty$/,
+    ],
   ];
   for (const [body, message] of cases) assert.throws(() => parseTableText(TABLE_HEADER + "\n" + body, "t.csv"), { message });
   assert.throws(() => parseTableText("a,b\n", "t.csv"), { message: /^t\.csv: line 1 must be the header learning_rate_index,/ });
   assert.throws(() => parseTableText("", "t.csv"), /t\.csv: the file is empty/);
-  assert.throws(() => readTableRows(join(dir, "absent.csv")), { message: /^table file not found: .*absent\.csv \(build one with: hyperforce table build --task wine --out / });
+  assert.throws(() => readTableRows(join(dir, "absent.csv")), {
+    message: /^table file not found: .*absent\.csv \(build one with: hyperforce table build --task wine --out /,
+  });
 });
 
 test("a last line cut by a kill is dropped when resuming, and parsed otherwise", () => {
@@ -138,7 +154,11 @@ test("gzipped tables read like plain ones; loadTable caches until the file chang
 test("rows of the checked-in wine table equal the paper task trained again with the same seed", () => {
   process.env.HYPERFORCE_DATA_DIR ??= new URL("../../../shared/data", import.meta.url).pathname;
   const table = loadTable(new URL("../../tables/wine.csv.gz", import.meta.url).pathname);
-  for (const indices of [[2, 6, 3, 4], [4, 0, 0, 9], [9, 9, 9, 0]]) {
+  for (const indices of [
+    [2, 6, 3, 4],
+    [4, 0, 0, 9],
+    [9, 9, 9, 0],
+  ]) {
     const [learningRate, weightDecay, batchSize, hidden] = valuesAt(indices);
     for (let seedIndex = 0; seedIndex < table.seeds.length; seedIndex++) {
       const stored = table.run(positionOf(indices), seedIndex)!;

@@ -7,8 +7,9 @@
  * - categoricals: the choice index, compared by the kernel's Hamming-type distance.
  * A parameter with one possible value is a discrete dimension with one value.
  */
-import type { Distribution, ParamValue } from "../../space/types.ts";
+
 import { choiceAt, choiceCount, choiceIndex } from "../../space/discrete.ts";
+import type { Distribution, ParamValue } from "../../space/types.ts";
 
 export type DimensionKind = "continuous" | "discrete" | "categorical";
 

@@ -3,8 +3,9 @@
  * one distribution (like Optuna's intersection search space). Conditional parameters, present in
  * only some trials, fall outside it and are sampled at random.
  */
-import type { SearchSpace } from "../../space/types.ts";
+
 import { containsValue, sameDistribution } from "../../space/compare.ts";
+import type { SearchSpace } from "../../space/types.ts";
 import type { FrozenTrial } from "../../trial/types.ts";
 
 /** Of a declared space, the parameters whose value every completed trial holds within the distribution. */

@@ -6,9 +6,10 @@
  *   proposal looks elsewhere (they are not used to fit the kernel's hyperparameters);
  * - FAIL and PRUNED trials are left out.
  */
-import type { Direction, FrozenTrial } from "../../trial/types.ts";
+
 import { containsValue } from "../../space/compare.ts";
-import { encodeValue, type Dimension } from "./encoding.ts";
+import type { Direction, FrozenTrial } from "../../trial/types.ts";
+import { type Dimension, encodeValue } from "./encoding.ts";
 import type { TrainingData } from "./fit.ts";
 
 export interface Observations {

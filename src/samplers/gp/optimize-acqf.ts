@@ -6,8 +6,8 @@
  * ones to every other choice.
  */
 import type { Rng } from "../../nn/rng.ts";
+import { coordinateOfIndex, type Dimension, indexOfCoordinate, snapCoordinate } from "./encoding.ts";
 import { fillHalton } from "./halton.ts";
-import { coordinateOfIndex, indexOfCoordinate, snapCoordinate, type Dimension } from "./encoding.ts";
 
 export interface AcquisitionSearchOptions {
   /** Quasi-random points scored (default 1024). */

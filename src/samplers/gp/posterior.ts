@@ -3,8 +3,8 @@
  * once; then each query costs one kernel row and one triangular solve, into preallocated buffers.
  */
 import { choleskyWithJitter, solveLower, solveUpperTransposed } from "./cholesky.ts";
-import { matern52, weightedSquaredDistance } from "./kernel.ts";
 import type { KernelHyperparameters, TrainingData } from "./fit.ts";
+import { matern52, weightedSquaredDistance } from "./kernel.ts";
 
 export class GpPosterior {
   private readonly l: Float64Array;

@@ -11,21 +11,22 @@
  * Define-by-run: the first sampleIndependent call of a trial fits the GP on the intersection space and
  * keeps the proposal for that trial; later calls of the same trial read it.
  */
-import type { Distribution, ParamValue, Params, SearchSpace } from "../../space/types.ts";
-import { sameDistribution } from "../../space/compare.ts";
-import type { FrozenTrial } from "../../trial/types.ts";
+
 import { Rng, type RngState } from "../../nn/rng.ts";
-import type { Sampler, StudyView } from "../sampler.ts";
+import { sameDistribution } from "../../space/compare.ts";
+import type { Distribution, Params, ParamValue, SearchSpace } from "../../space/types.ts";
+import type { FrozenTrial } from "../../trial/types.ts";
+import { GpOptionsSchema, type GpSamplerOptions, parseSamplerOptions } from "../options.ts";
 import { readRngState, sampleSpace, sampleUnseen, sampleValue } from "../random.ts";
-import { GpOptionsSchema, parseSamplerOptions, type GpSamplerOptions } from "../options.ts";
+import type { Sampler, StudyView } from "../sampler.ts";
 import { configurationCount, configurationKey, isDiscreteSpace, seenConfigurations } from "../seen.ts";
-import { decodeValue, dimensionOf, type Dimension } from "./encoding.ts";
-import { defaultTheta, fitHyperparameters, hyperparametersOf } from "./fit.ts";
-import { GpPosterior } from "./posterior.ts";
 import { logExpectedImprovement } from "./acquisition.ts";
-import { maximizeAcquisition } from "./optimize-acqf.ts";
-import { buildObservations } from "./observations.ts";
+import { type Dimension, decodeValue, dimensionOf } from "./encoding.ts";
+import { defaultTheta, fitHyperparameters, hyperparametersOf } from "./fit.ts";
 import { intersectionSpace, modelledPartOf } from "./intersection.ts";
+import { buildObservations } from "./observations.ts";
+import { maximizeAcquisition } from "./optimize-acqf.ts";
+import { GpPosterior } from "./posterior.ts";
 
 export type { GpSamplerOptions } from "../options.ts";
 
@@ -96,8 +97,11 @@ export class GpSampler implements Sampler {
     const rng = readRngState(state, "gp");
     const fit = (state as SavedState).fit;
     if (fit !== undefined) {
-      const valid = Array.isArray(fit.names) && Array.isArray(fit.theta) && fit.theta.length === fit.names.length + 2
-        && fit.theta.every((value) => typeof value === "number" && Number.isFinite(value));
+      const valid =
+        Array.isArray(fit.names) &&
+        Array.isArray(fit.theta) &&
+        fit.theta.length === fit.names.length + 2 &&
+        fit.theta.every((value) => typeof value === "number" && Number.isFinite(value));
       if (!valid) throw new Error('gp sampler: saved state\'s "fit" must hold names and theta (two more numbers than names)');
     }
     this.rng.setState(rng);

@@ -11,9 +11,10 @@
  * sigma = range.
  * Observations are numbers on the user's scale, or choice indices for categoricals.
  */
-import type { Distribution, SearchSpace } from "../../space/types.ts";
-import { choiceAt } from "../../space/discrete.ts";
+
 import type { Rng } from "../../nn/rng.ts";
+import { choiceAt } from "../../space/discrete.ts";
+import type { Distribution, SearchSpace } from "../../space/types.ts";
 import { logGaussMass, logStandardTruncnormPdf, sampleStandardTruncnorm } from "./truncnorm.ts";
 
 export interface ParzenOptions {
@@ -108,7 +109,8 @@ export class ParzenEstimator {
 function checkedWeights(weights: number[], n: number): number[] {
   const w = weights.slice(0, n);
   if (w.length !== n) throw new Error(`tpe sampler: the weights function returned ${w.length} weights for ${n} observations`);
-  if (w.some((x) => !Number.isFinite(x) || x < 0)) throw new Error(`tpe sampler: the weights function must return finite non-negative weights, got [${w.join(", ")}]`);
+  if (w.some((x) => !Number.isFinite(x) || x < 0))
+    throw new Error(`tpe sampler: the weights function must return finite non-negative weights, got [${w.join(", ")}]`);
   if (w.reduce((a, b) => a + b, 0) <= 0) throw new Error("tpe sampler: the weights function returned only zeros");
   return w;
 }

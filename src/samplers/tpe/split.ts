@@ -40,12 +40,15 @@ export function splitTrials(
   gamma: (n: number) => number,
 ): { below: FrozenTrial[]; above: FrozenTrial[] } {
   const sign = direction === "maximize" ? -1 : 1;
-  const complete = finished.filter((t) => t.state === "COMPLETE").sort((a, b) => sign * ((a.value as number) - (b.value as number)) || a.number - b.number);
+  const complete = finished
+    .filter((t) => t.state === "COMPLETE")
+    .sort((a, b) => sign * ((a.value as number) - (b.value as number)) || a.number - b.number);
   const pruned = finished.filter((t) => t.state === "PRUNED").sort((a, b) => comparePruned(a, b, sign));
   const failed = finished.filter((t) => t.state === "FAIL");
   const ranked = [...complete, ...pruned];
   const nBelow = gamma(ranked.length);
-  if (!Number.isInteger(nBelow) || nBelow < 0) throw new Error(`tpe sampler: gamma(${ranked.length}) must be a non-negative integer, got ${nBelow}`);
+  if (!Number.isInteger(nBelow) || nBelow < 0)
+    throw new Error(`tpe sampler: gamma(${ranked.length}) must be a non-negative integer, got ${nBelow}`);
   const byNumber = (a: FrozenTrial, b: FrozenTrial) => a.number - b.number;
   return {
     below: ranked.slice(0, nBelow).sort(byNumber),
