@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { ThreadPoolExecutor } from "../../src/execution/thread-pool.ts";
 import { loadModuleObjective } from "../../src/objectives/module.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
-import { createStudy } from "../../src/study/study.ts";
+import { createStudy, type Study } from "../../src/study/study.ts";
 import type { FrozenTrial } from "../../src/trial/types.ts";
 
 function positiveInteger(text: string, flag: string, minimum: number): number {
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const value = trial.value === undefined ? `${trial.state} (${trial.failReason})` : trial.value.toFixed(4);
     console.log(`trial ${trial.number}: ${value} ${JSON.stringify(trial.params)}`);
   };
-  let study;
+  let study: Study;
   if (threads === 0) {
     // In this thread: the module objective is loaded here and may suggest define-by-run.
     const objective = await loadModuleObjective(`${objectivePath}#objective`);

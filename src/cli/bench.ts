@@ -6,6 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
+import type { BenchStudyTrace } from "../experiments/sampler-bench.ts";
 import { SAMPLER_LABELS } from "../samplers/index.ts";
 import { isNumber } from "../tasks/csv.ts";
 import { UsageError } from "./errors.ts";
@@ -63,14 +64,20 @@ export function parseBenchFlags(flags: BenchFlags): BenchRequest {
   return request;
 }
 
+/** One line of studies.jsonl: a study's trace (NaN stored as null), with the table it ran on. */
+interface StoredStudy {
+  table: string;
+  trace: Omit<BenchStudyTrace, "values"> & { values: (number | null)[] };
+}
+
 /** Studies recorded by an earlier run on the same table (lines from another table are ignored). */
-function readPreviousStudies(path: string, table: string): import("../experiments/sampler-bench.ts").BenchStudyTrace[] {
+function readPreviousStudies(path: string, table: string): BenchStudyTrace[] {
   if (!existsSync(path)) return [];
   const traces = [];
   const lines = readFileSync(path, "utf8").split("\n");
   for (let i = 0; i < lines.length; i++) {
     if (lines[i].trim() === "") continue;
-    let entry;
+    let entry: StoredStudy;
     try {
       entry = JSON.parse(lines[i]);
     } catch {
@@ -97,11 +104,7 @@ export function benchCommand(): Command {
       const request = parseBenchFlags(flags);
       const { runSamplerBench, benchTable } = await import("../experiments/sampler-bench.ts");
       const { writeBenchOutputs } = await import("../experiments/bench-report.ts");
-      try {
-        benchTable(request.table);
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
+      benchTable(request.table);
       mkdirSync(request.out, { recursive: true });
       const studiesPath = join(request.out, "studies.jsonl");
       const tableKey = resolve(request.table);

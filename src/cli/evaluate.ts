@@ -5,10 +5,11 @@
  */
 import { Command } from "commander";
 import { isNumber } from "../tasks/csv.ts";
+import { openTask } from "../tasks/registry.ts";
 import { type TaskReference, type TaskResult, taskNameOf } from "../tasks/task.ts";
 import type { MlpConfig } from "../tasks/types.ts";
 import { UsageError } from "./errors.ts";
-import { addCsvTaskFlags, openCommandTask, type TaskFlags, taskFlagHelp, taskReferenceOf } from "./task-flags.ts";
+import { addCsvTaskFlags, type TaskFlags, taskFlagHelp, taskReferenceOf } from "./task-flags.ts";
 
 interface EvaluateFlags extends TaskFlags {
   lr: string;
@@ -135,7 +136,7 @@ export function evaluateCommand(): Command {
     .option("--json", "print one JSON object instead of a table");
   return addCsvTaskFlags(command).action(async (flags: EvaluateFlags) => {
     const request = parseEvaluateFlags(flags);
-    const task = await openCommandTask(request.task, { splitSeed: request.splitSeed, epochs: request.config.epochs });
+    const task = await openTask(request.task, { splitSeed: request.splitSeed, epochs: request.config.epochs });
     const params = {
       learning_rate: request.config.learningRate,
       weight_decay: request.config.weightDecay,

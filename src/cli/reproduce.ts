@@ -12,7 +12,7 @@ import {
   type ReproduceResult,
   runReproduce,
 } from "../experiments/reproduce.ts";
-import { DatasetError, loadDataset } from "../tasks/datasets.ts";
+import { loadDataset } from "../tasks/datasets.ts";
 import { PAPER_TASKS, type PaperTaskName } from "../tasks/paper-task.ts";
 import { UsageError } from "./errors.ts";
 
@@ -67,12 +67,7 @@ export function reproduceCommand(): Command {
         for (const id of methods ?? [])
           if (!known.includes(id)) throw new UsageError(`--methods: unknown method "${id}"; methods: ${known.join(", ")}`);
         if (methods !== undefined && methods.length === 0) throw new UsageError(`--methods must name at least one of: ${known.join(", ")}`);
-        try {
-          await loadDataset(task);
-        } catch (error) {
-          if (error instanceof DatasetError) throw new UsageError(error.message);
-          throw error;
-        }
+        await loadDataset(task);
         const out = flags.out ?? `reproduce-out/${task}`;
         const controller = new AbortController();
         const onInterrupt = () => {

@@ -11,7 +11,7 @@ import { isNumber } from "../tasks/csv.ts";
 import { indicesAt, loadTable, TABLE_PARAMS, type TableParam, tableSpace, valuesAt } from "../tasks/table.ts";
 import { type TaskReference, taskNameOf } from "../tasks/task.ts";
 import { UsageError } from "./errors.ts";
-import { addCsvTaskFlags, isInputError, type TaskFlags, taskFlagHelp, taskReferenceOf } from "./task-flags.ts";
+import { addCsvTaskFlags, type TaskFlags, taskFlagHelp, taskReferenceOf } from "./task-flags.ts";
 
 interface TableBuildFlags extends TaskFlags {
   seeds: string;
@@ -147,7 +147,7 @@ export function tableCommand(): Command {
       const request = parseTableBuildFlags(flags);
       const { buildTable } = await import("../experiments/table-build.ts");
       const view = progressView(request);
-      let result;
+      let result: Awaited<ReturnType<typeof buildTable>>;
       try {
         result = await buildTable({
           task: request.task,
@@ -159,9 +159,6 @@ export function tableCommand(): Command {
           ...(request.only !== undefined ? { only: request.only } : {}),
           onProgress: (progress) => view.update(progress.done, progress.total, progress.rowsPerSecond),
         });
-      } catch (error) {
-        if (isInputError(error)) throw new UsageError(error.message);
-        throw error;
       } finally {
         view.stop();
       }

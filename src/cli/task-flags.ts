@@ -5,11 +5,9 @@
  */
 import type { Command } from "commander";
 import { ConfigError } from "../errors/errors.ts";
-import { CsvError, isNumber } from "../tasks/csv.ts";
-import { DatasetError } from "../tasks/datasets.ts";
-import { findTaskFamily, openTask, taskUsages } from "../tasks/registry.ts";
-import { TableFormatError } from "../tasks/table.ts";
-import type { Task, TaskOptions, TaskReference, TaskSettings } from "../tasks/task.ts";
+import { isNumber } from "../tasks/csv.ts";
+import { findTaskFamily, type TaskFamily, taskUsages } from "../tasks/registry.ts";
+import type { TaskOptions, TaskReference } from "../tasks/task.ts";
 import { UsageError } from "./errors.ts";
 
 export interface TaskFlags {
@@ -83,30 +81,16 @@ function csvOptions(flags: TaskFlags): TaskOptions {
  * task, a csv task without --target, or a csv flag given to another task is a UsageError.
  */
 export function taskReferenceOf(flags: TaskFlags): TaskReference {
-  let family;
+  let family: TaskFamily;
   try {
     family = findTaskFamily(flags.task).family;
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // An unknown name given to --task is a bad flag value.
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
   }
   if (family.name === "csv") return { name: flags.task, options: csvOptions(flags) };
   const csvOnly = [...CSV_FLAGS.filter((key) => flags[key] !== undefined).map(kebab), ...(flags.header === false ? ["no-header"] : [])];
   if (csvOnly.length > 0) throw new UsageError(`--${csvOnly[0]} applies to --task csv:FILE`);
   return flags.task;
-}
-
-/** A data file or option the user can fix: a missing or corrupt dataset, CSV file or table, a bad option. */
-export function isInputError(error: unknown): error is Error {
-  return error instanceof DatasetError || error instanceof CsvError || error instanceof TableFormatError || error instanceof ConfigError;
-}
-
-/** Opens the task (downloading a built-in dataset if needed); a bad data file or option is a UsageError. */
-export async function openCommandTask(reference: TaskReference, settings: TaskSettings): Promise<Task> {
-  try {
-    return await openTask(reference, settings);
-  } catch (error) {
-    // A missing or corrupt data file is the user's to fix: a usage error.
-    if (isInputError(error)) throw new UsageError(error.message);
-    throw error;
-  }
 }

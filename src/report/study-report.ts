@@ -74,32 +74,7 @@ export async function writeStudyReport(options: StudyReportOptions): Promise<Stu
   const sampler = method ?? storedSamplerName(summary.systemAttrs) ?? "not recorded";
   mkdirSync(out, { recursive: true });
 
-  const plots: WrittenPlot[] = [];
-  plots.push(
-    await writePlot(out, "history", historyPlot(trials, { direction, valueLabel, title: `Optimization history: ${options.study}` })),
-  );
-  const updates = storedUpdateDiagnostics(summary.systemAttrs);
-  if (updates !== undefined && updates.length > 0) {
-    const series = [{ name: options.study, points: updates.map((entry) => ({ update: entry.update, meanReward: entry.meanReward })) }];
-    const spec = rewardPlot(series, {
-      title: `Reward per policy update: ${options.study}`,
-      rewardLabel: rewardLabelOf(valueLabel, direction),
-      window: options.window,
-    });
-    plots.push(await writePlot(out, "reward", spec));
-  }
-  if (Object.keys(space).length > 0) {
-    plots.push(
-      await writePlot(
-        out,
-        "parallel-coordinates",
-        parallelPlot(trials, space, { direction, valueLabel, title: `Configurations: ${options.study}` }),
-      ),
-    );
-    for (const [parameter, distribution] of Object.entries(space)) {
-      plots.push(await writePlot(out, sliceName(parameter), slicePlot(trials, parameter, distribution, { valueLabel })));
-    }
-  }
+  const plots = await writeStudyPlots(out, options, trials, summary.systemAttrs, space, valueLabel, direction);
 
   const csvPath = join(out, "trials.csv");
   const jsonPath = join(out, "trials.json");
@@ -122,22 +97,7 @@ export async function writeStudyReport(options: StudyReportOptions): Promise<Stu
     complete: trials.filter((t) => t.state === "COMPLETE").length,
     failed: trials.filter((t) => t.state === "FAIL").length,
   };
-  const rows: [string, string][] = [
-    ["study", options.study],
-    ["sampler", sampler],
-    ["direction", direction],
-    ["trials", `${counts.total} (${counts.complete} complete, ${counts.failed} failed)`],
-    [
-      "best configuration",
-      best === null
-        ? "no complete trial"
-        : Object.entries(best.params)
-            .map(([name, value]) => `${name}=${formatParamValue(value)}`)
-            .join(", "),
-    ],
-    [`best value (${valueLabel})`, best === null ? "-" : `${best.value} (trial #${best.number})`],
-    ["its test loss", best?.testLoss == null ? "not recorded" : String(best.testLoss)],
-  ];
+  const rows = summaryRows(options.study, sampler, direction, counts, best, valueLabel);
   const index = join(out, "index.html");
   const files = [...plots.flatMap((plot) => [plot.svg, plot.png]), csvPath, jsonPath];
   writeFileSync(
@@ -156,4 +116,71 @@ export async function writeStudyReport(options: StudyReportOptions): Promise<Stu
     ),
   );
   return { study: options.study, direction, sampler, trials: counts, best, plots, files: [...files, index], index };
+}
+
+/** The history, reward (RL samplers), parallel-coordinates and slice plots, written as SVG and PNG. */
+async function writeStudyPlots(
+  out: string,
+  options: StudyReportOptions,
+  trials: readonly FrozenTrial[],
+  systemAttrs: Record<string, unknown>,
+  space: SearchSpace,
+  valueLabel: string,
+  direction: Direction,
+): Promise<WrittenPlot[]> {
+  const plots: WrittenPlot[] = [];
+  plots.push(
+    await writePlot(out, "history", historyPlot(trials, { direction, valueLabel, title: `Optimization history: ${options.study}` })),
+  );
+  const updates = storedUpdateDiagnostics(systemAttrs);
+  if (updates !== undefined && updates.length > 0) {
+    const series = [{ name: options.study, points: updates.map((entry) => ({ update: entry.update, meanReward: entry.meanReward })) }];
+    const spec = rewardPlot(series, {
+      title: `Reward per policy update: ${options.study}`,
+      rewardLabel: rewardLabelOf(valueLabel, direction),
+      window: options.window,
+    });
+    plots.push(await writePlot(out, "reward", spec));
+  }
+  if (Object.keys(space).length > 0) {
+    plots.push(
+      await writePlot(
+        out,
+        "parallel-coordinates",
+        parallelPlot(trials, space, { direction, valueLabel, title: `Configurations: ${options.study}` }),
+      ),
+    );
+    for (const [parameter, distribution] of Object.entries(space)) {
+      plots.push(await writePlot(out, sliceName(parameter), slicePlot(trials, parameter, distribution, { valueLabel })));
+    }
+  }
+
+  return plots;
+}
+
+/** The report's summary table: the study, its sampler, its trials and its best configuration. */
+function summaryRows(
+  study: string,
+  sampler: string,
+  direction: Direction,
+  counts: StudyReport["trials"],
+  best: StudyReport["best"],
+  valueLabel: string,
+): [string, string][] {
+  return [
+    ["study", study],
+    ["sampler", sampler],
+    ["direction", direction],
+    ["trials", `${counts.total} (${counts.complete} complete, ${counts.failed} failed)`],
+    [
+      "best configuration",
+      best === null
+        ? "no complete trial"
+        : Object.entries(best.params)
+            .map(([name, value]) => `${name}=${formatParamValue(value)}`)
+            .join(", "),
+    ],
+    [`best value (${valueLabel})`, best === null ? "-" : `${best.value} (trial #${best.number})`],
+    ["its test loss", best?.testLoss == null ? "not recorded" : String(best.testLoss)],
+  ];
 }

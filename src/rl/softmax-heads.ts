@@ -46,7 +46,11 @@ export class SoftmaxHeads {
     this.allLogitGrads = new Float64Array(total);
     const blocks = <T extends Float32Array | Float64Array>(array: T, width: number): T[] => {
       let start = 0;
-      return sizes.map((size) => array.subarray(start * width, (start += size) * width) as T);
+      return sizes.map((size) => {
+        const block = array.subarray(start * width, (start + size) * width) as T;
+        start += size;
+        return block;
+      });
     };
     this.weights = blocks(this.weight, inputs);
     this.biases = blocks(this.bias, 1);

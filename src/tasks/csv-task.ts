@@ -200,31 +200,7 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
 
   const kind = options.kind ?? inferKind(table, target, kept);
   const targetName = names[target];
-  const targets = new Float32Array(kept.length);
-  let classNames: string[] | undefined;
-  if (kind === "regression") {
-    kept.forEach((r, i) => {
-      const cell = table.rows[r][target];
-      if (!isNumber(cell)) {
-        throw new ConfigError(`${cellLocation(table, r, target)}: the regression target must be a number, found ${JSON.stringify(cell)}`);
-      }
-      targets[i] = Number(cell);
-    });
-    if (targets.every((value) => value === targets[0])) {
-      throw new ConfigError(
-        `${path}: the target column "${targetName}" has the same value (${table.rows[kept[0]][target].trim()}) in all ${kept.length} rows; there is nothing to learn`,
-      );
-    }
-  } else {
-    classNames = sortLabels(kept.map((r) => table.rows[r][target].trim()));
-    if (classNames.length < 2) {
-      throw new ConfigError(
-        `${path}: the target column "${targetName}" has a single class ("${classNames[0]}") in all ${kept.length} rows; classification needs at least 2 classes`,
-      );
-    }
-    const index = new Map(classNames.map((label, i) => [label, i]));
-    kept.forEach((r, i) => (targets[i] = index.get(table.rows[r][target].trim()) as number));
-  }
+  const { targets, classNames } = readTargets(table, kept, target, kind, path);
 
   const summary: CsvDatasetSummary = {
     path,
@@ -261,15 +237,7 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
   if (featureNames.length === 0) throw new ConfigError(`${path}: no feature column is left besides the target "${targetName}"`);
 
   const nInputs = featureNames.length;
-  const inputs = new Float32Array(kept.length * nInputs);
-  let offset = 0;
-  for (const block of blocks) {
-    const width = block.names.length;
-    for (let i = 0; i < kept.length; i++) {
-      for (let k = 0; k < width; k++) inputs[i * nInputs + offset + k] = block.values[i * width + k];
-    }
-    offset += width;
-  }
+  const inputs = joinColumns(blocks, kept.length, nInputs);
   const dataset: Dataset = {
     name: basename(path),
     kind,
@@ -282,6 +250,58 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
   };
   if (classNames !== undefined) dataset.classNames = classNames;
   return { dataset, summary };
+}
+
+/** The target of each kept row: a number for regression, a class index for classification (classes sorted). */
+function readTargets(
+  table: CsvTable,
+  kept: number[],
+  target: number,
+  kind: TaskKind,
+  path: string,
+): { targets: Float32Array; classNames?: string[] } {
+  const targets = new Float32Array(kept.length);
+  let classNames: string[] | undefined;
+  const targetName = (table.columnNames as string[])[target];
+  if (kind === "regression") {
+    kept.forEach((r, i) => {
+      const cell = table.rows[r][target];
+      if (!isNumber(cell)) {
+        throw new ConfigError(`${cellLocation(table, r, target)}: the regression target must be a number, found ${JSON.stringify(cell)}`);
+      }
+      targets[i] = Number(cell);
+    });
+    if (targets.every((value) => value === targets[0])) {
+      throw new ConfigError(
+        `${path}: the target column "${targetName}" has the same value (${table.rows[kept[0]][target].trim()}) in all ${kept.length} rows; there is nothing to learn`,
+      );
+    }
+  } else {
+    classNames = sortLabels(kept.map((r) => table.rows[r][target].trim()));
+    if (classNames.length < 2) {
+      throw new ConfigError(
+        `${path}: the target column "${targetName}" has a single class ("${classNames[0]}") in all ${kept.length} rows; classification needs at least 2 classes`,
+      );
+    }
+    const index = new Map(classNames.map((label, i) => [label, i]));
+    kept.forEach((r, i) => (targets[i] = index.get(table.rows[r][target].trim()) as number));
+  }
+
+  return classNames === undefined ? { targets } : { targets, classNames };
+}
+
+/** The encoded columns side by side, row-major: nRows x nInputs. */
+function joinColumns(blocks: EncodedColumn[], nRows: number, nInputs: number): Float32Array {
+  const inputs = new Float32Array(nRows * nInputs);
+  let offset = 0;
+  for (const block of blocks) {
+    const width = block.names.length;
+    for (let i = 0; i < nRows; i++) {
+      for (let k = 0; k < width; k++) inputs[i * nInputs + offset + k] = block.values[i * width + k];
+    }
+    offset += width;
+  }
+  return inputs;
 }
 
 /** Reads the user's CSV file into a Dataset for the paper's MLP (see the rules at the top of this file). */

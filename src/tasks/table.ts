@@ -7,7 +7,7 @@
  * Columns: the four indices, the four values, seed, validation_loss, test_loss, diverged (0 or 1),
  * seconds. A diverged row leaves both losses empty. Files ending in .gz are read gunzipped.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, type Stats, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { ConfigError } from "../errors/errors.ts";
@@ -433,7 +433,7 @@ const loaded = new Map<string, { mtimeMs: number; size: number; table: Configura
 /** Reads a table file once per process (re-read if it changed on disk). */
 export function loadTable(path: string): ConfigurationTable {
   const absolute = resolve(path);
-  let stats;
+  let stats: Stats;
   try {
     stats = statSync(absolute);
   } catch {

@@ -96,7 +96,13 @@ export function spawnWorker(queueName: string, extra: string[] = [], env: Record
           () => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${text}`)),
           timeoutMs,
         );
-        waiters.push({ pattern, resolve: (found) => (clearTimeout(timer), resolve(found)) });
+        waiters.push({
+          pattern,
+          resolve: (found) => {
+            clearTimeout(timer);
+            resolve(found);
+          },
+        });
         void exited.then(() => setTimeout(() => reject(new Error(`the worker exited before printing ${pattern}; output:\n${text}`)), 50));
       });
     },

@@ -5,7 +5,14 @@ import { SamplerStateWriter, savedSamplerState, stateParts } from "../../src/stu
 function store() {
   const attrs: Record<string, unknown> = {};
   const writes: string[] = [];
-  return { attrs, writes, write: (name: string, value: unknown) => (writes.push(name), (attrs[name] = value)) };
+  return {
+    attrs,
+    writes,
+    write: (name: string, value: unknown) => {
+      writes.push(name);
+      attrs[name] = value;
+    },
+  };
 }
 
 test("a state round-trips through its parts, with dotted keys escaped", () => {

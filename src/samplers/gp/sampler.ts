@@ -129,7 +129,7 @@ export class GpSampler implements Sampler {
     for (const { point } of ranked) {
       const params = decodePoint(dimensions, point);
       if (excluded.has(valueKey(dimensions, params))) continue;
-      if (seen !== undefined && seen.has(configurationKey(space, params) as string)) continue;
+      if (seen?.has(configurationKey(space, params) as string)) continue;
       return params;
     }
     return this.randomConfiguration(study, trialNumber, space, seen !== undefined);
