@@ -4,7 +4,7 @@ import { compareGradients, finiteDifferenceGradient } from "../../src/nn/gradche
 import { meanSquaredError, softmaxCrossEntropy } from "../../src/nn/losses.ts";
 import { initMlpParameters, type MlpParameters, type MlpShape, MlpTrainer } from "../../src/nn/mlp.ts";
 import { Rng } from "../../src/nn/rng.ts";
-import { WasmWorkspace, wasmAvailable } from "../../src/nn/wasm.ts";
+import { WasmWorkspace } from "../../src/nn/wasm.ts";
 
 // Float32 storage: finite differences take a step of 1e-3 (a larger step makes hidden units cross the
 // ReLU kink and breaks the check). The float32 outputs round the loss by ~5e-7, which costs up to
@@ -91,9 +91,8 @@ for (const shape of [
   });
 
   // (test/nn/wasm.test.ts checks the wasm gradients over several tiles against the TypeScript ones.)
-  test(`whole-MLP gradients (${shape.kind}, wasm path) match finite differences`, {
-    skip: !wasmAvailable() && "wasm kernels not built",
-  }, () => {
+  // Never skipped: npm test builds build/mlp.wasm first (test/nn/wasm.test.ts fails when it is missing).
+  test(`whole-MLP gradients (${shape.kind}, wasm path) match finite differences`, () => {
     const rng = new Rng(22);
     const rows = randomRows(rng, 12, shape.inputs, shape.kind === "classification" ? shape.outputs : 0);
     const workspace = new WasmWorkspace();
