@@ -13,8 +13,20 @@
  *   and rows per second.
  * - Once every run is in, the file is rewritten in configuration order (position, then seed).
  */
-import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { availableParallelism } from "node:os";
+import { dirname, resolve } from "node:path";
 import { runJobs } from "../execution/job-runner.ts";
 import { moduleBeside } from "../execution/worker-thread.ts";
 import { Rng } from "../nn/rng.ts";
@@ -217,6 +229,7 @@ export async function buildTable(options: TableBuildOptions): Promise<TableBuild
   // Open (and download into the cache if needed) here: the threads read local files only, and a
   // missing dataset or a bad CSV file fails now with the loader's message.
   const kind = checkTableTask(await openTask(task, { splitSeed, epochs }));
+  mkdirSync(dirname(resolve(out)), { recursive: true });
   const recordPath = buildRecordPath(out);
   let record = readRecord(recordPath);
   if (record !== undefined) {
