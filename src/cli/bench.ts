@@ -18,6 +18,7 @@ interface BenchFlags {
   samplers: string;
   budgets: string;
   repeats: string;
+  firstSeed?: string;
   workers?: string;
   out: string;
 }
@@ -27,6 +28,7 @@ export interface BenchRequest {
   samplers: string[];
   budgets: number[];
   repeats: number;
+  firstSeed?: number;
   workers?: number;
   out: string;
 }
@@ -60,6 +62,7 @@ export function parseBenchFlags(flags: BenchFlags): BenchRequest {
     repeats: integerAtLeast("--repeats", flags.repeats, 1),
     out: flags.out,
   };
+  if (flags.firstSeed !== undefined) request.firstSeed = integerAtLeast("--first-seed", flags.firstSeed, 0);
   if (flags.workers !== undefined) request.workers = integerAtLeast("--workers", flags.workers, 0);
   return request;
 }
@@ -97,7 +100,8 @@ export function benchCommand(): Command {
     .requiredOption("--table <file>", "the table (.csv or .csv.gz) built by hyperforce table build")
     .option("--samplers <list>", `comma-separated sampler labels (${SAMPLER_LABELS.join(", ")})`, DEFAULT_SAMPLERS)
     .option("--budgets <list>", "comma-separated evaluation budgets", "25,50,100,300,1000")
-    .option("--repeats <count>", "studies per sampler (seeds 0..count-1)", "20")
+    .option("--repeats <count>", "studies per sampler (seeds first-seed..first-seed+count-1)", "20")
+    .option("--first-seed <seed>", "the first repeat's seed (default 0): choose settings on some seeds, report others")
     .option("--workers <count>", "worker threads (default: the number of cores; 0 runs in this thread)")
     .requiredOption("--out <dir>", "where results.json, results.md and the regret plots (svg, png) go")
     .action(async (flags: BenchFlags) => {
@@ -115,6 +119,7 @@ export function benchCommand(): Command {
         samplers: request.samplers,
         budgets: request.budgets,
         repeats: request.repeats,
+        ...(request.firstSeed !== undefined ? { firstSeed: request.firstSeed } : {}),
         ...(request.workers !== undefined ? { workers: request.workers } : {}),
         previous,
         onStudyDone: (done, total, trace) => {

@@ -63,7 +63,7 @@ export function benchMarkdown(result: SamplerBenchResult): string {
         ? ` Spearman rank correlation of the two seeds' validation losses: ${summary.seedRankCorrelation.toFixed(4)}.`
         : "") +
       ` Exhaustive search under noise (every configuration evaluated once with a random seed; median regret of the best observed): ${summary.exhaustiveMedianRegret.toFixed(4)}.`,
-    `${result.repeats} repeats (seeds 0..${result.repeats - 1}) per sampler, each one study of ${result.budgets[result.budgets.length - 1]} evaluations read off at every budget; ` +
+    `${result.repeats} repeats (seeds ${result.firstSeed}..${result.firstSeed + result.repeats - 1}) per sampler, each one study of ${result.budgets[result.budgets.length - 1]} evaluations read off at every budget; ` +
       `${result.runs.length} studies, ${result.runs.reduce((sum, run) => sum + run.seconds, 0).toFixed(0)} s of study time in all (studies recorded by an earlier call are reused and counted).`,
     "",
     table(

@@ -36,8 +36,10 @@ export interface SamplerBenchOptions {
   samplers: string[];
   /** Evaluation budgets, each >= 1. */
   budgets: number[];
-  /** Repeats per sampler: seeds 0..repeats-1. */
+  /** Repeats per sampler: seeds firstSeed..firstSeed+repeats-1. */
   repeats: number;
+  /** The first repeat's seed (default 0), so defaults chosen on some seeds can be reported on others. */
+  firstSeed?: number;
   /** Worker threads; default os.availableParallelism(). 0 runs the studies in this thread. */
   workers?: number;
   /**
@@ -114,6 +116,8 @@ export interface SamplerBenchResult {
   samplers: string[];
   budgets: number[];
   repeats: number;
+  /** Repeats ran seeds firstSeed..firstSeed+repeats-1. */
+  firstSeed: number;
   workers: number;
   wallSeconds: number;
   cells: BenchCell[];
@@ -134,6 +138,9 @@ function checkOptions(options: SamplerBenchOptions): void {
     if (!Number.isInteger(budget) || budget < 1) throw new Error(`a budget must be an integer >= 1, got ${budget}`);
   }
   if (!Number.isInteger(options.repeats) || options.repeats < 1) throw new Error(`repeats must be an integer >= 1, got ${options.repeats}`);
+  if (options.firstSeed !== undefined && (!Number.isSafeInteger(options.firstSeed) || options.firstSeed < 0)) {
+    throw new Error(`firstSeed must be an integer >= 0, got ${options.firstSeed}`);
+  }
   if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 0)) {
     throw new Error(`workers must be an integer >= 0, got ${options.workers}`);
   }
@@ -272,12 +279,13 @@ export function summarize(
   samplers: readonly string[],
   budgets: readonly number[],
   repeats: number,
+  firstSeed = 0,
 ): BenchCell[] {
   const find = (sampler: string, seed: number): BenchRun | undefined => runs.find((run) => run.sampler === sampler && run.seed === seed);
   const cells: BenchCell[] = [];
   budgets.forEach((budget, b) => {
     const rankSums = new Map(samplers.map((sampler) => [sampler, 0]));
-    for (let seed = 0; seed < repeats; seed++) {
+    for (let seed = firstSeed; seed < firstSeed + repeats; seed++) {
       const ranks = averageRanks(samplers.map((sampler) => regretForRanking(find(sampler, seed)?.points[b])));
       samplers.forEach((sampler, i) => rankSums.set(sampler, rankSums.get(sampler)! + ranks[i]));
     }
@@ -344,8 +352,10 @@ export async function runSamplerBench(options: SamplerBenchOptions): Promise<Sam
   const table = benchTable(options.table);
   const budgets = [...options.budgets].sort((a, b) => a - b);
   const largest = budgets[budgets.length - 1];
+  const firstSeed = options.firstSeed ?? 0;
   const all: Array<{ sampler: string; seed: number }> = [];
-  for (let seed = 0; seed < options.repeats; seed++) for (const sampler of options.samplers) all.push({ sampler, seed });
+  for (let seed = firstSeed; seed < firstSeed + options.repeats; seed++)
+    for (const sampler of options.samplers) all.push({ sampler, seed });
   const traces: BenchStudyTrace[] = [];
   for (const job of all) {
     const earlier = options.previous?.find(
@@ -373,9 +383,10 @@ export async function runSamplerBench(options: SamplerBenchOptions): Promise<Sam
     samplers: options.samplers.slice(),
     budgets,
     repeats: options.repeats,
+    firstSeed,
     workers,
     wallSeconds: (performance.now() - started) / 1000,
-    cells: summarize(runs, options.samplers, budgets, options.repeats),
+    cells: summarize(runs, options.samplers, budgets, options.repeats, firstSeed),
     runs,
   };
 }

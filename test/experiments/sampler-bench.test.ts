@@ -90,6 +90,19 @@ test("grid over the whole table reports the best configuration: regret 0, rank p
   assert.equal(cell("grid", 5).meanRank + cell("random", 5).meanRank, 3);
 });
 
+test("firstSeed runs the repeats on seeds firstSeed.. and a seed's run is the same whatever the first seed", async () => {
+  const options = { table, samplers: ["random"], budgets: [10], workers: 0 };
+  const later = await runSamplerBench({ ...options, repeats: 2, firstSeed: 5 });
+  assert.deepEqual(
+    later.runs.map((run) => run.seed),
+    [5, 6],
+  );
+  assert.equal(later.firstSeed, 5);
+  const from0 = await runSamplerBench({ ...options, repeats: 7 });
+  assert.deepEqual(later.runs[1].points, from0.runs[6].points);
+  assert.match(benchMarkdown(later), /2 repeats \(seeds 5\.\.6\)/);
+});
+
 test("threads give the same runs as one thread; the outputs have the promised shape", async () => {
   const options = { table, samplers: ["random", "tpe"], budgets: [10, 30], repeats: 2 };
   const inline = await runSamplerBench({ ...options, workers: 0 });
@@ -195,6 +208,7 @@ test("quantiles as numpy computes them; a run without a completed trial ranks la
       samplers: ["a", "b"],
       budgets: [5],
       repeats: 1,
+      firstSeed: 0,
       workers: 0,
       wallSeconds: 0,
       cells,
@@ -220,6 +234,8 @@ test("errors: an incomplete table, unknown samplers, bad budgets and flags", asy
   });
   const flags = { table, samplers: "random,grid", budgets: "25,50", repeats: "3", out: "o" };
   assert.deepEqual(parseBenchFlags(flags), { table, samplers: ["random", "grid"], budgets: [25, 50], repeats: 3, out: "o" });
+  assert.equal(parseBenchFlags({ ...flags, firstSeed: "100" }).firstSeed, 100);
+  assert.throws(() => parseBenchFlags({ ...flags, firstSeed: "-1" }), { message: '--first-seed must be an integer >= 0, got "-1"' });
   assert.throws(() => parseBenchFlags({ ...flags, samplers: "random,,grid" }), {
     message: '--samplers must be a comma-separated list without empty items, got "random,,grid"',
   });
