@@ -15,31 +15,56 @@ export function resolveRedisUrl(given?: string): string {
   return fromEnv !== undefined && fromEnv !== "" ? fromEnv : DEFAULT_REDIS_URL;
 }
 
-/** The URL with its password (and a user name's secret part) replaced by ***. Safe for logs. */
+/**
+ * A URL cut at the last @ (host names never hold one, a password may): its scheme (empty when it
+ * has none), the credentials before the @ as typed, and the rest. Done on the text, not through
+ * URL, so that a URL that does not parse (a password with an unencoded / or %) is cut the same way.
+ */
+function splitCredentials(url: string): { scheme: string; credentials?: string; rest: string } {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? "";
+  const at = url.lastIndexOf("@");
+  if (at < scheme.length) return { scheme, rest: url.slice(scheme.length) };
+  return { scheme, credentials: url.slice(scheme.length, at), rest: url.slice(at + 1) };
+}
+
+/** The user name and password of credentials as typed: percent-decoded when that is valid, else as they are. */
+function readCredentials(credentials: string): { username: string; password: string } {
+  const colon = credentials.indexOf(":");
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  if (colon < 0) return { username: decode(credentials), password: "" };
+  return { username: decode(credentials.slice(0, colon)), password: decode(credentials.slice(colon + 1)) };
+}
+
+/**
+ * The URL with its credentials replaced by *** (a user name before a colon stays). Safe for logs,
+ * also for a URL that does not parse: everything before the last @ after the scheme is hidden.
+ */
 export function maskRedisUrl(url: string): string {
-  // Done on the text rather than through URL, so even a URL that does not parse is masked; up to the
-  // last @ of the authority, since an unencoded password may itself hold an @.
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/]*)@/i, (_, scheme: string, credentials: string) => {
-    const colon = credentials.indexOf(":");
-    if (colon < 0) return `${scheme}***@`;
-    return `${scheme}${credentials.slice(0, colon)}:***@`;
-  });
+  const { scheme, credentials, rest } = splitCredentials(url);
+  if (credentials === undefined) return url;
+  const colon = credentials.indexOf(":");
+  return `${scheme}${colon < 0 ? "***" : `${credentials.slice(0, colon)}:***`}@${rest}`;
 }
 
-/** Removes any occurrence of the URL's password from a text (an error message from a library). */
+/** Removes any occurrence of the URL's secret, as typed, decoded or encoded, from a text (an error message from a library). */
 export function scrubPassword(text: string, url: string): string {
-  const password = passwordOf(url);
-  if (password === undefined || password === "") return text;
-  return text.split(password).join("***").split(encodeURIComponent(password)).join("***");
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.password === "" ? undefined : decodeURIComponent(parsed.password);
-  } catch {
-    return undefined;
+  const { credentials } = splitCredentials(url);
+  if (credentials === undefined || credentials === "") return text;
+  const colon = credentials.indexOf(":");
+  const typed = colon < 0 ? credentials : credentials.slice(colon + 1);
+  const { username, password } = readCredentials(credentials);
+  const decoded = colon < 0 ? username : password;
+  let scrubbed = text;
+  for (const form of [typed, decoded, encodeURIComponent(decoded)].sort((a, b) => b.length - a.length)) {
+    if (form !== "") scrubbed = scrubbed.split(form).join("***");
   }
+  return scrubbed;
 }
 
 /** The URL that connection options stand for (with their password, which maskRedisUrl hides). */
@@ -53,9 +78,11 @@ export function urlOfOptions(options: RedisOptions): string {
 
 /** ioredis options from redis://[user][:password]@host[:port][/db] (rediss:// for TLS). */
 export function redisOptionsFromUrl(url: string): RedisOptions {
+  // The credentials are read from the text (a base64 password holds / and +), the rest through URL.
+  const { scheme, credentials, rest } = splitCredentials(url);
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    parsed = new URL(`${scheme}${rest}`);
   } catch {
     throw new Error(`not a Redis URL: ${maskRedisUrl(url)} (expected redis://[:password@]host[:port][/db])`);
   }
@@ -65,8 +92,9 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
   if (parsed.hostname === "") throw new Error(`the Redis URL ${maskRedisUrl(url)} names no host`);
   const options: RedisOptions = { host: parsed.hostname.replace(/^\[(.*)\]$/, "$1"), port: 6379 };
   if (parsed.port !== "") options.port = Number(parsed.port);
-  if (parsed.username !== "") options.username = decodeURIComponent(parsed.username);
-  if (parsed.password !== "") options.password = decodeURIComponent(parsed.password);
+  const { username, password } = readCredentials(credentials ?? "");
+  if (username !== "") options.username = username;
+  if (password !== "") options.password = password;
   const db = parsed.pathname.replace(/^\//, "");
   if (db !== "") {
     if (!/^\d+$/.test(db)) throw new Error(`the Redis URL ${maskRedisUrl(url)} has "${db}" where a database number belongs`);
