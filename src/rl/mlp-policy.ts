@@ -119,6 +119,12 @@ export class MlpPolicy implements Policy {
     };
   }
 
+  headProbabilities(state: ArrayLike<number>, prefix: ArrayLike<number>): Float64Array {
+    this.forward(state);
+    this.evaluated = false;
+    return Float64Array.from(this.heads.probs[prefix.length]);
+  }
+
   sample(state: ArrayLike<number>, rng: Rng): { action: Int32Array; logProb: number } {
     this.forward(state);
     const action = new Int32Array(this.sizes.length);

@@ -42,6 +42,11 @@ export interface Policy {
   evaluate(state: ArrayLike<number>, action: ArrayLike<number>): PolicyEvaluation;
   /** Adds logProbWeight * d(logProb)/dparams + entropyWeight * d(entropy)/dparams of the last evaluate. */
   backward(logProbWeight: number, entropyWeight: number): void;
+  /**
+   * p(. | state, prefix): the distribution of parameter prefix.length given the state and the choices of
+   * the parameters before it (the mlp's heads ignore the prefix). A fresh array; backward needs an evaluate after it.
+   */
+  headProbabilities(state: ArrayLike<number>, prefix: ArrayLike<number>): Float64Array;
   /** Draws an action for the state, head by head. */
   sample(state: ArrayLike<number>, rng: Rng): { action: Int32Array; logProb: number };
   zeroGrads(): void;

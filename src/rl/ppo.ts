@@ -4,12 +4,14 @@
  * A is the discounted return minus a baseline, standardised over the batch. Each batch is reused for
  * `epochs` passes in shuffled minibatches, one Adam step per minibatch. pi_old is the policy that
  * drew the action (its log-probability is stored with the step), so steps drawn while an earlier
- * batch was being learned are weighted correctly.
+ * batch was being learned are weighted correctly. With the cache, pi is the policy restricted to the
+ * configurations not seen when the action was drawn (see without-replacement.ts), old and new alike.
  */
 import type { Rng } from "../nn/rng.ts";
 import { type LearningOptions, PolicyLearner } from "./learner.ts";
 import type { Policy } from "./policy.ts";
 import type { Trajectory, UpdateStatistics } from "./trajectory.ts";
+import { restrictedBackward, restrictedEvaluate, trieOf } from "./without-replacement.ts";
 
 export interface PpoOptions extends LearningOptions {
   /** The clip range epsilon (0.2). */
@@ -37,6 +39,9 @@ export class Ppo extends PolicyLearner {
 
   update(batch: readonly Trajectory[]): UpdateStatistics {
     const { steps, advantages, beta, statistics } = this.prepare(batch);
+    const tries = steps.map((step) =>
+      step.seen === undefined || step.seen.length === 0 ? undefined : trieOf(this.policy.sizes, step.seen),
+    );
     for (const step of steps) {
       const e = this.policy.evaluate(step.state, step.action);
       statistics.add(e.headEntropies, e.probabilities);
@@ -51,11 +56,11 @@ export class Ppo extends PolicyLearner {
         for (let k = start; k < end; k++) {
           const step = steps[order[k]];
           const a = advantages[order[k]];
-          const e = this.policy.evaluate(step.state, step.action);
-          const ratio = Math.exp(e.logProb - step.logProb);
+          const { logProb, unseen } = restrictedEvaluate(this.policy, step.state, step.action, tries[order[k]]);
+          const ratio = Math.exp(logProb - step.logProb);
           // The clipped term's gradient is zero; the unclipped one's is A * ratio * dlogp.
           const unclipped = a >= 0 ? ratio < 1 + clip : ratio > 1 - clip;
-          this.policy.backward(unclipped ? (-a * ratio) / m : 0, -beta / m);
+          restrictedBackward(this.policy, step.state, step.action, step.seen ?? [], unseen, unclipped ? (-a * ratio) / m : 0, -beta / m);
         }
         this.adam.step(this.policy.grads);
       }

@@ -146,6 +146,16 @@ export class RnnPolicy implements Policy {
     };
   }
 
+  headProbabilities(state: ArrayLike<number>, prefix: ArrayLike<number>): Float64Array {
+    checkIndices("state", state, this.sizes);
+    for (let i = 0; i <= prefix.length; i++) {
+      if (i > 0) this.action[i - 1] = prefix[i - 1];
+      this.step(i, state);
+    }
+    this.evaluated = false;
+    return Float64Array.from(this.heads.probs[prefix.length]);
+  }
+
   sample(state: ArrayLike<number>, rng: Rng): { action: Int32Array; logProb: number } {
     checkIndices("state", state, this.sizes);
     let logProb = 0;

@@ -12,6 +12,11 @@ export interface Step {
   /** log pi(action | state) under the policy that drew it (PPO's old log-probability). */
   logProb: number;
   reward: number;
+  /**
+   * The configurations excluded when the action was drawn (sampling without replacement, see
+   * without-replacement.ts), each once: pi is then the policy restricted to the others. None: the full policy.
+   */
+  seen?: readonly Int32Array[];
 }
 
 export type Trajectory = Step[];

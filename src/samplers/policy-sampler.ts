@@ -10,15 +10,7 @@ import { type AgentState, PolicyAgent, type UpdateDiagnostics } from "../rl/agen
 import { createPolicy, type ExportedPolicy, exportPolicy, loadPolicyWeights } from "../rl/checkpoint.ts";
 import { rewardOf } from "../rl/env.ts";
 import type { Policy, PolicyKind, RecurrentCellKind } from "../rl/policy.ts";
-import {
-  configurationCount,
-  configurationKey,
-  indicesOf,
-  type LevelsOption,
-  type PolicySpace,
-  paramsOf,
-  policySpace,
-} from "../rl/policy-space.ts";
+import { configurationCount, indicesOf, type LevelsOption, type PolicySpace, paramsOf, policySpace } from "../rl/policy-space.ts";
 import type { Learner } from "../rl/reinforce.ts";
 import type { BaselineKind } from "../rl/trajectory.ts";
 import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
@@ -58,12 +50,24 @@ export function resolveSettings(preset: PresetSettings, options: PolicySamplerOp
   return settings;
 }
 
-interface SavedSamplerState {
+/**
+ * The saved state: the agent's parts side by side at the top, so the study stores each of their
+ * entries as its own part (src/study/sampler-state.ts) and rewrites only the small ones per trial.
+ */
+interface SavedSamplerState extends AgentState {
   sampler: string;
-  version: 1;
+  version: 2;
   names: string[];
   sizes: number[];
-  agent: AgentState;
+}
+
+/** The per-update diagnostics in a saved policy sampler state, in update order; undefined when it holds none. */
+export function savedUpdateDiagnostics(state: unknown): UpdateDiagnostics[] | undefined {
+  const chunks = (state as { diagnostics?: unknown } | undefined)?.diagnostics;
+  if (chunks === null || typeof chunks !== "object" || Array.isArray(chunks)) return undefined;
+  return Object.entries(chunks as Record<string, unknown>)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .flatMap(([, chunk]) => (Array.isArray(chunk) ? (chunk as UpdateDiagnostics[]) : []));
 }
 
 /**
@@ -87,13 +91,7 @@ export class PolicySampler implements Sampler {
   sampleRelative(study: StudyView, trialNumber: number, space: SearchSpace): Params {
     const agent = this.agentFor(space);
     this.sync(study, agent);
-    const busy = new Set<string>();
-    for (const trial of study.trials()) {
-      if (trial.number === trialNumber || (trial.state !== "RUNNING" && trial.state !== "WAITING")) continue;
-      const indices = indicesOf(this.space!, trial.params);
-      if (indices !== undefined) busy.add(configurationKey(indices));
-    }
-    const { indices } = agent.propose(trialNumber, busy);
+    const { indices } = agent.propose(trialNumber);
     return paramsOf(this.space!, indices);
   }
 
@@ -119,25 +117,26 @@ export class PolicySampler implements Sampler {
     if (this.agent === undefined || this.space === undefined) {
       throw new Error(`the ${this.name} sampler has no policy yet: it is built at the study's first trial`);
     }
+    this.agent.catchUp();
     return exportPolicy(this.agent.learner.policy, this.space.names);
   }
 
   /** One entry per policy update: rewards, entropy per head, probability of each head's top choice. */
   diagnostics(): UpdateDiagnostics[] {
     if (this.agent !== undefined) return this.agent.diagnostics();
-    return this.savedState?.agent.diagnostics.map((d) => structuredClone(d)) ?? [];
+    return structuredClone(savedUpdateDiagnostics(this.savedState) ?? []);
   }
 
   saveState(): SavedSamplerState | undefined {
     if (this.agent === undefined || this.space === undefined) return this.savedState;
     const { names, sizes } = this.space;
-    return { sampler: this.name, version: 1, names: names.slice(), sizes: sizes.slice(), agent: this.agent.getState() };
+    return { sampler: this.name, version: 2, names: names.slice(), sizes: sizes.slice(), ...this.agent.getState() };
   }
 
   loadState(state: unknown): void {
     const saved = state as SavedSamplerState;
-    if (saved === null || typeof saved !== "object" || saved.version !== 1 || saved.sampler !== this.name || saved.agent === undefined) {
-      throw new Error(`the saved sampler state is not a ${this.name} sampler state (version 1)`);
+    if (saved === null || typeof saved !== "object" || saved.version !== 2 || saved.sampler !== this.name || saved.live === undefined) {
+      throw new Error(`the saved sampler state is not a ${this.name} sampler state (version 2)`);
     }
     this.savedState = saved;
     this.observed.clear();
@@ -171,6 +170,7 @@ export class PolicySampler implements Sampler {
       cache: this.settings.cache,
       learnFromCache: this.settings.learnFromCache,
       maxDraws: this.settings.maxDraws,
+      snapshotAtStart: this.initialPolicy !== undefined,
     });
     const saved = this.savedState;
     if (saved !== undefined) {
@@ -180,7 +180,7 @@ export class PolicySampler implements Sampler {
             `this space has [${discrete.names.join(", ")}] with choices [${discrete.sizes.join(", ")}]`,
         );
       }
-      agent.setState(saved.agent);
+      agent.setState(saved);
       this.savedState = undefined;
     }
     this.space = discrete;
@@ -188,9 +188,18 @@ export class PolicySampler implements Sampler {
     return agent;
   }
 
-  /** Shows the agent every finished trial it has not seen, in trial order. */
+  /**
+   * Registers every trial's configuration with the agent (running ones too: no other trial is drawn
+   * onto them), then shows it every finished trial it has not seen, in trial order.
+   */
   private sync(study: StudyView, agent: PolicyAgent): void {
-    for (const trial of study.trials()) {
+    const trials = study.trials();
+    for (const trial of trials) {
+      const indices = indicesOf(this.space!, trial.params);
+      if (indices !== undefined) agent.register(trial.number, indices);
+    }
+    agent.catchUp();
+    for (const trial of trials) {
       if (this.observed.has(trial.number)) continue;
       if (trial.state !== "COMPLETE" && trial.state !== "FAIL" && trial.state !== "PRUNED") continue;
       this.observed.add(trial.number);

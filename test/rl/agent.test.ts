@@ -31,20 +31,23 @@ function agent(
   });
 }
 
-test("with the cache, known and busy configurations are never proposed; fallback once the policy only draws known ones", () => {
+test("with the cache, known and busy configurations are never proposed; every proposal is the policy's until none is left", () => {
   const a = agent([2, 2]);
   const proposed = new Set<string>();
   for (let trial = 0; trial < 3; trial++) {
-    const busy = new Set(proposed);
-    const { indices, source } = a.propose(trial, busy);
+    const { indices, source } = a.propose(trial);
+    assert.equal(source, "policy");
     const key = Array.from(indices).join(",");
     assert.ok(!proposed.has(key), `trial ${trial} repeated ${key} (${source})`);
     proposed.add(key);
   }
   for (let trial = 0; trial < 3; trial++) a.observe(trial, Array.from([...proposed][trial].split(","), Number), -trial);
   const last = a.propose(3);
+  assert.equal(last.source, "policy");
   assert.ok(!proposed.has(Array.from(last.indices).join(",")));
   assert.equal(a.evaluatedConfigurations, 3);
+  a.observe(3, last.indices, -3);
+  assert.equal(a.propose(4).source, "repeat-fallback", "all four configurations taken");
 });
 
 test("without the cache, every draw is a trial (repeats allowed)", () => {
@@ -56,15 +59,16 @@ test("without the cache, every draw is a trial (repeats allowed)", () => {
   assert.equal(a.diagnostics().length, 2, "two batches of two trajectories");
 });
 
-test("learnFromCache: draws of known configurations become free steps of the batch", () => {
+test("learnFromCache changes nothing now: no draw is a known configuration, so no step comes from the cache", () => {
   const a = agent([1, 2], { learnFromCache: true, maxDraws: 20 });
   const first = a.propose(0);
   a.observe(0, first.indices, -1);
   const second = a.propose(1);
   assert.notDeepEqual(Array.from(second.indices), Array.from(first.indices));
-  assert.ok(
-    a.diagnostics().some((d) => d.cachedSteps > 0),
-    "an update ran on a cached step",
+  a.observe(1, second.indices, -2);
+  assert.deepEqual(
+    a.diagnostics().map((d) => [d.cachedSteps, d.policyDraws, d.fallbackDraws]),
+    [[0, 2, 0]],
   );
 });
 
@@ -74,7 +78,7 @@ test("a trial that ran other values than proposed is learned with what ran", () 
   const ran = [(indices[0] + 1) % 3, indices[1]];
   a.observe(0, ran, 1);
   assert.equal(a.diagnostics().length, 1);
-  assert.equal(a.getState().trajectories.length, 0);
+  assert.equal(a.getState().live.trajectories.length, 0);
 });
 
 test("agent options are checked; a trial cannot be proposed twice", () => {

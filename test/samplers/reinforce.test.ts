@@ -171,9 +171,11 @@ test("failed trials are learned as the worst reward seen so far", async () => {
     "cachedSteps",
     "entropyCoefficient",
     "evaluations",
+    "fallbackDraws",
     "headEntropy",
     "maxReward",
     "meanReward",
+    "policyDraws",
     "topChoice",
     "topProbability",
     "update",
@@ -210,7 +212,7 @@ test("tmax 3: each step's state is the previous step's configuration", () => {
   const sampler = reinforceSampler({ seed: 5, tmax: 3, batchSize: 2 });
   runOnTable(sampler, syntheticPaperTable(1), 5);
   const state = sampler.saveState()!;
-  const trajectory = state.agent.trajectories[0];
+  const trajectory = state.live.trajectories[0];
   assert.equal(trajectory.steps.length, 3);
   assert.deepEqual(trajectory.steps[0].state, trajectory.start);
   assert.deepEqual(trajectory.steps[1].state, trajectory.steps[0].action);
