@@ -5,7 +5,7 @@
  * every write and on every read, from the byte offset read so far.
  */
 import { randomUUID } from "node:crypto";
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { ioReason, StorageError } from "../errors/errors.ts";
 import { FileLock, type FileLockOptions } from "./file-lock.ts";
 import { opFromJournalRecord, opToJournalRecord } from "./journal-ops.ts";
@@ -33,6 +33,7 @@ export class JournalFileStorage extends OpStorage {
   private linesRead = 0;
   private closed = false;
   private readonly durable: boolean;
+  private warnedTorn = false;
 
   constructor(path: string, options: JournalFileStorageOptions = {}) {
     super();
@@ -81,7 +82,8 @@ export class JournalFileStorage extends OpStorage {
     const size = fstatSync(fd).size;
     if (size < this.offset) {
       throw new StorageError(
-        `journal file ${this.path} shrank from ${this.offset} to ${size} bytes: it was replaced or truncated by something other than a journal storage`,
+        `journal file ${this.path} shrank from ${this.offset} to ${size} bytes: ` +
+          "it was replaced or truncated by something other than a journal storage",
       );
     }
     const bytes = Buffer.alloc(size - this.offset);
@@ -111,8 +113,8 @@ export class JournalFileStorage extends OpStorage {
       try {
         record = fromPythonJson(text);
       } catch (error) {
-        // As Optuna: a broken last line is a write cut short and is ignored (repairTail removes it
-        // before the next append); a broken line followed by others is a damaged file.
+        // As Optuna: a broken last line is a write cut short and is ignored (repairTail moves it to
+        // a side file before the next append); a broken line followed by others is a damaged file.
         if (bytes.indexOf(NEWLINE, end + 1) < 0 && end + 1 === bytes.length) return;
         throw new StorageError(
           `journal file ${this.path} line ${lineNumber} is not valid JSON (${(error as Error).message}): ${text.slice(0, 200)}`,
@@ -134,7 +136,8 @@ export class JournalFileStorage extends OpStorage {
   /**
    * Under the lock, nobody is writing: bytes after the last complete line are a write cut short
    * by a killed process. A tail that is a whole JSON operation (only its newline is missing; Optuna
-   * 3.1 already counts it) gets its newline; anything else is cut off.
+   * 3.1 already counts it) gets its newline; anything else is copied to `<journal>.torn-<time>`
+   * (with a warning, once per storage) and cut off, so the next line starts clean.
    */
   private repairTail(): void {
     if (statSync(this.path).size === this.offset) return;
@@ -142,19 +145,10 @@ export class JournalFileStorage extends OpStorage {
     try {
       const tail = this.readTail(fd);
       if (tail.length === 0) return;
-      const text = tail.toString("utf8");
-      let whole = false;
-      if (!text.includes("\n")) {
-        try {
-          opFromJournalRecord(fromPythonJson(text));
-          whole = true;
-        } catch {
-          whole = false;
-        }
-      }
-      if (whole) {
+      if (isWholeOperation(tail)) {
         writeSync(fd, "\n", fstatSync(fd).size);
       } else {
+        this.keepTorn(tail);
         ftruncateSync(fd, this.offset);
       }
       fsyncSync(fd);
@@ -164,6 +158,25 @@ export class JournalFileStorage extends OpStorage {
     this.readNewLines();
   }
 
+  /** Saves torn bytes beside the journal (durably, before they are cut off) and says so once. */
+  private keepTorn(tail: Buffer): void {
+    const sidePath = `${this.path}.torn-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}`;
+    try {
+      writeFileSync(sidePath, tail, { flag: "wx" });
+      const side = openSync(sidePath, "r");
+      fsyncSync(side);
+      closeSync(side);
+    } catch (error) {
+      throw new StorageError(`cannot save the torn end of journal file ${this.path} to ${sidePath}: ${ioReason(error)}`, { cause: error });
+    }
+    if (this.warnedTorn) return;
+    this.warnedTorn = true;
+    process.emitWarning(
+      `journal file ${this.path} ended in ${tail.length} bytes of a write cut short (a killed process); ` +
+        `they were moved to ${sidePath} and removed from the journal`,
+      { code: "HYPERFORCE_JOURNAL_TORN" },
+    );
+  }
   private append(line: string): void {
     const bytes = Buffer.from(line, "utf8");
     const fd = openSync(this.path, "a");
@@ -174,5 +187,17 @@ export class JournalFileStorage extends OpStorage {
     } finally {
       closeSync(fd);
     }
+  }
+}
+
+/** A tail without a newline that is a whole operation: only its newline is missing. */
+function isWholeOperation(tail: Buffer): boolean {
+  const text = tail.toString("utf8");
+  if (text.includes("\n")) return false;
+  try {
+    opFromJournalRecord(fromPythonJson(text));
+    return true;
+  } catch {
+    return false;
   }
 }

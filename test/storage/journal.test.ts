@@ -8,6 +8,7 @@ import { JournalFileStorage } from "../../src/storage/journal.ts";
 import { InMemoryStorage } from "../../src/storage/memory.ts";
 import { openStorage } from "../../src/storage/open.ts";
 import { datetimeToOptuna } from "../../src/storage/optuna-format.ts";
+import { bootId, pidNamespace } from "../../src/storage/process-identity.ts";
 import { startTogether } from "./start-together.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-journal-"));
@@ -147,7 +148,7 @@ test("replay after reopening gives identical studies and trials", () => {
   assert.equal(reopened.getTrial(id, 4).state, "RUNNING");
 });
 
-test("a truncated last line is ignored, then removed by the next append", () => {
+test("a truncated last line is ignored, then moved aside by the next append", () => {
   const path = freshPath();
   const s = new JournalFileStorage(path);
   const id = s.createStudy("cut", "minimize");
@@ -183,7 +184,9 @@ test("a damaged line in the middle of the file is a clear error", () => {
   const path = freshPath();
   writeFileSync(
     path,
-    '{"op_code":0,"worker_id":"w","study_name":"a","directions":[1]}\n{"op_code":4,"wor\n{"op_code":4,"worker_id":"w","study_id":0,"datetime_start":null}\n',
+    '{"op_code":0,"worker_id":"w","study_name":"a","directions":[1]}\n' +
+      '{"op_code":4,"wor\n' +
+      '{"op_code":4,"worker_id":"w","study_id":0,"datetime_start":null}\n',
   );
   assert.throws(() => new JournalFileStorage(path), {
     message: new RegExp(`^journal file ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} line 2 is not valid JSON`),
@@ -230,7 +233,8 @@ test("a stale lock is broken: its process is gone, or it is older than the grace
   const path = freshPath();
   const s = new JournalFileStorage(path, { staleMs: 400 });
   const lock = `${path}.lock`;
-  writeFileSync(lock, `999999999 ${hostname()}\n`); // a pid that cannot exist
+  // A pid that cannot exist, written on this host, boot and pid namespace: provably gone.
+  writeFileSync(lock, `999999999 ${hostname()} ${bootId()} ${pidNamespace()} 1\n`);
   let t0 = Date.now();
   s.createStudy("a", "minimize");
   assert.ok(Date.now() - t0 < 300, "a dead owner's lock is broken at once");
@@ -253,13 +257,17 @@ test("a stale lock is broken: its process is gone, or it is older than the grace
 test("a lock held by a live process is waited for, however old", async () => {
   const path = freshPath();
   const s = new JournalFileStorage(path, { staleMs: 50 });
-  const lock = `${path}.lock`;
-  // The child takes the lock the way hyperforce does, holds it 600 ms, then releases it.
+  // The child takes the lock with hyperforce's FileLock, holds it 600 ms, then releases it.
+  const fileLock = JSON.stringify(join(import.meta.dirname, "../../src/storage/file-lock.ts"));
   const holder = spawn(
     process.execPath,
     [
+      "--import",
+      "tsx",
+      "--input-type=module",
       "-e",
-      `const fs=require("fs");fs.writeFileSync(${JSON.stringify(lock)},process.pid+" "+require("os").hostname()+"\\n",{flag:"wx"});console.log("held");setTimeout(()=>fs.unlinkSync(${JSON.stringify(lock)}),600)`,
+      `import { FileLock } from ${fileLock}; const l = new FileLock(${JSON.stringify(path)}); l.acquire(); console.log("held");` +
+        "setTimeout(() => l.release(), 600);",
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
@@ -312,7 +320,8 @@ test("openStorage: memory, journal paths (folders created), clear errors", () =>
   }
   assert.throws(() => openStorage("runs/study.db"), {
     message:
-      'storage "runs/study.db" is not a journal file path: use a path ending in .jsonl, .log, .journal, or leave the storage out to keep the study in memory',
+      'storage "runs/study.db" is not a journal file path: use a path ending in .jsonl, .log, .journal, ' +
+      "or leave the storage out to keep the study in memory",
   });
   assert.throws(() => openStorage(42 as never), { message: "storage must be a Storage object, a journal file path or undefined, got 42" });
 });
