@@ -6,18 +6,26 @@
  *   header (its columns are then named "1", "2", ...).
  * - A feature column whose present cells are all numbers is one input, kept raw here (the split
  *   z-scores inputs with the training rows' statistics).
- * - Any other feature column is categorical: one-hot encoded, one input per distinct value in sorted
- *   order, named `column=value`.
+ * - Any other feature column is categorical: one-hot encoded, one input per distinct value of the
+ *   training rows in sorted order, named `column=value`.
+ *
+ * No validation or test row shapes the encoding: every statistic below comes from the training rows
+ * of the split seed's 0.7/0.1/0.2 partition (split.ts), so the dataset is encoded for one split seed
+ * (0 unless given; csvTaskSplit re-encodes the file for another).
  *
  * Missing values are empty cells and NA, ?, nan (in any letter case). The rule:
  * - a row whose target is missing is dropped (it can be neither trained on nor scored);
- * - a numeric feature's missing cells get the median of that column's present cells over all kept
- *   rows (the training rows are not known yet at this point), and an indicator input
- *   `column_missing` (1 where the cell was missing, else 0) follows the column;
+ * - a numeric feature's missing cells get the median of the column's present training cells, and
+ *   an indicator input `column_missing` (1 where the cell was missing, else 0) follows the column;
  * - a categorical feature's missing cells get zeros in all its one-hot inputs, and the same
  *   `column_missing` indicator follows them;
- * - a feature column with no present cell at all carries nothing and is left out.
- * Indicators exist only for columns that have at least one missing cell.
+ * - a category that no training row has is unknown: zeros in all the one-hot inputs, and the
+ *   `column_missing` indicator set to 1 when the column has one (an unknown value is read as a
+ *   missing one, which the model has seen in training), else nothing;
+ * - a feature column with no present cell in the training rows carries nothing and is left out.
+ * Indicators exist only for columns that have at least one missing training cell.
+ * Whether a column is numeric or categorical is read from all its present cells (a schema, not a
+ * statistic: a text cell anywhere makes the column categorical).
  *
  * Kind, when not given: a target with a non-numeric cell is classification; a numeric target whose
  * values are all integers with at most 10 distinct values is classification; any other numeric
@@ -29,7 +37,7 @@ import { basename } from "node:path";
 import { ConfigError } from "../errors/errors.ts";
 import { type CsvSeparator, type CsvTable, cellLocation, isNumber, parseCsv } from "./csv.ts";
 import { checkMlpSettings, mlpTask } from "./mlp-task.ts";
-import { splitDataset } from "./split.ts";
+import { splitDataset, splitIndices } from "./split.ts";
 import type { Task, TaskOptions, TaskReference, TaskSettings } from "./task.ts";
 import { trainAndEvaluate } from "./train.ts";
 import type { Dataset, EvaluationResult, MlpConfig, SplitData, TaskKind } from "./types.ts";
@@ -63,6 +71,8 @@ export interface CsvDatasetSummary {
   categoricalColumns: string[];
   /** Column -> number of missing cells filled, for columns that had any. */
   missingFilled: Record<string, number>;
+  /** Column -> number of cells whose category no training row has (encoded as unknown), for columns that had any. */
+  unknownCategories: Record<string, number>;
   /** Feature columns left out because every cell was missing. */
   emptyColumns: string[];
 }
@@ -133,50 +143,67 @@ interface EncodedColumn {
   kind: "numeric" | "categorical" | "empty";
   names: string[];
   values: Float32Array;
+  /** Cells missing (in any row), and cells whose category no training row has. */
   missing: number;
+  unknown: number;
 }
 
-/** Encodes a feature column by the rules at the top of this file. */
-function encodeColumn(name: string, cells: string[], maxCategories: number, path: string): EncodedColumn {
+/** Encodes a feature column by the rules at the top of this file, with statistics of the `train` rows only. */
+function encodeColumn(name: string, cells: string[], train: Int32Array, maxCategories: number, path: string): EncodedColumn {
   const n = cells.length;
   const missingAt = cells.map(isMissingCell);
   const missing = missingAt.filter(Boolean).length;
-  if (missing === n) return { kind: "empty", names: [], values: new Float32Array(0), missing };
-  const presentCells = cells.filter((_, i) => !missingAt[i]);
-  const indicator = missing > 0 ? [`${name}_missing`] : [];
-  if (presentCells.every(isNumber)) {
-    const numbers = cells.map((cell, i) => (missingAt[i] ? NaN : Number(cell)));
-    const fill = missing > 0 ? median(numbers.filter((_, i) => !missingAt[i])) : 0;
+  const trainPresent = [...train].filter((r) => !missingAt[r]);
+  if (trainPresent.length === 0) return { kind: "empty", names: [], values: new Float32Array(0), missing, unknown: 0 };
+  const indicator = trainPresent.length < train.length ? [`${name}_missing`] : [];
+  if (cells.every((cell, i) => missingAt[i] || isNumber(cell))) {
+    const fill = median(trainPresent.map((r) => Number(cells[r])));
     const width = 1 + indicator.length;
     const values = new Float32Array(n * width);
     for (let i = 0; i < n; i++) {
-      values[i * width] = missingAt[i] ? fill : numbers[i];
-      if (missingAt[i]) values[i * width + 1] = 1;
+      values[i * width] = missingAt[i] ? fill : Number(cells[i]);
+      if (missingAt[i] && indicator.length > 0) values[i * width + 1] = 1;
     }
-    return { kind: "numeric", names: [name, ...indicator], values, missing };
+    return { kind: "numeric", names: [name, ...indicator], values, missing, unknown: 0 };
   }
-  const categories = sortLabels(presentCells.map((cell) => cell.trim()));
+  const categories = sortLabels(trainPresent.map((r) => cells[r].trim()));
   if (categories.length > maxCategories) {
     throw new ConfigError(
-      `${path}: the text column "${name}" has ${categories.length} distinct values, more than ${maxCategories} one-hot inputs; exclude it, or raise maxCategories`,
+      `${path}: the text column "${name}" has ${categories.length} distinct values in the training rows, ` +
+        `more than ${maxCategories} one-hot inputs; exclude it, or raise maxCategories`,
     );
   }
   const index = new Map(categories.map((value, i) => [value, i]));
   const width = categories.length + indicator.length;
   const values = new Float32Array(n * width);
+  let unknown = 0;
   for (let i = 0; i < n; i++) {
-    if (missingAt[i]) values[i * width + categories.length] = 1;
-    else values[i * width + (index.get(cells[i].trim()) as number)] = 1;
+    const code = missingAt[i] ? undefined : index.get(cells[i].trim());
+    if (!missingAt[i] && code === undefined) unknown++;
+    if (code !== undefined) values[i * width + code] = 1;
+    else if (indicator.length > 0) values[i * width + categories.length] = 1;
   }
-  return { kind: "categorical", names: [...categories.map((value) => `${name}=${value}`), ...indicator], values, missing };
+  const names = [...categories.map((value) => `${name}=${value}`), ...indicator];
+  return { kind: "categorical", names, values, missing, unknown };
 }
 
-/** Reads the file into a Dataset and says what it did (kind, dropped rows, filled cells). */
-export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptions): { dataset: Dataset; summary: CsvDatasetSummary } {
+/** The file read and checked, before its features are encoded: the kept rows, their targets, the feature columns. */
+interface CsvRows {
+  table: CsvTable;
+  kept: number[];
+  droppedRows: number;
+  kind: TaskKind;
+  targets: Float32Array;
+  classNames?: string[];
+  targetName: string;
+  /** Feature columns in file order: neither the target nor excluded. */
+  features: number[];
+}
+
+function readCsvRows(path: string, options: CsvDatasetOptions): CsvRows {
   if (options.kind !== undefined && options.kind !== "regression" && options.kind !== "classification") {
     throw new ConfigError(`${path}: kind must be "regression" or "classification", got ${JSON.stringify(options.kind)}`);
   }
-  const maxCategories = options.maxCategories ?? 100;
   const table = readTable(path, options);
   const names = table.columnNames as string[];
   const headerGiven = options.header !== undefined;
@@ -194,14 +221,20 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
   if (kept.length < MIN_CSV_ROWS) {
     const dropped = droppedRows > 0 ? ` (${droppedRows} more have no target value)` : "";
     throw new ConfigError(
-      `${path}: ${kept.length} rows with a target value${dropped} are too few for the 0.7/0.1/0.2 train/validation/test split; at least ${MIN_CSV_ROWS} are needed`,
+      `${path}: ${kept.length} rows with a target value${dropped} ` +
+        `are too few for the 0.7/0.1/0.2 train/validation/test split; at least ${MIN_CSV_ROWS} are needed`,
     );
   }
-
   const kind = options.kind ?? inferKind(table, target, kept);
-  const targetName = names[target];
-  const { targets, classNames } = readTargets(table, kept, target, kind, path);
+  const features = Array.from({ length: table.columnCount }, (_, c) => c).filter((c) => c !== target && !excluded.has(c));
+  return { table, kept, droppedRows, kind, ...readTargets(table, kept, target, kind, path), targetName: names[target], features };
+}
 
+/** The dataset of the rows, its features encoded with the training rows of `splitSeed` (see the top of this file). */
+function encodeCsvRows(path: string, rows: CsvRows, options: CsvDatasetOptions, splitSeed: number) {
+  const { table, kept, kind, classNames } = rows;
+  const names = table.columnNames as string[];
+  const train = splitIndices(kept.length, splitSeed).train;
   const summary: CsvDatasetSummary = {
     path,
     separator: table.separator,
@@ -209,40 +242,35 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
     kind,
     kindInferred: options.kind === undefined,
     rows: kept.length,
-    droppedRows,
+    droppedRows: rows.droppedRows,
     numericColumns: [],
     categoricalColumns: [],
     missingFilled: {},
+    unknownCategories: {},
     emptyColumns: [],
   };
   const blocks: EncodedColumn[] = [];
-  for (let c = 0; c < table.columnCount; c++) {
-    if (c === target || excluded.has(c)) continue;
+  for (const c of rows.features) {
     const name = names[c];
-    const encoded = encodeColumn(
-      name,
-      kept.map((r) => table.rows[r][c]),
-      maxCategories,
-      path,
-    );
+    const cells = kept.map((r) => table.rows[r][c]);
+    const encoded = encodeColumn(name, cells, train, options.maxCategories ?? 100, path);
     if (encoded.kind === "empty") {
       summary.emptyColumns.push(name);
       continue;
     }
     (encoded.kind === "numeric" ? summary.numericColumns : summary.categoricalColumns).push(name);
     if (encoded.missing > 0) summary.missingFilled[name] = encoded.missing;
+    if (encoded.unknown > 0) summary.unknownCategories[name] = encoded.unknown;
     blocks.push(encoded);
   }
   const featureNames = blocks.flatMap((block) => block.names);
-  if (featureNames.length === 0) throw new ConfigError(`${path}: no feature column is left besides the target "${targetName}"`);
-
+  if (featureNames.length === 0) throw new ConfigError(`${path}: no feature column is left besides the target "${rows.targetName}"`);
   const nInputs = featureNames.length;
-  const inputs = joinColumns(blocks, kept.length, nInputs);
   const dataset: Dataset = {
     name: basename(path),
     kind,
-    inputs,
-    targets,
+    inputs: joinColumns(blocks, kept.length, nInputs),
+    targets: rows.targets,
     nRows: kept.length,
     nInputs,
     nOutputs: kind === "regression" ? 1 : (classNames as string[]).length,
@@ -250,6 +278,27 @@ export function loadCsvDatasetWithSummary(path: string, options: CsvDatasetOptio
   };
   if (classNames !== undefined) dataset.classNames = classNames;
   return { dataset, summary };
+}
+
+/** How a CSV dataset was encoded, so that csvTaskSplit can encode the same rows for another split seed. */
+const encodings = new WeakMap<Dataset, { splitSeed: number; encode: (splitSeed: number) => Dataset }>();
+
+/**
+ * Reads the file into a Dataset and says what it did (kind, dropped rows, filled cells). The features
+ * are encoded with the training rows of `splitSeed` (default 0): medians, categories, indicators.
+ */
+export function loadCsvDatasetWithSummary(
+  path: string,
+  options: CsvDatasetOptions,
+  splitSeed = 0,
+): { dataset: Dataset; summary: CsvDatasetSummary } {
+  const rows = readCsvRows(path, options);
+  const encoded = encodeCsvRows(path, rows, options, splitSeed);
+  encodings.set(encoded.dataset, {
+    splitSeed,
+    encode: (seed) => encodeCsvRows(path, rows, options, seed).dataset,
+  });
+  return encoded;
 }
 
 /** The target of each kept row: a number for regression, a class index for classification (classes sorted). */
@@ -304,9 +353,12 @@ function joinColumns(blocks: EncodedColumn[], nRows: number, nInputs: number): F
   return inputs;
 }
 
-/** Reads the user's CSV file into a Dataset for the paper's MLP (see the rules at the top of this file). */
-export function loadCsvDataset(path: string, options: CsvDatasetOptions): Dataset {
-  return loadCsvDatasetWithSummary(path, options).dataset;
+/**
+ * Reads the user's CSV file into a Dataset for the paper's MLP (see the rules at the top of this
+ * file), its features encoded with the training rows of `splitSeed` (default 0).
+ */
+export function loadCsvDataset(path: string, options: CsvDatasetOptions, splitSeed = 0): Dataset {
+  return loadCsvDatasetWithSummary(path, options, splitSeed).dataset;
 }
 
 export interface CsvEvaluationOptions {
@@ -318,7 +370,11 @@ export interface CsvEvaluationOptions {
 
 const splits = new WeakMap<Dataset, Map<number, SplitData>>();
 
-/** The split of this dataset for this split seed, computed once (every trial trains on the same rows). */
+/**
+ * The split of this dataset for this split seed, computed once (every trial trains on the same rows).
+ * A dataset read from a CSV file whose features were encoded for another split seed is encoded again
+ * from the same rows with this seed's training rows, so that no validation or test row shapes it.
+ */
 export function csvTaskSplit(dataset: Dataset, splitSeed = 0): SplitData {
   let bySeed = splits.get(dataset);
   if (bySeed === undefined) {
@@ -327,7 +383,9 @@ export function csvTaskSplit(dataset: Dataset, splitSeed = 0): SplitData {
   }
   let split = bySeed.get(splitSeed);
   if (split === undefined) {
-    split = splitDataset(dataset, splitSeed);
+    const encoding = encodings.get(dataset);
+    const encoded = encoding === undefined || encoding.splitSeed === splitSeed ? dataset : encoding.encode(splitSeed);
+    split = splitDataset(encoded, splitSeed);
     bySeed.set(splitSeed, split);
   }
   return split;
@@ -398,6 +456,6 @@ export function datasetTask(dataset: Dataset, settings: TaskSettings = {}, refer
 /** The user's CSV file as a Task, named "csv:<path>": the file is read and checked now. */
 export function csvTask(path: string, options: CsvDatasetOptions, settings: TaskSettings = {}): Task {
   checkMlpSettings(settings);
-  const dataset = loadCsvDataset(path, options);
+  const dataset = loadCsvDataset(path, options, settings.splitSeed ?? 0);
   return datasetTask(dataset, settings, { name: `csv:${path}`, options: csvTaskOptions(options) });
 }
