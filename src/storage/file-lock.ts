@@ -195,7 +195,9 @@ export class FileLock {
     }
     process.emitWarning(
       `breaking the lock ${this.lockPath}: ${Math.round(ageMs / 1000)} s old (longer than ${this.staleMs} ms) and its holder ` +
-        `${judgement.optuna ? "is not named (an Optuna lock) and nothing on this host has the file open" : "cannot be checked from this host"}`,
+        (judgement.optuna
+          ? "is not named (an Optuna lock) and nothing on this host has the file open"
+          : "cannot be checked from this host"),
       { code: "HYPERFORCE_LOCK_BROKEN" },
     );
     return true;

@@ -105,7 +105,8 @@ test("a lock whose holder is provably gone is broken at once: a SIGKILLed holder
       "tsx",
       "--input-type=module",
       "-e",
-      `import { FileLock } from ${fileLock}; new FileLock(${JSON.stringify(path)}).acquire(); console.log("held"); setInterval(() => {}, 1000);`,
+      `import { FileLock } from ${fileLock}; new FileLock(${JSON.stringify(path)}).acquire(); console.log("held");` +
+        "setInterval(() => {}, 1000);",
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
