@@ -136,6 +136,34 @@ function samplerOf(name: SamplerName, config: RunConfig, seed: number): Sampler 
   return wrap(`sampler ${name}`, () => createSampler(name, options as never));
 }
 
+/** A flag the objective would accept and ignore is a usage error naming it (no silent no-op). */
+function refuseIgnoredFlags(config: RunConfig, spec: ObjectiveSpec): void {
+  const trains = spec.kind === "task" || spec.kind === "csv";
+  for (const key of ["epochs", "splitSeed"] as const) {
+    if (config[key] !== undefined && !trains) {
+      const what =
+        spec.kind === "table"
+          ? "a lookup table's values were trained when it was built"
+          : `--${spec.kind === "module" ? "objective" : "command"} trains nothing of hyperforce's`;
+      throw new UsageError(`--${kebabCase(key)} applies to --task wine, letter or csv:FILE (${what})`);
+    }
+  }
+  if (config.logDir !== undefined && spec.kind !== "command")
+    throw new UsageError("--log-dir applies to --command (it keeps each run's output)");
+}
+
+/**
+ * A built-in task reads the parameters it knows from the trial and samples the others itself, so a
+ * --space naming another parameter (lr for learning_rate) would be sampled and ignored.
+ */
+function checkTaskSpace(space: SearchSpace, taskSpace: SearchSpace, label: string): void {
+  const unused = Object.keys(space).filter((name) => !Object.hasOwn(taskSpace, name));
+  if (unused.length === 0) return;
+  throw new UsageError(
+    `--space names ${unused.join(", ")}, which the task ${label} does not use; its parameters: ${Object.keys(taskSpace).join(", ")}`,
+  );
+}
+
 export function planRun(config: RunConfig): RunPlan {
   const seed = config.seed ?? 0;
   let space = readSpace(config.space);
@@ -143,6 +171,8 @@ export function planRun(config: RunConfig): RunPlan {
   for (const key of ["target", "kind", "separator", "header", "exclude", "maxCategories"] as const) {
     if (config[key] !== undefined && objective.spec.kind !== "csv") throw new UsageError(`--${kebabCase(key)} applies to --task csv:FILE`);
   }
+  refuseIgnoredFlags(config, objective.spec);
+  if (space !== undefined && objective.defaultSpace !== undefined) checkTaskSpace(space, objective.defaultSpace, objective.label);
   space ??= objective.defaultSpace;
   const samplerName = config.sampler ?? "tpe";
   const sampler = samplerOf(samplerName, config, seed);
