@@ -14,7 +14,7 @@ import { moduleBeside } from "../execution/worker-thread.ts";
 import { Rng } from "../nn/rng.ts";
 import { tableObjective } from "../objectives/table.ts";
 import { SAMPLER_LABELS, samplerFromLabel } from "../samplers/index.ts";
-import type { StudyView } from "../samplers/sampler.ts";
+import type { Sampler, StudyView } from "../samplers/sampler.ts";
 import type { Params } from "../space/types.ts";
 import {
   averageRanks,
@@ -164,13 +164,20 @@ export function benchTable(path: string): ConfigurationTable {
  * ask -> look up -> tell loop over the sampler interface: the sampler sees exactly what a Study shows
  * it (every trial so far, the new one RUNNING while it samples; afterTrial once it ends). A Study
  * would also write every trial and the sampler's state to its storage, which a benchmark never
- * resumes from: about 6x the loop's time for 300 trials, measured here.
+ * resumes from: about 6x the loop's time for 300 trials, measured here. `makeSampler` replaces the
+ * label's sampler (for settings studies in bench/; the label then only names it).
  */
-export async function runBenchStudy(tablePath: string, samplerLabel: string, seed: number, budget: number): Promise<BenchStudyTrace> {
+export async function runBenchStudy(
+  tablePath: string,
+  samplerLabel: string,
+  seed: number,
+  budget: number,
+  makeSampler: (seed: number) => Sampler = (seed) => samplerFromLabel(samplerLabel, seed),
+): Promise<BenchStudyTrace> {
   const started = performance.now();
   const table = benchTable(tablePath);
   const space = table.coveredSpace();
-  const sampler = samplerFromLabel(samplerLabel, seed);
+  const sampler = makeSampler(seed);
   const objective = tableObjective({ table, seed });
   const trials: FrozenTrial[] = [];
   const view: StudyView = { direction: "minimize", trials: () => trials };

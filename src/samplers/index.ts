@@ -3,9 +3,11 @@
  * createSampler("reinforce", { policy: "rnn", seed: 1 }) or samplerFromLabel("reinforce-rnn", 1).
  */
 
+import { evolutionSampler } from "./evolution.ts";
 import { gpSampler } from "./gp/sampler.ts";
 import { gridSampler } from "./grid.ts";
 import type {
+  EvolutionSamplerOptions,
   GpSamplerOptions,
   GridSamplerOptions,
   PpoSamplerOptions,
@@ -23,10 +25,18 @@ import { tpeSampler } from "./tpe.ts";
 export { parseSamplerOptions } from "./options.ts";
 export { PolicySampler } from "./policy-sampler.ts";
 export type { Sampler, StudyView } from "./sampler.ts";
-export type { GpSamplerOptions, GridSamplerOptions, PpoSamplerOptions, RandomSamplerOptions, ReinforceSamplerOptions, TpeSamplerOptions };
-export { gpSampler, gridSampler, ppoSampler, randomSampler, reinforceSampler, SAMPLER_OPTION_SCHEMAS, tpeSampler };
+export type {
+  EvolutionSamplerOptions,
+  GpSamplerOptions,
+  GridSamplerOptions,
+  PpoSamplerOptions,
+  RandomSamplerOptions,
+  ReinforceSamplerOptions,
+  TpeSamplerOptions,
+};
+export { evolutionSampler, gpSampler, gridSampler, ppoSampler, randomSampler, reinforceSampler, SAMPLER_OPTION_SCHEMAS, tpeSampler };
 
-export const SAMPLER_NAMES = ["grid", "random", "tpe", "gp", "reinforce", "ppo"] as const;
+export const SAMPLER_NAMES = ["grid", "random", "tpe", "gp", "evolution", "reinforce", "ppo"] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
 export interface SamplerOptionsByName {
@@ -34,6 +44,7 @@ export interface SamplerOptionsByName {
   random: RandomSamplerOptions;
   tpe: TpeSamplerOptions;
   gp: GpSamplerOptions;
+  evolution: EvolutionSamplerOptions;
   reinforce: ReinforceSamplerOptions;
   ppo: PpoSamplerOptions;
 }
@@ -43,6 +54,7 @@ const FACTORIES: { [K in SamplerName]: (options: SamplerOptionsByName[K]) => Sam
   random: randomSampler,
   tpe: tpeSampler,
   gp: gpSampler,
+  evolution: evolutionSampler,
   reinforce: reinforceSampler,
   ppo: ppoSampler,
 };
@@ -58,14 +70,15 @@ export function createSampler<K extends SamplerName>(name: K, options: SamplerOp
 }
 
 /**
- * The short labels benchmarks and reports use: grid (in order, as the paper ran it), random, tpe, gp, reinforce-mlp, reinforce-rnn,
- * reinforce-paper (the paper's preset with its MLP policy), reinforce-paper-rnn, ppo, ppo-mlp, ppo-rnn.
+ * The short labels benchmarks and reports use: grid (in order, as the paper ran it), random, tpe, gp, evolution, reinforce-mlp,
+ * reinforce-rnn, reinforce-paper (the paper's preset with its MLP policy), reinforce-paper-rnn, ppo, ppo-mlp, ppo-rnn.
  */
 export const SAMPLER_LABELS = [
   "grid",
   "random",
   "tpe",
   "gp",
+  "evolution",
   "reinforce-mlp",
   "reinforce-rnn",
   "reinforce-paper",
@@ -84,6 +97,7 @@ export const SAMPLER_LABEL_OPTIONS: Record<SamplerLabel, LabelledSampler> = {
   random: { sampler: "random", options: {} },
   tpe: { sampler: "tpe", options: {} },
   gp: { sampler: "gp", options: {} },
+  evolution: { sampler: "evolution", options: {} },
   "reinforce-mlp": { sampler: "reinforce", options: { policy: "mlp" } },
   "reinforce-rnn": { sampler: "reinforce", options: { policy: "rnn" } },
   "reinforce-paper": { sampler: "reinforce", options: { policy: "mlp", preset: "paper" } },

@@ -111,6 +111,20 @@ export const GpOptionsSchema = z.strictObject({
   allowRepeats: flag(),
 });
 
+export const EVOLUTION_MUTATIONS = ["uniform", "neighbour"] as const;
+
+export const EvolutionOptionsSchema = z.strictObject({
+  seed,
+  /** Members kept (the youngest finished trials) and random trials at the start (default 10). */
+  populationSize: numeric(z.number().int().min(2), "an integer >= 2"),
+  /** Members drawn per tournament (default 5, or populationSize when smaller; at most populationSize). */
+  tournamentSize: numeric(positiveInt, "a positive integer"),
+  /** How a discrete numeric parameter changes: to any other value ("uniform") or the next one up or down ("neighbour", the default). */
+  mutation: oneOf("mutation", EVOLUTION_MUTATIONS),
+  /** Allow proposing a configuration the study already holds on a discrete space (default false). */
+  allowRepeats: flag(),
+});
+
 /** What the reinforce and ppo samplers share: the policy, the MDP and the policy-gradient settings. */
 export const PolicyOptionsSchema = z.strictObject({
   seed,
@@ -169,6 +183,7 @@ export const SAMPLER_OPTION_SCHEMAS = {
   random: RandomOptionsSchema,
   tpe: TpeOptionsSchema,
   gp: GpOptionsSchema,
+  evolution: EvolutionOptionsSchema,
   reinforce: ReinforceOptionsSchema,
   ppo: PpoOptionsSchema,
 } as const;
@@ -177,6 +192,7 @@ export type RandomSamplerOptions = z.input<typeof RandomOptionsSchema>;
 export type GridSamplerOptions = z.input<typeof GridOptionsSchema>;
 export type TpeSamplerOptions = z.input<typeof TpeOptionsSchema>;
 export type GpSamplerOptions = z.input<typeof GpOptionsSchema>;
+export type EvolutionSamplerOptions = z.input<typeof EvolutionOptionsSchema>;
 export type PolicySamplerOptions = z.input<typeof PolicyOptionsSchema>;
 export type ReinforceSamplerOptions = z.input<typeof ReinforceOptionsSchema>;
 export type PpoSamplerOptions = z.input<typeof PpoOptionsSchema>;

@@ -30,6 +30,7 @@ const CASES: ContractCase[] = [
   { label: "tpe", sampler: "tpe", options: { nStartupTrials: 3 } },
   { label: "tpe multivariate", sampler: "tpe", options: { nStartupTrials: 3, multivariate: true } },
   { label: "gp", sampler: "gp", options: { nStartupTrials: 3, nCandidates: 64 } },
+  { label: "evolution", sampler: "evolution", options: { populationSize: 4, tournamentSize: 2 } },
   { label: "reinforce mlp", sampler: "reinforce", options: { policy: "mlp", levels: 4, batchSize: 2 } },
   { label: "reinforce rnn", sampler: "reinforce", options: { policy: "rnn", levels: 4, batchSize: 2 } },
   { label: "reinforce paper (no cache)", sampler: "reinforce", options: { preset: "paper", levels: 4, batchSize: 2 }, repeats: true },

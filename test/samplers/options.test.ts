@@ -27,7 +27,7 @@ test("every sampler of the registry has a schema; the policy samplers share thei
   assert.deepEqual(samplersWithOption("policy"), ["reinforce", "ppo"]);
   assert.deepEqual(samplersWithOption("preset"), ["reinforce"]);
   assert.deepEqual(samplersWithOption("levels"), ["grid", "reinforce", "ppo"]);
-  assert.deepEqual(samplersWithOption("allowRepeats"), ["random", "tpe", "gp"]);
+  assert.deepEqual(samplersWithOption("allowRepeats"), ["random", "tpe", "gp", "evolution"]);
 });
 
 test("a bad option names the sampler, the field and what was expected, when the sampler is made", () => {
