@@ -127,7 +127,8 @@ export function benchCommand(): Command {
           appendFileSync(studiesPath, JSON.stringify({ table: tableKey, trace: stored }) + "\n");
           const elapsed = (Date.now() - started) / 1000;
           process.stderr.write(
-            `bench ${done}/${total} studies | ${trace.sampler} seed ${trace.seed} took ${trace.seconds.toFixed(1)} s | ${elapsed.toFixed(0)} s elapsed\n`,
+            `bench ${done}/${total} studies | ${trace.sampler} seed ${trace.seed} took ${trace.seconds.toFixed(1)} s | ` +
+              `${elapsed.toFixed(0)} s elapsed\n`,
           );
         },
       });

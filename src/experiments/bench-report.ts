@@ -1,13 +1,14 @@
 /**
  * What the sampler benchmark writes: results.json (every run), results.md (median and interquartile
  * range of regret per sampler and budget, mean rank among the samplers, median rank percentile and
- * median mean test loss) and a plot of median regret against budget (log x) with interquartile bands,
- * as a vega-lite spec, SVG and PNG.
+ * median mean test loss, the rank tests against random search and the best non-RL sampler) and a
+ * plot of median regret against budget (log x) with interquartile bands, as a vega-lite spec, SVG and PNG.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { renderSvg, svgToPng } from "../report/render.ts";
+import type { BenchComparison } from "./bench-comparisons.ts";
 import type { BenchCell, SamplerBenchResult } from "./sampler-bench.ts";
 
 function cellOf(result: SamplerBenchResult, sampler: string, budget: number): BenchCell {
@@ -16,6 +17,69 @@ function cellOf(result: SamplerBenchResult, sampler: string, budget: number): Be
 
 function number(value: number | null, digits = 4): string {
   return value === null ? "n/a" : value.toFixed(digits);
+}
+
+function pValue(p: number): string {
+  return p < 1e-4 ? "<0.0001" : p.toFixed(4);
+}
+
+function signed(value: number | null): string {
+  return value === null ? "n/a" : `${value > 0 ? "+" : ""}${value.toFixed(4)}`;
+}
+
+/** One rank-test table: rows the compared samplers, columns the budgets. */
+function comparisonTable(
+  result: SamplerBenchResult,
+  against: BenchComparison["against"],
+  title: string,
+  text: (comparison: BenchComparison) => string,
+): string[] {
+  const found = (result.comparisons ?? []).filter((comparison) => comparison.against === against);
+  const samplers = result.samplers.filter((sampler) => found.some((comparison) => comparison.sampler === sampler));
+  if (samplers.length === 0) return [];
+  const at = (sampler: string, budget: number) => found.find((c) => c.sampler === sampler && c.budget === budget);
+  const references = result.budgets.map((budget) => at(samplers[0], budget)?.reference ?? "n/a");
+  const rows = samplers.map(
+    (sampler) =>
+      `| ${sampler} | ${result.budgets
+        .map((budget) => {
+          const comparison = at(sampler, budget);
+          return comparison === undefined ? "n/a" : text(comparison);
+        })
+        .join(" | ")} |`,
+  );
+  return [
+    title,
+    "",
+    `| sampler | ${result.budgets.join(" | ")} |`,
+    `| --- |${result.budgets.map(() => " ---: |").join("")}`,
+    `| (against) | ${references.join(" | ")} |`,
+    ...rows,
+    "",
+  ];
+}
+
+/** The rank tests of bench-comparisons.ts as two markdown tables. */
+export function comparisonMarkdown(result: SamplerBenchResult): string[] {
+  const star = (p: number): string => (p < 0.05 ? "*" : "");
+  return [
+    ...comparisonTable(
+      result,
+      "random",
+      "Against random search: median regret minus random's, and the one-sided Mann-Whitney U test's p-value of " +
+        '"lower regret than random" (* below 0.05; per cell, not corrected for the number of cells)',
+      (c) => `${signed(c.medianDifference)} (p ${pValue(c.test.pLower)}${star(c.test.pLower)})`,
+    ),
+    ...comparisonTable(
+      result,
+      "best non-RL",
+      "RL samplers against the best non-RL sampler at each budget (lowest median regret among random, grid, tpe, gp and " +
+        'evolution as benchmarked here): median regret difference, one-sided p-values of "lower" and of "higher"',
+      (c) =>
+        `${signed(c.medianDifference)} (lower p ${pValue(c.test.pLower)}${star(c.test.pLower)}, ` +
+        `higher p ${pValue(c.test.pHigher)}${star(c.test.pHigher)})`,
+    ),
+  ];
 }
 
 function table(
@@ -58,20 +122,27 @@ export function benchMarkdown(result: SamplerBenchResult): string {
     .map(([name, value]) => `${name} ${value}`)
     .join(", ");
   const lines = [
-    `Table \`${summary.path}\`: ${summary.configurations} configurations x seeds ${summary.seeds.join(", ")}; best mean validation loss ${summary.bestMeanValidationLoss.toFixed(4)} (${best}; its mean test loss ${summary.bestMeanTestLoss.toFixed(4)}).` +
+    `Table \`${summary.path}\`: ${summary.configurations} configurations x seeds ${summary.seeds.join(", ")}; ` +
+      `best mean validation loss ${summary.bestMeanValidationLoss.toFixed(4)} ` +
+      `(${best}; its mean test loss ${summary.bestMeanTestLoss.toFixed(4)}).` +
       (summary.seedRankCorrelation !== null
         ? ` Spearman rank correlation of the two seeds' validation losses: ${summary.seedRankCorrelation.toFixed(4)}.`
         : "") +
-      ` Exhaustive search under noise (every configuration evaluated once with a random seed; median regret of the best observed): ${summary.exhaustiveMedianRegret.toFixed(4)}.`,
-    `${result.repeats} repeats (seeds ${result.firstSeed}..${result.firstSeed + result.repeats - 1}) per sampler, each one study of ${result.budgets[result.budgets.length - 1]} evaluations read off at every budget; ` +
-      `${result.runs.length} studies, ${result.runs.reduce((sum, run) => sum + run.seconds, 0).toFixed(0)} s of study time in all (studies recorded by an earlier call are reused and counted).`,
+      " Exhaustive search under noise (every configuration evaluated once with a random seed; " +
+      `median regret of the best observed): ${summary.exhaustiveMedianRegret.toFixed(4)}.`,
+    `${result.repeats} repeats (seeds ${result.firstSeed}..${result.firstSeed + result.repeats - 1}) per sampler, ` +
+      `each one study of ${result.budgets[result.budgets.length - 1]} evaluations read off at every budget; ` +
+      `${result.runs.length} studies, ${result.runs.reduce((sum, run) => sum + run.seconds, 0).toFixed(0)} s of study time in all ` +
+      "(studies recorded by an earlier call are reused and counted).",
     "",
     table(
       result,
-      "Regret of the configuration each sampler reports as best (its mean validation loss over the table's seeds minus the table's best): median [first quartile, third quartile]",
+      "Regret of the configuration each sampler reports as best " +
+        "(its mean validation loss over the table's seeds minus the table's best): median [first quartile, third quartile]",
       (cell) => `${number(cell.medianRegret)} [${number(cell.regretQ1)}, ${number(cell.regretQ3)}]`,
       lowest((cell) => cell.medianRegret),
     ),
+    ...comparisonMarkdown(result),
     table(
       result,
       "Mean rank among the samplers (1 = lowest regret in a repeat; ties share their average rank)",

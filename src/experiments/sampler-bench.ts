@@ -28,6 +28,7 @@ import {
   valuesAt,
 } from "../tasks/table.ts";
 import type { FrozenTrial, Trial } from "../trial/types.ts";
+import { type BenchComparison, compareCells } from "./bench-comparisons.ts";
 
 export interface SamplerBenchOptions {
   /** The table file (.csv or .csv.gz). */
@@ -121,6 +122,8 @@ export interface SamplerBenchResult {
   workers: number;
   wallSeconds: number;
   cells: BenchCell[];
+  /** Per cell: each sampler against random, each RL sampler against the best non-RL one (bench-comparisons.ts). */
+  comparisons: BenchComparison[];
   runs: BenchRun[];
 }
 
@@ -385,6 +388,7 @@ export async function runSamplerBench(options: SamplerBenchOptions): Promise<Sam
     const trace = traces.find((t) => t.sampler === sampler && t.seed === seed)!;
     return { sampler, seed, seconds: trace.seconds, points: pointsOf(table, trace, budgets) };
   });
+  const cells = summarize(runs, options.samplers, budgets, options.repeats, firstSeed);
   return {
     table: summarizeTable(options.table, table),
     samplers: options.samplers.slice(),
@@ -393,7 +397,8 @@ export async function runSamplerBench(options: SamplerBenchOptions): Promise<Sam
     firstSeed,
     workers,
     wallSeconds: (performance.now() - started) / 1000,
-    cells: summarize(runs, options.samplers, budgets, options.repeats, firstSeed),
+    cells,
+    comparisons: compareCells(runs, cells, options.samplers, budgets),
     runs,
   };
 }

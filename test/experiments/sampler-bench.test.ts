@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseBenchFlags } from "../../src/cli/bench.ts";
+import { bestNonRl, compareCells, isRlLabel } from "../../src/experiments/bench-comparisons.ts";
 import { benchMarkdown, writeBenchOutputs } from "../../src/experiments/bench-report.ts";
 import {
   type BenchRun,
@@ -14,6 +15,7 @@ import {
   runSamplerBench,
   summarize,
 } from "../../src/experiments/sampler-bench.ts";
+import { mannWhitneyU } from "../../src/experiments/statistics.ts";
 import { tableObjective } from "../../src/objectives/table.ts";
 import { samplerFromLabel } from "../../src/samplers/index.ts";
 import { createStudy } from "../../src/study/study.ts";
@@ -212,16 +214,117 @@ test("quantiles as numpy computes them; a run without a completed trial ranks la
       workers: 0,
       wallSeconds: 0,
       cells,
+      comparisons: [],
       runs,
     }),
     /\| a \| n\/a \[n\/a, n\/a\] \|/,
   );
 });
 
+test("rank tests per cell: each sampler against random, each RL sampler against the best non-RL sampler at that budget", () => {
+  const point = (budget: number, regret: number | null) => ({
+    budget,
+    evaluations: budget,
+    configuration: null,
+    observedValue: null,
+    regret,
+    rankPercentile: null,
+    meanTestLoss: null,
+  });
+  // Regrets per sampler and repeat at budgets 5 and 10: tpe is best among the non-RL samplers at 5, evolution at 10.
+  const regrets: Record<string, Array<[number | null, number | null]>> = {
+    random: [
+      [5, 4],
+      [6, 5],
+      [7, 3],
+      [8, 6],
+      [9, 4],
+    ],
+    tpe: [
+      [1, 3],
+      [2, 3],
+      [3, 3],
+      [2.5, 3],
+      [1.5, 3],
+    ],
+    evolution: [
+      [4, 1],
+      [4, 0],
+      [4, 1],
+      [4, 2],
+      [4, 1],
+    ],
+    "reinforce-mlp": [
+      [0, 2],
+      [1, 2],
+      [0.5, 2],
+      [3, 2],
+      [null, 2],
+    ],
+  };
+  const samplers = Object.keys(regrets);
+  const runs: BenchRun[] = samplers.flatMap((sampler) =>
+    regrets[sampler].map(([at5, at10], seed) => ({ sampler, seed, seconds: 0, points: [point(5, at5), point(10, at10)] })),
+  );
+  const cells = summarize(runs, samplers, [5, 10], 5);
+  assert.equal(bestNonRl(cells, samplers, 5), "tpe");
+  assert.equal(bestNonRl(cells, samplers, 10), "evolution");
+  assert.ok(isRlLabel("reinforce-mlp") && isRlLabel("ppo-rnn") && !isRlLabel("evolution") && !isRlLabel("gp"));
+  const comparisons = compareCells(runs, cells, samplers, [5, 10]);
+  assert.deepEqual(
+    comparisons.map((c) => `${c.budget} ${c.sampler} vs ${c.reference}`),
+    [
+      "5 tpe vs random",
+      "5 evolution vs random",
+      "5 reinforce-mlp vs random",
+      "5 reinforce-mlp vs tpe",
+      "10 tpe vs random",
+      "10 evolution vs random",
+      "10 reinforce-mlp vs random",
+      "10 reinforce-mlp vs evolution",
+    ],
+  );
+  const rlVsTpe = comparisons[3];
+  // A repeat without a result ranks as the worst regret.
+  assert.deepEqual(rlVsTpe.test, mannWhitneyU([0, 1, 0.5, 3, Infinity], [1, 2, 3, 2.5, 1.5]));
+  assert.equal(rlVsTpe.medianDifference, 1 - 2);
+  assert.equal(rlVsTpe.against, "best non-RL");
+  // tpe below random in every repeat at 5: the smallest exact p-value for 5 vs 5, 1 / C(10, 5).
+  assert.equal(comparisons[0].test.pLower, 1 / 252);
+  const markdown = benchMarkdown({
+    table: {
+      path: "t",
+      seeds: [0],
+      configurations: 1,
+      bestMeanValidationLoss: 1,
+      bestConfiguration: {},
+      bestMeanTestLoss: 1,
+      seedRankCorrelation: null,
+      exhaustiveMedianRegret: 0,
+    },
+    samplers,
+    budgets: [5, 10],
+    repeats: 5,
+    firstSeed: 0,
+    workers: 0,
+    wallSeconds: 0,
+    cells,
+    comparisons,
+    runs,
+  });
+  assert.match(markdown, /\| \(against\) \| random \| random \|\n\| tpe \| -5\.0000 \(p 0\.0040\*\) \|/);
+  assert.match(
+    markdown,
+    /\| \(against\) \| tpe \| evolution \|\n\| reinforce-mlp \| -1\.0000 \(lower p [0-9.]+, higher p [0-9.]+\) \| \+1\.0000 /,
+  );
+});
+
 test("errors: an incomplete table, unknown samplers, bad budgets and flags", async () => {
   const gap = writeSmallTable("gap.csv", 1);
   assert.throws(() => benchTable(gap), {
-    message: `${gap}: 1 runs (configuration x seed) of the space the table covers have no row; finish the build (hyperforce table build resumes it) before benchmarking`,
+    message:
+      `${gap}: 1 runs (configuration x seed) of the space the table covers have no row; ` +
+      "finish the build (hyperforce table build resumes it) before benchmarking",
   });
   await assert.rejects(runSamplerBench({ table, samplers: ["anneal"], budgets: [5], repeats: 1 }), {
     message: /^unknown sampler label "anneal"; labels: grid, random, tpe/,
