@@ -32,9 +32,10 @@ export const REINFORCE_PRESETS: Record<ReinforcePreset, PresetSettings> = {
   // constant entropy bonus 0.1..0.3 tie (regret 0 by 300 evaluations, random 0.05); a decaying bonus
   // did no better. On the wine task (bench/results/rl-vs-random*.json, 10 seeds) lr 0.01 with
   // entropy 0.1 beat random on 9 of 10 seeds, lr 0.03 with entropy 0.3 on 7 of 10.
-  // With these settings the policy concentrates fast, so many of its draws are configurations
-  // already evaluated; the trials those draws would have repeated go to random unseen
-  // configurations (about 2 in 3 trials on the synthetic tables: see fallbackShare there).
+  // With the cache every trial is drawn from the policy restricted to the configurations not yet
+  // taken, renormalised (src/rl/without-replacement.ts): no trial is random unless the space is
+  // exhausted (before, about 2 in 3 trials were random unseen ones: fallbackShare in rl-defaults.json).
+  // maxDraws and learnFromCache no longer change anything (one exact draw per trial, never a known one).
   default: {
     batchSize: 4,
     learningRate: 0.01,
