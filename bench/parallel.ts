@@ -108,7 +108,10 @@ async function compare(label: string, spec: TaskObjectiveSpec, trials: number) {
     ...counts,
     seconds,
     medianSeconds: medians,
-    /** CPU time / wall time of the process per run: near 2 with 2 threads on an idle 2-core machine; near 1 or below means the machine had no second core to give. */
+    /**
+     * CPU time / wall time of the process per run: near 2 with 2 threads on an idle 2-core machine;
+     * near 1 or below means the machine had no second core to give.
+     */
     coresObtained,
     speedupTwoThreadsOverOne: round(medians.threads1 / medians.threads2),
     speedupTwoThreadsOverInline: round(medians.inline / medians.threads2),
@@ -116,7 +119,8 @@ async function compare(label: string, spec: TaskObjectiveSpec, trials: number) {
     sameValuesInEveryRun: sameValues,
   };
   console.log(
-    `${label}: median 1 thread ${medians.threads1} s, 2 threads ${medians.threads2} s -> ${result.speedupTwoThreadsOverOne}x; inline ${medians.inline} s`,
+    `${label}: median 1 thread ${medians.threads1} s, 2 threads ${medians.threads2} s ` +
+      `-> ${result.speedupTwoThreadsOverOne}x; inline ${medians.inline} s`,
   );
   return result;
 }
@@ -148,7 +152,8 @@ async function parallelCapacity(): Promise<{ oneThreadSeconds: number; twoThread
 const loadBefore = loadavg()[0];
 const capacityBefore = await parallelCapacity();
 console.log(
-  `parallel capacity before: ${capacityBefore.capacity} (1 thread ${capacityBefore.oneThreadSeconds} s, 2 at once ${capacityBefore.twoThreadsSeconds} s)`,
+  `parallel capacity before: ${capacityBefore.capacity} ` +
+    `(1 thread ${capacityBefore.oneThreadSeconds} s, 2 at once ${capacityBefore.twoThreadsSeconds} s)`,
 );
 const wine = await compare("wine", { kind: "task", task: "wine", splitSeed: 0 }, wineTrials);
 const letter = letterTrials > 0 ? await compare("letter", { kind: "task", task: "letter", splitSeed: 0 }, letterTrials) : undefined;

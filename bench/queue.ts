@@ -123,7 +123,10 @@ async function main(): Promise<void> {
   const noopSpace: SearchSpace = { x: { type: "float", low: -2, high: 2 } };
   const startLoad = loadavg()[0];
 
-  /** Trials per second with 1, 2 and 4 worker processes, two trials per worker in flight (a worker never waits for the controller's round trip). */
+  /**
+   * Trials per second with 1, 2 and 4 worker processes, two trials per worker in flight
+   * (a worker never waits for the controller's round trip).
+   */
   const scale = async (label: string, objective: ObjectiveSpec, space: SearchSpace) => {
     const rows: Array<{ workers: number; concurrency: number } & RunResult> = [];
     for (const workers of [1, 2, 4]) {
@@ -169,7 +172,9 @@ async function main(): Promise<void> {
   }
 
   const result = {
-    what: "distributed trials through BullMQ/Redis: wine-task throughput by worker processes (one trial at a time each), and the queue's cost per no-op trial",
+    what:
+      "distributed trials through BullMQ/Redis: wine-task throughput by worker processes (one trial at a time each), " +
+      "and the queue's cost per no-op trial",
     command: `HYPERFORCE_DATA_DIR=... node --import tsx bench/queue.ts --trials ${trials} --epochs ${epochs} --noop-trials ${noopTrials}`,
     machine: {
       cpus: availableParallelism(),

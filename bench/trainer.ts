@@ -194,7 +194,8 @@ try {
       cells.push(cell);
       const fmt = (s: number) => s.toFixed(4);
       console.log(
-        `${task.padEnd(6)} batch ${String(batchSize).padStart(4)}  ts ${fmt(typescript.medianSeconds)} s  wasm ${fmt(wasm.medianSeconds)} s` +
+        `${task.padEnd(6)} batch ${String(batchSize).padStart(4)}  ts ${fmt(typescript.medianSeconds)} s  ` +
+          `wasm ${fmt(wasm.medianSeconds)} s` +
           (pytorch
             ? `  pytorch ${fmt(pytorch.medianSeconds)} s  speed-up (wasm) ${(pytorch.medianSeconds / wasm.medianSeconds).toFixed(1)}x`
             : ""),
@@ -208,7 +209,8 @@ try {
 const report = {
   about:
     "Seconds per evaluation (one trainAndEvaluate call: init, 15 epochs, validation and test loss) on one thread; " +
-    `one warm-up run, then the median of ${repeats} runs; wall time (what the targets are about) and CPU time (robust to other processes on this shared machine). ` +
+    `one warm-up run, then the median of ${repeats} runs; ` +
+    "wall time (what the targets are about) and CPU time (robust to other processes on this shared machine). " +
     "PyTorch: bench/pytorch_trainer.py, torch.set_num_threads(1), float32, tensor slicing, run right after our paths for each cell.",
   generatedAt: new Date().toISOString(),
   machine: {

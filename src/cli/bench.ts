@@ -11,7 +11,7 @@ import { SAMPLER_LABELS } from "../samplers/index.ts";
 import { isNumber } from "../tasks/csv.ts";
 import { UsageError } from "./errors.ts";
 
-const DEFAULT_SAMPLERS = "random,grid,tpe,reinforce-mlp,reinforce-rnn,ppo,reinforce-paper";
+const DEFAULT_SAMPLERS = "random,grid,tpe,evolution,reinforce-mlp,reinforce-rnn,ppo,reinforce-paper";
 
 interface BenchFlags {
   table: string;
@@ -100,7 +100,7 @@ export function benchCommand(): Command {
     .requiredOption("--table <file>", "the table (.csv or .csv.gz) built by hyperforce table build")
     .option("--samplers <list>", `comma-separated sampler labels (${SAMPLER_LABELS.join(", ")})`, DEFAULT_SAMPLERS)
     .option("--budgets <list>", "comma-separated evaluation budgets", "25,50,100,300,1000")
-    .option("--repeats <count>", "studies per sampler (seeds first-seed..first-seed+count-1)", "20")
+    .option("--repeats <count>", "studies per sampler (seeds first-seed..first-seed+count-1); 50 or more for the rank tests", "50")
     .option("--first-seed <seed>", "the first repeat's seed (default 0): choose settings on some seeds, report others")
     .option("--workers <count>", "worker threads (default: the number of cores; 0 runs in this thread)")
     .requiredOption("--out <dir>", "where results.json, results.md and the regret plots (svg, png) go")

@@ -80,7 +80,8 @@ export function formatEvaluation(request: EvaluateRequest, result: TaskResult, l
     ["task", `${taskNameOf(request.task)} (split seed ${request.splitSeed}, seed ${request.seed})`],
     [
       "configuration",
-      `lr ${config.learningRate}, weight decay ${config.weightDecay}, batch size ${config.batchSize}, hidden ${config.hidden}, epochs ${config.epochs}`,
+      `lr ${config.learningRate}, weight decay ${config.weightDecay}, batch size ${config.batchSize}, ` +
+        `hidden ${config.hidden}, epochs ${config.epochs}`,
     ],
     ["validation loss", `${formatLoss(result.validationLoss)} (${lossName})`],
     ["test loss", formatLoss(result.testLoss)],

@@ -23,18 +23,21 @@ function positiveInteger(flag: string, text: string): number {
   return value;
 }
 
+const DESCRIPTION =
+  "the paper's experiment: for each seed, every method (random and grid baselines, REINFORCE with the MLP and RNN policies " +
+  "in the paper preset and our default, PPO, TPE) tunes the paper task; prints a table like the paper's Tables 1 and 2 " +
+  "(test loss mean ± std over seeds, beside the paper's). " +
+  "Ctrl-C keeps every finished trial; re-running resumes and skips finished studies.";
+
 export function reproduceCommand(): Command {
   return new Command("reproduce")
-    .description(
-      "the paper's experiment: for each seed, every method (random and grid baselines, REINFORCE with the MLP and RNN policies " +
-        "in the paper preset and our default, PPO, TPE) tunes the paper task; prints a table like the paper's Tables 1 and 2 " +
-        "(test loss mean ± std over seeds, beside the paper's). Ctrl-C keeps every finished trial; re-running resumes and skips finished studies.",
-    )
+    .description(DESCRIPTION)
     .requiredOption("--task <task>", `${PAPER_TASKS.join(" or ")}`)
     .option("--seeds <n>", "seeds 0..n-1, each its own split, sampler and training seeds", String(DEFAULT_SEEDS))
     .option(
       "--budget <n>",
-      `trials per study (default ${DEFAULT_BUDGETS.wine} for wine: 5 seeds x 8 methods in about 2 minutes on 2 cores; ${DEFAULT_BUDGETS.letter} for letter: about 5 minutes)`,
+      `trials per study (default ${DEFAULT_BUDGETS.wine} for wine: 5 seeds x 8 methods in about 2 minutes on 2 cores; ` +
+        `${DEFAULT_BUDGETS.letter} for letter: about 5 minutes)`,
     )
     .option("--out <dir>", "folder for the journal, table, CSV, policies and plots (default reproduce-out/<task>)")
     .option("--workers <n>", "studies run at once, one worker thread each (default: the number of cores)")

@@ -168,11 +168,13 @@ export function tableCommand(): Command {
       const lines = [
         `table ${result.out}: ${built.rowCount} rows (${result.resumed} already there, ${result.written} trained now)`,
         `this session: ${result.wallSeconds.toFixed(1)} s wall, ${result.rowsPerSecond.toFixed(1)} rows/s; record in ${result.recordPath}`,
-        `best mean validation loss ${best.meanValidationLoss.toPrecision(6)} at ${TABLE_PARAMS.map((name, i) => `${name} ${values[i]}`).join(", ")}`,
+        `best mean validation loss ${best.meanValidationLoss.toPrecision(6)} ` +
+          `at ${TABLE_PARAMS.map((name, i) => `${name} ${values[i]}`).join(", ")}`,
       ];
       if (built.seeds.length >= 2) {
         lines.push(
-          `Spearman rank correlation of validation losses, seed ${built.seeds[0]} vs ${built.seeds[1]}: ${built.seedRankCorrelation(0, 1).toFixed(4)}`,
+          "Spearman rank correlation of validation losses, " +
+            `seed ${built.seeds[0]} vs ${built.seeds[1]}: ${built.seedRankCorrelation(0, 1).toFixed(4)}`,
         );
       }
       process.stdout.write(lines.join("\n") + "\n");

@@ -67,7 +67,8 @@ export class FixedTrial implements Trial {
     }
     if (!sameDistribution(declared, distribution)) {
       throw new Error(
-        `parameter "${name}" is declared as ${describeDistribution(declared)} but the objective suggests ${describeDistribution(distribution)}`,
+        `parameter "${name}" is declared as ${describeDistribution(declared)} ` +
+          `but the objective suggests ${describeDistribution(distribution)}`,
       );
     }
     return this.values[name];

@@ -110,7 +110,8 @@ export class QueueExecutor implements Executor {
     parseObjectiveSpec(objective);
     if (space === undefined) {
       throw new Error(
-        "the queue executor needs the study's search space declared up front (createStudy({ space })): workers get their parameters from the controller",
+        "the queue executor needs the study's search space declared up front (createStudy({ space })): " +
+          "workers get their parameters from the controller",
       );
     }
   }

@@ -92,12 +92,14 @@ export class ThreadPoolExecutor implements Executor {
   check(objective: Objective | ObjectiveSpec, space: SearchSpace | undefined): void {
     if (typeof objective === "function" || !isObjectiveSpec(objective)) {
       throw new Error(
-        'the thread pool runs objectives in worker threads, which cannot receive a function: give an ObjectiveSpec ({ kind: "module", path, exportName } or { kind: "task", task })',
+        "the thread pool runs objectives in worker threads, which cannot receive a function: " +
+          'give an ObjectiveSpec ({ kind: "module", path, exportName } or { kind: "task", task })',
       );
     }
     if (space === undefined) {
       throw new Error(
-        "the thread pool needs the study's search space declared up front (createStudy({ space })): worker threads get their parameters from the controller",
+        "the thread pool needs the study's search space declared up front (createStudy({ space })): " +
+          "worker threads get their parameters from the controller",
       );
     }
   }

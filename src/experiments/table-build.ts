@@ -203,7 +203,10 @@ function includedPositions(only: TableBuildOptions["only"]): (position: number) 
   return (position) => valuesAt(indicesAt(position)).every((value, i) => allowed[i] === undefined || allowed[i]!.has(value));
 }
 
-/** Pairs [position, seed] still to train, all seeds of a configuration together, configurations in a seeded shuffled order (so the time left is estimated from a fair sample). */
+/**
+ * Pairs [position, seed] still to train, all seeds of a configuration together, configurations in a seeded shuffled order
+ * (so the time left is estimated from a fair sample).
+ */
 function pendingRuns(done: ReadonlySet<number>, seeds: number, included: (position: number) => boolean): Array<[number, number]> {
   const order = new Rng(20261127).permutation(TABLE_CONFIGURATIONS);
   const pending: Array<[number, number]> = [];
@@ -243,7 +246,8 @@ export async function buildTable(options: TableBuildOptions): Promise<TableBuild
     }
   } else if (existsSync(out) && statSync(out).size > 0) {
     throw new Error(
-      `${out} exists but its build record ${recordPath} does not, so its task and settings are unknown; remove it or write to another --out`,
+      `${out} exists but its build record ${recordPath} does not, ` +
+        "so its task and settings are unknown; remove it or write to another --out",
     );
   }
   const rows = existingRows(out);

@@ -33,12 +33,9 @@ function href(from: string, path: string): string {
 
 function table(caption: string | null, header: string[] | null, rows: string[][]): string {
   const head = header === null ? "" : `<thead><tr>${header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join("")}</tr></thead>`;
-  const body = rows
-    .map(
-      (row) =>
-        `<tr>${row.map((cell, i) => (header === null && i === 0 ? `<th>${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join("")}</tr>`,
-    )
-    .join("\n");
+  const cellHtml = (cell: string, i: number) =>
+    header === null && i === 0 ? `<th>${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`;
+  const body = rows.map((row) => `<tr>${row.map(cellHtml).join("")}</tr>`).join("\n");
   return `<table>${caption === null ? "" : `<caption>${escapeHtml(caption)}</caption>`}${head}<tbody>\n${body}\n</tbody></table>`;
 }
 

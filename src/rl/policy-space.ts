@@ -38,7 +38,8 @@ export function policySpace(space: SearchSpace, levels?: LevelsOption): PolicySp
     const values = discreteChoices(distributions[i], parameterLevels[i]);
     if (values.length > MAX_CHOICES_PER_PARAMETER) {
       throw new Error(
-        `parameter "${name}" has ${values.length} choices, more than ${MAX_CHOICES_PER_PARAMETER}: give it fewer levels (levels: { "${name}": 32 })`,
+        `parameter "${name}" has ${values.length} choices, more than ${MAX_CHOICES_PER_PARAMETER}: ` +
+          `give it fewer levels (levels: { "${name}": 32 })`,
       );
     }
     return values;

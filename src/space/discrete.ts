@@ -27,7 +27,8 @@ export function discreteChoices(distribution: Distribution, levels?: number): Pa
   if (levels !== undefined) return leveledValues(distribution, levels);
   if (distribution.type === "float" && distribution.step === undefined) {
     throw new Error(
-      `a continuous float distribution [${distribution.low}, ${distribution.high}] has no finite list of values: give levels to discretise it`,
+      `a continuous float distribution [${distribution.low}, ${distribution.high}] has no finite list of values: ` +
+        "give levels to discretise it",
     );
   }
   const step = distribution.step ?? 1;

@@ -16,7 +16,8 @@ export function openStorage(spec: Storage | string | undefined): Storage {
   if (typeof spec === "string") {
     if (!JOURNAL_EXTENSIONS.some((ext) => spec.endsWith(ext))) {
       throw new UsageError(
-        `storage "${spec}" is not a journal file path: use a path ending in ${JOURNAL_EXTENSIONS.join(", ")}, or leave the storage out to keep the study in memory`,
+        `storage "${spec}" is not a journal file path: use a path ending in ${JOURNAL_EXTENSIONS.join(", ")}, ` +
+          "or leave the storage out to keep the study in memory",
       );
     }
     try {

@@ -112,7 +112,8 @@ export class LiveTrial implements Trial {
       value = this.fixed[name];
       if (!containsValue(distribution, value)) {
         throw new Error(
-          `trial ${this.number}: the fixed value ${JSON.stringify(value)} of parameter "${name}" is not in ${describeDistribution(distribution)}`,
+          `trial ${this.number}: the fixed value ${JSON.stringify(value)} of parameter "${name}" ` +
+            `is not in ${describeDistribution(distribution)}`,
         );
       }
     } else {

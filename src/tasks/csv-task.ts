@@ -322,14 +322,16 @@ function readTargets(
     });
     if (targets.every((value) => value === targets[0])) {
       throw new ConfigError(
-        `${path}: the target column "${targetName}" has the same value (${table.rows[kept[0]][target].trim()}) in all ${kept.length} rows; there is nothing to learn`,
+        `${path}: the target column "${targetName}" has the same value (${table.rows[kept[0]][target].trim()}) ` +
+          `in all ${kept.length} rows; there is nothing to learn`,
       );
     }
   } else {
     classNames = sortLabels(kept.map((r) => table.rows[r][target].trim()));
     if (classNames.length < 2) {
       throw new ConfigError(
-        `${path}: the target column "${targetName}" has a single class ("${classNames[0]}") in all ${kept.length} rows; classification needs at least 2 classes`,
+        `${path}: the target column "${targetName}" has a single class ("${classNames[0]}") ` +
+          `in all ${kept.length} rows; classification needs at least 2 classes`,
       );
     }
     const index = new Map(classNames.map((label, i) => [label, i]));

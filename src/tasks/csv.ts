@@ -98,7 +98,10 @@ function wrongWidthMessage(source: string, record: RawRecord, expected: number, 
   const like = hasHeader ? "as the header has" : "as the first row has";
   const found = record.cells.length;
   if (found < expected) {
-    return `${source}, line ${record.line}: expected ${expected} columns ${like}, found ${found} (column ${describeColumn(found, names)} is missing)`;
+    return (
+      `${source}, line ${record.line}: expected ${expected} columns ${like}, found ${found} ` +
+      `(column ${describeColumn(found, names)} is missing)`
+    );
   }
   return `${source}, line ${record.line}: expected ${expected} columns ${like}, found ${found} (column ${expected + 1} is extra)`;
 }
@@ -177,7 +180,8 @@ function splitRecords(text: string, separator: string, source: string): RawRecor
         for (;;) {
           if (j >= n) {
             throw new CsvError(
-              `${source}, line ${fieldLine}, column ${cells.length + 1}: expected a closing double quote for the field that opens here, found the end of the file`,
+              `${source}, line ${fieldLine}, column ${cells.length + 1}: ` +
+                "expected a closing double quote for the field that opens here, found the end of the file",
             );
           }
           const char = text[j];
@@ -197,7 +201,8 @@ function splitRecords(text: string, separator: string, source: string): RawRecor
         while (j < n && text[j] === " ") j++;
         if (j < n && text[j] !== separator && text[j] !== "\n" && text[j] !== "\r") {
           throw new CsvError(
-            `${source}, line ${line}, column ${cells.length + 1}: expected a separator or the end of the line after the closing double quote, found ${JSON.stringify(text[j])}`,
+            `${source}, line ${line}, column ${cells.length + 1}: ` +
+              `expected a separator or the end of the line after the closing double quote, found ${JSON.stringify(text[j])}`,
           );
         }
         cells.push(value);
@@ -284,7 +289,8 @@ export function labelColumn(table: CsvTable, column: number, labels: readonly st
     const code = index.get(table.rows[r][column]);
     if (code === undefined) {
       throw new CsvError(
-        `${cellLocation(table, r, column)}: expected a class label (${describeLabels(labels)}), found ${JSON.stringify(table.rows[r][column])}`,
+        `${cellLocation(table, r, column)}: expected a class label (${describeLabels(labels)}), ` +
+          `found ${JSON.stringify(table.rows[r][column])}`,
       );
     }
     codes[r] = code;

@@ -139,7 +139,8 @@ function readVerified(spec: DatasetSpec, path: string): LocatedFile {
   const actual = contentSha256(bytes);
   if (actual !== spec.sha256) {
     throw new DatasetError(
-      `${path} has sha256 ${actual} but the ${spec.name} dataset must have ${spec.sha256} (line endings normalised to LF); replace or delete the file`,
+      `${path} has sha256 ${actual} but the ${spec.name} dataset must have ${spec.sha256} ` +
+        "(line endings normalised to LF); replace or delete the file",
     );
   }
   return { path, bytes };
@@ -241,7 +242,8 @@ export function loadDatasetSync(name: string): Dataset {
   const file = findLocal(spec);
   if (!file) {
     throw new DatasetError(
-      `${spec.fileName} was not found at ${whereLooked(spec)}; the synchronous loader does not download, so call loadDataset("${spec.name}") once or set HYPERFORCE_DATA_DIR`,
+      `${spec.fileName} was not found at ${whereLooked(spec)}; the synchronous loader does not download, ` +
+        `so call loadDataset("${spec.name}") once or set HYPERFORCE_DATA_DIR`,
     );
   }
   return remember(spec, file);

@@ -66,7 +66,8 @@ export async function downloadVerified(url: string, destination: string, expecte
   const actual = contentSha256(bytes);
   if (actual !== expectedSha256) {
     throw new DownloadError(
-      `the file downloaded from ${url} has sha256 ${actual} but ${expectedSha256} was expected (line endings normalised to LF); it was not saved`,
+      `the file downloaded from ${url} has sha256 ${actual} but ${expectedSha256} was expected ` +
+        "(line endings normalised to LF); it was not saved",
     );
   }
   mkdirSync(dirname(destination), { recursive: true });

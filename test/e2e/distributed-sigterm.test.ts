@@ -31,7 +31,8 @@ test("SIGTERM: the worker takes no new trial, finishes the one it runs and exits
     while (warnings.length === 0 && Date.now() < deadline) await sleep(50);
     const where = maskRedisUrl(resolveRedisUrl());
     assert.deepEqual(warnings, [
-      `queue executor: 1 trial(s) wait on queue "${queue}" at ${where} and no worker is alive; start one with: hyperforce worker --redis ${where} --queue ${queue}`,
+      `queue executor: 1 trial(s) wait on queue "${queue}" at ${where} and no worker is alive; ` +
+        `start one with: hyperforce worker --redis ${where} --queue ${queue}`,
     ]);
     // A second worker (in this process) finishes the study.
     const second = await startQueueWorker({ queueName: queue, log: () => undefined });

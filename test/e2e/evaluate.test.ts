@@ -137,7 +137,9 @@ describe("hyperforce evaluate as a child process: bad input gives one stderr lin
       const cache = join(home, ".cache/hyperforce/datasets/winequality-red.csv");
       assertUsageError(
         outcome,
-        `hyperforce: winequality-red.csv was not found at ${join(empty, "winequality-red.csv")} (HYPERFORCE_DATA_DIR) or ${cache} (the cache), and downloading http://127.0.0.1:${port}/wine-quality/winequality-red.csv failed (fetch failed: connect ECONNREFUSED 127.0.0.1:${port})`,
+        `hyperforce: winequality-red.csv was not found at ${join(empty, "winequality-red.csv")} (HYPERFORCE_DATA_DIR) ` +
+          `or ${cache} (the cache), and downloading http://127.0.0.1:${port}/wine-quality/winequality-red.csv ` +
+          `failed (fetch failed: connect ECONNREFUSED 127.0.0.1:${port})`,
       );
     } finally {
       rmSync(home, { recursive: true, force: true });

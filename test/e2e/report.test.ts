@@ -138,7 +138,8 @@ test("index.html in headless Chromium: every image loads and every SVG parses as
       // Chromium's own XML parser (the test's TypeScript has no DOM types, so the page code is a string).
       const parsed = (await page.evaluate(
         `(() => { const doc = new DOMParser().parseFromString(${JSON.stringify(svg)}, "image/svg+xml");` +
-          ` return { error: doc.getElementsByTagName("parsererror").length, root: doc.documentElement.nodeName, texts: doc.getElementsByTagName("text").length }; })()`,
+          ` return { error: doc.getElementsByTagName("parsererror").length, root: doc.documentElement.nodeName,` +
+          ` texts: doc.getElementsByTagName("text").length }; })()`,
       )) as { error: number; root: string; texts: number };
       assert.deepEqual({ error: parsed.error, root: parsed.root }, { error: 0, root: "svg" }, `${name}.svg parses as XML`);
       assert.ok(parsed.texts > 5, `${name}.svg has titles and labels`);

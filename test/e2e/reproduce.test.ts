@@ -22,7 +22,10 @@ const tableOf = (stdout: string) => stdout.slice(0, stdout.indexOf("\n\n", stdou
 const ARGS = ["reproduce", "--task", "wine", "--seeds", "2", "--budget", "6", "--epochs", "1", "--workers", "2"];
 let uninterruptedTable: string | undefined;
 
-test("reproduce: a row per method with mean ± std beside the paper's numbers, CSV per method and seed, policies, plots; re-running is a no-op", async () => {
+const REPRODUCE_TEST_NAME =
+  "reproduce: a row per method with mean ± std beside the paper's numbers, CSV per method and seed, policies, plots; re-running is a no-op";
+
+test(REPRODUCE_TEST_NAME, async () => {
   const out = join(mkdtempSync(join(tmpdir(), "hyperforce-reproduce-")), "wine");
   const args = [...ARGS, "--out", out];
   const first = await hyperforce(args);
@@ -31,7 +34,10 @@ test("reproduce: a row per method with mean ± std beside the paper's numbers, C
   const lines = tableOf(first.stdout).trimEnd().split("\n");
   assert.match(
     lines[0],
-    /^\| method \| learning rate \| weight decay \| batch size \| hidden units \| test loss, mean ± std \(2 seeds\) \| validation loss, mean ± std \| paper: test loss/,
+    new RegExp(
+      "^\\| method \\| learning rate \\| weight decay \\| batch size \\| hidden units \\| " +
+        "test loss, mean ± std \\(2 seeds\\) \\| validation loss, mean ± std \\| paper: test loss",
+    ),
   );
   const rows = lines.slice(2).map((line) =>
     line

@@ -127,7 +127,11 @@ test("an invalid config file is rejected with the path of the bad field; a valid
   const good = join(dir, "good.yaml");
   writeFileSync(
     good,
-    `task: wine\nsampler: random\ntrials: 3\nepochs: 1\nstorage: ${join(dir, "g.jsonl")}\nspace:\n  learning_rate: { type: categorical, choices: [0.001, 0.01] }\n  weight_decay: { type: categorical, choices: [0.0001] }\n  batch_size: { type: int, low: 32, high: 64, step: 32 }\n  hidden_units: { type: categorical, choices: [4, 8] }\n`,
+    `task: wine\nsampler: random\ntrials: 3\nepochs: 1\nstorage: ${join(dir, "g.jsonl")}\nspace:\n` +
+      "  learning_rate: { type: categorical, choices: [0.001, 0.01] }\n" +
+      "  weight_decay: { type: categorical, choices: [0.0001] }\n" +
+      "  batch_size: { type: int, low: 32, high: 64, step: 32 }\n" +
+      "  hidden_units: { type: categorical, choices: [4, 8] }\n",
   );
   const ran = await hyperforce(["run", "--config", good, "--json", "--no-progress"]);
   assert.equal(ran.code, 0, ran.stderr);

@@ -99,7 +99,8 @@ test("objective mistakes in a worker become clear FAIL reasons; a function objec
     await study.optimize(fixture("notAFunction"), { nTrials: 1, executor: pool });
     assert.equal(
       study.trials[0].failReason,
-      'parameter "y" is not in the study\'s declared search space (x); objectives in worker threads get every parameter from the controller, so declare it in createStudy({ space })',
+      'parameter "y" is not in the study\'s declared search space (x); ' +
+        "objectives in worker threads get every parameter from the controller, so declare it in createStudy({ space })",
     );
     assert.equal(study.trials[1].failReason, "objective returned an object, not a number");
     assert.match(study.trials[2].failReason!, /export "notAFunction" .* is a number, not a function/);

@@ -116,7 +116,9 @@ test("build errors: other settings than the table was built with, an unknown fil
   const stranger = join(dir, "stranger.csv");
   writeFileSync(stranger, TABLE_HEADER + "\n");
   await assert.rejects(buildTable({ task: "wine", out: stranger, seeds: 1 }), {
-    message: `${stranger} exists but its build record ${join(dir, "stranger.meta.json")} does not, so its task and settings are unknown; remove it or write to another --out`,
+    message:
+      `${stranger} exists but its build record ${join(dir, "stranger.meta.json")} does not, ` +
+      "so its task and settings are unknown; remove it or write to another --out",
   });
   await assert.rejects(buildTable({ task: "wine", out: join(dir, "x.csv.gz"), seeds: 1 }), { message: /must be a \.csv file/ });
   await assert.rejects(buildTable({ task: "wine", out: join(dir, "y.csv"), seeds: 0 }), {

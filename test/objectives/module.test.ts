@@ -59,13 +59,17 @@ test("each failure names the file and what is wrong", async () => {
   });
   await assert.rejects(loadModuleObjective(`${modules}`), { message: `module objective "${modules}": not a file: ${modules}` });
   await assert.rejects(loadModuleObjective("tune.mjs#train", { baseDir: modules }), {
-    message: `module objective "tune.mjs#train": ${at("tune.mjs")} has no export named "train" (its exports: budget, default, objective, shifted)`,
+    message:
+      `module objective "tune.mjs#train": ${at("tune.mjs")} has no export named "train" ` +
+      "(its exports: budget, default, objective, shifted)",
   });
   await assert.rejects(loadModuleObjective("tune.mjs#budget", { baseDir: modules }), {
     message: `module objective "tune.mjs#budget": export "budget" of ${at("tune.mjs")} is a number, not a function`,
   });
   await assert.rejects(loadModuleObjective("nothing.mjs", { baseDir: modules }), {
-    message: `module objective "nothing.mjs": ${at("nothing.mjs")} has no export named "objective" and no default export (its exports: learningRates); name one with #exportName`,
+    message:
+      `module objective "nothing.mjs": ${at("nothing.mjs")} has no export named "objective" and no default export ` +
+      "(its exports: learningRates); name one with #exportName",
   });
   await assert.rejects(loadModuleObjective("broken.mjs", { baseDir: modules }), {
     message: `module objective "broken.mjs": importing ${at("broken.mjs")} failed: dataset folder is not configured`,
@@ -90,6 +94,7 @@ test("without a TypeScript loader, a .ts objective is refused with a message say
   });
   assert.equal(
     run.stdout.trim(),
-    `module objective "${at("tune.ts")}": ${at("tune.ts")} is TypeScript, and this process has no TypeScript loader; run it with one (node --import tsx ...) or compile the file to JavaScript`,
+    `module objective "${at("tune.ts")}": ${at("tune.ts")} is TypeScript, and this process has no TypeScript loader; ` +
+      "run it with one (node --import tsx ...) or compile the file to JavaScript",
   );
 });

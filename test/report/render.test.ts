@@ -87,7 +87,9 @@ test("CSV quotes commas, quotes and newlines; JSON keeps values and nulls", () =
   ];
   assert.equal(
     trialsCsv(trials),
-    'number,state,value,params_lr,params_act,user_attrs_test_loss,duration_seconds,fail_reason\n0,COMPLETE,0.5,0.01,relu,0.6,1.5,\n1,FAIL,,0.3,tanh,,,"diverged, at epoch 2"\n',
+    "number,state,value,params_lr,params_act,user_attrs_test_loss,duration_seconds,fail_reason\n" +
+      "0,COMPLETE,0.5,0.01,relu,0.6,1.5,\n" +
+      '1,FAIL,,0.3,tanh,,,"diverged, at epoch 2"\n',
   );
   const parsed = JSON.parse(trialsJson(trials));
   assert.deepEqual(parsed[1], {

@@ -20,7 +20,10 @@ test("training seeds are a pure function of the study seed and the trial number,
   assert.ok([...seeds].every((seed) => Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32));
 });
 
-test("the wine objective returns the validation loss of evaluatePaperTask with the derived seed, and keeps the rest as user attrs", async () => {
+const WINE_OBJECTIVE_TEST_NAME =
+  "the wine objective returns the validation loss of evaluatePaperTask with the derived seed, and keeps the rest as user attrs";
+
+test(WINE_OBJECTIVE_TEST_NAME, async () => {
   const study = createStudy({ seed: 3, sampler: randomSampler({ seed: 3 }) });
   await study.optimize(builtinTaskObjective({ task: "wine", seed: 3, epochs: 2 }), { nTrials: 3 });
   for (const trial of study.trials) {

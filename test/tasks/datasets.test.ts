@@ -56,7 +56,9 @@ test("the synchronous loader never downloads and says where it looked", async ()
       assert.throws(
         () => loadDatasetSync("letter"),
         new DatasetError(
-          `letter-recognition.data was not found at ${join(empty, "letter-recognition.data")} (HYPERFORCE_DATA_DIR) or ${join(home, ".cache/hyperforce/datasets/letter-recognition.data")} (the cache); the synchronous loader does not download, so call loadDataset("letter") once or set HYPERFORCE_DATA_DIR`,
+          `letter-recognition.data was not found at ${join(empty, "letter-recognition.data")} (HYPERFORCE_DATA_DIR) ` +
+            `or ${join(home, ".cache/hyperforce/datasets/letter-recognition.data")} (the cache); ` +
+            'the synchronous loader does not download, so call loadDataset("letter") once or set HYPERFORCE_DATA_DIR',
         ),
       );
     });
@@ -163,7 +165,8 @@ test("a file in HYPERFORCE_DATA_DIR with the wrong sha256 is an error naming bot
       await assert.rejects(
         ensureDatasetFile("wine"),
         new DatasetError(
-          `${path} has sha256 ${sha256(changed)} but the wine dataset must have ${DATASETS.wine.sha256} (line endings normalised to LF); replace or delete the file`,
+          `${path} has sha256 ${sha256(changed)} but the wine dataset must have ${DATASETS.wine.sha256} ` +
+            "(line endings normalised to LF); replace or delete the file",
         ),
       );
     });
@@ -241,7 +244,9 @@ test("download through a local HTTP server: a corrupted copy fails and leaves no
       await assert.rejects(
         ensureDatasetFile("wine"),
         new DatasetError(
-          `${notFound}, and the file downloaded from ${base}/bad/wine-quality/winequality-red.csv has sha256 ${sha256(corrupted)} but ${DATASETS.wine.sha256} was expected (line endings normalised to LF); it was not saved`,
+          `${notFound}, and the file downloaded from ${base}/bad/wine-quality/winequality-red.csv ` +
+            `has sha256 ${sha256(corrupted)} but ${DATASETS.wine.sha256} was expected ` +
+            "(line endings normalised to LF); it was not saved",
         ),
       );
       assert.ok(!existsSync(cache) || readdirSync(cache).length === 0, "no file is left behind after a bad download");

@@ -129,6 +129,7 @@ test("a new task plugs in by registering: studies run it by spec or objective, d
   const out = join(mkdtempSync(join(tmpdir(), "hyperforce-registry-")), "q.csv");
   await assert.rejects(buildTable({ task: "quadratic", out, seeds: 1 }), {
     message:
-      "a table covers the paper space (learning_rate, weight_decay, batch_size, hidden_units); the task quadratic has no learning_rate, weight_decay, batch_size, hidden_units",
+      "a table covers the paper space (learning_rate, weight_decay, batch_size, hidden_units); " +
+      "the task quadratic has no learning_rate, weight_decay, batch_size, hidden_units",
   });
 });
