@@ -95,8 +95,10 @@ export const TpeOptionsSchema = z.strictObject({
   considerEndpoints: flag(),
   /** Keep every bandwidth at least range / min(100, kernels + 1) (default true). */
   considerMagicClip: flag(),
-  /** Model the declared space jointly (default false: one parameter at a time). */
+  /** Model parameters jointly: the declared space, define-by-run groups (default true; false: one at a time). */
   multivariate: flag(),
+  /** Count RUNNING trials as bad ones so concurrent asks spread out (default false; no effect one trial at a time). */
+  constantLiar: flag(),
   /** Allow proposing a configuration the study already holds on a discrete space (default false). */
   allowRepeats: flag(),
 });

@@ -29,6 +29,8 @@ const CASES: ContractCase[] = [
   { label: "random", sampler: "random", options: {} },
   { label: "tpe", sampler: "tpe", options: { nStartupTrials: 3 } },
   { label: "tpe multivariate", sampler: "tpe", options: { nStartupTrials: 3, multivariate: true } },
+  { label: "tpe independent", sampler: "tpe", options: { nStartupTrials: 3, multivariate: false } },
+  { label: "tpe constant liar", sampler: "tpe", options: { nStartupTrials: 3, constantLiar: true } },
   { label: "gp", sampler: "gp", options: { nStartupTrials: 3, nCandidates: 64 } },
   { label: "evolution", sampler: "evolution", options: { populationSize: 4, tournamentSize: 2 } },
   { label: "reinforce mlp", sampler: "reinforce", options: { policy: "mlp", levels: 4, batchSize: 2 } },

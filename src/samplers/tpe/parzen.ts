@@ -5,32 +5,42 @@
  *   step (every int, a stepped float) widens its range by half a step and scores a value by the
  *   mass of its cell [x - step/2, x + step/2], and samples are rounded back onto the grid;
  * - a smoothed categorical for choices (the observed choice plus priorWeight / kernels on all).
- * Bandwidths follow Optuna: univariate, each kernel spans the larger gap to its sorted neighbours
- * (the prior's mean and the range ends count as neighbours), clipped to [range / min(100, kernels + 1),
- * range]; multivariate, one bandwidth 0.2 * n^(-1/(d + 4)) * range. The prior kernel is centred with
- * sigma = range.
+ * One component draws every parameter at once, so a mixture over several parameters models them
+ * jointly (multivariate TPE). Bandwidths, per parameter (bandwidth.ts): each kernel spans the larger
+ * gap to its sorted neighbours, clipped to [range / min(100, kernels + 1), range]; or Scott's rule
+ * 0.2 * n^(-1/(d + 4)) * range. The prior kernel is centred with sigma = range.
  * Observations are numbers on the user's scale, or choice indices for categoricals.
+ *
+ * Everything is held in Float64Arrays with the per-component constants (log normalisers) computed
+ * once, so scoring a candidate costs a multiply-add per component and parameter.
  */
 
 import type { Rng } from "../../nn/rng.ts";
 import { choiceAt } from "../../space/discrete.ts";
 import type { Distribution, SearchSpace } from "../../space/types.ts";
-import { logGaussMass, logStandardTruncnormPdf, sampleStandardTruncnorm } from "./truncnorm.ts";
+import { type Bandwidth, bandwidths } from "./bandwidth.ts";
+import { logGaussMass, sampleStandardTruncnorm } from "./truncnorm.ts";
+
+export type { Bandwidth } from "./bandwidth.ts";
 
 export interface ParzenOptions {
   priorWeight: number;
   considerMagicClip: boolean;
   considerEndpoints: boolean;
-  multivariate: boolean;
+  bandwidth: Bandwidth;
   /** Weights of the observations in the order given (oldest first); length n. */
   weights: (n: number) => number[];
 }
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 interface NumericKernels {
   kind: "numeric";
   distribution: Extract<Distribution, { type: "int" | "float" }>;
   mus: Float64Array;
   sigmas: Float64Array;
+  /** Continuous: -log(sigma sqrt(2 pi)) - log(mass inside the range); stepped: log(mass inside the range). */
+  logNorms: Float64Array;
   /** 0 for a continuous float. */
   step: number;
   log: boolean;
@@ -41,11 +51,16 @@ interface NumericKernels {
 
 interface CategoricalKernels {
   kind: "categorical";
-  /** One probability row per component. */
-  rows: Float64Array[];
+  nChoices: number;
+  /** log probabilities, one row of nChoices per component (a single row when there are no observations). */
+  logRows: Float64Array;
+  rows: Float64Array;
+  nRows: number;
 }
 
 type Kernels = NumericKernels | CategoricalKernels;
+
+export type Samples = Record<string, ArrayLike<number>>;
 
 export class ParzenEstimator {
   private readonly names: string[];
@@ -53,7 +68,7 @@ export class ParzenEstimator {
   private readonly logWeights: Float64Array;
   private readonly weights: Float64Array;
 
-  constructor(observations: Record<string, readonly number[]>, space: SearchSpace, options: ParzenOptions) {
+  constructor(observations: Samples, space: SearchSpace, options: ParzenOptions) {
     if (!(options.priorWeight > 0) || !Number.isFinite(options.priorWeight)) {
       throw new Error(`tpe sampler: priorWeight must be a positive number, got ${options.priorWeight}`);
     }
@@ -61,9 +76,10 @@ export class ParzenEstimator {
     const n = this.names.length === 0 ? 0 : observations[this.names[0]].length;
     const raw = n === 0 ? [] : checkedWeights(options.weights(n), n);
     const weights = new Float64Array(n + 1);
-    raw.forEach((w, i) => (weights[i] = w));
+    for (let i = 0; i < n; i++) weights[i] = raw[i];
     weights[n] = n === 0 ? 1 : options.priorWeight;
-    const total = weights.reduce((sum, w) => sum + w, 0);
+    let total = 0;
+    for (const w of weights) total += w;
     this.weights = weights.map((w) => w / total);
     this.logWeights = this.weights.map((w) => Math.log(w));
     this.kernels = this.names.map((name) => {
@@ -77,30 +93,30 @@ export class ParzenEstimator {
   }
 
   /** `size` draws, per parameter: numbers on the user's scale (on the step grid), or choice indices. */
-  sample(rng: Rng, size: number): Record<string, number[]> {
-    const out: Record<string, number[]> = {};
-    for (const name of this.names) out[name] = [];
+  sample(rng: Rng, size: number): Record<string, Float64Array> {
+    const columns = this.names.map(() => new Float64Array(size));
     for (let s = 0; s < size; s++) {
       const component = rng.categorical(this.weights);
-      this.kernels.forEach((k, i) => {
-        out[this.names[i]].push(k.kind === "categorical" ? rng.categorical(k.rows[component]) : sampleNumeric(rng, k, component));
-      });
+      for (let i = 0; i < this.kernels.length; i++) {
+        const k = this.kernels[i];
+        columns[i][s] = k.kind === "categorical" ? sampleCategorical(rng, k, component) : sampleNumeric(rng, k, component);
+      }
     }
-    return out;
+    return Object.fromEntries(this.names.map((name, i) => [name, columns[i]]));
   }
 
   /** The mixture's log density (log mass for discrete parameters) at each sample. */
-  logPdf(samples: Record<string, readonly number[]>): number[] {
+  logPdf(samples: Samples): Float64Array {
     const size = this.names.length === 0 ? 0 : samples[this.names[0]].length;
-    const result: number[] = [];
+    const result = new Float64Array(size);
     const perComponent = new Float64Array(this.weights.length);
     for (let s = 0; s < size; s++) {
       perComponent.set(this.logWeights);
-      this.kernels.forEach((k, i) => {
-        const x = samples[this.names[i]][s];
-        for (let c = 0; c < perComponent.length; c++) perComponent[c] += logKernel(k, c, x);
-      });
-      result.push(logSumExp(perComponent));
+      let inside = true;
+      for (let i = 0; i < this.kernels.length && inside; i++) {
+        inside = addLogKernels(this.kernels[i], samples[this.names[i]][s], perComponent);
+      }
+      result[s] = inside ? logSumExp(perComponent) : -Infinity;
     }
     return result;
   }
@@ -115,20 +131,25 @@ function checkedWeights(weights: number[], n: number): number[] {
   return w;
 }
 
-function categoricalKernels(indices: readonly number[], nChoices: number, priorWeight: number): CategoricalKernels {
-  if (indices.length === 0) return { kind: "categorical", rows: [new Float64Array(nChoices).fill(1 / nChoices)] };
-  const nKernels = indices.length + 1;
-  const rows = Array.from({ length: nKernels }, () => new Float64Array(nChoices).fill(priorWeight / nKernels));
-  indices.forEach((index, i) => (rows[i][index] += 1));
-  for (const row of rows) {
-    const sum = row.reduce((a, b) => a + b, 0);
-    for (let j = 0; j < nChoices; j++) row[j] /= sum;
+function categoricalKernels(indices: ArrayLike<number>, nChoices: number, priorWeight: number): CategoricalKernels {
+  const n = indices.length;
+  const nRows = n === 0 ? 1 : n + 1;
+  const rows = new Float64Array(nRows * nChoices);
+  if (n === 0) rows.fill(1 / nChoices);
+  else {
+    rows.fill(priorWeight / nRows);
+    for (let i = 0; i < n; i++) rows[i * nChoices + indices[i]] += 1;
+    for (let r = 0; r < nRows; r++) {
+      let sum = 0;
+      for (let j = 0; j < nChoices; j++) sum += rows[r * nChoices + j];
+      for (let j = 0; j < nChoices; j++) rows[r * nChoices + j] /= sum;
+    }
   }
-  return { kind: "categorical", rows };
+  return { kind: "categorical", nChoices, rows, logRows: rows.map(Math.log), nRows };
 }
 
 function numericKernels(
-  values: readonly number[],
+  values: ArrayLike<number>,
   distribution: Extract<Distribution, { type: "int" | "float" }>,
   options: ParzenOptions,
   dimensions: number,
@@ -141,43 +162,22 @@ function numericKernels(
     low = Math.log(low);
     high = Math.log(high);
   }
-  const mus = values.map((v) => (log ? Math.log(v) : v));
-  const range = high - low;
-  const n = mus.length;
-  let sigmas: number[];
-  if (options.multivariate) {
-    sigmas = mus.map(() => 0.2 * Math.max(n, 1) ** (-1 / (dimensions + 4)) * range);
-  } else {
-    sigmas = neighbourGaps(mus, low, high, options.considerEndpoints);
+  const n = values.length;
+  const mus = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) mus[i] = log ? Math.log(values[i]) : values[i];
+  mus[n] = 0.5 * (low + high);
+  const sigmas = bandwidths(mus, low, high, options, dimensions);
+  const logNorms = new Float64Array(n + 1);
+  for (let c = 0; c <= n; c++) {
+    const mass = logGaussMass((low - mus[c]) / sigmas[c], (high - mus[c]) / sigmas[c]);
+    logNorms[c] = step === 0 ? -Math.log(sigmas[c]) - LOG_SQRT_2PI - mass : mass;
   }
-  const minSigma = options.considerMagicClip ? range / Math.min(100, n + 2) : 1e-12;
-  sigmas = sigmas.map((s) => Math.min(range, Math.max(minSigma, s)));
-  return {
-    kind: "numeric",
-    distribution,
-    mus: Float64Array.from([...mus, 0.5 * (low + high)]),
-    sigmas: Float64Array.from([...sigmas, range]),
-    step,
-    log,
-    low,
-    high,
-  };
+  return { kind: "numeric", distribution, mus, sigmas, logNorms, step, log, low, high };
 }
 
-/** Each observation's bandwidth: the larger gap to its neighbours once sorted with the prior mean and the ends. */
-function neighbourGaps(mus: number[], low: number, high: number, considerEndpoints: boolean): number[] {
-  const withPrior = [...mus, 0.5 * (low + high)];
-  const order = withPrior.map((_, i) => i).sort((i, j) => withPrior[i] - withPrior[j] || i - j);
-  const sorted = [low, ...order.map((i) => withPrior[i]), high];
-  const gaps = order.map((_, r) => Math.max(sorted[r + 1] - sorted[r], sorted[r + 2] - sorted[r + 1]));
-  if (!considerEndpoints && sorted.length >= 4) {
-    // The outermost kernels ignore their distance to the range ends.
-    gaps[0] = sorted[2] - sorted[1];
-    gaps[gaps.length - 1] = sorted[sorted.length - 2] - sorted[sorted.length - 3];
-  }
-  const sigmas = new Array<number>(withPrior.length);
-  order.forEach((original, rank) => (sigmas[original] = gaps[rank]));
-  return sigmas.slice(0, mus.length);
+function sampleCategorical(rng: Rng, k: CategoricalKernels, component: number): number {
+  const offset = Math.min(component, k.nRows - 1) * k.nChoices;
+  return rng.categorical(k.rows.subarray(offset, offset + k.nChoices));
 }
 
 function sampleNumeric(rng: Rng, k: NumericKernels, component: number): number {
@@ -193,19 +193,29 @@ function sampleNumeric(rng: Rng, k: NumericKernels, component: number): number {
   return choiceAt(d, index) as number;
 }
 
-function logKernel(k: Kernels, component: number, x: number): number {
-  if (k.kind === "categorical") return Math.log(k.rows[Math.min(component, k.rows.length - 1)][x]);
-  const mu = k.mus[component];
-  const sigma = k.sigmas[component];
-  const a = (k.low - mu) / sigma;
-  const b = (k.high - mu) / sigma;
+/** Adds each component's log kernel at x to `into`; false when x lies outside the range (density 0). */
+function addLogKernels(k: Kernels, x: number, into: Float64Array): boolean {
+  const count = into.length;
+  if (k.kind === "categorical") {
+    for (let c = 0; c < count; c++) into[c] += k.logRows[Math.min(c, k.nRows - 1) * k.nChoices + x];
+    return true;
+  }
+  const { mus, sigmas, logNorms } = k;
   if (k.step === 0) {
     const internal = k.log ? Math.log(x) : x;
-    return logStandardTruncnormPdf((internal - mu) / sigma, a, b) - Math.log(sigma);
+    if (!(internal >= k.low && internal <= k.high)) return false;
+    for (let c = 0; c < count; c++) {
+      const z = (internal - mus[c]) / sigmas[c];
+      into[c] += logNorms[c] - 0.5 * z * z;
+    }
+    return true;
   }
   const left = k.log ? Math.log(x - k.step / 2) : x - k.step / 2;
   const right = k.log ? Math.log(x + k.step / 2) : x + k.step / 2;
-  return logGaussMass((left - mu) / sigma, (right - mu) / sigma) - logGaussMass(a, b);
+  for (let c = 0; c < count; c++) {
+    into[c] += logGaussMass((left - mus[c]) / sigmas[c], (right - mus[c]) / sigmas[c]) - logNorms[c];
+  }
+  return true;
 }
 
 function logSumExp(values: Float64Array): number {
@@ -213,6 +223,10 @@ function logSumExp(values: Float64Array): number {
   for (const v of values) if (v > top) top = v;
   if (top === -Infinity) return -Infinity;
   let sum = 0;
-  for (const v of values) sum += Math.exp(v - top);
+  for (const v of values) {
+    // Terms below e^-50 of the largest cannot move the sum of at most a few thousand terms.
+    const d = v - top;
+    if (d > -50) sum += Math.exp(d);
+  }
   return top + Math.log(sum);
 }
