@@ -1,8 +1,9 @@
-// Best value after N trials for TPE (independent and multivariate), the GP sampler and random search, over many seeds,
-// on a 2-D quadratic, Branin and a 4-parameter discrete toy over the paper's space. Uses the real Study.
-// Run: node --import tsx bench/samplers.ts [--trials 60] [--seeds 20]
-// Writes bench/results/samplers.json.
-import { mkdirSync, writeFileSync } from "node:fs";
+// Best value after N trials for TPE (the default multivariate one, the independent one, and with 4 trials at a time
+// with and without the constant liar), the GP sampler and random search, over many seeds, on a 2-D quadratic, Branin
+// and a 4-parameter discrete toy over the paper's space. Uses the real Study.
+// Run: node --import tsx bench/samplers.ts [--trials 60] [--seeds 20] [--only tpe,gp]
+// Writes bench/results/samplers.json (with --only, the other rows are kept from the file as it was).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { gpSampler } from "../src/samplers/gp/sampler.ts";
 import { randomSampler } from "../src/samplers/random.ts";
 import type { Sampler } from "../src/samplers/sampler.ts";
@@ -52,13 +53,19 @@ const problems: Array<{ name: string; space: SearchSpace; f: (p: Params) => numb
   },
 ];
 
-const samplers: Record<string, (seed: number) => Sampler> = {
-  random: (seed) => randomSampler({ seed }),
-  tpe: (seed) => tpeSampler({ seed }),
-  "tpe-multivariate": (seed) => tpeSampler({ seed, multivariate: true }),
+// Each row: its sampler, and how many trials run at once (the objective then yields between trials, so they overlap).
+const samplers: Record<string, { make: (seed: number) => Sampler; concurrency?: number }> = {
+  random: { make: (seed) => randomSampler({ seed }) },
+  // TPE's defaults (multivariate, Optuna 5's neighbour bandwidths, constant liar off) were chosen on seeds 100-159.
+  tpe: { make: (seed) => tpeSampler({ seed }) },
+  "tpe-independent": { make: (seed) => tpeSampler({ seed, multivariate: false }) },
+  "tpe-4-at-once": { make: (seed) => tpeSampler({ seed }), concurrency: 4 },
+  "tpe-4-at-once-liar": { make: (seed) => tpeSampler({ seed, constantLiar: true }), concurrency: 4 },
   // GP defaults were tuned on seeds 100-109; the seeds reported here are 0..nSeeds-1.
-  gp: (seed) => gpSampler({ seed }),
+  gp: { make: (seed) => gpSampler({ seed }) },
 };
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1].split(",") : undefined;
+const isChosen = (label: string) => only === undefined || only.some((prefix) => label === prefix || label.startsWith(`${prefix}-`));
 
 function median(values: number[]): number {
   const sorted = values.slice().sort((a, b) => a - b);
@@ -66,21 +73,32 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-const results: Record<string, Record<string, { median: number; mean: number; best: number[]; seconds: number }>> = {};
+type Row = { median: number; mean: number; best: number[]; seconds: number; concurrency?: number };
+const previous: Record<string, Record<string, Row>> = only !== undefined && existsSync("bench/results/samplers.json")
+  ? JSON.parse(readFileSync("bench/results/samplers.json", "utf8")).results
+  : {};
+const results: Record<string, Record<string, Row>> = {};
+const yieldThen = (value: number) => new Promise<number>((resolve) => setImmediate(() => resolve(value)));
 for (const problem of problems) {
   results[problem.name] = {};
-  for (const [label, make] of Object.entries(samplers)) {
+  for (const [label, { make, concurrency }] of Object.entries(samplers)) {
+    if (!isChosen(label)) {
+      if (previous[problem.name]?.[label] !== undefined) results[problem.name][label] = previous[problem.name][label];
+      continue;
+    }
     const best: number[] = [];
     const started = performance.now();
     for (let seed = 0; seed < nSeeds; seed++) {
       const study = createStudy({ space: problem.space, sampler: make(seed) });
-      await study.optimize((trial) => problem.f(trial.params as Params), { nTrials });
+      if (concurrency === undefined) await study.optimize((trial) => problem.f(trial.params as Params), { nTrials });
+      else await study.optimize((trial) => yieldThen(problem.f(trial.params as Params)), { nTrials, concurrency });
       best.push(study.bestValue - problem.optimum);
     }
     const seconds = (performance.now() - started) / 1000;
-    results[problem.name][label] = { median: median(best), mean: best.reduce((a, b) => a + b, 0) / best.length, best, seconds };
+    const mean = best.reduce((a, b) => a + b, 0) / best.length;
+    results[problem.name][label] = { median: median(best), mean, best, seconds, ...(concurrency === undefined ? {} : { concurrency }) };
     console.log(
-      `${problem.name.padEnd(10)} ${label.padEnd(17)} median regret ${median(best).toPrecision(3).padStart(9)}  (${seconds.toFixed(1)} s)`,
+      `${problem.name.padEnd(10)} ${label.padEnd(19)} median regret ${median(best).toPrecision(3).padStart(9)}  (${seconds.toFixed(1)} s)`,
     );
   }
 }
