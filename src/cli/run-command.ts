@@ -3,6 +3,9 @@
  * Ctrl-C (or a crash) loses nothing and the same command resumes to the same target.
  */
 import { Command } from "commander";
+import { ConfigError } from "../errors/errors.ts";
+import { findCommandProgram } from "../objectives/command.ts";
+import { checkModuleObjective } from "../objectives/module.ts";
 import { loadObjective } from "../objectives/spec.ts";
 import { SAMPLER_NAMES } from "../samplers/index.ts";
 import { createStudy, type Study } from "../study/study.ts";
@@ -11,6 +14,7 @@ import { findBestTrial } from "../trial/best.ts";
 import { type FrozenTrial, isFinished } from "../trial/types.ts";
 import { createProgress } from "./progress.ts";
 import { configFromFlags, type RunConfig, readRunConfig } from "./run-config.ts";
+import { type AllFailed, allFailed, allFailedLine, gaveNoNumber } from "./run-failures.ts";
 import { createExecutor, DEFAULT_STORAGE, DEFAULT_TRIALS, planRun, type RunPlan } from "./run-setup.ts";
 
 export interface RunSummary {
@@ -22,6 +26,8 @@ export interface RunSummary {
   best: null | { number: number; params: FrozenTrial["params"]; value: number; testLoss: number | null };
   wallSeconds: number;
   interrupted: boolean;
+  /** Every trial this run finished failed: the most common reason (the command then exits 1). */
+  allFailed?: AllFailed;
 }
 
 export function summarize(plan: RunPlan, trials: readonly FrozenTrial[], wallSeconds: number, interrupted: boolean): RunSummary {
@@ -87,6 +93,11 @@ export function formatSummary(summary: RunSummary): string {
  * Its errors keep their class: a bad spec or data file is a ConfigError, a module that cannot be loaded an ObjectiveError.
  */
 async function checkObjective(plan: RunPlan): Promise<void> {
+  const spec = plan.objective;
+  // A module that does not load and a program that is not there are the user's to fix: exit 2. (Queue
+  // workers run a command on other machines, so the controller cannot look for its program.)
+  if (spec.kind === "module") await checkModuleObjective(spec.exportName === undefined ? spec.path : `${spec.path}#${spec.exportName}`);
+  if (spec.kind === "command" && plan.executorName !== "queue") findCommandProgram(spec.command, spec.space);
   await loadObjective(plan.objective);
   if (plan.objective.kind === "task") await loadDataset(plan.objective.task);
 }
@@ -112,7 +123,10 @@ export async function runStudy(config: RunConfig, options: { progress?: boolean 
   const startedAt = Date.now();
   const finishedCount = () => study.trials.filter((trial) => isFinished(trial.state)).length;
   const alreadyFinished = finishedCount();
+  const before = new Set(study.trials.map((trial) => trial.number));
   let interrupted = false;
+  /** The run's first finished trial, when its objective gave no number (the run stops there). */
+  let noNumber: FrozenTrial | undefined;
   if (alreadyFinished < plan.trials) {
     const executor = await createExecutor(plan);
     const progress = options.progress === false ? undefined : createProgress(plan.trials, alreadyFinished);
@@ -139,6 +153,11 @@ export async function runStudy(config: RunConfig, options: { progress?: boolean 
         callbacks: [
           (_study, trial) => {
             finished++;
+            // The first result says whether the objective gives numbers at all (the dry check of a value).
+            if (finished === alreadyFinished + 1 && gaveNoNumber(trial)) {
+              noNumber = trial;
+              study.stop();
+            }
             if (trial.state === "COMPLETE" && trial.value !== undefined && better(trial.value)) best = trial.value;
             progress?.update(finished, best, trial);
           },
@@ -151,7 +170,15 @@ export async function runStudy(config: RunConfig, options: { progress?: boolean 
       await executor.close?.();
     }
   }
-  return summarize(plan, study.trials, (Date.now() - startedAt) / 1000, interrupted);
+  if (noNumber !== undefined) {
+    throw new ConfigError(
+      `the objective gave no number in the run's first trial (#${noNumber.number}): ${noNumber.failReason}; ` +
+        "it must return (a command print) a finite number; the run stopped there",
+    );
+  }
+  const summary = summarize(plan, study.trials, (Date.now() - startedAt) / 1000, interrupted);
+  const failures = allFailed(study.trials.filter((trial) => !before.has(trial.number)));
+  return failures === undefined ? summary : { ...summary, allFailed: failures };
 }
 
 export function runCommand(): Command {
@@ -199,5 +226,9 @@ export function runCommand(): Command {
       const summary = await runStudy(config, { progress: flags.progress !== false });
       process.stdout.write(flags.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
       if (summary.interrupted) process.exitCode = 130;
+      else if (summary.allFailed !== undefined) {
+        process.stderr.write(`${allFailedLine(summary.allFailed)}\n`);
+        process.exitCode = 1;
+      }
     });
 }

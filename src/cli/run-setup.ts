@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { ConfigError, ObjectiveError } from "../errors/errors.ts";
+import { ConfigError } from "../errors/errors.ts";
 import type { Executor } from "../execution/executor.ts";
 import { InlineExecutor } from "../execution/inline.ts";
 import { ThreadPoolExecutor } from "../execution/thread-pool.ts";
@@ -109,7 +109,7 @@ function objectiveOf(
   }
   if (config.objective !== undefined) {
     const reference = wrap("--objective", () => parseModuleReference(config.objective!));
-    if (!existsSync(reference.path)) throw new ObjectiveError(`--objective: no such file ${reference.path}`);
+    if (!existsSync(reference.path)) throw new ConfigError(`--objective: no such file ${reference.path}`);
     return { spec: { kind: "module", path: reference.path, exportName: reference.exportName }, label: config.objective };
   }
   if (space === undefined)

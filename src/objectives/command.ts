@@ -11,8 +11,8 @@
  *   hyperforce: step=<int> value=<number>      an intermediate value, forwarded to trial.report
  */
 import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, statSync, type WriteStream } from "node:fs";
-import { join, resolve } from "node:path";
+import { accessSync, constants, createWriteStream, mkdirSync, statSync, type WriteStream } from "node:fs";
+import { delimiter, join, resolve } from "node:path";
 import { ConfigError } from "../errors/errors.ts";
 import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
 import { validateSpace } from "../space/validate.ts";
@@ -413,6 +413,45 @@ export function commandWords(command: string | string[], space: SearchSpace): st
     );
   }
   return words;
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The dry check of a run: the file the command's program names, found as spawn will find it (a
+ * word with a slash against `cwd`, a bare name on PATH). A ConfigError when there is no such
+ * executable file; undefined when the program word is itself a {placeholder} (known only per trial).
+ */
+export function findCommandProgram(
+  command: string | string[],
+  space: SearchSpace,
+  options: { cwd?: string; path?: string } = {},
+): string | undefined {
+  const program = commandWords(command, space)[0];
+  if (placeholderNames([program]).length > 0) return undefined;
+  const cwd = resolve(options.cwd ?? process.cwd());
+  if (program.includes("/")) {
+    const file = resolve(cwd, program);
+    if (isExecutableFile(file)) return file;
+    const why = statSync(file, { throwIfNoEntry: false }) === undefined ? "no such file" : "not an executable file";
+    throw new ConfigError(`--command: the program ${program} cannot be run: ${why} (${file})`);
+  }
+  const folders = (options.path ?? process.env.PATH ?? "").split(delimiter).filter((folder) => folder !== "");
+  for (const folder of folders) {
+    const file = resolve(cwd, folder, program);
+    if (isExecutableFile(file)) return file;
+  }
+  throw new ConfigError(
+    `--command: the program "${program}" is not found on PATH (${folders.length} folders); install it or give its path`,
+  );
 }
 
 /**

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import { extname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ObjectiveError } from "../errors/errors.ts";
+import { ConfigError, ObjectiveError } from "../errors/errors.ts";
 import type { Objective } from "../trial/types.ts";
 
 /** The export used when the reference has no `#name`. */
@@ -94,4 +94,18 @@ export async function loadModuleObjective(reference: string, options: { baseDir?
     throw new ObjectiveError(`module objective "${reference}": importing ${ref.path} failed: ${message}`, { cause: error });
   }
   return pickExport(namespace, ref, reference);
+}
+
+/**
+ * The dry check of a run, before its first trial: the module imports and has the export. A failure
+ * (no such file, a syntax error, an import that throws, a missing export) is a ConfigError: the
+ * user fixes the file or the name.
+ */
+export async function checkModuleObjective(reference: string, options: { baseDir?: string } = {}): Promise<Objective> {
+  try {
+    return await loadModuleObjective(reference, options);
+  } catch (error) {
+    if (error instanceof ObjectiveError) throw new ConfigError(error.message, { cause: error });
+    throw error;
+  }
 }

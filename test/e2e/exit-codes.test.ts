@@ -75,7 +75,8 @@ test("a CSV with a bad value is exit 2, naming the file and the line", async () 
   assertFailure(outcome, 2, line);
 });
 
-test("an objective module that does not exist, or fails to import, is exit 1", async () => {
+// Exit 2 since issue 14 (item 3): the run's dry check finds these before any trial, and the user fixes the file.
+test("an objective module that does not exist, or fails to import, is exit 2", async () => {
   const dir = temp();
   const storage = join(dir, "s.jsonl");
   const space = join(dir, "space.json");
@@ -86,6 +87,6 @@ test("an objective module that does not exist, or fails to import, is exit 1", a
     hyperforce(["run", "--objective", `${join(dir, "nope.mjs")}#objective`, "--space", space, "--trials", "1", "--storage", storage]),
     hyperforce(["run", "--objective", `${broken}#objective`, "--space", space, "--trials", "1", "--storage", storage]),
   ]);
-  assertFailure(missing, 1, /^hyperforce: --objective: no such file .*nope\.mjs$/);
-  assertFailure(failing, 1, /^hyperforce: module objective ".*broken\.mjs#objective": importing .*broken\.mjs failed: /);
+  assertFailure(missing, 2, /^hyperforce: --objective: no such file .*nope\.mjs$/);
+  assertFailure(failing, 2, /^hyperforce: module objective ".*broken\.mjs#objective": importing .*broken\.mjs failed: /);
 });
