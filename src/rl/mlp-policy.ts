@@ -139,8 +139,28 @@ export class MlpPolicy implements Policy {
 
   backward(logProbWeight: number, entropyWeight: number): void {
     if (!this.evaluated) throw new Error("MlpPolicy.backward needs an evaluate() first");
-    const [gW1, gB1, gW2, gB2] = this.grads;
     this.heads.backwardAll(this.a2, this.action, logProbWeight, entropyWeight, this.gA2);
+    this.backwardTrunk();
+  }
+
+  /**
+   * Adds sum_k weights[k] * d log pi(configurations[k] | state): the heads are independent given the state, so
+   * this is one backward pass with per-choice weights, however many configurations.
+   */
+  backwardMixture(state: ArrayLike<number>, configurations: readonly ArrayLike<number>[], weights: readonly number[]): void {
+    this.forward(state);
+    const perChoice = this.sizes.map((size) => new Float64Array(size));
+    configurations.forEach((x, k) => {
+      for (let i = 0; i < this.sizes.length; i++) perChoice[i][x[i]] += weights[k];
+    });
+    this.heads.backwardAllMixture(this.a2, perChoice, this.gA2);
+    this.backwardTrunk();
+    this.evaluated = false;
+  }
+
+  /** From the heads' input gradient (in gA2) down to the first layer. */
+  private backwardTrunk(): void {
+    const [gW1, gB1, gW2, gB2] = this.grads;
     reluGradient(this.z2, this.gA2, this.gZ2);
     denseParamGradients(this.layer2, this.a1, 1, this.gZ2, gW2, gB2, true);
     denseInputGradient(this.layer2, 1, this.w2, this.gZ2, this.gA1, false);

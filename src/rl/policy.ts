@@ -45,8 +45,12 @@ export interface Policy {
   /**
    * p(. | state, prefix): the distribution of parameter prefix.length given the state and the choices of
    * the parameters before it (the mlp's heads ignore the prefix). A fresh array; backward needs an evaluate after it.
+   * `reuse`: the state and weights are those of the previous headProbabilities call and nothing else ran on the
+   * policy since, so the rnn recomputes only the steps past the prefix it shares with that call (a trie walk).
    */
-  headProbabilities(state: ArrayLike<number>, prefix: ArrayLike<number>): Float64Array;
+  headProbabilities(state: ArrayLike<number>, prefix: ArrayLike<number>, reuse?: boolean): Float64Array;
+  /** Optional, for speed: adds sum_k weights[k] * d log pi(configurations[k] | state) (else one evaluate + backward each). */
+  backwardMixture?(state: ArrayLike<number>, configurations: readonly ArrayLike<number>[], weights: readonly number[]): void;
   /** Draws an action for the state, head by head. */
   sample(state: ArrayLike<number>, rng: Rng): { action: Int32Array; logProb: number };
   zeroGrads(): void;

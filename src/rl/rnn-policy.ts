@@ -56,6 +56,8 @@ export class RnnPolicy implements Policy {
   private readonly gH: Float64Array;
   private readonly gCarry: Float64Array;
   private evaluated = false;
+  /** Steps of the last headProbabilities call still in the per-step buffers (0 after evaluate or sample). */
+  private computedSteps = 0;
 
   /** Weights drawn from rng in this order: the cell's, the ReLU layer's (w, b), each head's (w, b). */
   constructor(sizes: readonly number[], rng: Rng, options: RnnPolicyOptions = {}) {
@@ -131,6 +133,7 @@ export class RnnPolicy implements Policy {
     const { logProbs, entropies, probs } = this.heads;
     let logProb = 0;
     let entropy = 0;
+    this.computedSteps = 0;
     for (let i = 0; i < this.sizes.length; i++) {
       this.step(i, state);
       this.action[i] = action[i];
@@ -146,12 +149,17 @@ export class RnnPolicy implements Policy {
     };
   }
 
-  headProbabilities(state: ArrayLike<number>, prefix: ArrayLike<number>): Float64Array {
+  headProbabilities(state: ArrayLike<number>, prefix: ArrayLike<number>, reuse = false): Float64Array {
     checkIndices("state", state, this.sizes);
-    for (let i = 0; i <= prefix.length; i++) {
+    // Steps 0..computedSteps-1 of the previous call hold; step i also needs action[i-1] unchanged.
+    let from = 0;
+    if (reuse)
+      while (from < this.computedSteps && from <= prefix.length && (from === 0 || this.action[from - 1] === prefix[from - 1])) from++;
+    for (let i = from; i <= prefix.length; i++) {
       if (i > 0) this.action[i - 1] = prefix[i - 1];
       this.step(i, state);
     }
+    this.computedSteps = prefix.length + 1;
     this.evaluated = false;
     return Float64Array.from(this.heads.probs[prefix.length]);
   }
@@ -159,6 +167,7 @@ export class RnnPolicy implements Policy {
   sample(state: ArrayLike<number>, rng: Rng): { action: Int32Array; logProb: number } {
     checkIndices("state", state, this.sizes);
     let logProb = 0;
+    this.computedSteps = 0;
     for (let i = 0; i < this.sizes.length; i++) {
       this.step(i, state);
       this.action[i] = rng.categorical(this.heads.probs[i]);

@@ -86,6 +86,23 @@ export class SoftmaxHeads {
     denseInputGradient(this.all, 1, this.weight, this.allLogitGrads, gradInput, false);
   }
 
+  /**
+   * After forwardAll: adds the gradient of sum_i sum_c weights[i][c] log p_i[c] (a weighted sum of log-probabilities of
+   * many configurations at once) to the heads' gradients and writes its gradient with respect to the input into gradInput.
+   */
+  backwardAllMixture(input: Float64Array, weights: readonly Float64Array[], gradInput: Float64Array): void {
+    for (let i = 0; i < this.sizes.length; i++) {
+      const w = weights[i];
+      const p = this.probs[i];
+      const out = this.logitGrads[i];
+      let total = 0;
+      for (let c = 0; c < w.length; c++) total += w[c];
+      for (let c = 0; c < w.length; c++) out[c] = w[c] - p[c] * total;
+    }
+    denseParamGradients(this.all, input, 1, this.allLogitGrads, this.weightGrad, this.biasGrad, true);
+    denseInputGradient(this.all, 1, this.weight, this.allLogitGrads, gradInput, false);
+  }
+
   /** After forwardHead(i): the same for head i alone. */
   backwardHead(
     i: number,

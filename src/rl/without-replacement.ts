@@ -76,9 +76,24 @@ export class SeenTrie {
 
 /** p(. | state, prefix) of one state; the mlp's heads ignore the prefix, so each is computed once. */
 function headReader(policy: Policy, state: ArrayLike<number>): (prefix: readonly number[]) => Float64Array {
-  if (policy.kind === "rnn") return (prefix) => policy.headProbabilities(state, prefix);
+  if (policy.kind === "rnn") {
+    let first = true;
+    return (prefix) => {
+      const p = policy.headProbabilities(state, prefix, !first);
+      first = false;
+      return p;
+    };
+  }
   const heads: Float64Array[] = [];
   return (prefix) => (heads[prefix.length] ??= policy.headProbabilities(state, prefix));
+}
+
+/** q(x | state): for the mlp the product of its heads' probabilities, which ignore the prefix (`heads[i]`). */
+function probabilityOf(policy: Policy, state: ArrayLike<number>, x: ArrayLike<number>, heads: Float64Array[] | undefined): number {
+  if (heads === undefined) return Math.exp(policy.evaluate(state, x).logProb);
+  let q = 1;
+  for (let i = 0; i < x.length; i++) q *= heads[i][x[i]];
+  return q;
 }
 
 /** Computes g and p(. | prefix) for every node of the trie under the policy at `state`; returns g(root). */
@@ -191,10 +206,24 @@ export function restrictedBackward(
   logProbWeight: number,
   entropyWeight: number,
 ): PolicyEvaluation {
-  if (logProbWeight !== 0 && unseen > 0) {
-    for (const x of seen) {
-      const q = Math.exp(policy.evaluate(state, x).logProb);
-      if (q > 0) policy.backward((logProbWeight * q) / unseen, 0);
+  if (logProbWeight !== 0 && unseen > 0 && seen.length > 0) {
+    const prefix: number[] = [];
+    const heads =
+      policy.kind === "mlp"
+        ? policy.sizes.map(() => {
+            const p = policy.headProbabilities(state, prefix);
+            prefix.push(0);
+            return p;
+          })
+        : undefined;
+    const weights = seen.map((x) => (logProbWeight * probabilityOf(policy, state, x, heads)) / unseen);
+    if (policy.backwardMixture !== undefined) policy.backwardMixture(state, seen, weights);
+    else {
+      seen.forEach((x, k) => {
+        if (weights[k] === 0) return;
+        policy.evaluate(state, x);
+        policy.backward(weights[k], 0);
+      });
     }
   }
   const evaluation = policy.evaluate(state, action);
