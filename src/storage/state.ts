@@ -8,9 +8,11 @@
 import { StorageError } from "../errors/errors.ts";
 import type { Distribution } from "../space/types.ts";
 import { type Direction, type FrozenTrial, isFinished, type TrialState } from "../trial/types.ts";
+import { checkLeaseSwap, LEASE_ATTR } from "./lease.ts";
 import { FAIL_REASON_ATTR, type StorageOp } from "./ops.ts";
 import { checkDistribution, paramToInternal } from "./optuna-format.ts";
 import type { StudySummary } from "./storage.ts";
+import { TARGET_TRIALS_ATTR, TargetReachedError } from "./target.ts";
 
 interface StudyRecord {
   studyId: number;
@@ -103,15 +105,18 @@ export class StorageState {
         this.study(op.studyId);
         return;
       case "setStudyUserAttr":
-      case "setStudySystemAttr":
-        this.study(op.studyId);
+      case "setStudySystemAttr": {
+        const study = this.study(op.studyId);
         checkKey(op.key);
+        if (op.kind === "setStudySystemAttr" && op.key === LEASE_ATTR) checkLeaseSwap(study.systemAttrs[LEASE_ATTR], op.value);
         return;
+      }
       case "createTrial": {
         const study = this.study(op.studyId);
         if (op.state !== "RUNNING" && op.state !== "WAITING") {
           throw new StorageError(`a new trial is RUNNING or WAITING, not ${JSON.stringify(op.state)}`);
         }
+        this.checkTarget(study, op.systemAttrs[TARGET_TRIALS_ATTR]);
         for (const [name, value] of Object.entries(op.params)) {
           const distribution = op.distributions[name];
           if (distribution === undefined) throw new StorageError(`parameter "${name}" has no distribution`);
@@ -160,6 +165,12 @@ export class StorageState {
         checkKey(op.key);
         return;
     }
+  }
+
+  private checkTarget(study: StudyRecord, target: unknown): void {
+    if (typeof target !== "number") return;
+    const held = study.trialIds.filter((id) => this.trials[id].trial.state !== "WAITING").length;
+    if (held >= target) throw new TargetReachedError(target, held);
   }
 
   private studyName(studyId: number): string {
