@@ -8,6 +8,8 @@ export const STUDY_ATTR = {
   sampler: "sampler",
   /** sampler.saveState() after the latest finished trial, in parts: see sampler-state.ts. */
   samplerState: "sampler_state",
+  /** What experiment the study is (objective, space, sampler): a resume that differs is refused (definition.ts). */
+  definition: "definition",
 } as const;
 
 export const TRIAL_ATTR = {
@@ -15,6 +17,10 @@ export const TRIAL_ATTR = {
   failReason: "fail_reason",
   /** Values given by enqueueTrial, taken by the trial that picks the WAITING trial up (Optuna's key). */
   fixedParams: "fixed_params",
+  /** Epoch ms of the running trial's latest heartbeat (heartbeat.ts). */
+  heartbeat: "heartbeat",
+  /** The process running the trial: { host, pid }. */
+  process: "process",
 } as const;
 
-export const STALE_RUNNING_REASON = "interrupted: left RUNNING by a process that stopped";
+export const STALE_RUNNING_REASON = "interrupted: left RUNNING by a process that stopped (no heartbeat within the grace period)";

@@ -93,20 +93,36 @@ export async function runOptimize(controls: StudyControls, objective: Objective 
     }
   };
 
+  // With a study-wide target, the study is done only when no trial of it is RUNNING anywhere: wait for
+  // other processes' trials, and fail those whose process stopped (no heartbeat) so they do not stay RUNNING.
+  const waitForOthers = async (): Promise<boolean> => {
+    if (options.totalTrials === undefined || fatal !== undefined || controls.shouldStop()) return false;
+    if (options.nTrials !== undefined && started >= options.nTrials) return false;
+    if (options.timeoutMs !== undefined && Date.now() - startedAt >= options.timeoutMs) return false;
+    if (study.runningElsewhere().length === 0) return false;
+    await new Promise((resolve) => setTimeout(resolve, controls.pollMs));
+    study.failStaleTrials();
+    return true;
+  };
+
   while (true) {
     while (running.size < concurrency && mayStart()) {
-      let trial: LiveTrial;
+      let trial: LiveTrial | undefined;
       try {
-        trial = study.ask();
+        trial = study.askWithin(options.totalTrials);
       } catch (error) {
         fatal = { error };
         break;
       }
+      if (trial === undefined) break; // another process took the last trial of the target
       started++;
       const promise: Promise<void> = runTrial(trial).finally(() => running.delete(promise));
       running.add(promise);
     }
-    if (running.size === 0) break;
+    if (running.size === 0) {
+      if (await waitForOthers()) continue;
+      break;
+    }
     await Promise.race(running);
     // A synchronous objective settles in microtasks only; without this the event loop (Ctrl-C,
     // timers, sockets) would never run until the whole study is over.

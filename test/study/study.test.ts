@@ -67,7 +67,9 @@ test("a parameter cannot change its distribution within a trial, and a declared 
   });
   trial.suggestCategorical("c", ["a", "b"]);
   assert.throws(() => trial.suggestCategorical("c", ["a", "b", "c"]), {
-    message: `trial 0: parameter "c" was already suggested in this trial as categorical ["a","b"]; it cannot change to categorical ["a","b","c"] within a trial`,
+    message:
+      'trial 0: parameter "c" was already suggested in this trial as categorical ["a","b"]; ' +
+      'it cannot change to categorical ["a","b","c"] within a trial',
   });
   assert.throws(() => trial.suggestFloat("bad", 2, 1), /parameter "bad"/);
   assert.deepEqual(Object.keys(study.trials[0].params).sort(), ["c", "k", "x"]);
@@ -302,7 +304,7 @@ test("sampler state is stored after each trial and restored on load: a resumed s
   );
 });
 
-test("loading marks trials left RUNNING as FAIL unless told not to; names are unique unless loadIfExists", () => {
+test("loading marks trials left RUNNING with a stale heartbeat as FAIL unless told not to; names are unique unless loadIfExists", async () => {
   const storage = new InMemoryStorage();
   const study = createStudy({ name: "owned", storage, seed: 1, sampler: randomSampler({ seed: 1 }) });
   study.tell(study.ask(), 1);
@@ -316,7 +318,10 @@ test("loading marks trials left RUNNING as FAIL unless told not to; names are un
   const shared = loadStudy({ name: "owned", storage, failStaleRunning: false });
   assert.equal(shared.trials[1].state, "RUNNING");
   assert.equal(shared.seed, 1);
-  const owner = createStudy({ name: "owned", storage, loadIfExists: true });
+  // Within the grace period a RUNNING trial may belong to a live process: it is left alone.
+  assert.equal(createStudy({ name: "owned", storage, loadIfExists: true }).trials[1].state, "RUNNING");
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const owner = createStudy({ name: "owned", storage, loadIfExists: true, heartbeat: { intervalMs: 5, gracePeriodMs: 10 } });
   assert.equal(owner.trials[1].state, "FAIL");
   assert.equal(owner.trials[1].failReason, STALE_RUNNING_REASON);
   assert.equal(owner.trials[0].value, 1);
