@@ -8,6 +8,7 @@ import { findCommandProgram } from "../objectives/command.ts";
 import { checkModuleObjective } from "../objectives/module.ts";
 import { loadObjective } from "../objectives/spec.ts";
 import { SAMPLER_NAMES } from "../samplers/index.ts";
+import { StudyDefinitionError } from "../study/definition.ts";
 import { createStudy, type Study } from "../study/study.ts";
 import { loadDataset } from "../tasks/datasets.ts";
 import { findBestTrial } from "../trial/best.ts";
@@ -16,6 +17,7 @@ import { createProgress } from "./progress.ts";
 import { configFromFlags, type RunConfig, readRunConfig } from "./run-config.ts";
 import { type AllFailed, allFailed, allFailedLine, gaveNoNumber } from "./run-failures.ts";
 import { createExecutor, DEFAULT_STORAGE, DEFAULT_TRIALS, planRun, type RunPlan } from "./run-setup.ts";
+import { studyDefinition } from "./study-definition.ts";
 
 export interface RunSummary {
   study: string;
@@ -26,11 +28,25 @@ export interface RunSummary {
   best: null | { number: number; params: FrozenTrial["params"]; value: number; testLoss: number | null };
   wallSeconds: number;
   interrupted: boolean;
+  /** The trials the study should hold when done (--trials). */
+  target: number;
+  /** It already held its target when this run started: nothing was run. */
+  alreadyComplete: boolean;
+  /** --timeout stopped it before its target. */
+  timedOut: boolean;
   /** Every trial this run finished failed: the most common reason (the command then exits 1). */
   allFailed?: AllFailed;
 }
 
-export function summarize(plan: RunPlan, trials: readonly FrozenTrial[], wallSeconds: number, interrupted: boolean): RunSummary {
+export interface RunOutcome {
+  interrupted: boolean;
+  alreadyComplete?: boolean;
+  timedOut?: boolean;
+  /** The run's first finished trial, when its objective gave no number (the run stops there). */
+  noNumber?: FrozenTrial;
+}
+
+export function summarize(plan: RunPlan, trials: readonly FrozenTrial[], wallSeconds: number, outcome: RunOutcome): RunSummary {
   const count = (state: string) => trials.filter((trial) => trial.state === state).length;
   const best = findBestTrial(trials, plan.direction);
   const testLoss = best?.userAttrs.test_loss;
@@ -52,8 +68,19 @@ export function summarize(plan: RunPlan, trials: readonly FrozenTrial[], wallSec
         ? null
         : { number: best.number, params: best.params, value: best.value!, testLoss: typeof testLoss === "number" ? testLoss : null },
     wallSeconds,
-    interrupted,
+    interrupted: outcome.interrupted,
+    target: plan.trials,
+    alreadyComplete: outcome.alreadyComplete === true,
+    timedOut: outcome.timedOut === true,
   };
+}
+
+/** The line that says how the run ended when it did not simply reach its target. */
+function statusLine(summary: RunSummary): string | undefined {
+  const held = `it holds ${summary.trials.finished} finished trials of ${summary.target}`;
+  if (summary.alreadyComplete) return `already complete: ${held}, nothing to run (raise --trials to run more)`;
+  if (summary.timedOut) return `stopped by --timeout: ${held}; run the same command to continue it`;
+  return undefined;
 }
 
 export function formatSummary(summary: RunSummary): string {
@@ -80,6 +107,8 @@ export function formatSummary(summary: RunSummary): string {
     rows.push([valueName, String(summary.best.value)]);
     if (summary.best.testLoss !== null) rows.push(["test loss", `${summary.best.testLoss} (of the best configuration only)`]);
   }
+  const status = statusLine(summary);
+  if (status !== undefined) rows.push(["status", status]);
   rows.push([
     "wall time",
     `${summary.wallSeconds.toFixed(1)} s${summary.interrupted ? " (interrupted: run the same command to resume)" : ""}`,
@@ -104,15 +133,26 @@ async function checkObjective(plan: RunPlan): Promise<void> {
 
 /** Its errors keep their class: a study continued with other settings is a UsageError, a journal that fails a StorageError. */
 function openStudy(plan: RunPlan): Study {
-  return createStudy({
-    name: plan.studyName,
-    direction: plan.direction,
-    space: plan.space,
-    sampler: plan.sampler,
-    storage: plan.storage,
-    seed: plan.seed,
-    loadIfExists: true,
-  });
+  const { heartbeatInterval, gracePeriod } = plan.config;
+  try {
+    return createStudy({
+      name: plan.studyName,
+      direction: plan.direction,
+      space: plan.space,
+      sampler: plan.sampler,
+      storage: plan.storage,
+      seed: plan.seed,
+      loadIfExists: true,
+      definition: studyDefinition(plan),
+      heartbeat: {
+        ...(heartbeatInterval !== undefined ? { intervalMs: heartbeatInterval * 1000 } : {}),
+        ...(gracePeriod !== undefined ? { gracePeriodMs: gracePeriod * 1000 } : {}),
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof StudyDefinitionError)) throw error;
+    throw new StudyDefinitionError(error.studyName, error.differences, `start a new study: use --study NEW or another --storage`);
+  }
 }
 
 /** Runs (or resumes) the study the config describes and returns its summary. */
@@ -120,65 +160,70 @@ export async function runStudy(config: RunConfig, options: { progress?: boolean 
   const plan = planRun(config);
   await checkObjective(plan);
   const study = openStudy(plan);
-  const startedAt = Date.now();
-  const finishedCount = () => study.trials.filter((trial) => isFinished(trial.state)).length;
-  const alreadyFinished = finishedCount();
-  const before = new Set(study.trials.map((trial) => trial.number));
-  let interrupted = false;
-  /** The run's first finished trial, when its objective gave no number (the run stops there). */
-  let noNumber: FrozenTrial | undefined;
-  if (alreadyFinished < plan.trials) {
-    const executor = await createExecutor(plan);
-    const progress = options.progress === false ? undefined : createProgress(plan.trials, alreadyFinished);
-    let finished = alreadyFinished;
-    let best: number | undefined = findBestTrial(study.trials, plan.direction)?.value;
-    const better = (value: number) => best === undefined || (plan.direction === "minimize" ? value < best : value > best);
-    const onInterrupt = () => {
-      if (interrupted) process.exit(130);
-      interrupted = true;
-      process.stderr.write(
-        "\nstopping: waiting for the running trials to finish (Ctrl-C again to quit at once; finished trials are kept)\n",
+  try {
+    const startedAt = Date.now();
+    const alreadyFinished = study.trials.filter((trial) => isFinished(trial.state)).length;
+    const before = new Set(study.trials.map((trial) => trial.number));
+    const outcome: RunOutcome = { interrupted: false, alreadyComplete: alreadyFinished >= plan.trials };
+    if (!outcome.alreadyComplete) await optimizeStudy(plan, study, alreadyFinished, outcome, options.progress !== false);
+    if (outcome.noNumber !== undefined) {
+      throw new ConfigError(
+        `the objective gave no number in the run's first trial (#${outcome.noNumber.number}): ${outcome.noNumber.failReason}; ` +
+          "it must return (a command print) a finite number; the run stopped there",
       );
-      study.stop();
-    };
-    process.on("SIGINT", onInterrupt);
-    process.on("SIGTERM", onInterrupt);
-    try {
-      await study.optimize(plan.objective, {
-        totalTrials: plan.trials,
-        concurrency: plan.workers,
-        executor,
-        ...(plan.trialTimeoutMs !== undefined ? { trialTimeoutMs: plan.trialTimeoutMs } : {}),
-        ...(plan.timeoutMs !== undefined ? { timeoutMs: plan.timeoutMs } : {}),
-        callbacks: [
-          (_study, trial) => {
-            finished++;
-            // The first result says whether the objective gives numbers at all (the dry check of a value).
-            if (finished === alreadyFinished + 1 && gaveNoNumber(trial)) {
-              noNumber = trial;
-              study.stop();
-            }
-            if (trial.state === "COMPLETE" && trial.value !== undefined && better(trial.value)) best = trial.value;
-            progress?.update(finished, best, trial);
-          },
-        ],
-      });
-    } finally {
-      progress?.stop();
-      process.off("SIGINT", onInterrupt);
-      process.off("SIGTERM", onInterrupt);
-      await executor.close?.();
     }
+    const trials = study.trials;
+    const finished = trials.filter((trial) => isFinished(trial.state)).length;
+    const timedOut = plan.timeoutMs !== undefined && !outcome.interrupted && !outcome.alreadyComplete && finished < plan.trials;
+    const summary = summarize(plan, trials, (Date.now() - startedAt) / 1000, { ...outcome, timedOut });
+    const failures = allFailed(trials.filter((trial) => !before.has(trial.number)));
+    return failures === undefined ? summary : { ...summary, allFailed: failures };
+  } finally {
+    study.close();
   }
-  if (noNumber !== undefined) {
-    throw new ConfigError(
-      `the objective gave no number in the run's first trial (#${noNumber.number}): ${noNumber.failReason}; ` +
-        "it must return (a command print) a finite number; the run stopped there",
-    );
+}
+
+/** Runs the study to its target, with a progress bar and Ctrl-C handling; records an interrupt in `outcome`. */
+async function optimizeStudy(plan: RunPlan, study: Study, alreadyFinished: number, outcome: RunOutcome, showProgress: boolean) {
+  const executor = await createExecutor(plan);
+  const progress = showProgress ? createProgress(plan.trials, alreadyFinished) : undefined;
+  let finished = alreadyFinished;
+  let best: number | undefined = findBestTrial(study.trials, plan.direction)?.value;
+  const better = (value: number) => best === undefined || (plan.direction === "minimize" ? value < best : value > best);
+  const onInterrupt = () => {
+    if (outcome.interrupted) process.exit(130);
+    outcome.interrupted = true;
+    process.stderr.write("\nstopping: waiting for the running trials to finish (Ctrl-C again to quit at once; finished trials are kept)\n");
+    study.stop();
+  };
+  process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onInterrupt);
+  try {
+    await study.optimize(plan.objective, {
+      totalTrials: plan.trials,
+      concurrency: plan.workers,
+      executor,
+      ...(plan.trialTimeoutMs !== undefined ? { trialTimeoutMs: plan.trialTimeoutMs } : {}),
+      ...(plan.timeoutMs !== undefined ? { timeoutMs: plan.timeoutMs } : {}),
+      callbacks: [
+        (_study, trial) => {
+          finished++;
+          // The first result says whether the objective gives numbers at all (the dry check of a value).
+          if (finished === alreadyFinished + 1 && gaveNoNumber(trial)) {
+            outcome.noNumber = trial;
+            study.stop();
+          }
+          if (trial.state === "COMPLETE" && trial.value !== undefined && better(trial.value)) best = trial.value;
+          progress?.update(finished, best, trial);
+        },
+      ],
+    });
+  } finally {
+    progress?.stop();
+    process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onInterrupt);
+    await executor.close?.();
   }
-  const summary = summarize(plan, study.trials, (Date.now() - startedAt) / 1000, interrupted);
-  const failures = allFailed(study.trials.filter((trial) => !before.has(trial.number)));
-  return failures === undefined ? summary : { ...summary, allFailed: failures };
 }
 
 export function runCommand(): Command {
@@ -217,6 +262,11 @@ export function runCommand(): Command {
     .option("--epochs <n>", "tasks: training epochs (default 15)")
     .option("--trial-timeout <seconds>", "a trial running longer fails (a command's process group is killed)")
     .option("--timeout <seconds>", "start no new trial after this long")
+    .option("--heartbeat-interval <seconds>", "how often running trials record that they are alive (default 10)")
+    .option(
+      "--grace-period <seconds>",
+      "a trial with no heartbeat for this long is failed as interrupted; a stale RL study lease may be taken over (default 60)",
+    )
     .option("--log-dir <dir>", "command objectives: folder for each trial's stdout and stderr")
     .option("--json", "print the summary as one JSON object")
     .option("--no-progress", "no progress bar or progress lines")

@@ -50,6 +50,8 @@ export const RunConfigSchema = z
     epochs: positiveInt.optional(),
     trialTimeout: z.number().positive().optional(),
     timeout: z.number().positive().optional(),
+    heartbeatInterval: z.number().positive().optional(),
+    gracePeriod: z.number().positive().optional(),
     logDir: z.string().min(1).optional(),
   })
   .strict();
@@ -104,6 +106,8 @@ export function configFromFlags(flags: Record<string, unknown>): RunConfig {
     "epochs",
     "trialTimeout",
     "timeout",
+    "heartbeatInterval",
+    "gracePeriod",
     "maxCategories",
   ]);
   const value: Record<string, unknown> = {};
