@@ -56,6 +56,8 @@ export class TpeSampler implements Sampler {
   private readonly drawnFor = new Map<number, Params>();
   /** The distributions those values were drawn from: a suggest with another distribution draws afresh. */
   private readonly drawnFrom = new Map<number, SearchSpace>();
+  /** The study those draws belong to (a sampler given to another study starts afresh). */
+  private drawnIn: StudyView | undefined;
   private lastHistory: { study: StudyView; key: string; history: History } | undefined;
 
   constructor(given: TpeSamplerOptions = {}) {
@@ -99,6 +101,11 @@ export class TpeSampler implements Sampler {
   }
 
   sampleIndependent(study: StudyView, trialNumber: number, name: string, distribution: Distribution): ParamValue {
+    if (study !== this.drawnIn) {
+      this.drawnIn = study;
+      this.drawnFor.clear();
+      this.drawnFrom.clear();
+    }
     const drawn = this.drawnFor.get(trialNumber);
     if (drawn !== undefined && Object.hasOwn(drawn, name) && sameDistribution(this.drawnFrom.get(trialNumber)![name], distribution)) {
       return drawn[name];

@@ -316,7 +316,7 @@ test("group decomposition: parameters always suggested together form one group",
 test("define-by-run, the default draws a group at its first suggest; the group's other suggests take that draw", () => {
   const kind = { type: "categorical" as const, choices: ["pair", "single"] };
   const unit = { type: "float" as const, low: 0, high: 1 };
-  const run = (multivariate: boolean) => {
+  const run = (multivariate: boolean, yDistribution = unit) => {
     const sampler = tpeSampler({ seed: 4, multivariate });
     const study = new ArrayStudy();
     const rng = new Rng(4);
@@ -329,15 +329,18 @@ test("define-by-run, the default draws a group at its first suggest; the group's
     const trial = study.ask(sampler, { kind }, true);
     const x = sampler.sampleIndependent(study, trial.number, "x", unit);
     const before = JSON.stringify(sampler.saveState());
-    const y = sampler.sampleIndependent(study, trial.number, "y", unit);
+    const y = sampler.sampleIndependent(study, trial.number, "y", yDistribution);
+    assert.ok(containsValue(yDistribution, y), `y = ${y}`);
     const drewForY = JSON.stringify(sampler.saveState()) !== before;
     const z = sampler.sampleIndependent(study, trial.number, "z", unit);
     const drewForZ = JSON.stringify(sampler.saveState()) !== before;
-    for (const value of [x, y, z]) assert.ok(containsValue(unit, value));
+    for (const value of [x, z]) assert.ok(containsValue(unit, value), `${value} in [0, 1]`);
     return { drewForY, drewForZ };
   };
   assert.deepEqual(run(true), { drewForY: false, drewForZ: true });
   assert.deepEqual(run(false), { drewForY: true, drewForZ: true });
+  // y suggested with another range than the group's trials had: drawn afresh, inside the new range.
+  assert.deepEqual(run(true, { type: "float", low: 2, high: 3 }), { drewForY: true, drewForZ: true });
 });
 
 test("constant liar: trials asked together spread out instead of crowding the best point", () => {
