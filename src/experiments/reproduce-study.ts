@@ -46,19 +46,27 @@ export async function runReproduceStudy(job: StudyJob, stopping: () => boolean =
     seed: job.seed,
     loadIfExists: true,
   });
-  if (isNew) {
-    study.setUserAttr("task", job.task);
-    study.setUserAttr("method", job.method);
-    study.setUserAttr("seed", job.seed);
+  const finished = () => study.trials.filter((trial) => isFinished(trial.state)).length;
+  const before = finished();
+  let after = before;
+  try {
+    if (isNew) {
+      study.setUserAttr("task", job.task);
+      study.setUserAttr("method", job.method);
+      study.setUserAttr("seed", job.seed);
+    }
+    if (before < job.budget && !stopping()) {
+      const epochs = job.epochs !== undefined ? { epochs: job.epochs } : {};
+      await study.optimize(
+        { kind: "task", task: job.task, splitSeed: job.seed, seed: job.seed, ...epochs },
+        { totalTrials: job.budget, concurrency: 1, callbacks: [(running) => (stopping() ? running.stop() : undefined)] },
+      );
+    }
+    after = finished();
+  } finally {
+    // Releases the RL samplers' controller lease, so the same command resumes at once after Ctrl-C.
+    study.close();
+    storage.close();
   }
-  const before = study.trials.filter((trial) => isFinished(trial.state)).length;
-  if (before < job.budget && !stopping()) {
-    await study.optimize(
-      { kind: "task", task: job.task, splitSeed: job.seed, seed: job.seed, ...(job.epochs !== undefined ? { epochs: job.epochs } : {}) },
-      { totalTrials: job.budget, concurrency: 1, callbacks: [(running) => (stopping() ? running.stop() : undefined)] },
-    );
-  }
-  const after = study.trials.filter((trial) => isFinished(trial.state)).length;
-  storage.close();
   return { study: job.study, ran: after - before, seconds: (Date.now() - startedAt) / 1000 };
 }
