@@ -91,7 +91,8 @@ export function formatSummary(summary: RunSummary): string {
     ["sampler", summary.sampler],
     [
       "trials",
-      `${summary.trials.finished} finished: ${summary.trials.complete} complete, ${summary.trials.failed} failed, ${summary.trials.pruned} pruned`,
+      `${summary.trials.finished} finished: ${summary.trials.complete} complete, ` +
+        `${summary.trials.failed} failed, ${summary.trials.pruned} pruned`,
     ],
   ];
   if (summary.best === null) {

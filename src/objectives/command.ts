@@ -409,7 +409,8 @@ export function commandWords(command: string | string[], space: SearchSpace): st
     const list = unknown.map((name) => `{${name}}`).join(", ");
     const params = known.length > 0 ? known.join(", ") : "(none)";
     throw new ConfigError(
-      `command template uses ${list}, which ${unknown.length > 1 ? "are not parameters" : "is not a parameter"} of the search space; parameters: ${params}`,
+      `command template uses ${list}, which ${unknown.length > 1 ? "are not parameters" : "is not a parameter"} ` +
+        `of the search space; parameters: ${params}`,
     );
   }
   return words;

@@ -56,7 +56,8 @@ export function pickExport(namespace: Record<string, unknown>, ref: ModuleRefere
     else if (Object.hasOwn(namespace, "default")) name = "default";
     else {
       throw new ObjectiveError(
-        `module objective "${reference}": ${ref.path} has no export named "${DEFAULT_EXPORT_NAME}" and no default export (${listed}); name one with #exportName`,
+        `module objective "${reference}": ${ref.path} has no export named "${DEFAULT_EXPORT_NAME}" ` +
+          `and no default export (${listed}); name one with #exportName`,
       );
     }
   }
@@ -87,7 +88,8 @@ export async function loadModuleObjective(reference: string, options: { baseDir?
   } catch (error) {
     if (TYPESCRIPT_EXTENSIONS.has(extname(ref.path)) && isTypeScriptLoaderMissing(error)) {
       throw new ObjectiveError(
-        `module objective "${reference}": ${ref.path} is TypeScript, and this process has no TypeScript loader; run it with one (node --import tsx ...) or compile the file to JavaScript`,
+        `module objective "${reference}": ${ref.path} is TypeScript, and this process has no TypeScript loader; ` +
+          "run it with one (node --import tsx ...) or compile the file to JavaScript",
       );
     }
     const message = error instanceof Error ? error.message : String(error);
