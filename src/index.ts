@@ -26,6 +26,8 @@ export type { ExportedPolicy } from "./rl/checkpoint.ts";
 // Samplers
 export {
   createSampler,
+  type EvolutionSamplerOptions,
+  evolutionSampler,
   type GpSamplerOptions,
   type GridSamplerOptions,
   gpSampler,
