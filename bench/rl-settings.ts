@@ -29,7 +29,6 @@ export interface Setting {
   entropy?: number;
   entropyDecay?: number;
   cache?: boolean;
-  learnFromCache?: boolean;
   epochs?: number;
   minibatchSize?: number;
 }
@@ -82,8 +81,6 @@ export function runSetting(
     batchSize: setting.batchSize ?? 16,
     tmax: 1,
     cache: setting.cache ?? true,
-    learnFromCache: setting.learnFromCache ?? false,
-    maxDraws: 200,
   });
   for (let e = 0; e < evaluations; e++) {
     const { indices, source } = agent.propose(e);
@@ -152,14 +149,6 @@ function grid(): Setting[] {
             entropyDecay,
           });
         }
-  settings.push({
-    name: "reinforce mlp lr 0.01 batch 8 entropy 0.1 decay 1 learn-from-cache",
-    algorithm: "reinforce",
-    learningRate: 0.01,
-    batchSize: 8,
-    entropy: 0.1,
-    learnFromCache: true,
-  });
   for (const learningRate of [0.003, 0.01, 0.03])
     for (const entropy of [0.03, 0.1]) {
       settings.push({

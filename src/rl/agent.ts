@@ -32,10 +32,6 @@ export interface AgentOptions {
   batchSize: number;
   tmax: number;
   cache: boolean;
-  /** Kept for the options' sake: with exact sampling without replacement no draw is a known configuration. */
-  learnFromCache: boolean;
-  /** Kept for the options' sake: sampling without replacement needs one draw per trial. */
-  maxDraws: number;
   /** Updates between two saved copies of the weights and optimiser (default 25). */
   snapshotEvery?: number;
   /** Save the weights before the first update too (a warm-started policy cannot be rebuilt from the seed). */
@@ -146,7 +142,6 @@ export class PolicyAgent {
     for (const [name, value] of [
       ["batchSize", options.batchSize],
       ["tmax", options.tmax],
-      ["maxDraws", options.maxDraws],
       ["snapshotEvery", this.snapshotEvery],
     ] as const) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
@@ -170,7 +165,7 @@ export class PolicyAgent {
     if (this.pending.has(trial)) throw new Error(`trial ${trial} already has a proposal`);
     this.catchUp();
     const excluded = this.options.cache ? this.excludedFor(trial) : undefined;
-    if (excluded !== undefined && excluded.trie.exhausted) {
+    if (excluded?.trie.exhausted) {
       this.draws.fallback++;
       return { indices: randomState(this.sizes, this.rng), source: "repeat-fallback" };
     }

@@ -2,7 +2,8 @@
  * REINFORCE (Williams 1992), as the paper states it:
  *   loss = -(1/N) sum_i sum_t [ log pi(a_t | s_t) * A_t + beta * H(pi(. | s_t)) ]
  * over a batch of N trajectories (pi restricted to the configurations not seen when a_t was drawn, when
- * the cache excluded some: its log-probability's gradient includes the normaliser's, see without-replacement.ts), with A_t the discounted return G_t (gamma 0.99) minus an optional
+ * the cache excluded some: its log-probability's gradient includes the normaliser's, see
+ * without-replacement.ts), with A_t the discounted return G_t (gamma 0.99) minus an optional
  * baseline, optionally standardised, and beta an entropy bonus that decays per update; one Adam
  * step per batch.
  */

@@ -149,18 +149,10 @@ export const PolicyOptionsSchema = z.strictObject({
   entropyDecay: numeric(z.number().gt(0).max(1), "in (0, 1]"),
   /** Never evaluate a configuration twice (set false for noisy objectives that deserve re-evaluation). */
   cache: flag(),
-  /**
-   * With the cache: when the policy draws a configuration already evaluated, learn from its known
-   * value as a free step (true), or drop the draw and draw again (false, the default: measured
-   * no better and several times slower, see bench/results/rl-settings.json).
-   */
-  learnFromCache: flag(),
   /** Episode length (the paper's Tmax). */
   tmax: numeric(positiveInt, "a positive integer"),
   /** Levels for continuous parameters: a number for all, or per parameter name. */
   levels,
-  /** Policy draws per trial before proposing a random unseen configuration (cache on). */
-  maxDraws: numeric(positiveInt, "a positive integer"),
   /** Warm start from a policy exported from another study over a space of the same shape. */
   initialPolicy: shaped(z.custom<ExportedPolicy>(isObject), "a policy exported by exportPolicy()"),
 });

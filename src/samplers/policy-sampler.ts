@@ -33,10 +33,8 @@ export interface PolicySettings {
   entropy: number;
   entropyDecay: number;
   cache: boolean;
-  learnFromCache: boolean;
   tmax: number;
   levels?: LevelsOption;
-  maxDraws: number;
 }
 
 export type PresetSettings = Omit<PolicySettings, "seed" | "policy" | "cell" | "hidden" | "levels">;
@@ -168,8 +166,6 @@ export class PolicySampler implements Sampler {
       batchSize: this.settings.batchSize,
       tmax: this.settings.tmax,
       cache: this.settings.cache,
-      learnFromCache: this.settings.learnFromCache,
-      maxDraws: this.settings.maxDraws,
       snapshotAtStart: this.initialPolicy !== undefined,
     });
     const saved = this.savedState;

@@ -20,9 +20,7 @@ export const PPO_DEFAULTS = {
   entropy: 0.1,
   entropyDecay: 1,
   cache: true,
-  learnFromCache: false,
   tmax: 1,
-  maxDraws: 200,
 };
 
 export const PPO_UPDATE_DEFAULTS = { clip: 0.2, epochs: 4, minibatchSize: 8 };

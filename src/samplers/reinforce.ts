@@ -24,9 +24,7 @@ export const REINFORCE_PRESETS: Record<ReinforcePreset, PresetSettings> = {
     entropy: 0,
     entropyDecay: 1,
     cache: false,
-    learnFromCache: false,
     tmax: 1,
-    maxDraws: 1,
   },
   // Measured: on synthetic tables (bench/results/rl-settings.json) lr 0.01..0.03, batch 4..8 and a
   // constant entropy bonus 0.1..0.3 tie (regret 0 by 300 evaluations, random 0.05); a decaying bonus
@@ -35,7 +33,6 @@ export const REINFORCE_PRESETS: Record<ReinforcePreset, PresetSettings> = {
   // With the cache every trial is drawn from the policy restricted to the configurations not yet
   // taken, renormalised (src/rl/without-replacement.ts): no trial is random unless the space is
   // exhausted (before, about 2 in 3 trials were random unseen ones: fallbackShare in rl-defaults.json).
-  // maxDraws and learnFromCache no longer change anything (one exact draw per trial, never a known one).
   default: {
     batchSize: 4,
     learningRate: 0.01,
@@ -46,9 +43,7 @@ export const REINFORCE_PRESETS: Record<ReinforcePreset, PresetSettings> = {
     entropy: 0.1,
     entropyDecay: 1,
     cache: true,
-    learnFromCache: false,
     tmax: 1,
-    maxDraws: 200,
   },
 };
 

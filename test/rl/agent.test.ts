@@ -7,10 +7,7 @@ import { MlpPolicy } from "../../src/rl/mlp-policy.ts";
 import { indicesOf, paramsOf, policySpace } from "../../src/rl/policy-space.ts";
 import { Reinforce } from "../../src/rl/reinforce.ts";
 
-function agent(
-  sizes: number[],
-  options: Partial<{ batchSize: number; tmax: number; cache: boolean; learnFromCache: boolean; maxDraws: number }> = {},
-) {
+function agent(sizes: number[], options: Partial<{ batchSize: number; tmax: number; cache: boolean }> = {}) {
   const policy = new MlpPolicy(sizes, new Rng(1), { hidden: [8, 4] });
   const learner = new Reinforce(policy, {
     learningRate: 0.01,
@@ -25,8 +22,6 @@ function agent(
     batchSize: 2,
     tmax: 1,
     cache: true,
-    learnFromCache: false,
-    maxDraws: 50,
     ...options,
   });
 }
@@ -59,8 +54,8 @@ test("without the cache, every draw is a trial (repeats allowed)", () => {
   assert.equal(a.diagnostics().length, 2, "two batches of two trajectories");
 });
 
-test("learnFromCache changes nothing now: no draw is a known configuration, so no step comes from the cache", () => {
-  const a = agent([1, 2], { learnFromCache: true, maxDraws: 20 });
+test("with the cache no draw is a known configuration, so no step comes from the cache", () => {
+  const a = agent([1, 2]);
   const first = a.propose(0);
   a.observe(0, first.indices, -1);
   const second = a.propose(1);

@@ -51,7 +51,10 @@ function oldRejectionDraw(policy: Policy, seen: Set<string>, rng: Rng, configura
 }
 
 for (const kind of ["mlp", "rnn"] as const) {
-  test(`${kind}: draws without replacement follow the policy restricted to unseen configurations (chi-square); the old rejection sampler does not`, () => {
+  const name =
+    `${kind}: draws without replacement follow the policy restricted to unseen configurations (chi-square); ` +
+    "the old rejection sampler does not";
+  test(name, () => {
     const policy = peakedPolicy(kind);
     const configurations = allConfigurations(SIZES);
     const seenList = configurations.filter((x) => x[0] === 0 && (x[1] === 0 || x[2] === 0));

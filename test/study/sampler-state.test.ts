@@ -52,7 +52,10 @@ test("another sampler's state, or none, gives undefined; a loaded study does not
   assert.deepEqual(s.writes, []);
 });
 
-test("journal size: a 300-trial REINFORCE study on a table stays under 3x a random study's; resuming between weight snapshots matches the uninterrupted run", async () => {
+const JOURNAL_SIZE_TEST =
+  "journal size: a 300-trial REINFORCE study on a table stays under 3x a random study's; " +
+  "resuming between weight snapshots matches the uninterrupted run";
+test(JOURNAL_SIZE_TEST, async () => {
   const { mkdtempSync, rmSync, statSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");

@@ -304,7 +304,9 @@ test("sampler state is stored after each trial and restored on load: a resumed s
   );
 });
 
-test("loading marks trials left RUNNING with a stale heartbeat as FAIL unless told not to; names are unique unless loadIfExists", async () => {
+const STALE_RUNNING_TEST =
+  "loading marks trials left RUNNING with a stale heartbeat as FAIL unless told not to; names are unique unless loadIfExists";
+test(STALE_RUNNING_TEST, async () => {
   const storage = new InMemoryStorage();
   const study = createStudy({ name: "owned", storage, seed: 1, sampler: randomSampler({ seed: 1 }) });
   study.tell(study.ask(), 1);
