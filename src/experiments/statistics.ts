@@ -6,6 +6,7 @@
  * in test/experiments/statistics.test.ts). Pure functions of numbers; Infinity ranks as the largest
  * value (a run without a result), NaN is not allowed.
  */
+import { ndtr } from "../nn/normal.ts";
 
 export interface RankTest {
   /** Mann-Whitney U of the first sample: pairs (x, y) with x > y, plus half the tied pairs. */
@@ -68,8 +69,8 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): RankTe
   return {
     u,
     probabilityLower,
-    pLower: normalCdf((u - mean + 0.5) / sd),
-    pHigher: normalCdf(-(u - mean - 0.5) / sd),
+    pLower: ndtr((u - mean + 0.5) / sd),
+    pHigher: ndtr(-(u - mean - 0.5) / sd),
     method: "normal",
     z: (u - mean) / sd,
   };
@@ -100,41 +101,4 @@ export function exactUCdf(nx: number, ny: number): number[] {
     cdf.push(running / total);
   }
   return cdf;
-}
-
-/** The standard normal distribution function, accurate to about 1e-13 relative in both tails (checked against scipy). */
-export function normalCdf(z: number): number {
-  return z < 0 ? erfc(-z / Math.SQRT2) / 2 : 1 - erfc(z / Math.SQRT2) / 2;
-}
-
-/** The complementary error function for x >= 0: a positive series below 2, a continued fraction above. */
-export function erfc(x: number): number {
-  if (x < 0) return 2 - erfc(-x);
-  if (x < 2) {
-    // erf(x) = 2/sqrt(pi) exp(-x^2) sum_n (2x^2)^n x / (1 3 5 ... (2n+1)): every term positive.
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 200 && term > sum * 1e-17; n++) {
-      term *= (2 * x * x) / (2 * n + 1);
-      sum += term;
-    }
-    return 1 - (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
-  }
-  // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...))))), by modified Lentz.
-  const tiny = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let k = 1; k < 500; k++) {
-    const a = k / 2;
-    d = x + a * d;
-    d = d === 0 ? tiny : d;
-    c = x + a / c;
-    c = c === 0 ? tiny : c;
-    d = 1 / d;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
 }

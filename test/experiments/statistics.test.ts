@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { erfc, exactUCdf, mannWhitneyU, normalCdf, rankWithTies } from "../../src/experiments/statistics.ts";
+import { exactUCdf, mannWhitneyU, rankWithTies } from "../../src/experiments/statistics.ts";
+import { erfc, ndtr as normalCdf } from "../../src/nn/normal.ts";
 
 /** ((i a + b) mod m) / d + offset for i = 0..n-1: the same numbers in Python, so scipy can check them. */
 function sequence(n: number, a: number, b: number, m: number, d: number, offset = 0): number[] {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { ndtr } from "../../src/nn/normal.ts";
 import { Rng } from "../../src/nn/rng.ts";
 import { logExpectedImprovement, logH } from "../../src/samplers/gp/acquisition.ts";
 import { choleskyInto, choleskyWithJitter, inverseFromCholesky, solveLower, solveUpperTransposed } from "../../src/samplers/gp/cholesky.ts";
@@ -8,7 +9,6 @@ import { defaultTheta, MarginalLikelihood } from "../../src/samplers/gp/fit.ts";
 import { intersectionSpace } from "../../src/samplers/gp/intersection.ts";
 import { minimizeLbfgs } from "../../src/samplers/gp/lbfgs.ts";
 import { gpSampler } from "../../src/samplers/gp/sampler.ts";
-import { ndtr } from "../../src/samplers/tpe/truncnorm.ts";
 import { containsValue } from "../../src/space/compare.ts";
 import type { Distribution, Params, SearchSpace } from "../../src/space/types.ts";
 import { createStudy } from "../../src/study/study.ts";

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { logNdtr } from "../../src/nn/normal.ts";
 import { Rng } from "../../src/nn/rng.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
 import { ParameterGroups } from "../../src/samplers/tpe/groups.ts";
 import { ParzenEstimator, type ParzenOptions } from "../../src/samplers/tpe/parzen.ts";
 import { defaultGamma, defaultWeights, splitTrials } from "../../src/samplers/tpe/split.ts";
-import { logGaussMass, logNdtr, logStandardTruncnormPdf, ndtri, sampleStandardTruncnorm } from "../../src/samplers/tpe/truncnorm.ts";
+import { logGaussMass, logStandardTruncnormPdf, ndtri, sampleStandardTruncnorm } from "../../src/samplers/tpe/truncnorm.ts";
 import { tpeSampler } from "../../src/samplers/tpe.ts";
 import { containsValue } from "../../src/space/compare.ts";
 import type { Params, SearchSpace } from "../../src/space/types.ts";

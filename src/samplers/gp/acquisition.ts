@@ -6,6 +6,7 @@
  *   its continued fraction; 1 − tR(t) ≈ 1/t² loses about t² ulps, under 1e-12 here.
  * - z ≤ −30: the asymptotic series 1 − tR(t) = 1/t² − 3/t⁴ + 15/t⁶ − ..., summed to 1e-17.
  */
+import { erfc } from "../../nn/normal.ts";
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -54,22 +55,4 @@ export function millsRatio(t: number): number {
     if (Math.abs(delta - 1) < 1e-16) break;
   }
   return 1 / f;
-}
-
-/** erfc(x): from the Mills ratio for x ≥ 2 (keeps relative accuracy in the tail), else from erf's series. */
-function erfc(x: number): number {
-  if (x >= 2) {
-    const t = x * Math.SQRT2;
-    return 2 * millsRatio(t) * INV_SQRT_2PI * Math.exp(-0.5 * t * t);
-  }
-  if (x <= -2) return 2 - erfc(-x);
-  let term = x;
-  let sum = x;
-  const twoX2 = 2 * x * x;
-  for (let n = 1; n < 200; n++) {
-    term *= twoX2 / (2 * n + 1);
-    sum += term;
-    if (Math.abs(term) <= 1e-17 * Math.abs(sum)) break;
-  }
-  return 1 - (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
 }
