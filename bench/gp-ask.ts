@@ -9,17 +9,10 @@ import { Rng } from "../src/nn/rng.ts";
 import { gpSampler } from "../src/samplers/gp/sampler.ts";
 import type { Params, SearchSpace } from "../src/space/types.ts";
 import { createStudy } from "../src/study/study.ts";
+import { integerFlag } from "./flags.ts";
 
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs an integer >= 1, got ${process.argv[at + 1]}`);
-  return value;
-}
-
-const asks = flag("asks", 5);
-const seed = flag("seed", 1);
+const asks = integerFlag("asks", 5);
+const seed = integerFlag("seed", 1);
 const space: SearchSpace = Object.fromEntries([0, 1, 2, 3, 4].map((k) => [`x${k}`, { type: "float", low: -5, high: 5 }]));
 const sphere = (params: Params) => Object.values(params).reduce((sum: number, value) => sum + (value as number) ** 2, 0);
 

@@ -11,17 +11,10 @@ import { tpeSampler } from "../src/samplers/tpe.ts";
 import { paperSpace } from "../src/space/presets.ts";
 import type { Params, SearchSpace } from "../src/space/types.ts";
 import { createStudy } from "../src/study/study.ts";
+import { integerFlag } from "./flags.ts";
 
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs an integer >= 1, got ${process.argv[at + 1]}`);
-  return value;
-}
-
-const nTrials = flag("trials", 60);
-const nSeeds = flag("seeds", 20);
+const nTrials = integerFlag("trials", 60);
+const nSeeds = integerFlag("seeds", 20);
 
 const problems: Array<{ name: string; space: SearchSpace; f: (p: Params) => number; optimum: number }> = [
   {

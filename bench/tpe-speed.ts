@@ -9,17 +9,10 @@ import { availableParallelism, loadavg } from "node:os";
 import { type TpeSamplerOptions, tpeSampler } from "../src/samplers/tpe.ts";
 import { createStudy } from "../src/study/study.ts";
 import type { Trial } from "../src/trial/types.ts";
+import { integerFlag } from "./flags.ts";
 
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs an integer >= 1, got ${process.argv[at + 1]}`);
-  return value;
-}
-
-const nTrials = flag("trials", 1000);
-const runs = flag("runs", 3);
+const nTrials = integerFlag("trials", 1000);
+const runs = integerFlag("runs", 3);
 
 const configurations: Record<string, TpeSamplerOptions> = {
   default: {},
