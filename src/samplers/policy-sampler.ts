@@ -9,29 +9,22 @@ import { Rng } from "../nn/rng.ts";
 import { type AgentState, PolicyAgent, type UpdateDiagnostics } from "../rl/agent.ts";
 import { createPolicy, type ExportedPolicy, exportPolicy, loadPolicyWeights } from "../rl/checkpoint.ts";
 import { rewardOf } from "../rl/env.ts";
+import type { LearningOptions } from "../rl/learner.ts";
 import type { Policy, PolicyKind, RecurrentCellKind } from "../rl/policy.ts";
 import { configurationCount, indicesOf, type LevelsOption, type PolicySpace, paramsOf, policySpace } from "../rl/policy-space.ts";
 import type { Learner } from "../rl/reinforce.ts";
-import type { BaselineKind } from "../rl/trajectory.ts";
 import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
 import type { FrozenTrial } from "../trial/types.ts";
 import type { PolicySamplerOptions } from "./options.ts";
 import type { Sampler, StudyView } from "./sampler.ts";
 
 /** Every resolved setting of a policy sampler (what the preset and the options gave). */
-export interface PolicySettings {
+export interface PolicySettings extends LearningOptions {
   seed: number;
   policy: PolicyKind;
   cell?: RecurrentCellKind;
   hidden?: [number, number];
   batchSize: number;
-  learningRate: number;
-  gamma: number;
-  baseline: BaselineKind;
-  standardize: boolean;
-  movingAverageRate: number;
-  entropy: number;
-  entropyDecay: number;
   cache: boolean;
   tmax: number;
   levels?: LevelsOption;
