@@ -11,7 +11,7 @@ import { checkMaxBatch, checkMlpParameters, checkMlpShape, type MlpEngine, type 
  * any number of engines (one live at a time) train on them with buffers laid out after the data.
  */
 // The compiler options (lib ES2022, no DOM) carry no WebAssembly types: declare the little we use.
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
@@ -36,26 +36,46 @@ interface Kernels {
 }
 
 // src/nn/wasm.ts runs from the repository (tsx) or from dist/src/nn/wasm.js after a build.
-const CANDIDATES = ["../../build/mlp.wasm", "../../../build/mlp.wasm"];
-let compiled: object | null | undefined;
-let missingReason = "";
+const compiledModules = new Map<string, { module: object | null; reason: string }>();
+
+/**
+ * The compiled module build/<name>.wasm, or null with the reason when it is missing or does not
+ * compile (both cached: each file is read and compiled once per process).
+ */
+export function compiledWasmModule(name: string): { module: object | null; reason: string } {
+  const known = compiledModules.get(name);
+  if (known !== undefined) return known;
+  const paths = [`../../build/${name}.wasm`, `../../../build/${name}.wasm`].map((candidate) =>
+    fileURLToPath(new URL(candidate, import.meta.url)),
+  );
+  const found = paths.find((path) => existsSync(path));
+  let result: { module: object | null; reason: string };
+  if (found === undefined) {
+    result = {
+      module: null,
+      reason: `the WebAssembly kernels are not built (looked for ${paths.join(" and ")}): run \`npm run build:wasm\``,
+    };
+  } else {
+    try {
+      result = { module: new WebAssemblyApi.Module(readFileSync(found)), reason: "" };
+    } catch (error) {
+      result = {
+        module: null,
+        reason: `${found} could not be compiled (${(error as Error).message}): rebuild it with \`npm run build:wasm\``,
+      };
+    }
+  }
+  compiledModules.set(name, result);
+  return result;
+}
+
+/** A fresh instance of a compiled module (its own memory). */
+export function instantiateWasm(module: object): unknown {
+  return new WebAssemblyApi.Instance(module, {}).exports;
+}
 
 function compiledModule(): object | null {
-  if (compiled !== undefined) return compiled;
-  const paths = CANDIDATES.map((candidate) => fileURLToPath(new URL(candidate, import.meta.url)));
-  const found = paths.find((path) => existsSync(path));
-  if (found === undefined) {
-    missingReason = `the WebAssembly kernels are not built (looked for ${paths.join(" and ")}): run \`npm run build:wasm\``;
-    compiled = null;
-    return null;
-  }
-  try {
-    compiled = new WebAssemblyApi.Module(readFileSync(found));
-  } catch (error) {
-    missingReason = `${found} could not be compiled (${(error as Error).message}): rebuild it with \`npm run build:wasm\``;
-    compiled = null;
-  }
-  return compiled;
+  return compiledWasmModule("mlp").module;
 }
 
 /** Whether the wasm kernels can be used here; when not, `wasmUnavailableReason()` says why. */
@@ -64,7 +84,7 @@ export function wasmAvailable(): boolean {
 }
 
 export function wasmUnavailableReason(): string | null {
-  return compiledModule() === null ? missingReason : null;
+  return compiledModule() === null ? compiledWasmModule("mlp").reason : null;
 }
 
 interface Uploaded {
@@ -86,7 +106,7 @@ export class WasmWorkspace {
 
   constructor() {
     const module = compiledModule();
-    if (module === null) throw new Error(missingReason);
+    if (module === null) throw new Error(compiledWasmModule("mlp").reason);
     this.kernels = new WebAssemblyApi.Instance(module, {}).exports as unknown as Kernels;
     this.dataEnd = this.kernels.heapBase();
   }
