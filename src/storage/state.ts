@@ -47,6 +47,11 @@ export class StorageState {
     return undefined;
   }
 
+  /** The id of the study of that name, multi-objective ones included. */
+  studyIdOf(name: string): number | undefined {
+    return this.findStudyRecord(name)?.studyId;
+  }
+
   /** Single-objective studies; multi-objective ones written by Optuna are left out. */
   listStudies(): StudySummary[] {
     return [...this.studies.values()].filter((s) => s.directions.length === 1).map(summarize);
