@@ -36,7 +36,9 @@ export function trainChunk(chunk: BuildChunk): TableRow[] {
   return chunk.items.map(([position, seed]) => {
     const indices = indicesAt(position);
     const values = valuesAt(indices);
-    const result = task.evaluate(Object.fromEntries(TABLE_PARAMS.map((name, i) => [name, values[i]])), seed);
+    const params = Object.fromEntries(TABLE_PARAMS.map((name, i) => [name, values[i]]));
+    // Reporting epochs keeps each epoch's validation loss (the row's learning curve); it never stops the run.
+    const result = task.evaluate(params, seed, { onEpoch: () => false });
     return {
       indices,
       values,
@@ -45,6 +47,7 @@ export function trainChunk(chunk: BuildChunk): TableRow[] {
       testLoss: result.testLoss,
       diverged: result.diverged,
       seconds: result.seconds ?? 0,
+      curve: result.validationCurve ?? [],
     };
   });
 }

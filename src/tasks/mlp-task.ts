@@ -69,6 +69,6 @@ export function mlpTask(input: MlpTaskInput): Task {
     kind: split.kind,
     lossName: lossNameOf(split.kind),
     defaultSpace: () => paperSpace(),
-    evaluate: (params, seed) => ({ ...trainAndEvaluate(split, mlpConfigOf(params, epochs), seed), seed }),
+    evaluate: (params, seed, options) => ({ ...trainAndEvaluate(split, mlpConfigOf(params, epochs), seed, options), seed }),
   };
 }

@@ -5,7 +5,10 @@
  * order, or by its position (mixed radix, hidden units fastest: configurationAt's order).
  *
  * Columns: the four indices, the four values, seed, validation_loss, test_loss, diverged (0 or 1),
- * seconds. A diverged row leaves both losses empty. Files ending in .gz are read gunzipped.
+ * seconds, validation_curve. A diverged row leaves both losses empty. validation_curve is the
+ * learning curve: the validation loss after each epoch trained, separated by ";" (what a pruner
+ * sees, so a benchmark can replay pruning); tables written before it existed lack the column and
+ * still load, without curves. Files ending in .gz are read gunzipped.
  */
 import { readFileSync, type Stats, statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -25,8 +28,11 @@ export const TABLE_COLUMNS: readonly string[] = [
   "test_loss",
   "diverged",
   "seconds",
+  "validation_curve",
 ];
 export const TABLE_HEADER = TABLE_COLUMNS.join(",");
+/** The header of tables built before learning curves were kept. */
+export const TABLE_HEADER_WITHOUT_CURVES = TABLE_COLUMNS.slice(0, -1).join(",");
 
 /** One training run of one configuration. Losses are Infinity when diverged. */
 export interface TableRow {
@@ -39,6 +45,8 @@ export interface TableRow {
   testLoss: number;
   diverged: boolean;
   seconds: number;
+  /** Validation loss after each epoch trained (Infinity where not finite); absent in tables without curves. */
+  curve?: number[];
 }
 
 /** A table file that cannot be read as one; the message names the file and the line. */
@@ -99,15 +107,27 @@ export function formatTableRow(row: TableRow): string {
     formatLoss(row.testLoss, row.diverged),
     row.diverged ? "1" : "0",
     row.seconds.toFixed(4),
+    (row.curve ?? []).map((loss) => (Number.isFinite(loss) ? String(loss) : "Infinity")).join(";"),
   ];
   return fields.join(",") + "\n";
 }
 
+function parseCurve(text: string): number[] {
+  if (text.trim() === "") return [];
+  return text.split(";").map((field, i) => {
+    const loss = Number(field.trim());
+    if (field.trim() === "" || Number.isNaN(loss) || loss === -Infinity) {
+      throw new Error(`validation_curve: epoch ${i + 1} must be a number or Infinity, got ${JSON.stringify(field)}`);
+    }
+    return loss;
+  });
+}
+
 /** Parses one data line; throws a plain message (the caller adds file and line). */
-function parseRow(line: string): TableRow {
+function parseRow(line: string, withCurves: boolean): TableRow {
   const fields = line.split(",");
-  if (fields.length !== TABLE_COLUMNS.length)
-    throw new Error(`expected ${TABLE_COLUMNS.length} comma-separated fields, got ${fields.length}`);
+  const expected = TABLE_COLUMNS.length - (withCurves ? 0 : 1);
+  if (fields.length !== expected) throw new Error(`expected ${expected} comma-separated fields, got ${fields.length}`);
   const number = (column: number): number => {
     const text = fields[column].trim();
     const value = text === "" ? NaN : Number(text);
@@ -146,7 +166,9 @@ function parseRow(line: string): TableRow {
   }
   const seconds = number(12);
   if (seconds < 0) throw new Error(`seconds must be >= 0, got ${JSON.stringify(fields[12])}`);
-  return { indices, values, seed, validationLoss, testLoss, diverged, seconds };
+  // Empty: a row kept without its curve, or a run that diverged in its first epoch.
+  const curve = withCurves ? parseCurve(fields[13]) : [];
+  return { indices, values, seed, validationLoss, testLoss, diverged, seconds, ...(curve.length > 0 ? { curve } : {}) };
 }
 
 export interface ParsedTableText {
@@ -168,6 +190,7 @@ export function parseTableText(text: string, file: string, options: { dropPartia
   let lineNumber = 0;
   let completeLength = 0;
   let droppedPartialLine = false;
+  let withCurves = true;
   const seenAt = new Map<string, number>();
   while (start < text.length) {
     const end = text.indexOf("\n", start);
@@ -181,12 +204,13 @@ export function parseTableText(text: string, file: string, options: { dropPartia
     if (line.endsWith("\r")) line = line.slice(0, -1);
     lineNumber++;
     if (lineNumber === 1) {
-      if (line.trim() !== TABLE_HEADER)
+      withCurves = line.trim() !== TABLE_HEADER_WITHOUT_CURVES;
+      if (withCurves && line.trim() !== TABLE_HEADER)
         throw new TableFormatError(`${file}: line 1 must be the header ${TABLE_HEADER}, got ${JSON.stringify(line.slice(0, 200))}`);
     } else if (line.trim() !== "") {
       let row: TableRow;
       try {
-        row = parseRow(line);
+        row = parseRow(line, withCurves);
       } catch (error) {
         throw new TableFormatError(`${file}: line ${lineNumber}: ${(error as Error).message}`);
       }
@@ -242,6 +266,12 @@ export class ConfigurationTable {
   private readonly validation: Float64Array;
   private readonly test: Float64Array;
   private readonly present: Uint8Array;
+  /** The longest learning curve of any row: 0 for a table without curves. */
+  readonly curveEpochs: number;
+  /** slot * curveEpochs + epoch - 1 -> validation loss after that epoch; NaN past the row's curve. */
+  private readonly curves: Float64Array;
+  /** 1 where the row has a curve, or has none as it diverged in its first epoch. */
+  private readonly curved: Uint8Array;
   private meanValidationCache?: Float64Array;
   private sortedMeansCache?: Float64Array;
 
@@ -255,6 +285,9 @@ export class ConfigurationTable {
     this.validation = new Float64Array(size).fill(NaN);
     this.test = new Float64Array(size).fill(NaN);
     this.present = new Uint8Array(size);
+    this.curveEpochs = rows.reduce((longest, row) => Math.max(longest, row.curve?.length ?? 0), 0);
+    this.curves = new Float64Array(size * this.curveEpochs).fill(NaN);
+    this.curved = new Uint8Array(size);
     rows.forEach((row, i) => {
       const slot = positionOf(row.indices) * this.seeds.length + seedIndex.get(row.seed)!;
       if (this.present[slot] === 1) {
@@ -263,7 +296,31 @@ export class ConfigurationTable {
       this.present[slot] = 1;
       this.validation[slot] = row.diverged ? Infinity : row.validationLoss;
       this.test[slot] = row.diverged ? Infinity : row.testLoss;
+      if (row.curve !== undefined || row.diverged) {
+        this.curves.set(row.curve ?? [], slot * this.curveEpochs);
+        this.curved[slot] = 1;
+      }
     });
+  }
+
+  /** True when every run that did not diverge holds a learning curve (a benchmark can replay pruning on it). */
+  get hasCurves(): boolean {
+    if (this.curveEpochs === 0) return false;
+    for (let slot = 0; slot < this.present.length; slot++) if (this.present[slot] !== this.curved[slot]) return false;
+    return true;
+  }
+
+  /** The learning curve of one run (validation loss after epoch 1, 2, ...); undefined when absent. */
+  curve(position: number, seedIndex: number): number[] | undefined {
+    const slot = position * this.seeds.length + seedIndex;
+    if (this.curved[slot] !== 1) return undefined;
+    const curve: number[] = [];
+    for (let e = 0; e < this.curveEpochs; e++) {
+      const loss = this.curves[slot * this.curveEpochs + e];
+      if (Number.isNaN(loss)) break;
+      curve.push(loss);
+    }
+    return curve;
   }
 
   get rowCount(): number {

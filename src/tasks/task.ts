@@ -28,6 +28,24 @@ export interface TaskResult {
   validationAccuracy?: number;
   /** Classification, not diverged: the share of test rows classified right. */
   testAccuracy?: number;
+  /** Validation loss after each epoch trained (epoch 1 first), when the run was asked for epoch reports. */
+  validationCurve?: number[];
+  /**
+   * Set when onEpoch stopped the run: the epochs it trained. The losses are then those of the model
+   * after that epoch, not after every epoch.
+   */
+  stoppedAtEpoch?: number;
+}
+
+/**
+ * Called after each epoch with its number (1 for the first) and the validation loss then (Infinity
+ * when not finite). Return true to stop the run there. Synchronous, as evaluate is.
+ */
+export type EpochReport = (epoch: number, validationLoss: number) => boolean;
+
+export interface EvaluateOptions {
+  /** Asks for a validation loss after every epoch (it costs one pass over the validation rows each). */
+  onEpoch?: EpochReport;
 }
 
 /** Settings that hold for every evaluation of an opened task. */
@@ -62,8 +80,11 @@ export interface Task {
   /**
    * Runs one configuration with one seed. Throws (naming the parameter) when the parameters do not
    * fit the task; a run whose loss blows up is not an error but a result with diverged = true.
+   * With options.onEpoch, each epoch's validation loss is reported (and kept in validationCurve),
+   * and the run stops early when onEpoch returns true (stoppedAtEpoch). A lookup table reports
+   * the curve its row holds.
    */
-  evaluate(params: Params, seed: number): TaskResult;
+  evaluate(params: Params, seed: number, options?: EvaluateOptions): TaskResult;
 }
 
 /** The name a reference gives: "csv:data.csv" for { name: "csv:data.csv", options: ... }. */

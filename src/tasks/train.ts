@@ -47,6 +47,11 @@ export function resolveTrainerPath(path: TrainerPath, batchSize: number): "types
 export interface TrainOptions {
   /** Default "auto". */
   path?: TrainerPath;
+  /**
+   * Called after each epoch with its number (from 1) and the validation loss then (Infinity when not
+   * finite); returning true stops training there. Without it no loss is computed between epochs.
+   */
+  onEpoch?: (epoch: number, validationLoss: number) => boolean;
 }
 
 /**
@@ -73,7 +78,9 @@ export function trainAndEvaluate(split: SplitData, config: MlpConfig, seed: numb
   const losses = new Float64Array(stepsPerEpoch);
   let epochsRun = 0;
   let diverged = false;
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  let stopped = false;
+  const curve: number[] = [];
+  for (let epoch = 0; epoch < epochs && !stopped; epoch++) {
     const order = rng.permutation(nTrain);
     const steps = engine.trainEpoch(split.train, order, nTrain, batchSize, losses, 0);
     if (steps < stepsPerEpoch || !Number.isFinite(losses[steps - 1])) {
@@ -81,11 +88,17 @@ export function trainAndEvaluate(split: SplitData, config: MlpConfig, seed: numb
       break;
     }
     epochsRun++;
+    if (options.onEpoch !== undefined) {
+      const loss = engine.meanLoss(split.validation);
+      curve.push(Number.isFinite(loss) ? loss : Infinity);
+      stopped = options.onEpoch(epochsRun, curve[curve.length - 1]) === true && epochsRun < epochs;
+    }
   }
   let validationLoss = Infinity;
   let testLoss = Infinity;
   if (!diverged) {
-    validationLoss = engine.meanLoss(split.validation);
+    // The last epoch's validation loss is already known when epochs were reported (same computation).
+    validationLoss = curve.length === epochsRun && epochsRun > 0 ? curve[epochsRun - 1] : engine.meanLoss(split.validation);
     testLoss = engine.meanLoss(split.test);
     if (!Number.isFinite(validationLoss) || !Number.isFinite(testLoss)) {
       diverged = true;
@@ -94,7 +107,9 @@ export function trainAndEvaluate(split: SplitData, config: MlpConfig, seed: numb
     }
   }
   const accuracy = diverged || shape.kind !== "classification" ? {} : accuracies(shape, engine, split);
-  return { validationLoss, testLoss, diverged, epochsRun, seconds: (performance.now() - started) / 1000, ...accuracy };
+  const seconds = (performance.now() - started) / 1000;
+  const reported = options.onEpoch === undefined ? {} : { validationCurve: curve, ...(stopped ? { stoppedAtEpoch: epochsRun } : {}) };
+  return { validationLoss, testLoss, diverged, epochsRun, seconds, ...accuracy, ...reported };
 }
 
 /** Validation and test accuracy of the trained model (a non-finite output leaves the accuracy out). */

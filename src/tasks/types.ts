@@ -54,4 +54,8 @@ export interface EvaluationResult {
   validationAccuracy?: number;
   /** Classification only, when training did not diverge: the share of test rows classified right. */
   testAccuracy?: number;
+  /** Validation loss after each epoch trained, when the run reported epochs (TrainOptions.onEpoch). */
+  validationCurve?: number[];
+  /** The epochs trained when onEpoch stopped the run. */
+  stoppedAtEpoch?: number;
 }

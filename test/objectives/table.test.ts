@@ -136,6 +136,6 @@ test("spec and --task errors", async () => {
   const broken = join(dir, "broken.csv");
   writeFileSync(broken, TABLE_HEADER + "\n" + "1,2,3\n");
   await assert.rejects(loadObjective({ kind: "table", path: broken }), {
-    message: `${broken}: line 2: expected 13 comma-separated fields, got 3`,
+    message: `${broken}: line 2: expected 14 comma-separated fields, got 3`,
   });
 });

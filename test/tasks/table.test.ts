@@ -54,7 +54,7 @@ test("positions follow the paper space's index order, hidden units fastest", () 
 test("a row round-trips through its CSV line, a diverged one with empty losses", () => {
   const rows = [row([1, 2, 3, 4], 0, 0.123456789012345, 0.5), row([9, 9, 0, 0], 1, 0, 0, true)];
   const text = tableText(rows);
-  assert.match(text.split("\n")[2], /^9,9,0,0,0\.3,0\.3,8,2,1,,,1,0\.0100$/);
+  assert.match(text.split("\n")[2], /^9,9,0,0,0\.3,0\.3,8,2,1,,,1,0\.0100,$/);
   const parsed = parseTableText(text, "t.csv");
   assert.deepEqual(parsed.rows, rows);
   assert.equal(parsed.completeLength, text.length);
@@ -63,13 +63,13 @@ test("a row round-trips through its CSV line, a diverged one with empty losses",
 test("malformed rows are errors naming the file and the line", () => {
   const good = formatTableRow(row([0, 0, 0, 0], 0, 1)).trimEnd();
   const cases: Array<[string, RegExp]> = [
-    ["0,0,0\n", /^t\.csv: line 2: expected 13 comma-separated fields, got 3$/],
+    ["0,0,0\n", /^t\.csv: line 2: expected 14 comma-separated fields, got 3$/],
     [good.replace(/^0,/, "10,") + "\n", /^t\.csv: line 2: learning_rate_index must be an integer in \[0, 9\], got "10"$/],
     [
       good.replace(",8,2,", ",16,2,") + "\n",
       /^t\.csv: line 2: batch_size 16 does not match batch_size_index 0 \(the paper space's choice there is 8\)$/,
     ],
-    [good.replace(/,0,0\.0100$/, ",2,0.0100") + "\n", /^t\.csv: line 2: diverged must be 0 or 1, got "2"$/],
+    [good.replace(/,0,0\.0100,$/, ",2,0.0100,") + "\n", /^t\.csv: line 2: diverged must be 0 or 1, got "2"$/],
     [good.replace(/,1,1\.5,/, ",x,1.5,") + "\n", /^t\.csv: line 2: validation_loss must be a finite number, got "x"$/],
     [good + "\n" + good + "\n", /^t\.csv: line 3: configuration 0,0,0,0 with seed 0 is already on line 2$/],
     [
@@ -92,7 +92,7 @@ test("a last line cut by a kill is dropped when resuming, and parsed otherwise",
   assert.equal(resumed.rows.length, 2);
   assert.equal(resumed.completeLength, whole.length);
   assert.equal(resumed.droppedPartialLine, true);
-  assert.throws(() => parseTableText(cut, "t.csv"), /t\.csv: line 4: expected 13 comma-separated fields, got 10/);
+  assert.throws(() => parseTableText(cut, "t.csv"), /t\.csv: line 4: expected 14 comma-separated fields, got 10/);
 });
 
 test("means, best, rank percentiles and the covered space of a small table", () => {
