@@ -1,20 +1,26 @@
 /**
- * The thread behind BlockingClient: it holds one connection (ioredis or pg), runs each request the
- * main thread posts, posts the reply and wakes the main thread through the shared flag.
+ * The thread behind BlockingClient: it holds the process's connections (ioredis, pg), runs each request
+ * the main thread posts, posts the reply and wakes the main thread through the shared flag.
  */
 import { type MessagePort, workerData } from "node:worker_threads";
 import type { ClientKind, ClientReply } from "./blocking-client.ts";
 
 interface Request {
-  method: string;
-  args: unknown[];
+  id: number;
+  open?: { kind: ClientKind; url: string };
+  connection?: number;
+  method?: string;
+  args?: unknown[];
 }
 
+/** Runs one request on a connection; "close" ends it. */
 type Handler = (method: string, args: unknown[]) => Promise<unknown>;
 
-const { kind, url, port, flag } = workerData as { kind: ClientKind; url: string; port: MessagePort; flag: Int32Array };
+const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
+const connections = new Map<number, Handler>();
+let opened = 0;
 
-async function redisHandler(): Promise<Handler> {
+async function redisHandler(url: string): Promise<Handler> {
   const { Redis } = await import("ioredis");
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, retryStrategy: (times) => Math.min(times * 200, 2000) });
   let lastError: Error | undefined;
@@ -27,13 +33,14 @@ async function redisHandler(): Promise<Handler> {
     throw new Error(`cannot connect: ${(lastError ?? (error as Error)).message}`);
   }
   return async (method, args) => {
+    if (method === "close") return redis.quit();
     if (method !== "call") throw new Error(`unknown Redis request ${method}`);
     const [name, ...rest] = args as [string, ...(string | number)[]];
     return redis.call(name, ...rest);
   };
 }
 
-async function postgresHandler(): Promise<Handler> {
+async function postgresHandler(url: string): Promise<Handler> {
   const { default: pg } = await import("pg");
   // Timestamps stay text: Optuna stores local wall-clock times, which optuna-format.ts reads.
   const asText = (value: string) => value;
@@ -52,6 +59,7 @@ async function postgresHandler(): Promise<Handler> {
     throw new Error(`cannot connect: ${(error as Error).message}`);
   }
   return async (method, args) => {
+    if (method === "close") return client.end();
     if (lost !== undefined) throw new Error(`the connection was lost: ${lost.message}`);
     if (method !== "query") throw new Error(`unknown PostgreSQL request ${method}`);
     const [text, values] = args as [string, unknown[] | undefined];
@@ -60,22 +68,31 @@ async function postgresHandler(): Promise<Handler> {
   };
 }
 
-const ready: Promise<Handler> = kind === "redis" ? redisHandler() : postgresHandler();
-// An unreachable server is reported by the first call, not as an unhandled rejection.
-ready.catch(() => {});
+async function run({ open, connection, method, args }: Request): Promise<unknown> {
+  if (open !== undefined) {
+    const handler = open.kind === "redis" ? await redisHandler(open.url) : await postgresHandler(open.url);
+    connections.set(++opened, handler);
+    return opened;
+  }
+  const handler = connections.get(connection ?? -1);
+  if (handler === undefined) throw new Error(`connection ${connection} is closed`);
+  if (method === "close") connections.delete(connection ?? -1);
+  return handler(method ?? "", args ?? []);
+}
 
-function reply(message: ClientReply): void {
+function reply(message: ClientReply & { id: number }): void {
   port.postMessage(message);
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
 }
 
-port.on("message", async ({ method, args }: Request) => {
+port.on("message", async (request: Request) => {
   try {
-    const handler = await ready;
-    reply({ ok: true, result: await handler(method, args) });
+    const result = await run(request);
+    if (request.id !== 0) reply({ id: request.id, ok: true, result });
   } catch (error) {
     const e = error as { message?: string; code?: unknown };
-    reply({ ok: false, message: e.message ?? String(error), ...(typeof e.code === "string" ? { code: e.code } : {}) });
+    const code = typeof e.code === "string" ? { code: e.code } : {};
+    if (request.id !== 0) reply({ id: request.id, ok: false, message: e.message ?? String(error), ...code });
   }
 });

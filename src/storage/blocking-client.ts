@@ -18,51 +18,88 @@ export type ClientReply = { ok: true; result: unknown } | { ok: false; message: 
 /** How long a call may take before the storage gives up on the server (a lock held, a server gone). */
 export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
 
+/** The one client thread of this process, shared by every connection (started with the first). */
+interface ClientThread {
+  worker: Worker;
+  port: MessagePort;
+  flag: Int32Array;
+  connections: number;
+  requests: number;
+}
+let thread: ClientThread | undefined;
+
+function clientThread(): ClientThread {
+  if (thread !== undefined) return thread;
+  const { port1, port2 } = new MessageChannel();
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = startThread({ workerData: { port: port2, flag }, transferList: [port2] });
+  // The thread must not keep the process alive: an unfinished transaction dies with its connection.
+  worker.unref();
+  port1.unref();
+  thread = { worker, port: port1, flag, connections: 0, requests: 0 };
+  return thread;
+}
+
+/** Posts a request and blocks until its reply (replies to requests that timed out earlier are dropped). */
+function request(t: ClientThread, message: Record<string, unknown>, timeoutMs: number): ClientReply | "timed-out" {
+  const id = ++t.requests;
+  Atomics.store(t.flag, 0, 0);
+  t.port.postMessage({ ...message, id });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (let m = receiveMessageOnPort(t.port); m !== undefined; m = receiveMessageOnPort(t.port)) {
+      const reply = m.message as ClientReply & { id: number };
+      if (reply.id === id) return reply;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) return "timed-out";
+    Atomics.wait(t.flag, 0, 0, left);
+    Atomics.store(t.flag, 0, 0);
+  }
+}
+
 export class BlockingClient {
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly thread = clientThread();
+  private readonly connection: number;
   private closed = false;
 
-  /** `where` names the server in messages (the URL without its password). */
+  /** Connects at once; `where` names the server in messages (the URL without its password). */
   constructor(
     kind: ClientKind,
     url: string,
     private readonly where: string,
     private readonly timeoutMs = DEFAULT_CALL_TIMEOUT_MS,
   ) {
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    this.worker = startThread({
-      workerData: { kind, url, port: port2, flag: this.flag },
-      transferList: [port2],
-    });
-    // The thread must not keep the process alive: an unfinished transaction dies with the connection.
-    this.worker.unref();
-    this.port.unref();
+    this.connection = -1;
+    this.connection = this.send<number>({ open: { kind, url } }, "connect");
+    this.thread.connections++;
   }
 
-  /** Runs `method` in the client thread and returns its result; a server error becomes a StorageError. */
+  /** Runs `method` on this connection and returns its result; a server error becomes a StorageError. */
   call<T>(method: string, ...args: unknown[]): T {
     if (this.closed) throw new StorageError(`the storage at ${this.where} is closed`);
-    Atomics.store(this.flag, 0, 0);
-    this.port.postMessage({ method, args });
-    if (Atomics.wait(this.flag, 0, 0, this.timeoutMs) === "timed-out") {
-      this.close();
-      throw new StorageError(`the storage at ${this.where} did not answer ${method} within ${this.timeoutMs / 1000} s`);
-    }
-    const received = receiveMessageOnPort(this.port);
-    if (received === undefined) throw new StorageError(`the storage thread for ${this.where} answered nothing to ${method}`);
-    const reply = received.message as ClientReply;
-    if (!reply.ok) throw new ServerError(`${this.where}: ${reply.message}`, reply.code);
-    return reply.result as T;
+    return this.send<T>({ connection: this.connection, method, args }, method);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.port.close();
-    void this.worker.terminate();
+    this.thread.port.postMessage({ connection: this.connection, method: "close", args: [], id: 0 });
+    if (--this.thread.connections === 0 && thread === this.thread) {
+      thread = undefined;
+      this.thread.port.close();
+      void this.thread.worker.terminate();
+    }
+  }
+
+  private send<T>(message: Record<string, unknown>, what: string): T {
+    const reply = request(this.thread, message, this.timeoutMs);
+    if (reply === "timed-out") {
+      if (this.connection >= 0) this.close();
+      throw new StorageError(`the storage at ${this.where} did not answer ${what} within ${this.timeoutMs / 1000} s`);
+    }
+    if (!reply.ok) throw new ServerError(`${this.where}: ${reply.message}`, reply.code);
+    return reply.result as T;
   }
 }
 

@@ -1,23 +1,57 @@
-// The same behaviour from both storages: every case runs against InMemoryStorage and a
-// JournalFileStorage on a fresh file.
+// The same behaviour from every storage: each case runs against InMemoryStorage, a JournalFileStorage
+// on a fresh file, a RedisJournalStorage under a fresh key prefix and a PostgresStorage in a fresh
+// schema of a throw-away database (the machine's Redis and PostgreSQL, see servers.ts).
 
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import type { Distribution } from "../../src/space/types.ts";
 import { JournalFileStorage } from "../../src/storage/journal.ts";
 import { InMemoryStorage } from "../../src/storage/memory.ts";
+import { PostgresStorage } from "../../src/storage/postgres/storage.ts";
+import { RedisJournalStorage } from "../../src/storage/redis-journal.ts";
 import type { Storage } from "../../src/storage/storage.ts";
+import { TargetReachedError } from "../../src/storage/target.ts";
+import { cleanUp, createTestDatabase, freshPostgresUrl, freshRedisUrl } from "./servers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-contract-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
+await createTestDatabase(20);
+const opened: Storage[] = [];
+after(async () => {
+  for (const storage of opened) storage.close?.();
+  await cleanUp();
+});
+const keep = <S extends Storage>(storage: S): S => {
+  opened.push(storage);
+  return storage;
+};
+
+/** Each kind: a function that opens `count` storage objects on one new, empty store. */
+const shared: Record<string, (count: number) => Storage[]> = {
+  journal: (count) => {
+    const path = join(dir, `contract-${files++}.jsonl`);
+    return Array.from({ length: count }, () => new JournalFileStorage(path));
+  },
+  redis: (count) => {
+    const url = freshRedisUrl();
+    return Array.from({ length: count }, () => keep(new RedisJournalStorage(url)));
+  },
+  postgres: (count) => {
+    const url = freshPostgresUrl();
+    return Array.from({ length: count }, () => keep(new PostgresStorage(url)));
+  },
+};
+
 const makers: Record<string, () => Storage> = {
   memory: () => new InMemoryStorage(),
-  journal: () => new JournalFileStorage(join(dir, `contract-${files++}.jsonl`)),
+  journal: () => shared.journal(1)[0],
+  redis: () => shared.redis(1)[0],
+  postgres: () => shared.postgres(1)[0],
 };
 
 const lr: Distribution = { type: "float", low: 1e-5, high: 1e-1, log: true };
@@ -231,5 +265,34 @@ for (const [kind, make] of Object.entries(makers)) {
       s.getAllTrials(b).map((t) => [t.number, t.value]),
       [[0, 7]],
     );
+  });
+}
+
+for (const [kind, open] of Object.entries(shared)) {
+  test(`${kind}: two storage objects on one store see each other's writes; the checks hold across them`, () => {
+    const [s, t] = open(2);
+    const id = s.createStudy("shared", "minimize");
+    assert.equal(t.findStudy("shared")?.studyId, id);
+    const n = t.createTrial(id);
+    s.setTrialParam(id, n, "lr", 0.01, lr);
+    t.setTrialStateValue(id, n, "COMPLETE", 0.5);
+    assert.deepEqual(
+      s.getAllTrials(id).map((x) => [x.number, x.state, x.value, x.params.lr]),
+      [[0, "COMPLETE", 0.5, 0.01]],
+    );
+    assert.throws(() => s.setTrialStateValue(id, n, "FAIL"), {
+      message: 'trial 0 of study "shared" is already COMPLETE and cannot be updated',
+    });
+    assert.throws(() => s.createStudy("shared", "maximize"), { message: 'a study named "shared" already exists' });
+    // The trial target: the second object is refused the trial the first one took.
+    s.createTrial(id, { systemAttrs: { target_trials: 2 } });
+    assert.throws(() => t.createTrial(id, { systemAttrs: { target_trials: 2 } }), TargetReachedError);
+    assert.equal(t.getAllTrials(id).length, 2);
+    // The lease's compare-and-swap: a writer naming a holder that is no longer the holder is refused.
+    const lease = (holder: string, previous: string | null) => ({ holder, previous, host: "h", pid: 1, since: 1, heartbeat: 1 });
+    s.setStudySystemAttr(id, "study_lease", lease("A", null));
+    assert.throws(() => t.setStudySystemAttr(id, "study_lease", lease("B", null)), { message: /the study lease is held by A/ });
+    t.setStudySystemAttr(id, "study_lease", lease("B", "A"));
+    assert.equal((s.findStudy("shared")?.systemAttrs.study_lease as { holder?: string } | undefined)?.holder, "B");
   });
 }
