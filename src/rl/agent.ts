@@ -21,6 +21,7 @@
  * excluded set refers to) are kept in chunks that stop changing once full, and the diagnostics too.
  */
 import type { Rng, RngState } from "../nn/rng.ts";
+import { type EliteOptions, EliteQueue, type EliteStep } from "./elite.ts";
 import { decodeFloat32, decodeFloat64, encodeFloat32, encodeFloat64 } from "./encoding.ts";
 import { randomState } from "./env.ts";
 import { configurationKey as keyOf } from "./policy-space.ts";
@@ -36,6 +37,13 @@ export interface AgentOptions {
   snapshotEvery?: number;
   /** Save the weights before the first update too (a warm-started policy cannot be rebuilt from the seed). */
   snapshotAtStart?: boolean;
+  /** Maximum-likelihood steps on the best configurations after each update (see elite.ts); absent: none. */
+  elite?: EliteOptions;
+  /**
+   * Learn from the rank of each result instead of its value: reward = the share of the study's
+   * successful evaluations (when the batch is learned) that it beats, ties counting half.
+   */
+  rankRewards?: boolean;
 }
 
 export interface UpdateDiagnostics extends UpdateStatistics {
@@ -84,6 +92,8 @@ export interface SavedStep {
   reward: number | null;
   seenBefore?: number;
   seenAfter?: number[];
+  /** With rankRewards: the reward the learner uses (the rank share); `reward` stays the raw one. */
+  rank?: number;
 }
 
 /** One learned batch, enough to redo its update: the generator before it and the steps with their rewards. */
@@ -98,6 +108,8 @@ export interface AgentSnapshot {
   weights: string[];
   /** The learner's state, with Adam's moments as float64 little-endian in base64. */
   learner: { updates: number; adam: { step: number; m: string[]; v: string[] }; advantage: { average: number | null } };
+  /** The elite queue after this update (with the elite option). */
+  elite?: EliteStep[];
 }
 
 export interface AgentState {
@@ -131,6 +143,7 @@ export class PolicyAgent {
   /** A loaded state whose replay waits for the trials' configurations (see catchUp). */
   private replayPending = false;
   private readonly snapshotEvery: number;
+  private readonly elite: EliteQueue | undefined;
 
   constructor(
     readonly sizes: readonly number[],
@@ -139,6 +152,7 @@ export class PolicyAgent {
     private readonly options: AgentOptions,
   ) {
     this.snapshotEvery = options.snapshotEvery ?? 25;
+    this.elite = options.elite === undefined ? undefined : new EliteQueue(options.elite);
     for (const [name, value] of [
       ["batchSize", options.batchSize],
       ["tmax", options.tmax],
@@ -269,9 +283,16 @@ export class PolicyAgent {
       for (const t of batch)
         for (const s of t.steps) if (s.reward !== null) worst = worst === undefined ? s.reward : Math.min(worst, s.reward);
       const failedReward = worst ?? 0;
+      const ranks = this.options.rankRewards === true ? this.rankShares() : undefined;
       const record: ReplayRecord = {
         rng: this.rng.getState(),
-        batch: batch.map((t) => t.steps.map((s) => savedStep({ ...s, reward: s.reward ?? failedReward }))),
+        batch: batch.map((t) =>
+          t.steps.map((s) => {
+            const saved = savedStep({ ...s, reward: s.reward ?? failedReward });
+            if (ranks !== undefined) saved.rank = s.reward === null ? 0 : ranks(s.reward);
+            return saved;
+          }),
+        ),
       };
       const statistics = this.learn(record);
       const cachedSteps = batch.reduce((n, t) => n + t.steps.filter((s) => s.trial === null).length, 0);
@@ -286,18 +307,41 @@ export class PolicyAgent {
     }
   }
 
-  /** One update of the learner on a recorded batch (also how a loaded state redoes it). */
+  /** The share of the successful evaluations so far that a reward beats (ties count half). */
+  private rankShares(): (reward: number) => number {
+    const rewards: number[] = [];
+    for (const r of this.known.values()) if (r !== null) rewards.push(r);
+    rewards.sort((a, b) => a - b);
+    const below = (r: number, strict: boolean): number => {
+      let low = 0;
+      let high = rewards.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (strict ? rewards[mid] < r : rewards[mid] <= r) low = mid + 1;
+        else high = mid;
+      }
+      return low;
+    };
+    return (r) => (rewards.length === 0 ? 0.5 : (below(r, true) + below(r, false)) / 2 / rewards.length);
+  }
+
+  /** One update of the learner on a recorded batch (also how a loaded state redoes it), then the elite steps. */
   private learn(record: ReplayRecord): UpdateStatistics {
     const trajectories: Trajectory[] = record.batch.map((t) =>
       t.map((s) => ({
         state: Int32Array.from(s.state),
         action: Int32Array.from(s.action),
         logProb: s.logProb,
-        reward: s.reward!,
+        reward: s.rank ?? s.reward!,
         seen: this.seenOf(s),
       })),
     );
-    return this.learner.update(trajectories);
+    const statistics = this.learner.update(trajectories);
+    if (this.elite !== undefined) {
+      this.elite.add(record.batch.flatMap((t) => t.map((s) => ({ state: s.state, action: s.action, reward: s.reward! }))));
+      for (let k = 0; k < this.elite.options.steps; k++) this.learner.imitate(this.elite.best);
+    }
+    return statistics;
   }
 
   private takeSnapshot(): AgentSnapshot {
@@ -310,6 +354,7 @@ export class PolicyAgent {
         adam: { step: learner.adam.step, m: learner.adam.m.map(encodeFloat64), v: learner.adam.v.map(encodeFloat64) },
         advantage: learner.advantage,
       },
+      ...(this.elite === undefined ? {} : { elite: this.elite.save() }),
     };
   }
 
@@ -346,6 +391,7 @@ export class PolicyAgent {
    */
   setState(state: AgentState): void {
     if (state.snapshot !== undefined) this.loadSnapshot(state.snapshot);
+    this.elite?.load(state.snapshot?.elite);
     this.snapshot = state.snapshot;
     this.replay = { ...state.replay };
     this.log = Object.keys(state.diagnostics)

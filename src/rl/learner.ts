@@ -26,6 +26,11 @@ export interface LearningOptions {
   entropy: number;
   /** The coefficient is multiplied by this after every update (1: constant). */
   entropyDecay: number;
+  /**
+   * Risk-seeking policy gradient (Petersen et al. 2021): only the steps whose return is in the batch's
+   * top `riskSeeking` share learn, with the return at that quantile as the baseline. Absent or 1: every step.
+   */
+  riskSeeking?: number;
 }
 
 export interface LearnerState {
@@ -38,6 +43,8 @@ export interface LearnerState {
 export interface Learner {
   readonly policy: Policy;
   update(batch: readonly Trajectory[]): UpdateStatistics;
+  /** One maximum-likelihood step of the full policy on these (state, configuration) pairs (see elite.ts). */
+  imitate(steps: readonly { state: ArrayLike<number>; action: ArrayLike<number> }[]): void;
   getState(): LearnerState;
   setState(state: LearnerState): void;
 }
@@ -74,6 +81,16 @@ export abstract class PolicyLearner implements Learner {
       beta: entropyCoefficient(this.learning.entropy, this.learning.entropyDecay, this.updates),
       statistics: new HeadStatistics(this.policy.sizes),
     };
+  }
+
+  imitate(steps: readonly { state: ArrayLike<number>; action: ArrayLike<number> }[]): void {
+    if (steps.length === 0) return;
+    this.policy.zeroGrads();
+    for (const step of steps) {
+      this.policy.evaluate(step.state, step.action);
+      this.policy.backward(-1 / steps.length, 0);
+    }
+    this.adam.step(this.policy.grads);
   }
 
   getState(): LearnerState {

@@ -46,6 +46,8 @@ export interface AdvantageOptions {
   standardize: boolean;
   /** Weight of the newest batch in the moving average. */
   movingAverageRate: number;
+  /** Risk-seeking share in (0, 1] (see LearningOptions); absent: 1. */
+  riskSeeking?: number;
 }
 
 export class AdvantageEstimator {
@@ -58,6 +60,8 @@ export class AdvantageEstimator {
     if (!(options.movingAverageRate > 0 && options.movingAverageRate <= 1)) {
       throw new Error(`movingAverageRate must be in (0, 1], got ${options.movingAverageRate}`);
     }
+    const share = options.riskSeeking;
+    if (share !== undefined && !(share > 0 && share <= 1)) throw new Error(`riskSeeking must be in (0, 1], got ${share}`);
   }
 
   /** Advantages for a flat list of returns (every step of the batch). */
@@ -75,6 +79,12 @@ export class AdvantageEstimator {
     if (this.options.standardize) {
       const variance = returns.reduce((a, g) => a + (g - mean) * (g - mean), 0) / n;
       if (variance > 0) scale = 1 / Math.sqrt(variance);
+    }
+    const share = this.options.riskSeeking ?? 1;
+    if (share < 1) {
+      // The (1 - share) quantile, as the lower of the two order statistics around it.
+      const threshold = returns.slice().sort((a, b) => a - b)[Math.floor((1 - share) * (n - 1))];
+      return returns.map((g) => (g > threshold ? (g - threshold) * scale : 0));
     }
     return returns.map((g) => (g - offset) * scale);
   }

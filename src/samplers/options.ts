@@ -153,6 +153,14 @@ export const PolicyOptionsSchema = z.strictObject({
   tmax: numeric(positiveInt, "a positive integer"),
   /** Levels for continuous parameters: a number for all, or per parameter name. */
   levels,
+  /** Best configurations kept for maximum-likelihood steps after each update (Abolafia et al. 2018); absent: none. */
+  eliteSize: numeric(positiveInt, "a positive integer"),
+  /** Maximum-likelihood steps on them after each update (default 1 when eliteSize is set). */
+  eliteSteps: numeric(positiveInt, "a positive integer"),
+  /** Learn from each result's rank among the evaluations so far instead of its value. */
+  rankRewards: flag(),
+  /** Risk-seeking policy gradient: only the batch's top share of returns learns (Petersen et al. 2021); 1: all. */
+  riskSeeking: numeric(z.number().gt(0).max(1), "in (0, 1]"),
   /** Warm start from a policy exported from another study over a space of the same shape. */
   initialPolicy: shaped(z.custom<ExportedPolicy>(isObject), "a policy exported by exportPolicy()"),
 });

@@ -28,6 +28,9 @@ export interface PolicySettings extends LearningOptions {
   cache: boolean;
   tmax: number;
   levels?: LevelsOption;
+  eliteSize?: number;
+  eliteSteps?: number;
+  rankRewards?: boolean;
 }
 
 export type PresetSettings = Omit<PolicySettings, "seed" | "policy" | "cell" | "hidden" | "levels">;
@@ -39,6 +42,12 @@ export function resolveSettings(preset: PresetSettings, options: PolicySamplerOp
   const settings: PolicySettings = { ...preset, seed: 0, policy: "mlp", ...defined };
   if (settings.policy === "rnn" && settings.cell === undefined) settings.cell = "gru";
   return settings;
+}
+
+/** eliteSteps without eliteSize would be ignored: refused. */
+export function checkElite(sampler: string, options: PolicySamplerOptions): void {
+  if (options.eliteSteps !== undefined && options.eliteSize === undefined)
+    throw new Error(`${sampler} sampler: eliteSteps needs eliteSize`);
 }
 
 /**
@@ -160,6 +169,8 @@ export class PolicySampler implements Sampler {
       tmax: this.settings.tmax,
       cache: this.settings.cache,
       snapshotAtStart: this.initialPolicy !== undefined,
+      elite: this.settings.eliteSize === undefined ? undefined : { size: this.settings.eliteSize, steps: this.settings.eliteSteps ?? 1 },
+      rankRewards: this.settings.rankRewards,
     });
     const saved = this.savedState;
     if (saved !== undefined) {

@@ -5,7 +5,7 @@
  */
 import { Ppo } from "../rl/ppo.ts";
 import { PpoOptionsSchema, type PpoSamplerOptions, parseSamplerOptions } from "./options.ts";
-import { PolicySampler, resolveSettings } from "./policy-sampler.ts";
+import { checkElite, PolicySampler, resolveSettings } from "./policy-sampler.ts";
 
 export type { PpoSamplerOptions } from "./options.ts";
 
@@ -27,6 +27,7 @@ export const PPO_UPDATE_DEFAULTS = { clip: 0.2, epochs: 4, minibatchSize: 8 };
 
 export function ppoSampler(given: PpoSamplerOptions = {}): PolicySampler {
   const { clip, epochs, minibatchSize, ...common } = parseSamplerOptions("ppo", PpoOptionsSchema, given);
+  checkElite("ppo", common);
   const settings = resolveSettings(PPO_DEFAULTS, common);
   const ppo = {
     clip: clip ?? PPO_UPDATE_DEFAULTS.clip,
@@ -47,6 +48,7 @@ export function ppoSampler(given: PpoSamplerOptions = {}): PolicySampler {
           movingAverageRate: settings.movingAverageRate,
           entropy: settings.entropy,
           entropyDecay: settings.entropyDecay,
+          riskSeeking: settings.riskSeeking,
           ...ppo,
         },
         rng,

@@ -9,7 +9,7 @@
  */
 import { Reinforce } from "../rl/reinforce.ts";
 import { parseSamplerOptions, ReinforceOptionsSchema, type ReinforcePreset, type ReinforceSamplerOptions } from "./options.ts";
-import { PolicySampler, type PresetSettings, resolveSettings } from "./policy-sampler.ts";
+import { checkElite, PolicySampler, type PresetSettings, resolveSettings } from "./policy-sampler.ts";
 
 export type { PolicySamplerOptions, ReinforcePreset, ReinforceSamplerOptions } from "./options.ts";
 
@@ -50,6 +50,7 @@ export const REINFORCE_PRESETS: Record<ReinforcePreset, PresetSettings> = {
 /** REINFORCE over an mlp or rnn policy (see the presets above). */
 export function reinforceSampler(given: ReinforceSamplerOptions = {}): PolicySampler {
   const options = parseSamplerOptions("reinforce", ReinforceOptionsSchema, given);
+  checkElite("reinforce", options);
   const settings = resolveSettings(REINFORCE_PRESETS[options.preset ?? "default"], options);
   return new PolicySampler(
     "reinforce",
@@ -63,6 +64,7 @@ export function reinforceSampler(given: ReinforceSamplerOptions = {}): PolicySam
         movingAverageRate: settings.movingAverageRate,
         entropy: settings.entropy,
         entropyDecay: settings.entropyDecay,
+        riskSeeking: settings.riskSeeking,
       }),
     options.initialPolicy,
   );

@@ -1,0 +1,127 @@
+/**
+ * The RL levers of issue 12 measured on exhaustive tables: each variant (reinforce or ppo options) runs
+ * one study per seed through the benchmark's own loop (runBenchStudy), read off at each budget; the
+ * baselines (sampler labels) run the same way. Prints median regret per budget and the one-sided
+ * Mann-Whitney p-value of "lower than random" and "higher than the best of the baselines other than random".
+ *   node --import tsx bench/rl-levers.ts --table tables/letter.csv.gz --variants base,elite8x4 \
+ *     --baselines random,tpe --seeds 0-19 --budgets 25,50,100,300 --out bench/results/rl-levers-letter.json
+ * Choose on seeds 0-49; seeds 100-149 are the lead's report.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { benchTable, pointsOf, quantile, runBenchStudy } from "../src/experiments/sampler-bench.ts";
+import { mannWhitneyU } from "../src/experiments/statistics.ts";
+import type { PpoSamplerOptions, ReinforceSamplerOptions } from "../src/samplers/options.ts";
+import { ppoSampler } from "../src/samplers/ppo.ts";
+import { reinforceSampler } from "../src/samplers/reinforce.ts";
+import type { Sampler } from "../src/samplers/sampler.ts";
+
+type Variant = { sampler: "reinforce"; options: ReinforceSamplerOptions } | { sampler: "ppo"; options: PpoSamplerOptions };
+
+const reinforce = (options: ReinforceSamplerOptions): Variant => ({ sampler: "reinforce", options });
+const ppo = (options: PpoSamplerOptions): Variant => ({ sampler: "ppo", options });
+
+export const VARIANTS: Record<string, Variant> = {
+  base: reinforce({}),
+  "base-rnn": reinforce({ policy: "rnn" }),
+  elite4x4: reinforce({ eliteSize: 4, eliteSteps: 4 }),
+  elite8x4: reinforce({ eliteSize: 8, eliteSteps: 4 }),
+  elite8x16: reinforce({ eliteSize: 8, eliteSteps: 16 }),
+  elite16x8: reinforce({ eliteSize: 16, eliteSteps: 8 }),
+  elite8x4e0: reinforce({ eliteSize: 8, eliteSteps: 4, entropy: 0 }),
+  rank: reinforce({ rankRewards: true }),
+  risk50: reinforce({ riskSeeking: 0.5 }),
+  risk25b8: reinforce({ riskSeeking: 0.25, batchSize: 8 }),
+  "elite8x4-rank": reinforce({ eliteSize: 8, eliteSteps: 4, rankRewards: true }),
+  "elite8x4-risk": reinforce({ eliteSize: 8, eliteSteps: 4, riskSeeking: 0.5 }),
+  "elite8x4-rnn": reinforce({ eliteSize: 8, eliteSteps: 4, policy: "rnn" }),
+  ppo: ppo({}),
+  "ppo-elite8x4": ppo({ eliteSize: 8, eliteSteps: 4 }),
+};
+
+function makeSampler(variant: Variant, seed: number): Sampler {
+  return variant.sampler === "ppo" ? ppoSampler({ ...variant.options, seed }) : reinforceSampler({ ...variant.options, seed });
+}
+
+function seedRange(text: string): number[] {
+  const match = /^(\d+)-(\d+)$/.exec(text);
+  if (match === null) throw new Error(`--seeds must be FIRST-LAST, got "${text}"`);
+  const seeds: number[] = [];
+  for (let s = Number(match[1]); s <= Number(match[2]); s++) seeds.push(s);
+  return seeds;
+}
+
+const { values: flags } = parseArgs({
+  options: {
+    table: { type: "string" },
+    variants: { type: "string", default: "base" },
+    baselines: { type: "string", default: "random,tpe" },
+    seeds: { type: "string", default: "0-9" },
+    budgets: { type: "string", default: "25,50,100,300" },
+    out: { type: "string" },
+  },
+});
+if (flags.table === undefined) throw new Error("--table is required");
+const tablePath = flags.table;
+const table = benchTable(tablePath);
+const seeds = seedRange(flags.seeds);
+const budgets = flags.budgets.split(",").map(Number);
+const budget = Math.max(...budgets);
+const baselines = flags.baselines.split(",").filter((b) => b !== "");
+const variants = flags.variants.split(",");
+for (const name of variants)
+  if (VARIANTS[name] === undefined) throw new Error(`unknown variant "${name}": ${Object.keys(VARIANTS).join(", ")}`);
+
+interface Row {
+  name: string;
+  regrets: number[][];
+  secondsPerStudy: number;
+}
+
+async function run(name: string, make: ((seed: number) => Sampler) | undefined): Promise<Row> {
+  const regrets: number[][] = budgets.map(() => []);
+  let seconds = 0;
+  for (const seed of seeds) {
+    const trace = await runBenchStudy(tablePath, name, seed, budget, make);
+    seconds += trace.seconds;
+    pointsOf(table, trace, budgets).forEach((point, b) => regrets[b].push(point.regret ?? Infinity));
+  }
+  return { name, regrets, secondsPerStudy: seconds / seeds.length };
+}
+
+const rows: Row[] = [];
+for (const label of baselines) rows.push(await run(label, undefined));
+for (const name of variants) rows.push(await run(name, (seed) => makeSampler(VARIANTS[name], seed)));
+
+const random = rows.find((r) => r.name === "random");
+const others = rows.filter((r) => baselines.includes(r.name) && r.name !== "random");
+const fmt = (x: number) => x.toFixed(4);
+const result = rows.map((row) => {
+  const cells = budgets.map((b, i) => {
+    const median = quantile(row.regrets[i], 0.5);
+    const cell: Record<string, number | string> = { budget: b, median };
+    if (random !== undefined && row !== random) cell.pLowerThanRandom = mannWhitneyU(row.regrets[i], random.regrets[i]).pLower;
+    const best = others.filter((o) => o !== row).sort((x, y) => quantile(x.regrets[i], 0.5) - quantile(y.regrets[i], 0.5))[0];
+    if (best !== undefined && !baselines.includes(row.name)) {
+      cell.best = best.name;
+      cell.pHigherThanBest = mannWhitneyU(row.regrets[i], best.regrets[i]).pHigher;
+    }
+    return cell;
+  });
+  const text = cells
+    .map((c) => {
+      const pr = c.pLowerThanRandom === undefined ? "" : ` r${(c.pLowerThanRandom as number).toFixed(3)}`;
+      const pb = c.pHigherThanBest === undefined ? "" : ` ${c.best}>${(c.pHigherThanBest as number).toFixed(3)}`;
+      return `${c.budget}: ${fmt(c.median as number)}${pr}${pb}`;
+    })
+    .join(" | ");
+  console.log(`${row.name.padEnd(16)} ${row.secondsPerStudy.toFixed(2)}s/study  ${text}`);
+  return { name: row.name, secondsPerStudy: row.secondsPerStudy, cells };
+});
+
+if (flags.out !== undefined) {
+  mkdirSync(dirname(flags.out), { recursive: true });
+  const command = `node --import tsx bench/rl-levers.ts ${process.argv.slice(2).join(" ")}`;
+  writeFileSync(flags.out, `${JSON.stringify({ command, table: tablePath, seeds: flags.seeds, variants: VARIANTS, result }, null, 2)}\n`);
+}
