@@ -1,8 +1,11 @@
 """Cross-check helper for test/storage/optuna.test.ts, run with Debian's /usr/bin/python3 and its
 python3-optuna package (Optuna 3.1 or later).
 
-  optuna_load.py load <journal>   print every study and trial Optuna reads from the journal, as JSON
-  optuna_load.py write <journal>  write a study with Optuna itself, then print it as `load` does
+  optuna_load.py load <storage>   print every study and trial Optuna reads from the storage, as JSON
+  optuna_load.py write <storage>  write a study with Optuna itself, then print it as `load` does
+
+<storage> is a journal file path, a Redis URL (redis://host:port/db?prefix=p: Optuna's
+JournalRedisStorage with that prefix) or a PostgreSQL URL (postgresql://..., Optuna's RDBStorage).
   optuna_load.py append <journal> <study> <trials>
                                   add trials to a study, with Optuna's default (symlink) file lock;
                                   prints "ready" and starts when stdin is closed
@@ -20,6 +23,18 @@ optuna.logging.set_verbosity(optuna.logging.ERROR)
 
 def open_storage(path, default_lock=False):
     storages = optuna.storages
+    if path.startswith("postgresql://"):
+        return storages.RDBStorage(path)
+    if path.startswith("redis://"):
+        from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+        parts = urlsplit(path)
+        prefix = parse_qs(parts.query).get("prefix", [""])[0]
+        url = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        journal = getattr(storages, "journal", None)
+        backend_class = getattr(journal, "JournalRedisBackend", None) if journal else None
+        backend_class = backend_class or storages.JournalRedisStorage
+        return storages.JournalStorage(backend_class(url, prefix=prefix))
     journal = getattr(storages, "journal", None)
     backend_class = getattr(journal, "JournalFileBackend", None) if journal else None
     lock_class = getattr(journal, "JournalFileOpenLock", None) if journal else None
