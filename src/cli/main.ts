@@ -13,12 +13,28 @@ interface CommandEntry {
 // In the order a newcomer needs them.
 const COMMANDS: CommandEntry[] = [
   { name: "run", summary: "run (or resume) a study", load: async () => (await import("./run-command.ts")).runCommand() },
-  { name: "studies", summary: "list the studies in a journal file", load: async () => (await import("./studies.ts")).studiesCommand() },
+  { name: "studies", summary: "list the studies in a storage", load: async () => (await import("./studies.ts")).studiesCommand() },
   {
     name: "trials",
     summary: "list the trials of one study (table, JSON or CSV)",
     load: async () => (await import("./studies.ts")).trialsCommand(),
   },
+  {
+    name: "best",
+    summary: "the best trial of a study (text or JSON)",
+    load: async () => (await import("./best.ts")).bestCommand(),
+  },
+  {
+    name: "dashboard",
+    summary: "a live web dashboard of a storage's studies",
+    load: async () => (await import("./dashboard.ts")).dashboardCommand(),
+  },
+  {
+    name: "enqueue",
+    summary: "add a trial with given parameters, run first",
+    load: async () => (await import("./enqueue.ts")).enqueueCommand(),
+  },
+  { name: "delete", summary: "delete a study from a storage", load: async () => (await import("./delete.ts")).deleteCommand() },
   {
     name: "report",
     summary: "plots (SVG, PNG), trials.csv and index.html of one study",

@@ -1,17 +1,22 @@
 /**
- * `hyperforce studies` and `hyperforce trials`: what a journal file holds, as a table, JSON or CSV.
+ * `hyperforce studies` and `hyperforce trials`: what a storage (journal file, Redis, PostgreSQL) holds,
+ * as a table, JSON or CSV; and the helpers every command reading a stored study shares.
  */
 import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { trialsCsv } from "../report/export.ts";
-import { openStorage } from "../storage/open.ts";
+import { roundForPeople } from "../report/labels.ts";
+import { formatParamValue } from "../report/scale.ts";
+import { isServerStorage, openStorage } from "../storage/open.ts";
 import type { Storage, StudySummary } from "../storage/storage.ts";
 import { findBestTrial } from "../trial/best.ts";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_STORAGE } from "./run-setup.ts";
 
+/** The storage a --storage flag names; a journal file must exist already (a server storage is opened as is). */
 export function openExistingStorage(path: string): Storage {
-  if (!existsSync(path)) throw new UsageError(`no journal file at ${path} (run a study first, or pass --storage)`);
+  if (!isServerStorage(path) && !existsSync(path))
+    throw new UsageError(`no journal file at ${path} (run a study first, or pass --storage)`);
   // A journal that cannot be read keeps its class (StorageError): not the user's command to fix.
   return openStorage(path);
 }
@@ -34,10 +39,28 @@ export function findStudyOrFail(storage: Storage, name: string, path: string): S
   throw new UsageError(`no study named "${name}" in ${path}; it holds: ${names.length > 0 ? names.join(", ") : "no study"}`);
 }
 
+/** The study --study names, or the storage's only study when --study is left out. */
+export function resolveStudy(storage: Storage, name: string | undefined, path: string): StudySummary {
+  if (name !== undefined) return findStudyOrFail(storage, name, path);
+  const studies = storage.listStudies();
+  if (studies.length === 1) return studies[0];
+  if (studies.length === 0) throw new UsageError(`${path} holds no study yet`);
+  const names = studies.map((study) => study.name).join(", ");
+  throw new UsageError(`${path} holds ${studies.length} studies; choose one with --study: ${names}`);
+}
+
+/** One line of a table cell: a multi-line text (a fail reason with a stack) is cut at its first line break. */
+export function oneLine(text: string, max = 80): string {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
+  const first = lines[0] ?? "";
+  const cut = first.length > max ? `${first.slice(0, max - 1)}…` : first;
+  return lines.length > 1 ? `${cut} (+${lines.length - 1} lines)` : cut;
+}
+
 export function studiesCommand(): Command {
   return new Command("studies")
-    .description("list the studies in a journal file")
-    .option("--storage <file>", "journal file", DEFAULT_STORAGE)
+    .description("list the studies in a storage")
+    .option("--storage <file|url>", "journal file, redis:// or postgresql:// URL", DEFAULT_STORAGE)
     .option("--json", "one JSON array")
     .action((flags: { storage: string; json?: boolean }) => {
       const storage = openExistingStorage(flags.storage);
@@ -68,7 +91,7 @@ export function studiesCommand(): Command {
         String(s.trials),
         String(s.complete),
         String(s.failed),
-        s.bestValue === null ? "-" : s.bestValue.toPrecision(6),
+        s.bestValue === null ? "-" : roundForPeople(s.bestValue),
         s.bestTrial === null ? "-" : `#${s.bestTrial}`,
       ]);
       process.stdout.write(formatTable(["study", "direction", "trials", "complete", "failed", "best value", "best trial"], rows));
@@ -78,14 +101,14 @@ export function studiesCommand(): Command {
 export function trialsCommand(): Command {
   return new Command("trials")
     .description("list the trials of one study")
-    .requiredOption("--study <name>", "study name (see: hyperforce studies)")
-    .option("--storage <file>", "journal file", DEFAULT_STORAGE)
+    .option("--study <name>", "study name (see: hyperforce studies); optional when the storage holds one study")
+    .option("--storage <file|url>", "journal file, redis:// or postgresql:// URL", DEFAULT_STORAGE)
     .option("--json", "one JSON array of trials")
     .option("--csv", "CSV, one row per trial (params_* and user_attrs_* columns)")
-    .action((flags: { study: string; storage: string; json?: boolean; csv?: boolean }) => {
+    .action((flags: { study?: string; storage: string; json?: boolean; csv?: boolean }) => {
       if (flags.json && flags.csv) throw new UsageError("choose one of --json and --csv");
       const storage = openExistingStorage(flags.storage);
-      const summary = findStudyOrFail(storage, flags.study, flags.storage);
+      const summary = resolveStudy(storage, flags.study, flags.storage);
       const trials = storage.getAllTrials(summary.studyId);
       if (flags.json) {
         process.stdout.write(JSON.stringify(trials) + "\n");
@@ -99,9 +122,9 @@ export function trialsCommand(): Command {
       const rows = trials.map((trial) => [
         String(trial.number),
         trial.state,
-        trial.value === undefined ? "-" : trial.value.toPrecision(6),
-        ...paramNames.map((name) => (trial.params[name] === undefined ? "-" : String(trial.params[name]))),
-        trial.failReason ?? "",
+        trial.value === undefined ? "-" : roundForPeople(trial.value),
+        ...paramNames.map((name) => (trial.params[name] === undefined ? "-" : formatParamValue(trial.params[name]))),
+        oneLine(trial.failReason ?? ""),
       ]);
       process.stdout.write(formatTable(["#", "state", "value", ...paramNames, "fail reason"], rows));
     });

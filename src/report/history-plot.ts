@@ -43,8 +43,10 @@ export function historyRows(trials: readonly FrozenTrial[], direction: Direction
 export function historyPlot(trials: readonly FrozenTrial[], options: HistoryPlotOptions): PlotSpec {
   const rows = historyRows(trials, options.direction);
   const failed = rows.filter((row) => row.series === HISTORY_SERIES.failed).length;
-  const domain = [HISTORY_SERIES.trial, HISTORY_SERIES.best, HISTORY_SERIES.failed];
-  const color = { field: "series", type: "nominal", title: null, scale: { domain, range: ["#4c78a8", "#f58518", "#d62728"] } };
+  // The legend names failed trials only when there are some.
+  const domain = [HISTORY_SERIES.trial, HISTORY_SERIES.best, ...(failed > 0 ? [HISTORY_SERIES.failed] : [])];
+  const range = ["#4c78a8", "#f58518", "#d62728"].slice(0, domain.length);
+  const color = { field: "series", type: "nominal", title: null, scale: { domain, range } };
   const x = { field: "trial", type: "quantitative", title: "trial number", axis: { format: "d", tickMinStep: 1 } };
   const y = { field: "value", type: "quantitative", title: options.valueLabel, scale: { zero: false } };
   return {

@@ -19,15 +19,19 @@ export interface ParameterScale {
 }
 
 export function parameterScale(distribution: Distribution): ParameterScale {
-  if (distribution.type !== "categorical") {
-    return { numeric: true, log: distribution.log === true, min: distribution.low, max: distribution.high, labels: [] };
+  // A list of choices (categorical, or ordered numeric choices) is laid out by its values; anything else is a range.
+  const listed = (distribution as { choices?: unknown }).choices;
+  if (!Array.isArray(listed)) {
+    const range = distribution as { low: number; high: number; log?: boolean };
+    return { numeric: true, log: range.log === true, min: range.low, max: range.high, labels: [] };
   }
-  const choices = distribution.choices;
+  const choices = listed as unknown[];
   if (choices.length > 0 && choices.every((choice) => typeof choice === "number" && Number.isFinite(choice))) {
     const numbers = choices as number[];
     const min = Math.min(...numbers);
     const max = Math.max(...numbers);
-    return { numeric: true, log: min > 0 && max / min >= GEOMETRIC_RATIO, min, max, labels: [] };
+    const declaredLog = (distribution as { log?: boolean }).log === true;
+    return { numeric: true, log: declaredLog || (min > 0 && max / min >= GEOMETRIC_RATIO), min, max, labels: [] };
   }
   return { numeric: false, log: false, min: 0, max: Math.max(choices.length - 1, 0), labels: choices.map(String) };
 }

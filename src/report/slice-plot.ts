@@ -2,7 +2,7 @@
  * Slice plot of one parameter: every complete trial's value against that parameter's value,
  * coloured by trial number (early to late). Log axis for log or geometric parameters.
  */
-import type { Distribution } from "../space/types.ts";
+import type { Distribution, SearchSpace } from "../space/types.ts";
 import type { FrozenTrial } from "../trial/types.ts";
 import type { PlotSpec } from "./render.ts";
 import { parameterScale } from "./scale.ts";
@@ -22,14 +22,9 @@ export function sliceRows(trials: readonly FrozenTrial[], parameter: string): { 
     });
 }
 
-export function slicePlot(
-  trials: readonly FrozenTrial[],
-  parameter: string,
-  distribution: Distribution,
-  options: SlicePlotOptions,
-): PlotSpec {
+function sliceX(parameter: string, distribution: Distribution): Record<string, unknown> {
   const scale = parameterScale(distribution);
-  const x = scale.numeric
+  return scale.numeric
     ? {
         field: "param",
         type: "quantitative",
@@ -37,6 +32,37 @@ export function slicePlot(
         scale: scale.log ? { type: "log" } : { zero: false },
       }
     : { field: "param", type: "nominal", title: parameter, sort: scale.labels };
+}
+
+/** Every parameter's slice in one figure, `columns` to a row, small panels sharing one colour legend. */
+export function sliceGrid(trials: readonly FrozenTrial[], space: SearchSpace, options: SlicePlotOptions & { columns?: number }): PlotSpec {
+  const panels = Object.entries(space).map(([parameter, distribution]) => ({
+    width: 220,
+    height: 170,
+    data: { values: sliceRows(trials, parameter) },
+    mark: { type: "point", filled: true, size: 25, opacity: 0.7 },
+    encoding: {
+      x: sliceX(parameter, distribution),
+      y: { field: "value", type: "quantitative", title: options.valueLabel, scale: { zero: false } },
+      color: { field: "trial", type: "quantitative", title: "trial number", scale: { scheme: "blues" } },
+    },
+  }));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: options.title ?? "Slices: the value against each parameter",
+    columns: options.columns ?? 3,
+    concat: panels,
+    resolve: { scale: { color: "shared", y: "shared" } },
+  } as PlotSpec;
+}
+
+export function slicePlot(
+  trials: readonly FrozenTrial[],
+  parameter: string,
+  distribution: Distribution,
+  options: SlicePlotOptions,
+): PlotSpec {
+  const x = sliceX(parameter, distribution);
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: options.title ?? `Slice: ${parameter}`,

@@ -39,6 +39,10 @@ export abstract class OpStorage implements Storage {
     return this.state.listStudies();
   }
 
+  deleteStudy(studyId: number): void {
+    this.perform({ kind: "deleteStudy", studyId });
+  }
+
   setStudyUserAttr(studyId: number, key: string, value: unknown): void {
     this.perform({ kind: "setStudyUserAttr", studyId, key, value: jsonClone(value, `study user attr "${key}"`) });
   }

@@ -39,6 +39,8 @@ export interface Storage {
   setTrialSystemAttr(studyId: number, trialNumber: number, key: string, value: unknown): void;
   getTrial(studyId: number, trialNumber: number): FrozenTrial;
   getAllTrials(studyId: number): FrozenTrial[];
+  /** Removes the study and its trials (Optuna's delete_study); a storage that cannot says so in its error. */
+  deleteStudy?(studyId: number): void;
   /** Re-reads what other processes appended (journal), then is a no-op for in-memory. */
   sync?(): void;
   close?(): void;
