@@ -4,7 +4,6 @@
  * count of the study's trials, so creations in one study queue behind each other) and for a study
  * attribute (the lease's compare-and-swap); the trial row for a change to a trial.
  */
-import { StorageError } from "../../errors/errors.ts";
 import type { BlockingClient } from "../blocking-client.ts";
 import type { StorageOp } from "../ops.ts";
 import { datetimeToOptuna, distributionToOptunaString, paramToInternal } from "../optuna-format.ts";
@@ -39,7 +38,8 @@ export function writeOp(op: StorageOp, client: BlockingClient, ids: RowReplay): 
       return;
     }
     case "deleteStudy":
-      throw new StorageError("deleting a study is not supported in PostgreSQL storage");
+      deleteStudy(sql, ids.studyDbId(op.studyId));
+      return;
     case "setStudyUserAttr":
     case "setStudySystemAttr": {
       const table = op.kind === "setStudyUserAttr" ? "study_user_attributes" : "study_system_attributes";
@@ -88,6 +88,24 @@ function createTrial(op: Op<"createTrial">, sql: Sql, ids: RowReplay): void {
   for (const [key, value] of Object.entries(op.systemAttrs)) upsertAttr(sql, "trial_system_attributes", "trial_id", trialId, key, value);
   for (const [step, value] of Object.entries(op.intermediateValues)) upsertIntermediate(sql, trialId, Number(step), value);
 }
+
+/** Optuna's delete_study: the study and every row that hangs from it (the foreign keys have no cascade). */
+function deleteStudy(sql: Sql, studyId: number): void {
+  const trials = "(SELECT trial_id FROM trials WHERE study_id = $1)";
+  for (const table of TRIAL_CHILDREN) sql(`DELETE FROM ${table} WHERE trial_id IN ${trials}`, [studyId]);
+  for (const table of ["trials", "study_user_attributes", "study_system_attributes", "study_directions", "studies"]) {
+    sql(`DELETE FROM ${table} WHERE study_id = $1`, [studyId]);
+  }
+}
+
+const TRIAL_CHILDREN = [
+  "trial_params",
+  "trial_values",
+  "trial_intermediate_values",
+  "trial_user_attributes",
+  "trial_system_attributes",
+  "trial_heartbeats",
+];
 
 function setState(op: Op<"setTrialState">, sql: Sql, trialId: number): void {
   for (const [objective, value] of (op.values ?? []).entries()) upsertValue(sql, trialId, objective, value);
