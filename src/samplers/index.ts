@@ -86,6 +86,7 @@ export const SAMPLER_LABELS = [
   "ppo",
   "ppo-mlp",
   "ppo-rnn",
+  "reinforce-surrogate",
 ] as const;
 export type SamplerLabel = (typeof SAMPLER_LABELS)[number];
 
@@ -105,6 +106,7 @@ export const SAMPLER_LABEL_OPTIONS: Record<SamplerLabel, LabelledSampler> = {
   ppo: { sampler: "ppo", options: { policy: "mlp" } },
   "ppo-mlp": { sampler: "ppo", options: { policy: "mlp" } },
   "ppo-rnn": { sampler: "ppo", options: { policy: "rnn" } },
+  "reinforce-surrogate": { sampler: "reinforce", options: { policy: "mlp", surrogate: "ei" } },
 };
 
 export function samplerFromLabel(label: string, seed: number): Sampler {

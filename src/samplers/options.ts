@@ -165,9 +165,22 @@ export const PolicyOptionsSchema = z.strictObject({
   initialPolicy: shaped(z.custom<ExportedPolicy>(isObject), "a policy exported by exportPolicy()"),
 });
 
+export const SURROGATE_KINDS = ["none", "ei", "ucb"] as const;
+
 export const ReinforceOptionsSchema = PolicyOptionsSchema.extend({
   /** "paper": the paper's settings; "default": chosen by measurement (see src/samplers/reinforce.ts). */
   preset: oneOf("reinforce preset", REINFORCE_PRESET_NAMES),
+  /** Train the mlp policy against a GP's acquisition before each trial (src/samplers/policy-surrogate.ts; default "none"). */
+  surrogate: oneOf("surrogate", SURROGATE_KINDS),
+  /** Policy-gradient steps against the surrogate per trial. */
+  surrogateSteps: numeric(positiveInt, "a positive integer"),
+  /** Temperature T of the surrogate's target exp(acquisition / T). */
+  surrogateTemperature: numeric(z.number().positive(), "a positive number"),
+  surrogateLearningRate: numeric(z.number().positive(), "a positive number"),
+  /** Completed trials before the surrogate is used. */
+  surrogateStartupTrials: numeric(z.number().int().min(2), "an integer >= 2"),
+  /** Completed trials between two fits of the surrogate's kernel. */
+  surrogateRefitEvery: numeric(positiveInt, "a positive integer"),
 });
 
 export const PpoOptionsSchema = PolicyOptionsSchema.extend({

@@ -16,6 +16,7 @@ import type { Learner } from "../rl/reinforce.ts";
 import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
 import type { FrozenTrial } from "../trial/types.ts";
 import type { PolicySamplerOptions } from "./options.ts";
+import type { SurrogatePlanner, SurrogateState } from "./policy-surrogate.ts";
 import type { Sampler, StudyView } from "./sampler.ts";
 
 /** Every resolved setting of a policy sampler (what the preset and the options gave). */
@@ -59,6 +60,8 @@ interface SavedSamplerState extends AgentState {
   version: 2;
   names: string[];
   sizes: number[];
+  /** The surrogate's kernel fit, when the sampler has one (see policy-surrogate.ts). */
+  surrogate?: SurrogateState;
 }
 
 /** The per-update diagnostics in a saved policy sampler state, in update order; undefined when it holds none. */
@@ -80,18 +83,26 @@ export class PolicySampler implements Sampler {
   private agent: PolicyAgent | undefined;
   private readonly observed = new Set<number>();
   private savedState: SavedSamplerState | undefined;
+  private planner: SurrogatePlanner | undefined;
 
   constructor(
     readonly name: string,
     readonly settings: PolicySettings,
     private readonly makeLearner: (policy: Policy, rng: Rng) => Learner,
     private readonly initialPolicy?: ExportedPolicy,
+    /** A surrogate that trains the policy before each draw (see policy-surrogate.ts). */
+    private readonly makePlanner?: (space: PolicySpace) => SurrogatePlanner,
   ) {}
 
   sampleRelative(study: StudyView, trialNumber: number, space: SearchSpace): Params {
     const agent = this.agentFor(space);
     this.sync(study, agent);
-    const { indices } = agent.propose(trialNumber);
+    const propose = () => agent.propose(trialNumber);
+    const planner = this.planner;
+    const { indices } =
+      planner === undefined
+        ? propose()
+        : planner.withPlannedPolicy(agent.learner.policy, study.trials(), study.direction, trialNumber, propose);
     return paramsOf(this.space!, indices);
   }
 
@@ -130,7 +141,15 @@ export class PolicySampler implements Sampler {
   saveState(): SavedSamplerState | undefined {
     if (this.agent === undefined || this.space === undefined) return this.savedState;
     const { names, sizes } = this.space;
-    return { sampler: this.name, version: 2, names: names.slice(), sizes: sizes.slice(), ...this.agent.getState() };
+    const state: SavedSamplerState = {
+      sampler: this.name,
+      version: 2,
+      names: names.slice(),
+      sizes: sizes.slice(),
+      ...this.agent.getState(),
+    };
+    if (this.planner !== undefined) state.surrogate = this.planner.getState();
+    return state;
   }
 
   loadState(state: unknown): void {
@@ -181,8 +200,10 @@ export class PolicySampler implements Sampler {
         );
       }
       agent.setState(saved);
-      this.savedState = undefined;
     }
+    this.planner = this.makePlanner?.(discrete);
+    if (this.planner !== undefined && saved?.surrogate !== undefined) this.planner.setState(saved.surrogate);
+    this.savedState = undefined;
     this.space = discrete;
     this.agent = agent;
     return agent;

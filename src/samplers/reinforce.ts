@@ -10,6 +10,7 @@
 import { Reinforce } from "../rl/reinforce.ts";
 import { parseSamplerOptions, ReinforceOptionsSchema, type ReinforcePreset, type ReinforceSamplerOptions } from "./options.ts";
 import { checkElite, PolicySampler, type PresetSettings, resolveSettings } from "./policy-sampler.ts";
+import { SurrogatePlanner, surrogateSettingsOf } from "./policy-surrogate.ts";
 
 export type { PolicySamplerOptions, ReinforcePreset, ReinforceSamplerOptions } from "./options.ts";
 
@@ -49,9 +50,30 @@ export const REINFORCE_PRESETS: Record<ReinforcePreset, PresetSettings> = {
 
 /** REINFORCE over an mlp or rnn policy (see the presets above). */
 export function reinforceSampler(given: ReinforceSamplerOptions = {}): PolicySampler {
-  const options = parseSamplerOptions("reinforce", ReinforceOptionsSchema, given);
+  const {
+    surrogate,
+    surrogateSteps,
+    surrogateTemperature,
+    surrogateLearningRate,
+    surrogateStartupTrials,
+    surrogateRefitEvery,
+    ...options
+  } = parseSamplerOptions("reinforce", ReinforceOptionsSchema, given);
   checkElite("reinforce", options);
   const settings = resolveSettings(REINFORCE_PRESETS[options.preset ?? "default"], options);
+  const planning = surrogateSettingsOf({
+    surrogate,
+    surrogateSteps,
+    surrogateTemperature,
+    surrogateLearningRate,
+    surrogateStartupTrials,
+    surrogateRefitEvery,
+  });
+  if (planning !== undefined && settings.policy !== "mlp") {
+    throw new Error(
+      `reinforce sampler: surrogate needs policy "mlp" (its gradient is exact over independent heads), got "${settings.policy}"`,
+    );
+  }
   return new PolicySampler(
     "reinforce",
     settings,
@@ -67,5 +89,6 @@ export function reinforceSampler(given: ReinforceSamplerOptions = {}): PolicySam
         riskSeeking: settings.riskSeeking,
       }),
     options.initialPolicy,
+    planning === undefined ? undefined : (space) => new SurrogatePlanner(space, planning, settings.seed),
   );
 }

@@ -35,6 +35,11 @@ const CASES: ContractCase[] = [
   { label: "evolution", sampler: "evolution", options: { populationSize: 4, tournamentSize: 2 } },
   { label: "reinforce mlp", sampler: "reinforce", options: { policy: "mlp", levels: 4, batchSize: 2 } },
   { label: "reinforce rnn", sampler: "reinforce", options: { policy: "rnn", levels: 4, batchSize: 2 } },
+  {
+    label: "reinforce surrogate",
+    sampler: "reinforce",
+    options: { policy: "mlp", levels: 4, batchSize: 2, surrogate: "ei", surrogateStartupTrials: 3, surrogateSteps: 5 },
+  },
   { label: "reinforce paper (no cache)", sampler: "reinforce", options: { preset: "paper", levels: 4, batchSize: 2 }, repeats: true },
   { label: "ppo mlp", sampler: "ppo", options: { policy: "mlp", levels: 4, batchSize: 4, minibatchSize: 2, epochs: 2 } },
   { label: "ppo rnn", sampler: "ppo", options: { policy: "rnn", levels: 4, batchSize: 4, minibatchSize: 2, epochs: 2 } },
