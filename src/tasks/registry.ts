@@ -10,6 +10,7 @@
 import { ConfigError } from "../errors/errors.ts";
 import { csvDatasetOptionsOf, csvTask } from "./csv-task.ts";
 import { loadDataset } from "./datasets.ts";
+import { fashionTask } from "./fashion-task.ts";
 import { PAPER_TASKS, paperTask } from "./paper-task.ts";
 import { tableTask } from "./table-task.ts";
 import { type Task, type TaskOptions, type TaskReference, type TaskSettings, taskNameOf } from "./task.ts";
@@ -120,6 +121,13 @@ for (const name of PAPER_TASKS) {
     },
   });
 }
+
+registerTaskFamily({
+  name: "fashion",
+  takesArgument: false,
+  usage: "fashion",
+  open: (_argument, options, settings) => fashionTask(options, settings),
+});
 
 registerTaskFamily({
   name: "csv",

@@ -66,7 +66,7 @@ function assertUsageError(outcome: Outcome, line: string): void {
 // Every bad value, checked in-process through the same entry the command runs (main + describeCliError).
 describe("hyperforce evaluate: each bad value is a usage error (exit code 2) with one clear line", () => {
   const cases: [string, string[], string][] = [
-    ["unknown task", withFlag("--task", "iris"), 'unknown task "iris"; known tasks: wine, letter'],
+    ["unknown task", withFlag("--task", "iris"), 'unknown task "iris"; known tasks: wine, letter, fashion'],
     ["batch size 0", withFlag("--batch-size", "0"), '--batch-size must be a positive integer, got "0"'],
     ["batch size not an integer", withFlag("--batch-size", "2.5"), '--batch-size must be a positive integer, got "2.5"'],
     ["negative learning rate", withFlag("--lr", "-0.1"), '--lr must be a positive number, got "-0.1"'],
@@ -111,7 +111,7 @@ describe("hyperforce evaluate: each bad value is a usage error (exit code 2) wit
 
 describe("hyperforce evaluate as a child process: bad input gives one stderr line and exit code 2", { concurrency: 2 }, () => {
   const cases: [string, string[], string][] = [
-    ["unknown task", withFlag("--task", "iris"), 'hyperforce: unknown task "iris"; known tasks: wine, letter'],
+    ["unknown task", withFlag("--task", "iris"), 'hyperforce: unknown task "iris"; known tasks: wine, letter, fashion'],
     ["batch size 0", withFlag("--batch-size", "0"), 'hyperforce: --batch-size must be a positive integer, got "0"'],
     [
       "a missing required flag",

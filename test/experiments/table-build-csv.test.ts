@@ -73,7 +73,7 @@ test("a csv task needs its target; an unknown task lists the known ones", async 
     message: "a csv task needs the option target: the column to predict (its name, or its 1-based position)",
   });
   await assert.rejects(buildTable({ task: "iris", out: join(dir, "iris.csv"), seeds: 1 }), {
-    message: 'unknown task "iris"; known tasks: wine, letter',
+    message: 'unknown task "iris"; known tasks: wine, letter, fashion',
   });
 });
 

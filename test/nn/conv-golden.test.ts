@@ -65,7 +65,8 @@ function worstError(mine: Float32Array, expected: number[], floor: number): { er
 
 for (const c of golden.cases) {
   for (const path of ["typescript", "wasm"] as const) {
-    test(`CNN golden ${c.name} (c1 ${c.c1}, c2 ${c.c2}, hidden ${c.hidden}, batch ${c.batch_size}, lr ${c.lr}): ${path} matches PyTorch`, () => {
+    const name = `CNN golden ${c.name} (c1 ${c.c1}, c2 ${c.c2}, hidden ${c.hidden}, batch ${c.batch_size}, lr ${c.lr})`;
+    test(`${name}: ${path} matches PyTorch`, () => {
       const engine = engineFor(path, { c1: c.c1, c2: c.c2, hidden: c.hidden });
       engine.setParameters(asParameters(c.init));
       const firstLoss = engine.lossAndGradient(images, 0, c.batch_size);

@@ -27,11 +27,11 @@ import type { Task } from "../../src/tasks/task.ts";
 process.env.HYPERFORCE_DATA_DIR ??= new URL("../../../shared/data", import.meta.url).pathname;
 
 test("the built-in tasks are found by the names the command line uses; a bad name says what is known", () => {
-  assert.deepEqual(namedTaskNames(), ["wine", "letter"]);
-  assert.deepEqual(taskUsages(), ["wine", "letter", "csv:FILE", "table:FILE"]);
+  assert.deepEqual(namedTaskNames(), ["wine", "letter", "fashion"]);
+  assert.deepEqual(taskUsages(), ["wine", "letter", "fashion", "csv:FILE", "table:FILE"]);
   assert.deepEqual(findTaskFamily("csv:data/x.csv").argument, "data/x.csv");
-  assert.throws(() => findTaskFamily("iris"), { message: 'unknown task "iris"; known tasks: wine, letter' });
-  assert.throws(() => findTaskFamily("wine:x"), { message: 'unknown task "wine:x"; known tasks: wine, letter' });
+  assert.throws(() => findTaskFamily("iris"), { message: 'unknown task "iris"; known tasks: wine, letter, fashion' });
+  assert.throws(() => findTaskFamily("wine:x"), { message: 'unknown task "wine:x"; known tasks: wine, letter, fashion' });
   assert.throws(() => findTaskFamily("csv"), { message: "the task csv is spelled csv:FILE" });
   assert.throws(() => findTaskFamily("csv:"), { message: '--task csv:<file> needs the file after "csv:", as in csv:FILE' });
   assert.throws(() => openTaskSync({ name: "wine", options: { target: "x" } }), { message: "the task wine takes no options, got target" });
@@ -105,7 +105,7 @@ test("a new task plugs in by registering: studies run it by spec or objective, d
     usage: "quadratic",
     open: (_argument, _options, settings) => quadraticTask(settings),
   });
-  assert.deepEqual(namedTaskNames(), ["wine", "letter", "quadratic"]);
+  assert.deepEqual(namedTaskNames(), ["wine", "letter", "fashion", "quadratic"]);
 
   const study = createStudy({ sampler: randomSampler({ seed: 1 }), seed: 4 });
   await study.optimize({ kind: "task", task: "quadratic", splitSeed: 1 }, { nTrials: 30 });
