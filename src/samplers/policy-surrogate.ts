@@ -76,7 +76,7 @@ export function surrogateSettingsOf(options: SurrogateOptions): SurrogateSetting
     refitEvery: options.surrogateRefitEvery,
   };
   if (options.surrogate === undefined || options.surrogate === "none") {
-    const stray = Object.entries(given).find(([, value]) => value !== undefined);
+    const stray = Object.entries(options).find(([name, value]) => name !== "surrogate" && value !== undefined);
     if (stray !== undefined) throw new Error(`reinforce sampler: surrogate options need surrogate "ei" or "ucb" (got ${stray[0]} alone)`);
     return undefined;
   }
