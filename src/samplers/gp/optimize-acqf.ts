@@ -30,21 +30,30 @@ const LAST_STEP = 1e-7;
 const MAX_EVALUATIONS_PER_START = 2000;
 
 /**
- * Points ranked best first: the refined local optima, then the best raw candidates.
- * `score(points, row)` reads row `row` of a row-major d-column buffer.
+ * The acquisition at row `row` of a row-major d-column buffer: exact when it can exceed `threshold`,
+ * otherwise an upper bound that is <= threshold (so a caller that only wants points better than
+ * `threshold` skips the exact work).
+ */
+export type AcquisitionScore = (points: Float64Array, row: number, threshold: number) => number;
+
+/**
+ * Points ranked best first: the refined local optima, then the best raw candidates as fallbacks.
+ * Candidates are first bounded (no solve); only those whose bound could place among the local
+ * starts are scored exactly.
  */
 export function maximizeAcquisition(
   dimensions: readonly Dimension[],
-  score: (points: Float64Array, row: number) => number,
+  score: AcquisitionScore,
   rng: Rng,
   seeds: readonly Float64Array[],
   options: AcquisitionSearchOptions = {},
 ): ScoredPoint[] {
   const d = dimensions.length;
   const count = options.candidates ?? 1024;
+  const localStarts = options.localStarts ?? 5;
   const points = new Float64Array(count * d);
   fillHalton(rng, points, count, d);
-  const values = new Float64Array(count);
+  const bounds = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     for (let k = 0; k < d; k++) {
       const dimension = dimensions[k];
@@ -53,24 +62,30 @@ export function maximizeAcquisition(
       points[i * d + k] =
         dimension.kind === "categorical" ? Math.min(dimension.count - 1, Math.floor(u * dimension.count)) : snapCoordinate(dimension, u);
     }
-    values[i] = score(points, i);
+    bounds[i] = score(points, i, Infinity);
   }
-  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => values[b] - values[a] || a - b);
-  const starts: Float64Array[] = order.slice(0, options.localStarts ?? 5).map((i) => points.slice(i * d, (i + 1) * d));
+  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => bounds[b] - bounds[a] || a - b);
+  const best: ScoredPoint[] = [];
+  for (const i of order) {
+    const threshold = best.length < localStarts ? -Infinity : best[best.length - 1].value;
+    if (bounds[i] <= threshold) break;
+    const value = score(points, i, threshold);
+    if (value <= threshold) continue;
+    const at = best.findIndex((other) => other.value < value);
+    best.splice(at < 0 ? best.length : at, 0, { point: points.slice(i * d, (i + 1) * d), value });
+    if (best.length > localStarts) best.pop();
+  }
+  const starts = best.map(({ point }) => point);
   for (const seed of seeds) starts.push(Float64Array.from(seed, (u, k) => snapCoordinate(dimensions[k], u)));
-  const refined = starts.map((start) => coordinateSearch(dimensions, score, start));
-  const kept = order.slice(0, options.keepCandidates ?? 32).map((i) => ({ point: points.slice(i * d, (i + 1) * d), value: values[i] }));
-  return [...refined, ...kept].sort((a, b) => b.value - a.value);
+  const refined = starts.map((start) => coordinateSearch(dimensions, score, start)).sort((a, b) => b.value - a.value);
+  const kept = order.slice(0, options.keepCandidates ?? 32).map((i) => ({ point: points.slice(i * d, (i + 1) * d), value: bounds[i] }));
+  return [...refined, ...kept];
 }
 
 /** Greedy coordinate search from `start` (modified in place); returns the point and its score. */
-export function coordinateSearch(
-  dimensions: readonly Dimension[],
-  score: (points: Float64Array, row: number) => number,
-  start: Float64Array,
-): ScoredPoint {
+export function coordinateSearch(dimensions: readonly Dimension[], score: AcquisitionScore, start: Float64Array): ScoredPoint {
   const point = start;
-  let value = score(point, 0);
+  let value = score(point, 0, -Infinity);
   const hasContinuous = dimensions.some((dimension) => dimension.kind === "continuous");
   let step = FIRST_STEP;
   let evaluations = 1;
@@ -78,7 +93,7 @@ export function coordinateSearch(
     const old = point[k];
     if (coordinate === old) return false;
     point[k] = coordinate;
-    const candidate = score(point, 0);
+    const candidate = score(point, 0, value);
     evaluations++;
     if (candidate > value) {
       value = candidate;
