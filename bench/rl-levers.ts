@@ -36,6 +36,14 @@ export const VARIANTS: Record<string, Variant> = {
   "elite8x4-rank": reinforce({ eliteSize: 8, eliteSteps: 4, rankRewards: true }),
   "elite8x4-risk": reinforce({ eliteSize: 8, eliteSteps: 4, riskSeeking: 0.5 }),
   "elite8x4-rnn": reinforce({ eliteSize: 8, eliteSteps: 4, policy: "rnn" }),
+  edits50: reinforce({ edits: 0.5 }),
+  edits80: reinforce({ edits: 0.8 }),
+  "elite8x4-edits50": reinforce({ eliteSize: 8, eliteSteps: 4, edits: 0.5 }),
+  "elite8x4-edits80": reinforce({ eliteSize: 8, eliteSteps: 4, edits: 0.8 }),
+  "elite4x4-edits50": reinforce({ eliteSize: 4, eliteSteps: 4, edits: 0.5 }),
+  "elite8x4-edits50-rnn": reinforce({ eliteSize: 8, eliteSteps: 4, edits: 0.5, policy: "rnn" }),
+  "ppo-elite8x4-edits50": ppo({ eliteSize: 8, eliteSteps: 4, edits: 0.5 }),
+  "ppo-elite8x4-edits80": ppo({ eliteSize: 8, eliteSteps: 4, edits: 0.8 }),
   ppo: ppo({}),
   "ppo-elite8x4": ppo({ eliteSize: 8, eliteSteps: 4 }),
 };
@@ -92,7 +100,10 @@ async function run(name: string, make: ((seed: number) => Sampler) | undefined):
 
 const rows: Row[] = [];
 for (const label of baselines) rows.push(await run(label, undefined));
-for (const name of variants) rows.push(await run(name, (seed) => makeSampler(VARIANTS[name], seed)));
+for (const name of variants) {
+  rows.push(await run(name, (seed) => makeSampler(VARIANTS[name], seed)));
+  console.error(`${name} done`);
+}
 
 const random = rows.find((r) => r.name === "random");
 const others = rows.filter((r) => baselines.includes(r.name) && r.name !== "random");

@@ -21,6 +21,7 @@
  * excluded set refers to) are kept in chunks that stop changing once full, and the diagnostics too.
  */
 import type { Rng, RngState } from "../nn/rng.ts";
+import { neighbours, sampleAllowed } from "./edits.ts";
 import { type EliteOptions, EliteQueue, type EliteStep } from "./elite.ts";
 import { decodeFloat32, decodeFloat64, encodeFloat32, encodeFloat64 } from "./encoding.ts";
 import { randomState } from "./env.ts";
@@ -44,6 +45,11 @@ export interface AgentOptions {
    * successful evaluations (when the batch is learned) that it beats, ties counting half.
    */
   rankRewards?: boolean;
+  /**
+   * Share of trials (drawn at random) that edit the incumbent: state = the best configuration so far,
+   * action = one of its unseen neighbours (one parameter changed), see edits.ts. Needs tmax 1. Absent: none.
+   */
+  edits?: number;
 }
 
 export interface UpdateDiagnostics extends UpdateStatistics {
@@ -74,6 +80,8 @@ interface AgentStep {
    */
   seenBefore?: number;
   seenAfter?: number[];
+  /** An edit of the incumbent (the state): drawn among the state's neighbours no other trial held. */
+  edit?: boolean;
 }
 
 interface AgentTrajectory {
@@ -92,6 +100,7 @@ export interface SavedStep {
   reward: number | null;
   seenBefore?: number;
   seenAfter?: number[];
+  edit?: boolean;
   /** With rankRewards: the reward the learner uses (the rank share); `reward` stays the raw one. */
   rank?: number;
 }
@@ -135,6 +144,8 @@ export class PolicyAgent {
   /** Every trial's configuration (proposed, running or finished), by trial number. */
   private readonly configurations = new Map<number, Int32Array>();
   private worst: number | undefined;
+  /** The best configuration observed so far (the first of equal rewards), and its reward. */
+  private incumbent: { indices: Int32Array; reward: number } | undefined;
   private evaluations = 0;
   private log: UpdateDiagnostics[] = [];
   private draws = { policy: 0, fallback: 0 };
@@ -160,6 +171,9 @@ export class PolicyAgent {
     ] as const) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
     }
+    const edits = options.edits;
+    if (edits !== undefined && !(edits >= 0 && edits <= 1)) throw new Error(`edits must be in [0, 1], got ${edits}`);
+    if (edits !== undefined && options.tmax !== 1) throw new Error(`edits need tmax 1, got tmax ${options.tmax}`);
     if (options.snapshotAtStart === true) this.snapshot = this.takeSnapshot();
   }
 
@@ -183,6 +197,8 @@ export class PolicyAgent {
       this.draws.fallback++;
       return { indices: randomState(this.sizes, this.rng), source: "repeat-fallback" };
     }
+    const edit = this.editDraw(trial, excluded);
+    if (edit !== undefined) return edit;
     const trajectory = this.openTrajectory();
     const last = trajectory.steps[trajectory.steps.length - 1];
     const state = last ? last.action : trajectory.start;
@@ -204,8 +220,8 @@ export class PolicyAgent {
     return { indices: Int32Array.from(drawn.action), source: fromPolicy ? "policy" : "unseen-fallback" };
   }
 
-  /** The configurations of every other trial, as a trie, and the numbers of those above `trial`. */
-  private excludedFor(trial: number): { trie: ReturnType<typeof trieOf>; after: number[] } {
+  /** The configurations of every other trial, as a trie (and a list), and the numbers of those above `trial`. */
+  private excludedFor(trial: number): { trie: ReturnType<typeof trieOf>; seen: Int32Array[]; after: number[] } {
     const after: number[] = [];
     const seen: Int32Array[] = [];
     for (const [number, indices] of this.configurations) {
@@ -213,7 +229,30 @@ export class PolicyAgent {
       if (number > trial) after.push(number);
       seen.push(indices);
     }
-    return { trie: trieOf(this.sizes, seen), after: after.sort((a, b) => a - b) };
+    return { trie: trieOf(this.sizes, seen), seen, after: after.sort((a, b) => a - b) };
+  }
+
+  /** With the edits option, this trial may edit the incumbent (a trajectory of its own); undefined otherwise. */
+  private editDraw(
+    trial: number,
+    excluded: ReturnType<PolicyAgent["excludedFor"]> | undefined,
+  ): { indices: Int32Array; source: ProposalSource } | undefined {
+    const share = this.options.edits;
+    if (share === undefined || this.incumbent === undefined || !(this.rng.uniform() < share)) return undefined;
+    const state = Int32Array.from(this.incumbent.indices);
+    const allowed = allowedEdits(this.sizes, state, excluded?.seen ?? []);
+    if (allowed.length === 0) return undefined;
+    const drawn = sampleAllowed(this.learner.policy, state, allowed, this.rng);
+    const step: AgentStep = { state, action: drawn.action, logProb: drawn.logProb, trial, done: false, reward: null, edit: true };
+    if (excluded !== undefined) {
+      step.seenBefore = trial;
+      step.seenAfter = excluded.after;
+    }
+    this.trajectories.push({ start: state, steps: [step] });
+    this.pending.set(trial, step);
+    this.register(trial, drawn.action);
+    this.draws.policy++;
+    return { indices: Int32Array.from(drawn.action), source: "policy" };
   }
 
   /** The distinct configurations a step's draw excluded (see AgentStep). */
@@ -246,6 +285,9 @@ export class PolicyAgent {
       this.register(trial, indices);
     }
     if (reward !== null) this.worst = this.worst === undefined ? reward : Math.min(this.worst, reward);
+    if (reward !== null && indices !== undefined && (this.incumbent === undefined || reward > this.incumbent.reward)) {
+      this.incumbent = { indices: Int32Array.from(indices), reward };
+    }
     const step = this.pending.get(trial);
     if (step === undefined) return;
     this.pending.delete(trial);
@@ -254,6 +296,7 @@ export class PolicyAgent {
       step.action.set(Array.from(indices));
       step.seenBefore = undefined;
       step.seenAfter = undefined;
+      step.edit = undefined;
       step.logProb = this.learner.policy.evaluate(step.state, step.action).logProb;
     }
     step.done = true;
@@ -333,7 +376,7 @@ export class PolicyAgent {
         action: Int32Array.from(s.action),
         logProb: s.logProb,
         reward: s.rank ?? s.reward!,
-        seen: this.seenOf(s),
+        ...(s.edit === true ? { allowed: allowedEdits(this.sizes, s.state, this.seenOf(s) ?? []) } : { seen: this.seenOf(s) }),
       })),
     );
     const statistics = this.learner.update(trajectories);
@@ -466,7 +509,14 @@ function savedStep(s: AgentStep): SavedStep {
     saved.seenBefore = s.seenBefore;
     if (s.seenAfter !== undefined && s.seenAfter.length > 0) saved.seenAfter = s.seenAfter.slice();
   }
+  if (s.edit === true) saved.edit = true;
   return saved;
+}
+
+/** The neighbours of `state` (one parameter changed) that are not among `seen`. */
+function allowedEdits(sizes: readonly number[], state: ArrayLike<number>, seen: readonly ArrayLike<number>[]): Int32Array[] {
+  const keys = new Set(seen.map((x) => keyOf(x)));
+  return neighbours(sizes, state).filter((y) => !keys.has(keyOf(y)));
 }
 
 /** Diagnostics are for plots: 6 significant digits keep the saved state small. */

@@ -8,6 +8,7 @@
  * configurations not seen when the action was drawn (see without-replacement.ts), old and new alike.
  */
 import type { Rng } from "../nn/rng.ts";
+import { allowedBackward, allowedLogProb } from "./edits.ts";
 import { type LearningOptions, PolicyLearner } from "./learner.ts";
 import type { Policy } from "./policy.ts";
 import type { Trajectory, UpdateStatistics } from "./trajectory.ts";
@@ -56,6 +57,12 @@ export class Ppo extends PolicyLearner {
         for (let k = start; k < end; k++) {
           const step = steps[order[k]];
           const a = advantages[order[k]];
+          if (step.allowed !== undefined) {
+            const ratio = Math.exp(allowedLogProb(this.policy, step.state, step.action, step.allowed) - step.logProb);
+            const unclipped = a >= 0 ? ratio < 1 + clip : ratio > 1 - clip;
+            allowedBackward(this.policy, step.state, step.action, step.allowed, unclipped ? (-a * ratio) / m : 0, -beta / m);
+            continue;
+          }
           const { logProb, unseen } = restrictedEvaluate(this.policy, step.state, step.action, tries[order[k]]);
           const ratio = Math.exp(logProb - step.logProb);
           // The clipped term's gradient is zero; the unclipped one's is A * ratio * dlogp.

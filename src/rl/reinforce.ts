@@ -7,6 +7,8 @@
  * baseline, optionally standardised, and beta an entropy bonus that decays per update; one Adam
  * step per batch.
  */
+
+import { allowedBackward } from "./edits.ts";
 import { type LearningOptions, PolicyLearner } from "./learner.ts";
 import type { Trajectory, UpdateStatistics } from "./trajectory.ts";
 import { restrictedBackward, trieOf, unseenMass } from "./without-replacement.ts";
@@ -20,6 +22,11 @@ export class Reinforce extends PolicyLearner {
     const n = batch.length;
     this.policy.zeroGrads();
     steps.forEach((step, k) => {
+      if (step.allowed !== undefined) {
+        const e = allowedBackward(this.policy, step.state, step.action, step.allowed, -advantages[k] / n, -beta / n);
+        statistics.add(e.headEntropies, e.probabilities);
+        return;
+      }
       const seen = step.seen ?? [];
       const unseen = seen.length === 0 ? 1 : unseenMass(this.policy, step.state, trieOf(this.policy.sizes, seen));
       const e = restrictedBackward(this.policy, step.state, step.action, seen, unseen, -advantages[k] / n, -beta / n);

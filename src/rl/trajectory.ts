@@ -17,6 +17,8 @@ export interface Step {
    * without-replacement.ts), each once: pi is then the policy restricted to the others. None: the full policy.
    */
   seen?: readonly Int32Array[];
+  /** An edit (see edits.ts): pi is the policy restricted to these configurations; `seen` is then unused. */
+  allowed?: readonly Int32Array[];
 }
 
 export type Trajectory = Step[];

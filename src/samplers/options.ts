@@ -161,6 +161,8 @@ export const PolicyOptionsSchema = z.strictObject({
   rankRewards: flag(),
   /** Risk-seeking policy gradient: only the batch's top share of returns learns (Petersen et al. 2021); 1: all. */
   riskSeeking: numeric(z.number().gt(0).max(1), "in (0, 1]"),
+  /** Share of trials that change one parameter of the best configuration so far (needs tmax 1); absent: none. */
+  edits: numeric(z.number().min(0).max(1), "in [0, 1]"),
   /** Warm start from a policy exported from another study over a space of the same shape. */
   initialPolicy: shaped(z.custom<ExportedPolicy>(isObject), "a policy exported by exportPolicy()"),
 });

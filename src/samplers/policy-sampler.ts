@@ -32,6 +32,7 @@ export interface PolicySettings extends LearningOptions {
   eliteSize?: number;
   eliteSteps?: number;
   rankRewards?: boolean;
+  edits?: number;
 }
 
 export type PresetSettings = Omit<PolicySettings, "seed" | "policy" | "cell" | "hidden" | "levels">;
@@ -190,6 +191,7 @@ export class PolicySampler implements Sampler {
       snapshotAtStart: this.initialPolicy !== undefined,
       elite: this.settings.eliteSize === undefined ? undefined : { size: this.settings.eliteSize, steps: this.settings.eliteSteps ?? 1 },
       rankRewards: this.settings.rankRewards,
+      edits: this.settings.edits,
     });
     const saved = this.savedState;
     if (saved !== undefined) {
