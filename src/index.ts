@@ -73,4 +73,4 @@ export type { Task, TaskOptions, TaskReference, TaskResult, TaskSettings } from 
 export { type TrainerPath, trainAndEvaluate, trainWithOrders } from "./tasks/train.ts";
 export type { Dataset, EvaluationResult, MlpConfig, SplitData, TaskKind } from "./tasks/types.ts";
 export { TrialPruned } from "./trial/pruned.ts";
-export type { Direction, FloatOptions, FrozenTrial, IntOptions, Objective, Trial, TrialState } from "./trial/types.ts";
+export type { Direction, FloatOptions, FrozenTrial, IntOptions, Objective, OrderedOptions, Trial, TrialState } from "./trial/types.ts";

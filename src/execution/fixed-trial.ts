@@ -7,10 +7,13 @@
 import { sameDistribution } from "../space/compare.ts";
 import type { CategoricalChoice, Distribution, Params, ParamValue } from "../space/types.ts";
 import { describeDistribution } from "../trial/describe.ts";
-import type { FloatOptions, IntOptions, Trial } from "../trial/types.ts";
+import type { FloatOptions, IntOptions, OrderedOptions, Trial } from "../trial/types.ts";
 
 export interface TrialSink {
   report(step: number, value: number): void;
+  /** Asks the controller's pruner (after sending the reports so far); false without a pruner. */
+  shouldPrune(): boolean;
+  readonly pruning: boolean;
   setUserAttr(key: string, value: unknown): void;
 }
 
@@ -44,11 +47,26 @@ export class FixedTrial implements Trial {
     return this.decided(name, { type: "categorical", choices: choices.slice() }) as T;
   }
 
+  suggestOrdered(name: string, choices: readonly number[], options: OrderedOptions = {}): number {
+    if (!Array.isArray(choices)) throw new Error(`suggestOrdered("${name}") needs an array of numbers`);
+    const distribution: Distribution = { type: options.type ?? "float", choices: choices.slice() };
+    if (options.log === true) distribution.log = true;
+    return this.decided(name, distribution) as number;
+  }
+
   report(step: number, value: number): void {
     if (!Number.isInteger(step) || step < 0) throw new Error(`trial ${this.number}: report step must be an integer >= 0, got ${step}`);
     if (typeof value !== "number" || Number.isNaN(value))
       throw new Error(`trial ${this.number}: report(${step}, value) needs a number, got ${String(value)}`);
     this.sink.report(step, value);
+  }
+
+  shouldPrune(): boolean {
+    return this.sink.shouldPrune();
+  }
+
+  get pruning(): boolean {
+    return this.sink.pruning;
   }
 
   setUserAttr(key: string, value: unknown): void {

@@ -256,6 +256,13 @@ class ProgressRecorder {
     this.schedule();
   }
 
+  /** Queue trials are not pruned: the controller's decisions do not travel back over the queue (a study with a pruner refuses the queue). */
+  readonly pruning = false;
+
+  shouldPrune(): boolean {
+    return false;
+  }
+
   flushed(): Promise<void> {
     return this.writing;
   }

@@ -19,7 +19,7 @@ import type { SearchSpace } from "../space/types.ts";
 import { TrialPruned } from "../trial/pruned.ts";
 import type { Objective, Trial } from "../trial/types.ts";
 import { type Executor, ExecutorUnavailableError, type TrialJob, TrialTimeoutError } from "./executor.ts";
-import type { RunMessage, TrialRecords, WorkerMessage } from "./protocol.ts";
+import { DECISION_GO_ON, DECISION_PRUNE, type RunMessage, type TrialRecords, type WorkerMessage } from "./protocol.ts";
 import { moduleBeside, startWorkerThread } from "./worker-thread.ts";
 
 export interface ThreadPoolOptions {
@@ -125,6 +125,8 @@ export class ThreadPoolExecutor implements Executor {
         params: job.params,
         distributions: job.distributions,
         objective,
+        pruning: job.trial.pruning,
+        decision: new SharedArrayBuffer(4),
       };
       this.queue.push({ jobId, job, message, resolve, reject, started: false });
       this.dispatch();
@@ -206,7 +208,8 @@ export class ThreadPoolExecutor implements Executor {
       else this.finish(slot, pending, () => pending.reject(failure));
       return;
     }
-    if (message.type === "result") this.finish(slot, pending, () => pending.resolve(message.value));
+    if (message.type === "prune?") answerPrune(pending.job.trial, pending.message.decision);
+    else if (message.type === "result") this.finish(slot, pending, () => pending.resolve(message.value));
     else if (message.type === "error") {
       const error = message.name === "TrialPruned" ? new TrialPruned(message.message) : new Error(message.message);
       this.finish(slot, pending, () => pending.reject(error));
@@ -265,6 +268,20 @@ export class ThreadPoolExecutor implements Executor {
 function end(pending: PendingJob, settle: () => void): void {
   clearTimeout(pending.timer);
   settle();
+}
+
+/** Tells the blocked worker what the pruner decided (going on when the question itself fails: the result will say why). */
+function answerPrune(trial: Trial, decision: SharedArrayBuffer): void {
+  const prune = ((): boolean => {
+    try {
+      return trial.shouldPrune();
+    } catch {
+      return false;
+    }
+  })();
+  const view = new Int32Array(decision);
+  Atomics.store(view, 0, prune ? DECISION_PRUNE : DECISION_GO_ON);
+  Atomics.notify(view, 0);
 }
 
 /** Writes what the worker recorded into the controller's trial. */

@@ -7,9 +7,11 @@ import { loadObjective, specKey } from "../objectives/spec.ts";
 import { describeValue } from "../trial/outcome.ts";
 import type { Objective } from "../trial/types.ts";
 import { FixedTrial } from "./fixed-trial.ts";
-import type { RunMessage, TrialRecords, WorkerMessage } from "./protocol.ts";
+import { DECISION_PRUNE, DECISION_WAITING, type RunMessage, type TrialRecords, type WorkerMessage } from "./protocol.ts";
 
 const FLUSH_MS = 100;
+/** How long shouldPrune waits for the controller before going on (a controller that ended the trial never answers). */
+const DECISION_WAIT_MS = 60_000;
 
 if (parentPort === null) throw new Error("src/execution/worker is a worker-thread entry; the ThreadPoolExecutor starts it");
 const port = parentPort;
@@ -58,6 +60,15 @@ async function runTrial(message: RunMessage): Promise<void> {
       setUserAttr: (key, value) => {
         records.userAttrs.push([key, value]);
         maybeFlush();
+      },
+      pruning: message.pruning,
+      shouldPrune: () => {
+        if (!message.pruning) return false;
+        const decision = new Int32Array(message.decision);
+        Atomics.store(decision, 0, DECISION_WAITING);
+        post({ type: "prune?", jobId, ...take() });
+        Atomics.wait(decision, 0, DECISION_WAITING, DECISION_WAIT_MS);
+        return Atomics.load(decision, 0) === DECISION_PRUNE;
       },
     });
     const objective = await load(message);

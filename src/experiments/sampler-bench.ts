@@ -234,6 +234,7 @@ function benchTrial(number: number, params: Params, userAttrs: Record<string, un
     suggestFloat: fixed,
     suggestInt: fixed,
     suggestCategorical: fixed,
+    suggestOrdered: fixed,
     report: () => {},
     setUserAttr: (key, value) => {
       userAttrs[key] = value;

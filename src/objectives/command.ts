@@ -14,7 +14,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants, createWriteStream, mkdirSync, statSync, type WriteStream } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import { ConfigError } from "../errors/errors.ts";
-import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
+import { type Distribution, isOrderedChoices, type Params, type ParamValue, type SearchSpace } from "../space/types.ts";
 import { validateSpace } from "../space/validate.ts";
 import type { Trial } from "../trial/types.ts";
 
@@ -377,6 +377,9 @@ async function runTrialProgram(trial: Trial, settings: RunSettings): Promise<num
 // The objective
 
 function suggest(trial: Trial, name: string, distribution: Distribution): ParamValue {
+  if (isOrderedChoices(distribution)) {
+    return trial.suggestOrdered(name, distribution.choices, { type: distribution.type, log: distribution.log });
+  }
   switch (distribution.type) {
     case "float":
       return trial.suggestFloat(name, distribution.low, distribution.high, { step: distribution.step, log: distribution.log });

@@ -11,8 +11,9 @@
  *   the user attribute diverged = true. It is not given an invented penalty value: samplers decide
  *   how to treat FAIL trials (TPE and the RL samplers read them as the worst outcome).
  */
-import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
+import { type Distribution, isOrderedChoices, type Params, type ParamValue, type SearchSpace } from "../space/types.ts";
 import type { Task } from "../tasks/task.ts";
+import { TrialPruned } from "../trial/pruned.ts";
 import type { Objective, Trial } from "../trial/types.ts";
 
 /** The fail reason of a trial whose training diverged. */
@@ -44,6 +45,8 @@ export function recordEvaluation(trial: Trial, seed: number, result: RunRecord):
 
 function suggest(trial: Trial, name: string, distribution: Distribution): ParamValue {
   if (distribution.type === "categorical") return trial.suggestCategorical(name, distribution.choices);
+  if (isOrderedChoices(distribution))
+    return trial.suggestOrdered(name, distribution.choices, { type: distribution.type, log: distribution.log });
   const { low, high, step, log } = distribution;
   const options = { ...(step !== undefined ? { step } : {}), ...(log !== undefined ? { log } : {}) };
   return distribution.type === "float" ? trial.suggestFloat(name, low, high, options) : trial.suggestInt(name, low, high, options);
@@ -83,7 +86,24 @@ export function taskObjective(task: Task, options: TaskObjectiveOptions = {}): O
   const space = task.defaultSpace();
   return (trial: Trial) => {
     const params = trialParams(trial, space);
-    const result = task.evaluate(params, trialTrainingSeed(studySeed, trial.number));
+    const seed = trialTrainingSeed(studySeed, trial.number);
+    if (!trial.pruning) {
+      const result = task.evaluate(params, seed);
+      return recordEvaluation(trial, result.seed, result);
+    }
+    // With a pruner, every epoch's validation loss is reported and the pruner may stop the run there.
+    let pruned = false;
+    const onEpoch = (epoch: number, validationLoss: number): boolean => {
+      trial.report(epoch, validationLoss);
+      pruned = trial.shouldPrune();
+      return pruned;
+    };
+    const result = task.evaluate(params, seed, { onEpoch });
+    if (pruned) {
+      trial.setUserAttr("seed", result.seed);
+      trial.setUserAttr("epochs", result.epochsRun ?? result.validationCurve?.length ?? 0);
+      throw new TrialPruned(`pruned after epoch ${result.validationCurve?.length ?? 0}`);
+    }
     return recordEvaluation(trial, result.seed, result);
   };
 }

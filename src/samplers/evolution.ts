@@ -21,7 +21,7 @@
 
 import { Rng, type RngState } from "../nn/rng.ts";
 import { choiceAt, choiceCount, choiceIndex, isDiscrete } from "../space/discrete.ts";
-import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
+import { type Distribution, hasChoices, type Params, type ParamValue, type SearchSpace } from "../space/types.ts";
 import type { FrozenTrial } from "../trial/types.ts";
 import { EvolutionOptionsSchema, type EvolutionSamplerOptions, parseSamplerOptions } from "./options.ts";
 import { readRngState, sampleSpace, sampleUnseen, sampleValue } from "./random.ts";
@@ -185,7 +185,7 @@ function isMemberState(trial: FrozenTrial): boolean {
 
 function hasOtherValues(distribution: Distribution): boolean {
   if (isDiscrete(distribution)) return choiceCount(distribution) > 1;
-  return distribution.type !== "categorical" && distribution.low < distribution.high;
+  return !hasChoices(distribution) && distribution.low < distribution.high;
 }
 
 /** Every parameter present, discrete ones on their grid (a trial enqueued off the grid cannot be mutated onto it). */

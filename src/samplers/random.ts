@@ -6,7 +6,7 @@
 
 import { Rng, type RngState } from "../nn/rng.ts";
 import { choiceAt, choiceCount } from "../space/discrete.ts";
-import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
+import { type Distribution, hasChoices, type Params, type ParamValue, type SearchSpace } from "../space/types.ts";
 import { parseSamplerOptions, RandomOptionsSchema, type RandomSamplerOptions } from "./options.ts";
 import type { Sampler, StudyView } from "./sampler.ts";
 import { configurationCount, configurationKey, isDiscreteSpace, randomUnseen, seenConfigurations } from "./seen.ts";
@@ -15,7 +15,7 @@ export type { RandomSamplerOptions } from "./options.ts";
 
 /** One value drawn from the distribution on its proper scale. */
 export function sampleValue(rng: Rng, distribution: Distribution): ParamValue {
-  if (distribution.type === "categorical") return distribution.choices[rng.int(distribution.choices.length)];
+  if (hasChoices(distribution)) return distribution.choices[rng.int(distribution.choices.length)];
   const { low, high } = distribution;
   if (distribution.type === "int" && distribution.log === true) {
     // Log-uniform over the integers' half-unit cells, as Optuna does, so each integer gets its share of log-space.

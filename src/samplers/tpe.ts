@@ -17,7 +17,7 @@
 import { Rng, type RngState } from "../nn/rng.ts";
 import { sameDistribution } from "../space/compare.ts";
 import { choiceCount } from "../space/discrete.ts";
-import type { Distribution, Params, ParamValue, SearchSpace } from "../space/types.ts";
+import { type Distribution, hasChoices, type Params, type ParamValue, type SearchSpace } from "../space/types.ts";
 import type { FrozenTrial } from "../trial/types.ts";
 import { parseSamplerOptions, TpeOptionsSchema, type TpeSamplerOptions } from "./options.ts";
 import { readRngState, sampleSpace, sampleUnseen, sampleValue } from "./random.ts";
@@ -296,12 +296,12 @@ function candidateParams(space: SearchSpace, drawn: Record<string, Float64Array>
 }
 
 function fromInternal(distribution: Distribution, value: number): ParamValue {
-  return distribution.type === "categorical" ? distribution.choices[value] : value;
+  return hasChoices(distribution) ? distribution.choices[value] : value;
 }
 
 /** The only value a distribution can take, if it has just one. */
 function singleValue(distribution: Distribution): ParamValue | undefined {
-  if (distribution.type === "categorical") return distribution.choices.length === 1 ? distribution.choices[0] : undefined;
+  if (hasChoices(distribution)) return distribution.choices.length === 1 ? distribution.choices[0] : undefined;
   if (distribution.low === distribution.high) return distribution.low;
   if ((distribution.type === "int" || distribution.step !== undefined) && choiceCount(distribution) === 1) return distribution.low;
   return undefined;

@@ -2,28 +2,29 @@
  * The finite value lists behind discrete distributions, in index order. RL policies and the grid
  * sampler emit indices into these lists, so the order here is part of the contract.
  */
-import type { Distribution, ParamValue } from "./types.ts";
+import { type Distribution, hasChoices, type ParamValue, type RangeDistribution } from "./types.ts";
 
 /** Relative tolerance when matching a float against a step grid (low + k * step drifts by ulps). */
 const GRID_TOLERANCE = 1e-9;
 
 /** True when the distribution has a finite list of values of its own (no `levels` needed). */
 export function isDiscrete(distribution: Distribution): boolean {
-  if (distribution.type === "categorical" || distribution.type === "int") return true;
+  if (hasChoices(distribution) || distribution.type === "int") return true;
   return distribution.step !== undefined;
 }
 
 /**
  * All values of a discrete distribution in index order:
- * - categorical: its choices;
+ * - categorical and ordered choices: their choices (ascending for ordered choices);
  * - int: low, low + step, ... <= high;
  * - float with step: low, low + step, ... <= high.
  * With `levels`, a numeric distribution is instead discretised into `levels` evenly spaced values
  * (geometrically spaced when log); for ints (and stepped floats) they are rounded onto the grid and
  * deduplicated, so fewer than `levels` values may come back. A float without step needs `levels`.
+ * Lists of choices are finite already and ignore `levels`.
  */
 export function discreteChoices(distribution: Distribution, levels?: number): ParamValue[] {
-  if (distribution.type === "categorical") return distribution.choices.slice();
+  if (hasChoices(distribution)) return distribution.choices.slice();
   if (levels !== undefined) return leveledValues(distribution, levels);
   if (distribution.type === "float" && distribution.step === undefined) {
     throw new Error(
@@ -40,7 +41,7 @@ export function discreteChoices(distribution: Distribution, levels?: number): Pa
 
 /** The index of `value` in discreteChoices(distribution, levels), or -1 if it is not one of them. */
 export function choiceIndex(distribution: Distribution, value: ParamValue, levels?: number): number {
-  if (distribution.type === "categorical") return distribution.choices.findIndex((choice) => sameChoice(choice, value));
+  if (hasChoices(distribution)) return distribution.choices.findIndex((choice) => sameChoice(choice, value));
   if (typeof value !== "number" || !Number.isFinite(value)) return -1;
   if (levels === undefined) {
     if (distribution.type === "float" && distribution.step === undefined) return -1;
@@ -72,7 +73,7 @@ function tidy(value: number): number {
   return Number(value.toPrecision(15));
 }
 
-function leveledValues(distribution: Exclude<Distribution, { type: "categorical" }>, levels: number): number[] {
+function leveledValues(distribution: RangeDistribution, levels: number): number[] {
   if (!Number.isInteger(levels) || levels < 1) throw new Error(`levels must be an integer >= 1, got ${levels}`);
   const { low, high } = distribution;
   const log = distribution.log === true;
@@ -111,7 +112,7 @@ function sameChoice(a: ParamValue, b: ParamValue): boolean {
 
 /** How many values discreteChoices(distribution, levels) has, without building the list for plain grids. */
 export function choiceCount(distribution: Distribution, levels?: number): number {
-  if (distribution.type === "categorical") return distribution.choices.length;
+  if (hasChoices(distribution)) return distribution.choices.length;
   if (levels === undefined && (distribution.type === "int" || distribution.step !== undefined)) {
     return gridCount(distribution.low, distribution.high, distribution.step ?? 1);
   }
@@ -120,7 +121,7 @@ export function choiceCount(distribution: Distribution, levels?: number): number
 
 /** discreteChoices(distribution, levels)[index], without building the list for plain grids. */
 export function choiceAt(distribution: Distribution, index: number, levels?: number): ParamValue {
-  if (distribution.type === "categorical") return distribution.choices[index];
+  if (hasChoices(distribution)) return distribution.choices[index];
   if (levels === undefined && (distribution.type === "int" || distribution.step !== undefined)) {
     return gridValue(distribution.low, distribution.step ?? 1, index, distribution.type === "int");
   }

@@ -4,14 +4,18 @@ export { choiceAt, choiceCount, choiceIndex, discreteChoices, gridCount, isDiscr
 export { decodeIndices, encodeParams } from "./encode.ts";
 export { type SpaceJSON, spaceFromJSON, spaceToJSON } from "./json.ts";
 export { paperSpace, presetNames, spacePreset } from "./presets.ts";
-export type {
-  CategoricalChoice,
-  CategoricalDistribution,
-  Distribution,
-  FloatDistribution,
-  IntDistribution,
-  Params,
-  ParamValue,
-  SearchSpace,
+export {
+  type CategoricalChoice,
+  type CategoricalDistribution,
+  type Distribution,
+  type FloatDistribution,
+  hasChoices,
+  type IntDistribution,
+  isOrderedChoices,
+  type OrderedChoicesDistribution,
+  type Params,
+  type ParamValue,
+  type RangeDistribution,
+  type SearchSpace,
 } from "./types.ts";
 export { distributionProblems, spaceProblems, validateDistribution, validateSpace } from "./validate.ts";

@@ -2,12 +2,13 @@
  * Our readable JSON form of a search space, e.g.
  *   { "lr": { "type": "float", "low": 1e-5, "high": 1, "log": true },
  *     "units": { "type": "int", "low": 2, "high": 20, "step": 2 },
- *     "act": { "type": "categorical", "choices": ["relu", "tanh"] } }
+ *     "act": { "type": "categorical", "choices": ["relu", "tanh"] },
+ *     "batch": { "type": "int", "choices": [8, 16, 32], "log": true } }
  * Key order is the parameter order. Parsing checks every field and names the bad one.
  * (The journal storage has its own, Optuna-shaped, distribution JSON.)
  */
 import { ConfigError } from "../errors/errors.ts";
-import type { CategoricalChoice, Distribution, SearchSpace } from "./types.ts";
+import { type CategoricalChoice, type Distribution, hasChoices, type RangeDistribution, type SearchSpace } from "./types.ts";
 import { validateSpace } from "./validate.ts";
 
 export type SpaceJSON = Record<string, Record<string, unknown>>;
@@ -16,8 +17,9 @@ export function spaceToJSON(space: SearchSpace): SpaceJSON {
   validateSpace(space);
   const json: SpaceJSON = {};
   for (const [name, d] of Object.entries(space)) {
-    if (d.type === "categorical") {
-      json[name] = { type: "categorical", choices: d.choices.slice() };
+    if (hasChoices(d)) {
+      json[name] = { type: d.type, choices: d.choices.slice() };
+      if (d.type !== "categorical" && d.log === true) json[name].log = true;
       continue;
     }
     const entry: Record<string, unknown> = { type: d.type, low: d.low, high: d.high };
@@ -53,8 +55,8 @@ export function spaceFromJSON(json: string | unknown): SearchSpace {
 }
 
 const FIELDS: Record<string, readonly string[]> = {
-  float: ["type", "low", "high", "step", "log"],
-  int: ["type", "low", "high", "step", "log"],
+  float: ["type", "low", "high", "step", "log", "choices"],
+  int: ["type", "low", "high", "step", "log", "choices"],
   categorical: ["type", "choices"],
 };
 
@@ -78,6 +80,7 @@ function parseDistribution(name: string, entry: unknown, problems: string[]): Di
     if (!Array.isArray(fields.choices)) problems.push(`${where}: field "choices" must be an array`);
     return problems.length > before ? undefined : { type, choices: (fields.choices as CategoricalChoice[]).slice() };
   }
+  if (fields.choices !== undefined) return orderedChoices(where, type, fields, problems);
   for (const key of ["low", "high"] as const) {
     if (typeof fields[key] !== "number") problems.push(`${where}: field "${key}" must be a number, got ${JSON.stringify(fields[key])}`);
   }
@@ -88,8 +91,29 @@ function parseDistribution(name: string, entry: unknown, problems: string[]): Di
     problems.push(`${where}: field "log" must be true or false, got ${JSON.stringify(fields.log)}`);
   }
   if (problems.length > before) return undefined;
-  const distribution: Extract<Distribution, { type: "int" | "float" }> = { type, low: fields.low as number, high: fields.high as number };
+  const distribution: RangeDistribution = { type, low: fields.low as number, high: fields.high as number };
   if (fields.step !== undefined) distribution.step = fields.step as number;
   if (fields.log !== undefined) distribution.log = fields.log as boolean;
+  return distribution;
+}
+
+/** `{ "type": "float" | "int", "choices": [...], "log"?: bool }`; validateSpace checks the order and values. */
+function orderedChoices(
+  where: string,
+  type: "float" | "int",
+  fields: Record<string, unknown>,
+  problems: string[],
+): Distribution | undefined {
+  const before = problems.length;
+  for (const key of ["low", "high", "step"]) {
+    if (fields[key] !== undefined) problems.push(`${where}: field "${key}" cannot be combined with "choices" (give one or the other)`);
+  }
+  if (!Array.isArray(fields.choices)) problems.push(`${where}: field "choices" must be an array of numbers`);
+  if (fields.log !== undefined && typeof fields.log !== "boolean") {
+    problems.push(`${where}: field "log" must be true or false, got ${JSON.stringify(fields.log)}`);
+  }
+  if (problems.length > before) return undefined;
+  const distribution: Distribution = { type, choices: (fields.choices as number[]).slice() };
+  if (fields.log === true) distribution.log = true;
   return distribution;
 }

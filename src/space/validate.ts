@@ -7,7 +7,7 @@
  */
 import { ConfigError } from "../errors/errors.ts";
 import { gridCount } from "./discrete.ts";
-import type { Distribution, SearchSpace } from "./types.ts";
+import { type Distribution, isOrderedChoices, type OrderedChoicesDistribution, type RangeDistribution, type SearchSpace } from "./types.ts";
 
 export function validateSpace(space: SearchSpace): void {
   const problems = spaceProblems(space);
@@ -36,6 +36,7 @@ export function distributionProblems(name: string, distribution: Distribution): 
   if (name === "") return ["parameter names must be non-empty"];
   if (name === "__proto__") return ['parameter name "__proto__" is reserved'];
   if (distribution === null || typeof distribution !== "object") return [`${where}: the distribution must be an object`];
+  if (isOrderedChoices(distribution)) return orderedChoicesProblems(where, distribution);
   switch (distribution.type) {
     case "categorical":
       return categoricalProblems(where, distribution.choices);
@@ -72,7 +73,35 @@ function categoricalProblems(where: string, choices: unknown): string[] {
   return problems;
 }
 
-function numericProblems(where: string, d: Extract<Distribution, { type: "int" | "float" }>): string[] {
+/** Ordered choices: a non-empty ascending list of distinct finite numbers (integers for int, positive when log). */
+function orderedChoicesProblems(where: string, d: OrderedChoicesDistribution): string[] {
+  const { choices } = d;
+  const problems: string[] = [];
+  const extra = ["low", "high", "step"].filter((field) => Object.hasOwn(d, field));
+  if (extra.length > 0) problems.push(`${where}: ordered choices cannot also have ${extra.join(", ")} (give either choices or low/high)`);
+  if (d.log !== undefined && typeof d.log !== "boolean") problems.push(`${where}: log must be true or false, got ${String(d.log)}`);
+  if (choices.length === 0) problems.push(`${where}: empty choice list`);
+  choices.forEach((choice, index) => {
+    if (typeof choice !== "number" || !Number.isFinite(choice)) {
+      problems.push(
+        `${where}: ${d.type} choice ${index} must be a finite number, got ${typeof choice === "number" ? choice : JSON.stringify(choice)}`,
+      );
+    } else if (d.type === "int" && !Number.isInteger(choice)) {
+      problems.push(`${where}: int choice ${index} must be an integer, got ${choice}`);
+    } else if (d.log === true && choice <= 0) {
+      problems.push(`${where}: log scale needs positive choices, got choice ${index} = ${choice}`);
+    } else if (index > 0 && typeof choices[index - 1] === "number" && !(choice > choices[index - 1])) {
+      const what = choice === choices[index - 1] ? "repeats" : "is below";
+      problems.push(
+        `${where}: ordered choices must be distinct and ascending, but choice ${index} (${choice}) ${what} choice ${index - 1} ` +
+          `(${choices[index - 1]})`,
+      );
+    }
+  });
+  return problems;
+}
+
+function numericProblems(where: string, d: RangeDistribution): string[] {
   const problems: string[] = [];
   for (const field of ["low", "high"] as const) {
     const value = d[field];

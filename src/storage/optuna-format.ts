@@ -3,7 +3,7 @@
  * optuna/distributions.py, optuna/trial/_state.py, optuna/study/_study_direction.py).
  */
 import { StorageError } from "../errors/errors.ts";
-import type { CategoricalChoice, Distribution, ParamValue } from "../space/types.ts";
+import { type CategoricalChoice, type Distribution, hasChoices, isOrderedChoices, type ParamValue } from "../space/types.ts";
 import type { Direction, TrialState } from "../trial/types.ts";
 import { fromPythonJson, toPythonJson } from "./python-json.ts";
 
@@ -11,6 +11,12 @@ import { fromPythonJson, toPythonJson } from "./python-json.ts";
 export interface OptunaDistributionJson {
   name: string;
   attributes: Record<string, unknown>;
+  /**
+   * hyperforce's own key, set on the CategoricalDistribution that stores ordered numeric choices:
+   * the kind and scale that make them ordered again on reading. Optuna reads only `name` and
+   * `attributes`, so it loads such a journal as categoricals of the numbers.
+   */
+  ordered_choices?: { type: "float" | "int"; log: boolean };
 }
 
 /**
@@ -24,6 +30,13 @@ export function normalizeDistribution(distribution: Distribution): Distribution 
 /** Throws a clear error when the distribution is malformed. Attribute order follows Optuna's. */
 export function distributionToOptuna(distribution: Distribution): OptunaDistributionJson {
   checkDistribution(distribution);
+  if (isOrderedChoices(distribution)) {
+    return {
+      name: "CategoricalDistribution",
+      attributes: { choices: [...distribution.choices] },
+      ordered_choices: { type: distribution.type, log: distribution.log === true },
+    };
+  }
   switch (distribution.type) {
     case "float":
       return {
@@ -79,11 +92,13 @@ export function distributionFromOptuna(json: string | OptunaDistributionJson | R
         result = int(a.low, a.high, a.step, true);
         break;
       case "CategoricalDistribution":
-        result = { type: "categorical", choices: a.choices as CategoricalChoice[] };
+        result = choices(a.choices, parsed.ordered_choices);
         break;
       default:
         throw new StorageError(`unknown Optuna distribution class "${parsed.name}"`);
     }
+  } else if ((parsed.type === "float" || parsed.type === "int") && parsed.choices !== undefined) {
+    result = choices(parsed.choices, { type: parsed.type, log: parsed.log });
   } else if (parsed.type === "float") {
     result = float(parsed.low, parsed.high, parsed.step, parsed.log);
   } else if (parsed.type === "int") {
@@ -95,6 +110,18 @@ export function distributionFromOptuna(json: string | OptunaDistributionJson | R
   }
   checkDistribution(result);
   return result;
+}
+
+/** Categorical choices, or ordered numeric choices when hyperforce's `ordered_choices` marker is there. */
+function choices(list: unknown, ordered: unknown): Distribution {
+  if (ordered === undefined || ordered === null) return { type: "categorical", choices: list as CategoricalChoice[] };
+  const { type, log } = ordered as Record<string, unknown>;
+  if (type !== "float" && type !== "int") {
+    throw new StorageError(`ordered_choices must name the type "float" or "int": ${JSON.stringify(ordered)}`);
+  }
+  const d: Distribution = { type, choices: list as number[] };
+  if (log === true) d.log = true;
+  return d;
 }
 
 function float(low: unknown, high: unknown, step: unknown, log: unknown): Distribution {
@@ -115,6 +142,10 @@ function int(low: unknown, high: unknown, step: unknown, log: unknown): Distribu
 export function checkDistribution(d: Distribution): void {
   const show = () => JSON.stringify(d);
   if (d === null || typeof d !== "object") throw new StorageError(`not a distribution: ${JSON.stringify(d)}`);
+  if (isOrderedChoices(d)) {
+    checkOrderedChoices(d, show);
+    return;
+  }
   if (d.type === "categorical") {
     if (!Array.isArray(d.choices) || d.choices.length === 0)
       throw new StorageError(`categorical distribution needs a non-empty list of choices: ${show()}`);
@@ -146,13 +177,25 @@ export function checkDistribution(d: Distribution): void {
   }
 }
 
+function checkOrderedChoices(d: Extract<Distribution, { choices: number[] }>, show: () => string): void {
+  const { choices } = d;
+  if (choices.length === 0) throw new StorageError(`ordered choices need a non-empty list: ${show()}`);
+  choices.forEach((c, i) => {
+    if (typeof c !== "number" || !Number.isFinite(c)) throw new StorageError(`ordered choices must be finite numbers: ${show()}`);
+    if (i > 0 && !(c > choices[i - 1])) throw new StorageError(`ordered choices must be distinct and ascending: ${show()}`);
+  });
+  if (d.type === "int" && !choices.every(Number.isInteger)) throw new StorageError(`int ordered choices must be integers: ${show()}`);
+  if (d.log !== undefined && typeof d.log !== "boolean") throw new StorageError(`distribution log must be true or false: ${show()}`);
+  if (d.log && choices[0] <= 0) throw new StorageError(`ordered choices with log must be positive: ${show()}`);
+}
+
 function sameChoice(a: CategoricalChoice, b: CategoricalChoice): boolean {
   return a === b || (typeof a === "number" && typeof b === "number" && Number.isNaN(a) && Number.isNaN(b));
 }
 
-/** Optuna keeps a parameter as a float: a categorical one as its choice index, a number as itself. */
+/** Optuna keeps a parameter as a float: a categorical one (or ordered choice) as its choice index, a number as itself. */
 export function paramToInternal(value: ParamValue, distribution: Distribution): number {
-  if (distribution.type === "categorical") {
+  if (hasChoices(distribution)) {
     const index = distribution.choices.findIndex((choice) => sameChoice(choice, value));
     if (index < 0) throw new StorageError(`${JSON.stringify(value)} is not one of the choices ${JSON.stringify(distribution.choices)}`);
     return index;
@@ -168,7 +211,7 @@ export function paramToInternal(value: ParamValue, distribution: Distribution): 
 /** The inverse of paramToInternal (Optuna's to_external_repr: int() truncates, index picks a choice). */
 export function paramFromInternal(internal: number, distribution: Distribution): ParamValue {
   if (typeof internal !== "number") throw new StorageError(`parameter value ${JSON.stringify(internal)} is not a number`);
-  if (distribution.type === "categorical") {
+  if (hasChoices(distribution)) {
     const index = Math.trunc(internal);
     if (index < 0 || index >= distribution.choices.length) {
       throw new StorageError(`choice index ${internal} is outside ${JSON.stringify(distribution.choices)}`);

@@ -6,7 +6,7 @@
  * so that everything hyperforce writes replays the same way in Optuna.
  */
 import { StorageError } from "../errors/errors.ts";
-import type { Distribution } from "../space/types.ts";
+import { type Distribution, hasChoices } from "../space/types.ts";
 import { type Direction, type FrozenTrial, isFinished, type TrialState } from "../trial/types.ts";
 import { checkLeaseSwap, LEASE_ATTR } from "./lease.ts";
 import { FAIL_REASON_ATTR, type StorageOp } from "./ops.ts";
@@ -213,11 +213,10 @@ export class StorageState {
     if (earlier.type !== "categorical" && distribution.type !== "categorical" && Boolean(earlier.log) !== Boolean(distribution.log)) {
       return `was stored in this study with log ${Boolean(earlier.log)}, not ${Boolean(distribution.log)}`;
     }
-    if (
-      earlier.type === "categorical" &&
-      distribution.type === "categorical" &&
-      JSON.stringify(earlier.choices) !== JSON.stringify(distribution.choices)
-    ) {
+    if (hasChoices(earlier) !== hasChoices(distribution)) {
+      return `was stored in this study ${hasChoices(earlier) ? "with" : "without"} a list of choices`;
+    }
+    if (hasChoices(earlier) && hasChoices(distribution) && JSON.stringify(earlier.choices) !== JSON.stringify(distribution.choices)) {
       return `was stored in this study with choices ${JSON.stringify(earlier.choices)}, not ${JSON.stringify(distribution.choices)}`;
     }
     return undefined;

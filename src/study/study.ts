@@ -7,6 +7,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { UsageError } from "../errors/errors.ts";
 import type { ObjectiveSpec } from "../objectives/spec.ts";
+import type { Pruner, PrunerStudy } from "../pruners/pruner.ts";
 import { PolicySampler } from "../samplers/policy-sampler.ts";
 import type { Sampler, StudyView } from "../samplers/sampler.ts";
 import { tpeSampler } from "../samplers/tpe.ts";
@@ -38,6 +39,8 @@ export interface CreateStudyOptions {
   space?: SearchSpace;
   /** Default: TPE seeded with the study seed. */
   sampler?: Sampler;
+  /** Decides trial.shouldPrune() after each report (medianPruner, successiveHalvingPruner, hyperbandPruner); default none. */
+  pruner?: Pruner;
   /** A Storage, or a journal file path (".jsonl", ".log", ".journal"); default in memory. */
   storage?: Storage | string;
   /** Seeds the default sampler and the built-in task's training seeds; random (and stored) when omitted. */
@@ -68,6 +71,8 @@ export interface LoadStudyOptions {
   storage: Storage | string;
   /** Default: TPE seeded with the stored study seed. */
   sampler?: Sampler;
+  /** As in createStudy. */
+  pruner?: Pruner;
   /** Default true: RUNNING trials with no heartbeat for longer than the grace period are marked FAIL. */
   failStaleRunning?: boolean;
   heartbeat?: HeartbeatOptions;
@@ -80,6 +85,7 @@ interface StudyRuntime {
   heartbeat: HeartbeatSettings;
   failStaleRunning: boolean;
   lease?: StudyLeaseHolder;
+  pruner?: Pruner;
 }
 
 const DIRECTIONS: readonly Direction[] = ["minimize", "maximize"];
@@ -115,6 +121,19 @@ export class Study {
       () => this.running.size > 0 || this.optimizing > 0 || runtime.lease?.held === true,
     );
     this.timer.update();
+  }
+
+  /** The pruner that answers trial.shouldPrune(), if any. */
+  get pruner(): Pruner | undefined {
+    return this.runtime.pruner;
+  }
+
+  /** The pruner's decision on a running trial as stored now (false without a pruner). */
+  shouldPrune(trialNumber: number): boolean {
+    const pruner = this.runtime.pruner;
+    if (pruner === undefined) return false;
+    const view: PrunerStudy = { name: this.name, direction: this.direction, trials: this.view.trials };
+    return pruner.prune(view, this.storage.getTrial(this.studyId, trialNumber));
   }
 
   /** The heartbeat interval and grace period this study runs with. */
@@ -326,7 +345,7 @@ export class Study {
       );
     }
     if (outcome.state === "FAIL") this.storage.setTrialSystemAttr(this.studyId, number, TRIAL_ATTR.failReason, outcome.reason);
-    this.storage.setTrialStateValue(this.studyId, number, outcome.state, outcome.state === "COMPLETE" ? outcome.value : undefined);
+    this.storage.setTrialStateValue(this.studyId, number, outcome.state, finalValue(outcome, stored));
     this.forget(number, trialOrNumber, outcome.state);
     const frozen = this.storage.getTrial(this.studyId, number);
     this.sampler.afterTrial?.(this.view, frozen);
@@ -406,6 +425,8 @@ export class Study {
       },
       recordIntermediate: (number, step, value) => this.storage.setTrialIntermediateValue(this.studyId, number, step, value),
       recordUserAttr: (number, key, value) => this.storage.setTrialUserAttr(this.studyId, number, key, value),
+      shouldPrune: (number) => this.shouldPrune(number),
+      pruning: this.runtime.pruner !== undefined,
     };
   }
 
@@ -436,6 +457,7 @@ const THIS_PROCESS = { host: hostname(), pid: process.pid };
 interface OpenOptions {
   space?: SearchSpace;
   sampler?: Sampler;
+  pruner?: Pruner;
   seed?: number;
   failStaleRunning: boolean;
   heartbeat: HeartbeatSettings;
@@ -458,6 +480,7 @@ export function createStudy(options: CreateStudyOptions = {}): Study {
   const open: OpenOptions = {
     space: options.space,
     sampler: options.sampler,
+    pruner: options.pruner,
     seed: options.seed,
     failStaleRunning: options.failStaleRunning ?? true,
     heartbeat,
@@ -495,6 +518,7 @@ export function createStudy(options: CreateStudyOptions = {}): Study {
     heartbeat,
     failStaleRunning: open.failStaleRunning,
     lease,
+    pruner: options.pruner,
   });
 }
 
@@ -512,6 +536,7 @@ export function loadStudy(options: LoadStudyOptions): Study {
   }
   return openExisting(storage, typeof options.storage === "string", options.name, {
     sampler: options.sampler,
+    pruner: options.pruner,
     failStaleRunning: options.failStaleRunning ?? true,
     heartbeat,
     singleController: options.singleController,
@@ -565,6 +590,7 @@ function openExisting(storage: Storage, ownsStorage: boolean, name: string, opti
     heartbeat: options.heartbeat,
     failStaleRunning: options.failStaleRunning,
     lease,
+    pruner: options.pruner,
   });
   study.samplerStateWriter.remember(attrs);
   study.failStaleTrials();
@@ -581,6 +607,16 @@ function failStale(storage: Storage, studyId: number, number: number): boolean {
     if (storage.getTrial(studyId, number).state !== "RUNNING") return false;
     throw error;
   }
+}
+
+/** A COMPLETE trial's value; a PRUNED one keeps its last intermediate value as its value, as Optuna stores it. */
+function finalValue(outcome: TrialOutcome, stored: FrozenTrial): number | undefined {
+  if (outcome.state === "COMPLETE") return outcome.value;
+  if (outcome.state !== "PRUNED") return undefined;
+  const steps = Object.keys(stored.intermediateValues).map(Number);
+  if (steps.length === 0) return undefined;
+  const value = stored.intermediateValues[Math.max(...steps)];
+  return Number.isFinite(value) ? value : undefined;
 }
 
 function checkSamplerFitsSpace(sampler: Sampler, space: SearchSpace | undefined): void {

@@ -7,7 +7,7 @@ import { containsValue, sameDistribution } from "../space/compare.ts";
 import type { CategoricalChoice, Distribution, Params, ParamValue } from "../space/types.ts";
 import { validateDistribution } from "../space/validate.ts";
 import { describeDistribution } from "../trial/describe.ts";
-import type { FloatOptions, IntOptions, Trial } from "../trial/types.ts";
+import type { FloatOptions, IntOptions, OrderedOptions, Trial } from "../trial/types.ts";
 
 /** What a live trial needs from its study. */
 export interface TrialHost {
@@ -16,6 +16,10 @@ export interface TrialHost {
   /** Asks the sampler for a parameter that was neither declared nor fixed. */
   sampleIndependent(trialNumber: number, name: string, distribution: Distribution): ParamValue;
   recordIntermediate(trialNumber: number, step: number, value: number): void;
+  /** The pruner's decision on the trial as stored; false without a pruner. */
+  shouldPrune(trialNumber: number): boolean;
+  /** True when the study has a pruner. */
+  readonly pruning: boolean;
   recordUserAttr(trialNumber: number, key: string, value: unknown): void;
 }
 
@@ -79,12 +83,28 @@ export class LiveTrial implements Trial {
     return this.suggest(name, { type: "categorical", choices: choices.slice() }) as T;
   }
 
+  suggestOrdered(name: string, choices: readonly number[], options: OrderedOptions = {}): number {
+    if (!Array.isArray(choices)) throw new Error(`suggestOrdered("${name}") needs an array of numbers`);
+    const distribution: Distribution = { type: options.type ?? "float", choices: choices.slice() };
+    if (options.log === true) distribution.log = true;
+    return this.suggest(name, distribution) as number;
+  }
+
   report(step: number, value: number): void {
     this.assertRunning("report");
     if (!Number.isInteger(step) || step < 0) throw new Error(`trial ${this.number}: report step must be an integer >= 0, got ${step}`);
     if (typeof value !== "number" || Number.isNaN(value))
       throw new Error(`trial ${this.number}: report(${step}, value) needs a number, got ${String(value)}`);
     this.host.recordIntermediate(this.number, step, value);
+  }
+
+  shouldPrune(): boolean {
+    this.assertRunning("shouldPrune");
+    return this.host.shouldPrune(this.number);
+  }
+
+  get pruning(): boolean {
+    return this.host.pruning;
   }
 
   setUserAttr(key: string, value: unknown): void {

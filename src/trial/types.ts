@@ -38,6 +38,11 @@ export interface IntOptions {
   step?: number;
   log?: boolean;
 }
+/** Ordered numeric choices: `type` "float" (default) or "int" (every choice an integer); `log` for a log scale. */
+export interface OrderedOptions {
+  type?: "float" | "int";
+  log?: boolean;
+}
 
 /** The live trial an objective receives: suggestions are define-by-run, values are recorded. */
 export interface Trial {
@@ -47,8 +52,17 @@ export interface Trial {
   suggestFloat(name: string, low: number, high: number, options?: FloatOptions): number;
   suggestInt(name: string, low: number, high: number, options?: IntOptions): number;
   suggestCategorical<T extends import("../space/types.ts").CategoricalChoice>(name: string, choices: readonly T[]): T;
+  /** One of a finite set of numbers in ascending order, modelled as ordered (e.g. [1e-5, 3e-5, 1e-4] with log). */
+  suggestOrdered(name: string, choices: readonly number[], options?: OrderedOptions): number;
   /** An intermediate value (a learning curve point); stored at once. */
   report(step: number, value: number): void;
+  /**
+   * True when the study's pruner says this trial should stop, judging its reports so far: then end
+   * it by throwing TrialPruned. Always false without a pruner.
+   */
+  shouldPrune(): boolean;
+  /** True when the study has a pruner, so reporting intermediate values can stop the trial early. */
+  readonly pruning: boolean;
   setUserAttr(key: string, value: unknown): void;
 }
 

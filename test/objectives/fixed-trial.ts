@@ -37,8 +37,20 @@ export class FixedTrial implements Trial {
     return value;
   }
 
+  suggestOrdered(name: string, choices: readonly number[]): number {
+    const value = this.take(name) as number;
+    if (!choices.includes(value)) throw new Error(`FixedTrial value ${String(value)} is not a choice of ${name}`);
+    return value;
+  }
+
   report(step: number, value: number): void {
     this.reports.push([step, value]);
+  }
+
+  readonly pruning = false;
+
+  shouldPrune(): boolean {
+    return false;
   }
 
   setUserAttr(key: string, value: unknown): void {

@@ -75,7 +75,7 @@ function objective(params: Params): number {
 }
 
 function inDistribution(value: ParamValue, d: Distribution): boolean {
-  if (d.type === "categorical") return d.choices.some((choice) => Object.is(choice, value));
+  if ("choices" in d) return (d.choices as ParamValue[]).some((choice) => Object.is(choice, value));
   if (typeof value !== "number" || !Number.isFinite(value) || value < d.low || value > d.high) return false;
   if (d.type === "int" && !Number.isInteger(value)) return false;
   const step = d.step ?? (d.type === "int" ? 1 : undefined);

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import type { Distribution } from "../../src/space/types.ts";
 import { JournalFileStorage } from "../../src/storage/journal.ts";
 import { assertSameAsOptuna, continueOptunaStudies, optuna, PYTHON, SCRIPT, skip, writeAndLoadInOptuna } from "./optuna-compare.ts";
 import { startTogether } from "./start-together.ts";
@@ -48,4 +49,25 @@ test("Optuna and hyperforce appending to one journal at once exclude each other 
   assert.ok(trials.every((t) => t.state === "COMPLETE" && t.value === t.params.i));
   assert.equal(trials.filter((t) => t.systemAttrs.writer === "optuna").length, 40);
   assertSameAsOptuna(s, optuna("load", path));
+});
+
+test("Optuna loads ordered numeric choices as a categorical of the numbers; hyperforce reads them back as ordered", { skip }, () => {
+  const path = join(dir, "ordered.jsonl");
+  const s = new JournalFileStorage(path);
+  const id = s.createStudy("ordered", "minimize");
+  const rate: Distribution = { type: "float", choices: [1e-5, 3e-5, 1e-4, 3e-4], log: true };
+  const batch: Distribution = { type: "int", choices: [8, 16, 32] };
+  const n = s.createTrial(id);
+  s.setTrialParam(id, n, "rate", 3e-5, rate);
+  s.setTrialParam(id, n, "batch", 32, batch);
+  s.setTrialStateValue(id, n, "COMPLETE", 0.5);
+  const [theirs] = optuna("load", path).studies[0].trials;
+  assert.deepEqual(theirs.params, { rate: 3e-5, batch: 32 });
+  assert.deepEqual(theirs.distributions, {
+    rate: { name: "CategoricalDistribution", attributes: { choices: [1e-5, 3e-5, 1e-4, 3e-4] } },
+    batch: { name: "CategoricalDistribution", attributes: { choices: [8, 16, 32] } },
+  });
+  const reread = new JournalFileStorage(path).getAllTrials(id)[0];
+  assert.deepEqual(reread.distributions, { rate, batch });
+  assert.deepEqual(reread.params, { rate: 3e-5, batch: 32 });
 });

@@ -9,7 +9,7 @@
  */
 
 import { choiceAt, choiceCount, choiceIndex } from "../../space/discrete.ts";
-import type { Distribution, ParamValue } from "../../space/types.ts";
+import { type Distribution, hasChoices, type ParamValue, type RangeDistribution } from "../../space/types.ts";
 
 export type DimensionKind = "continuous" | "discrete" | "categorical";
 
@@ -26,7 +26,7 @@ export interface Dimension {
 }
 
 export function dimensionOf(name: string, distribution: Distribution): Dimension {
-  if (distribution.type === "categorical") {
+  if (hasChoices(distribution)) {
     return { name, distribution, kind: "categorical", count: distribution.choices.length, lower: 0, upper: 1, log: false };
   }
   const log = distribution.log === true;
@@ -53,7 +53,7 @@ export function encodeValue(dimension: Dimension, value: ParamValue): number {
 /** The value at a coordinate: clamped to the range, rounded to the grid for discrete dimensions. */
 export function decodeValue(dimension: Dimension, coordinate: number): ParamValue {
   const distribution = dimension.distribution;
-  if (distribution.type === "categorical") return distribution.choices[Math.min(dimension.count - 1, Math.max(0, Math.round(coordinate)))];
+  if (hasChoices(distribution)) return distribution.choices[Math.min(dimension.count - 1, Math.max(0, Math.round(coordinate)))];
   if (dimension.count === 1) return distribution.low;
   const u = Math.min(1, Math.max(0, coordinate));
   const scaled = dimension.lower + u * (dimension.upper - dimension.lower);
@@ -64,7 +64,7 @@ export function decodeValue(dimension: Dimension, coordinate: number): ParamValu
 
 /** The grid index nearest to a numeric value of a discrete dimension. */
 export function gridIndexOf(dimension: Dimension, value: number): number {
-  const distribution = dimension.distribution as Exclude<Distribution, { type: "categorical" }>;
+  const distribution = dimension.distribution as RangeDistribution;
   const step = distribution.step ?? 1;
   return Math.min(dimension.count - 1, Math.max(0, Math.round((value - distribution.low) / step)));
 }

@@ -9,7 +9,7 @@
 
 import { containsValue } from "../../space/compare.ts";
 import { choiceIndex } from "../../space/discrete.ts";
-import type { Params, SearchSpace } from "../../space/types.ts";
+import { hasChoices, type Params, type SearchSpace } from "../../space/types.ts";
 import type { Direction, FrozenTrial } from "../../trial/types.ts";
 import { finishedTrials, splitTrials } from "./split.ts";
 
@@ -61,7 +61,7 @@ export function observationColumns(
     const column = new Float64Array(usable.length);
     for (let i = 0; i < usable.length; i++) {
       const value = usable[i][name];
-      column[i] = distribution.type === "categorical" ? choiceIndex(distribution, value) : (value as number);
+      column[i] = hasChoices(distribution) ? choiceIndex(distribution, value) : (value as number);
     }
     columns[name] = column;
   }

@@ -4,12 +4,13 @@
  * - a truncated normal on the internal scale (log for log parameters) for numbers; a number with a
  *   step (every int, a stepped float) widens its range by half a step and scores a value by the
  *   mass of its cell [x - step/2, x + step/2], and samples are rounded back onto the grid;
- * - a smoothed categorical for choices (the observed choice plus priorWeight / kernels on all).
+ * - a smoothed categorical for categorical choices (the observed choice plus priorWeight / kernels on all);
+ * - for ordered numeric choices, the stepped kernel on the choice index (indexRange below).
  * One component draws every parameter at once, so a mixture over several parameters models them
  * jointly (multivariate TPE). Bandwidths, per parameter (bandwidth.ts): each kernel spans the larger
  * gap to its sorted neighbours, clipped to [range / min(100, kernels + 1), range]; or Scott's rule
  * 0.2 * n^(-1/(d + 4)) * range. The prior kernel is centred with sigma = range.
- * Observations are numbers on the user's scale, or choice indices for categoricals.
+ * Observations are numbers on the user's scale, or choice indices for categorical and ordered choices.
  *
  * Everything is held in Float64Arrays with the per-component constants (log normalisers) computed
  * once, so scoring a candidate costs a multiply-add per component and parameter.
@@ -17,7 +18,7 @@
 
 import type { Rng } from "../../nn/rng.ts";
 import { choiceAt } from "../../space/discrete.ts";
-import type { Distribution, SearchSpace } from "../../space/types.ts";
+import { isOrderedChoices, type OrderedChoicesDistribution, type RangeDistribution, type SearchSpace } from "../../space/types.ts";
 import { type Bandwidth, bandwidths } from "./bandwidth.ts";
 import { logGaussMass, sampleStandardTruncnorm } from "./truncnorm.ts";
 
@@ -36,7 +37,7 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 interface NumericKernels {
   kind: "numeric";
-  distribution: Extract<Distribution, { type: "int" | "float" }>;
+  distribution: RangeDistribution;
   mus: Float64Array;
   sigmas: Float64Array;
   /** Continuous: -log(sigma sqrt(2 pi)) - log(mass inside the range); stepped: log(mass inside the range). */
@@ -86,9 +87,8 @@ export class ParzenEstimator {
       const distribution = space[name];
       const values = observations[name];
       if (values.length !== n) throw new Error(`tpe sampler: parameter "${name}" has ${values.length} observations, expected ${n}`);
-      return distribution.type === "categorical"
-        ? categoricalKernels(values, distribution.choices.length, options.priorWeight)
-        : numericKernels(values, distribution, options, this.names.length);
+      if (distribution.type === "categorical") return categoricalKernels(values, distribution.choices.length, options.priorWeight);
+      return numericKernels(values, isOrderedChoices(distribution) ? indexRange(distribution) : distribution, options, this.names.length);
     });
   }
 
@@ -150,7 +150,7 @@ function categoricalKernels(indices: ArrayLike<number>, nChoices: number, priorW
 
 function numericKernels(
   values: ArrayLike<number>,
-  distribution: Extract<Distribution, { type: "int" | "float" }>,
+  distribution: RangeDistribution,
   options: ParzenOptions,
   dimensions: number,
 ): NumericKernels {
@@ -173,6 +173,16 @@ function numericKernels(
     logNorms[c] = step === 0 ? -Math.log(sigmas[c]) - LOG_SQRT_2PI - mass : mass;
   }
   return { kind: "numeric", distribution, mus, sigmas, logNorms, step, log, low, high };
+}
+
+/**
+ * Ordered choices are modelled on their indices 0..n-1 as an int range: each kernel scores a choice by
+ * the mass of its cell [k - 1/2, k + 1/2], so neighbouring choices share mass and far ones do not
+ * (the categorical kernel gives every other choice the same smoothing). The user's `log` needs no
+ * extra transform: the index already is the position in the listed (ascending) order.
+ */
+function indexRange(distribution: OrderedChoicesDistribution): RangeDistribution {
+  return { type: "int", low: 0, high: distribution.choices.length - 1 };
 }
 
 function sampleCategorical(rng: Rng, k: CategoricalKernels, component: number): number {
