@@ -55,7 +55,11 @@ export class RedisJournalStorage extends OpStorage {
   /** Replays the operations appended since the last read. */
   sync(): void {
     const last = this.redis<string | null>("GET", this.key("log_number"));
-    const lastNumber = last === null ? -1 : Number(last);
+    this.replayTo(last === null ? -1 : Number(last), last);
+  }
+
+  /** Replays operations up to number `lastNumber` (`last`: the key's text, for the message). */
+  private replayTo(lastNumber: number, last: string | null = String(lastNumber)): void {
     if (!Number.isInteger(lastNumber)) throw new StorageError(`${this.where}: ${this.key("log_number")} holds ${JSON.stringify(last)}`);
     if (lastNumber < this.logsRead - 1) {
       throw new StorageError(
@@ -91,7 +95,8 @@ export class RedisJournalStorage extends OpStorage {
       const args = [String(this.logsRead - 1), line, this.prefix];
       const appended = this.redis<number>("EVAL", APPEND_IF_LAST, 1, this.key("log_number"), ...args);
       if (appended >= 0) {
-        this.sync();
+        // Up to this operation only: the state's newest trial is then the one it created, whatever was appended since.
+        this.replayTo(appended);
         return;
       }
       // Another writer appended first: replay its operations and check again (spread the retries).

@@ -50,7 +50,9 @@ export class PostgresStorage extends OpStorage {
       this.replay.refresh();
       this.state.check(op);
       writeOp(op, this.client, this.replay);
-      this.client.call("query", "COMMIT");
+      // Read inside the transaction: it sees its own rows, and under the lock no other trial of the study,
+      // so the state's newest trial is the one created here (OpStorage returns its number).
+      this.replay.refresh();
     } catch (error) {
       this.client.call("query", "ROLLBACK");
       if (error instanceof ServerError && error.code === UNIQUE_VIOLATION && op.kind === "createStudy") {
@@ -58,6 +60,12 @@ export class PostgresStorage extends OpStorage {
       }
       throw error;
     }
-    this.replay.refresh();
+    try {
+      this.client.call("query", "COMMIT");
+    } catch (error) {
+      // The state already holds what was not committed: this storage object cannot be trusted any more.
+      this.close();
+      throw error;
+    }
   }
 }
