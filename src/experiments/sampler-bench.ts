@@ -236,6 +236,8 @@ function benchTrial(number: number, params: Params, userAttrs: Record<string, un
     suggestCategorical: fixed,
     suggestOrdered: fixed,
     report: () => {},
+    pruning: false,
+    shouldPrune: () => false,
     setUserAttr: (key, value) => {
       userAttrs[key] = value;
     },
