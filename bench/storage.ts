@@ -1,24 +1,29 @@
-// Journal storage costs: milliseconds per appended operation (fsync'ed and not), the time to
-// replay a large journal when a study is reopened, and the same workload in memory.
-// Run: node --import tsx bench/storage.ts [--trials 5000] [--appends 300]
-// Writes bench/results/storage.json. The machine is shared: quote ratios from one run.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+// Storage costs, per storage: milliseconds per trial as a study writes it (create, 5 params, 3
+// intermediate values, finish: 10 operations) in memory, in the journal file (fsync'ed and not), in
+// Redis (Optuna's journal layout) and in PostgreSQL (Optuna's RDB schema); and the time to reopen a
+// 5000-trial study (a new storage object reading it all) from each of the last three.
+// Run: node --import tsx bench/storage.ts [--trials 5000] [--write-trials 100]
+// Needs the machine's Redis (127.0.0.1:6379) and PostgreSQL (127.0.0.1:5432, user postgres, trust auth);
+// it uses key prefix hf-bench-storage-<pid> and database hf_bench_storage_<pid>, removed at the end.
+// The 5000-trial study is written once through the journal file; its lines are copied into Redis keys,
+// and PostgreSQL gets the same trials by SQL (INSERT ... SELECT), because writing 50000 operations
+// one by one takes minutes there. Writes bench/results/storage.json. The machine is shared: quote ratios from one run.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
+import pg from "pg";
 import type { Distribution } from "../src/space/types.ts";
 import { JournalFileStorage } from "../src/storage/journal.ts";
 import { InMemoryStorage } from "../src/storage/memory.ts";
+import { distributionToOptunaString } from "../src/storage/optuna-format.ts";
+import { PostgresStorage } from "../src/storage/postgres/storage.ts";
+import { RedisJournalStorage } from "../src/storage/redis-journal.ts";
 import type { Storage } from "../src/storage/storage.ts";
+import { integerFlag } from "./flags.ts";
 
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive integer, got ${process.argv[at + 1]}`);
-  return value;
-}
-const trials = flag("trials", 5000);
-const appends = flag("appends", 300);
+const trials = integerFlag("trials", 5000);
+const writeTrials = integerFlag("write-trials", 100);
 
 const space: Record<string, Distribution> = {
   lr: { type: "float", low: 1e-5, high: 1e-1, log: true },
@@ -46,56 +51,145 @@ function timed(work: () => void): number {
   return performance.now() - t0;
 }
 
-const dir = mkdtempSync(join(tmpdir(), "hyperforce-bench-storage-"));
-try {
-  const perOp = (durable: boolean) => {
-    const s = new JournalFileStorage(join(dir, `append-${durable}.jsonl`), { durable });
-    const id = s.createStudy("append", "minimize");
-    const trialCount = Math.ceil(appends / 10);
-    return (
-      timed(() => {
-        for (let i = 0; i < trialCount; i++) writeTrial(s, id, i);
-      }) /
-      (trialCount * 10)
-    );
-  };
-  const msPerOpDurable = perOp(true);
-  const msPerOpNoFsync = perOp(false);
+/** Milliseconds per trial written through `storage` (a study of its own). */
+function msPerTrial(storage: Storage, count: number): number {
+  const id = storage.createStudy("write", "minimize");
+  writeTrial(storage, id, 0); // warm-up: the client thread and the connection are open
+  const ms = timed(() => {
+    for (let i = 1; i <= count; i++) writeTrial(storage, id, i);
+  });
+  storage.close?.();
+  return ms / count;
+}
 
-  // A large journal, written without fsync to keep the bench short, then replayed by a new storage.
+const redisBase = "redis://127.0.0.1:6379/0";
+const prefix = `hf-bench-storage-${process.pid}`;
+const database = `hf_bench_storage_${process.pid}`;
+const pgUrl = `postgresql://postgres@127.0.0.1:5432/${database}`;
+
+/** Copies a journal file's lines into Redis as Optuna's JournalRedisStorage keys under `keyPrefix`. */
+async function journalIntoRedis(path: string, keyPrefix: string): Promise<void> {
+  const lines = readFileSync(path, "utf8").trimEnd().split("\n");
+  const redis = new Redis(redisBase);
+  for (let start = 0; start < lines.length; start += 5000) {
+    const pairs = lines.slice(start, start + 5000).flatMap((line, i) => [`${keyPrefix}:log:${start + i}`, line]);
+    await redis.mset(...pairs);
+  }
+  await redis.set(`${keyPrefix}:log_number`, lines.length - 1);
+  await redis.quit();
+}
+
+const BIG_TRIALS = "trials t JOIN studies st ON st.study_id = t.study_id AND st.study_name = 'big'";
+
+/** The same trials as writeTrial writes, by SQL into the study "big" of the PostgreSQL database. */
+async function trialsIntoPostgres(count: number): Promise<void> {
+  const storage = new PostgresStorage(pgUrl);
+  storage.createStudy("big", "minimize");
+  storage.close();
+  const client = new pg.Client({ connectionString: pgUrl });
+  client.on("error", () => {});
+  await client.connect();
+  const internal: Record<string, string> = {
+    lr: "1e-5 * (1 + t.number % 97)",
+    units: "16 * (1 + t.number % 16)",
+    layers: "1 + t.number % 4",
+    dropout: "(t.number % 50) / 100.0",
+    act: "t.number % 3",
+  };
+  await client.query(
+    `INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete)
+     SELECT i, (SELECT study_id FROM studies WHERE study_name = 'big'), 'COMPLETE', localtimestamp, localtimestamp
+     FROM generate_series(0, $1 - 1) AS i`,
+    [count],
+  );
+  for (const [name, expression] of Object.entries(internal)) {
+    await client.query(
+      `INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) SELECT t.trial_id, $1, ${expression}, $2 FROM ${BIG_TRIALS}`,
+      [name, distributionToOptunaString(space[name])],
+    );
+  }
+  await client.query(
+    `INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type)
+     SELECT t.trial_id, s, 1.0 / (t.number + s + 1), 'FINITE' FROM ${BIG_TRIALS} CROSS JOIN generate_series(0, 2) AS s`,
+  );
+  await client.query(
+    `INSERT INTO trial_values (trial_id, objective, value, value_type) SELECT t.trial_id, 0, 1.0 / (t.number + 1), 'FINITE' FROM ${BIG_TRIALS}`,
+  );
+  await client.end();
+}
+
+/** Opens a new storage object and reads the whole study: the time a resumed study spends reading its storage. */
+function reopen(open: () => Storage): { ms: number; trials: number } {
+  let read = 0;
+  const ms = timed(() => {
+    const storage = open();
+    read = storage.getAllTrials(storage.findStudy("big")?.studyId ?? -1).length;
+    storage.close?.();
+  });
+  return { ms, trials: read };
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: "postgresql://postgres@127.0.0.1:5432/postgres" });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+}
+
+const dir = mkdtempSync(join(tmpdir(), "hyperforce-bench-storage-"));
+await admin(`CREATE DATABASE ${database}`);
+try {
+  const msPerTrialByStorage = {
+    memory: msPerTrial(new InMemoryStorage(), writeTrials),
+    journalFsync: msPerTrial(new JournalFileStorage(join(dir, "fsync.jsonl")), writeTrials),
+    journalNoFsync: msPerTrial(new JournalFileStorage(join(dir, "no-fsync.jsonl"), { durable: false }), writeTrials),
+    redis: msPerTrial(new RedisJournalStorage(`${redisBase}?prefix=${prefix}-write`), writeTrials),
+    postgres: msPerTrial(new PostgresStorage(pgUrl), writeTrials),
+  };
+
+  // The large study: written once through the journal file, then copied into Redis and PostgreSQL.
   const bigPath = join(dir, "big.jsonl");
   const writer = new JournalFileStorage(bigPath, { durable: false });
   const id = writer.createStudy("big", "minimize");
-  const writeMs = timed(() => {
+  const journalWriteMs = timed(() => {
     for (let i = 0; i < trials; i++) writeTrial(writer, id, i);
   });
-  let replayed = 0;
-  const replayMs = timed(() => {
-    replayed = new JournalFileStorage(bigPath).getAllTrials(id).length;
-  });
-  if (replayed !== trials) throw new Error(`replayed ${replayed} trials, wrote ${trials}`);
-
-  const memory = new InMemoryStorage();
-  const memoryId = memory.createStudy("big", "minimize");
-  const memoryMs = timed(() => {
-    for (let i = 0; i < trials; i++) writeTrial(memory, memoryId, i);
-  });
+  await journalIntoRedis(bigPath, `${prefix}-big`);
+  await trialsIntoPostgres(trials);
+  const reopenByStorage = {
+    journal: reopen(() => new JournalFileStorage(bigPath)),
+    redis: reopen(() => new RedisJournalStorage(`${redisBase}?prefix=${prefix}-big`)),
+    postgres: reopen(() => new PostgresStorage(pgUrl)),
+  };
+  for (const [kind, { trials: read }] of Object.entries(reopenByStorage)) {
+    if (read !== trials) throw new Error(`${kind}: reopened ${read} trials, wrote ${trials}`);
+  }
 
   const result = {
     date: new Date().toISOString(),
+    command: `node --import tsx bench/storage.ts --trials ${trials} --write-trials ${writeTrials}`,
     loadavg: loadavg(),
     operationsPerTrial: 10,
-    msPerOperationFsync: msPerOpDurable,
-    msPerOperationNoFsync: msPerOpNoFsync,
+    writeTrials,
+    msPerTrial: msPerTrialByStorage,
     trials,
     journalBytes: statSync(bigPath).size,
-    writeMsNoFsync: writeMs,
-    replayMs,
-    memoryWriteMs: memoryMs,
+    journalWriteMsNoFsync: journalWriteMs,
+    reopenMs: Object.fromEntries(Object.entries(reopenByStorage).map(([kind, r]) => [kind, r.ms])),
   };
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/storage.json", `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  const redis = new Redis(redisBase);
+  for (const suffix of ["write", "big"]) {
+    const keys = await redis.keys(`${prefix}-${suffix}:*`);
+    for (let start = 0; start < keys.length; start += 5000) await redis.del(...keys.slice(start, start + 5000));
+  }
+  await redis.quit();
 }

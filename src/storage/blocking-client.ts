@@ -35,6 +35,8 @@ function clientThread(): ClientThread {
   const worker = startThread({ workerData: { port: port2, flag }, transferList: [port2] });
   // The thread must not keep the process alive: an unfinished transaction dies with its connection.
   worker.unref();
+  // A thread that fails leaves its callers waiting until their timeout, which then names the server.
+  worker.on("error", () => {});
   port1.unref();
   thread = { worker, port: port1, flag, connections: 0, requests: 0 };
   return thread;

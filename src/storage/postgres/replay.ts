@@ -13,17 +13,7 @@ import type { StorageOp } from "../ops.ts";
 import { datetimeFromOptuna, distributionFromOptuna, paramFromInternal } from "../optuna-format.ts";
 import { fromPythonJson } from "../python-json.ts";
 import type { StorageState } from "../state.ts";
-import {
-  directionFromRow,
-  SELECT_STUDIES,
-  SELECT_STUDY_ATTRS,
-  SELECT_TRIALS,
-  type StudyAttrRow,
-  type StudyRow,
-  stateFromRow,
-  type TrialRow,
-  valueFromRow,
-} from "./rows.ts";
+import { directionFromRow, refreshQuery, type StudyAttrRow, type StudyRow, stateFromRow, type TrialRow, valueFromRow } from "./rows.ts";
 
 interface KnownStudy {
   stateId: number;
@@ -68,15 +58,16 @@ export class RowReplay {
 
   /** Reads what changed since the last refresh and applies it to the state. */
   refresh(): void {
-    const studies = this.client.call<StudyRow[]>("query", SELECT_STUDIES);
-    this.applyStudies(studies);
-    for (const row of this.client.call<StudyAttrRow[]>("query", SELECT_STUDY_ATTRS)) this.applyStudyAttr(row);
+    // A study created after the trials' list of known studies was written has count 0 there: all its trials come.
     const known = [...this.studies.entries()];
-    const trials = this.client.call<TrialRow[]>("query", SELECT_TRIALS, [
+    const query = refreshQuery(
       known.map(([id]) => id),
       known.map(([, study]) => study.trials),
       [...this.unfinished],
-    ]);
+    );
+    const [studies, attrs, trials] = this.client.call<[StudyRow[], StudyAttrRow[], TrialRow[]]>("query", query);
+    this.applyStudies(studies);
+    for (const row of attrs) this.applyStudyAttr(row);
     for (const row of trials) this.applyTrial(row);
   }
 

@@ -33,12 +33,12 @@ export interface TrialRow {
   system_attrs: [string, string][] | null;
 }
 
-export const SELECT_STUDIES = `
+const SELECT_STUDIES = `
 SELECT s.study_id, s.study_name,
   (SELECT array_agg(d.direction::text ORDER BY d.objective) FROM study_directions d WHERE d.study_id = s.study_id) AS directions
 FROM studies s ORDER BY s.study_id`;
 
-export const SELECT_STUDY_ATTRS = `
+const SELECT_STUDY_ATTRS = `
 SELECT study_id, false AS system, key, value_json FROM study_user_attributes
 UNION ALL SELECT study_id, true AS system, key, value_json FROM study_system_attributes`;
 
@@ -46,7 +46,7 @@ UNION ALL SELECT study_id, true AS system, key, value_json FROM study_system_att
  * Trials not read yet (numbers from the count each study has here, $1 study ids, $2 counts) and the
  * trials read unfinished ($3 trial ids), with everything they hold.
  */
-export const SELECT_TRIALS = `
+const SELECT_TRIALS = `
 SELECT t.trial_id, t.study_id, t.number, t.state::text AS state, t.datetime_start, t.datetime_complete,
   (SELECT json_agg(json_build_array(p.param_name, p.param_value, p.distribution_json) ORDER BY p.param_id)
      FROM trial_params p WHERE p.trial_id = t.trial_id) AS params,
@@ -62,6 +62,19 @@ FROM trials t
 LEFT JOIN unnest($1::int[], $2::int[]) AS known(study_id, count) ON known.study_id = t.study_id
 WHERE t.number >= COALESCE(known.count, 0) OR t.trial_id = ANY($3::int[])
 ORDER BY t.study_id, t.number`;
+
+/**
+ * One round trip for a refresh: the studies, their attributes and the trials to read, as three statements
+ * of one simple query (so the id lists are written into it: integers read from the database, checked).
+ */
+export function refreshQuery(studyIds: number[], counts: number[], unfinished: number[]): string {
+  const list = (ids: number[]) => {
+    if (!ids.every(Number.isSafeInteger)) throw new StorageError(`not a list of ids: ${JSON.stringify(ids)}`);
+    return `'{${ids.join(",")}}'`;
+  };
+  const trials = SELECT_TRIALS.replace("$1", list(studyIds)).replace("$2", list(counts)).replace("$3", list(unfinished));
+  return `${SELECT_STUDIES};\n${SELECT_STUDY_ATTRS};\n${trials}`;
+}
 
 const DIRECTIONS: Record<string, Direction> = { MINIMIZE: "minimize", MAXIMIZE: "maximize" };
 

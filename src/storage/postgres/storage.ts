@@ -50,9 +50,11 @@ export class PostgresStorage extends OpStorage {
       this.replay.refresh();
       this.state.check(op);
       writeOp(op, this.client, this.replay);
-      // Read inside the transaction: it sees its own rows, and under the lock no other trial of the study,
-      // so the state's newest trial is the one created here (OpStorage returns its number).
-      this.replay.refresh();
+      // A new study or trial is read back inside the transaction (its own rows, and under the lock no other
+      // trial of the study), so the state's newest trial is the one created here and its ids are mapped;
+      // any other change is applied as it was written (the next refresh finds the rows equal to it).
+      if (op.kind === "createStudy" || op.kind === "createTrial") this.replay.refresh();
+      else this.state.apply(op);
     } catch (error) {
       this.client.call("query", "ROLLBACK");
       if (error instanceof ServerError && error.code === UNIQUE_VIOLATION && op.kind === "createStudy") {
