@@ -6,7 +6,8 @@ slicing (no DataLoader), the last partial batch kept; every step's loss is check
 finite (as our trainer does); validation and test loss over all rows after the last epoch.
 
 Reads the split written by bench/trainer.ts (raw little-endian float32 files plus meta.json)
-and prints one JSON object with the per-evaluation wall and CPU times on stdout.
+and prints one JSON object with the per-evaluation wall and CPU times on stdout. With --model cnn it
+times training epochs of the fashion task's CNN instead (see cnn_epochs).
 Run with Debian's python3-torch: /usr/bin/python3 bench/pytorch_trainer.py --data DIR --task wine --batch-size 64
 """
 import argparse
@@ -64,8 +65,50 @@ def evaluate(meta, parts, batch_size, hidden, lr, weight_decay, epochs, seed):
     return diverged, losses
 
 
+def cnn_model(c1, c2, hidden):
+    """The fashion task's CNN (src/nn/conv-net.ts): padding 1, so 28 -> 14 -> 7."""
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(1, c1, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(c1, c2, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(c2 * 49, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 10),
+    )
+
+
+def cnn_epochs(args):
+    """Seconds per training epoch of the CNN (float32, one thread) on the images in --data: wall and CPU of each."""
+    x = np.fromfile(os.path.join(args.data, "images.f32"), dtype="<f4").reshape(-1, 1, 28, 28)
+    y = np.fromfile(os.path.join(args.data, "labels.f32"), dtype="<f4").astype(np.int64)
+    x, y = torch.from_numpy(x.copy()), torch.from_numpy(y)
+    torch.manual_seed(0)
+    model = cnn_model(args.c1, args.c2, args.hidden)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    n = x.shape[0]
+    wall, cpu = [], []
+    for run in range(args.warmup + args.repeats):
+        wall_start, cpu_start = time.perf_counter(), time.process_time()
+        order = torch.randperm(n)
+        for start in range(0, n, args.batch_size):
+            rows = order[start:start + args.batch_size]
+            optimizer.zero_grad()
+            loss = loss_fn(model(x[rows]), y[rows])
+            if not math.isfinite(loss.item()):
+                raise SystemExit(f"the loss became {loss.item()} at lr {args.lr}")
+            loss.backward()
+            optimizer.step()
+        if run >= args.warmup:
+            wall.append(time.perf_counter() - wall_start)
+            cpu.append(time.process_time() - cpu_start)
+    return {"torch": torch.__version__, "threads": torch.get_num_threads(), "images": n, "medianSeconds": statistics.median(wall),
+            "medianCpuSeconds": statistics.median(cpu), "wallSeconds": wall, "cpuSeconds": cpu}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=["mlp", "cnn"], default="mlp",
+                        help="cnn: seconds per epoch of the fashion CNN on DIR/images.f32 and DIR/labels.f32")
+    parser.add_argument("--c1", type=int, default=16)
+    parser.add_argument("--c2", type=int, default=32)
     parser.add_argument("--data", required=True, help="folder with meta.json and the *_x.f32 / *_y.f32 files")
     parser.add_argument("--batch-size", type=int, required=True)
     parser.add_argument("--hidden", type=int, default=20)
@@ -76,6 +119,9 @@ def main():
     parser.add_argument("--warmup", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(1)
+    if args.model == "cnn":
+        print(json.dumps(cnn_epochs(args)))
+        return
     meta, parts = load_split(args.data)
     wall, cpu, result = [], [], None
     for run in range(args.warmup + args.repeats):

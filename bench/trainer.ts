@@ -5,7 +5,10 @@
 // runs right after our two paths for the same cell so ratios come from one run on one machine.
 // Writes bench/results/trainer.json (or --out) and prints a table.
 //
+// The CNN rows (bench/trainer-cnn.ts): seconds per epoch of the fashion task's CNN, ours and PyTorch's.
+//
 //   npm run bench:trainer [-- --repeats 5 --tasks wine,letter --batch-sizes 8,64,512,4096 --no-pytorch]
+//                         [--models mlp,cnn --cnn-batch-sizes 8,32,128 --cnn-repeats 3]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -18,6 +21,7 @@ import { loadDataset } from "../src/tasks/datasets.ts";
 import { splitDataset } from "../src/tasks/split.ts";
 import { resolveTrainerPath, trainAndEvaluate } from "../src/tasks/train.ts";
 import type { DataPart, MlpConfig, SplitData } from "../src/tasks/types.ts";
+import { benchCnn } from "./trainer-cnn.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: flags } = parseArgs({
@@ -26,6 +30,9 @@ const { values: flags } = parseArgs({
     tasks: { type: "string", default: "wine,letter" },
     "batch-sizes": { type: "string", default: "8,64,512,4096" },
     "no-pytorch": { type: "boolean", default: false },
+    models: { type: "string", default: "mlp,cnn" },
+    "cnn-batch-sizes": { type: "string", default: "8,32,128" },
+    "cnn-repeats": { type: "string", default: "3" },
     out: { type: "string", default: join(root, "bench", "results", "trainer.json") },
   },
 });
@@ -34,7 +41,16 @@ if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must b
 const batchSizes = flags["batch-sizes"].split(",").map(Number);
 if (batchSizes.some((b) => !Number.isInteger(b) || b < 1))
   throw new Error(`--batch-sizes must be positive integers, got ${flags["batch-sizes"]}`);
-const tasks = flags.tasks.split(",");
+const models = flags.models.split(",");
+for (const model of models) if (model !== "mlp" && model !== "cnn") throw new Error(`--models takes mlp and/or cnn, got ${model}`);
+const cnnBatchSizes = flags["cnn-batch-sizes"].split(",").map(Number);
+const cnnRepeats = Number(flags["cnn-repeats"]);
+if (cnnBatchSizes.some((b) => !Number.isInteger(b) || b < 1) || !Number.isInteger(cnnRepeats) || cnnRepeats < 1) {
+  throw new Error(
+    `--cnn-batch-sizes and --cnn-repeats must be positive integers, got ${flags["cnn-batch-sizes"]} and ${flags["cnn-repeats"]}`,
+  );
+}
+const tasks = models.includes("mlp") ? flags.tasks.split(",") : [];
 for (const task of tasks) if (task !== "wine" && task !== "letter") throw new Error(`--tasks takes wine and/or letter, got ${task}`);
 if (!wasmAvailable()) throw new Error(`bench:trainer compares both paths, but ${wasmUnavailableReason()}`);
 
@@ -159,6 +175,7 @@ const torchMissing = torchAvailable();
 const scratch = mkdtempSync(join(tmpdir(), "hyperforce-bench-"));
 const loadStart = loadavg();
 const cells = [];
+let cnn: ReturnType<typeof benchCnn> | null = null;
 try {
   for (const task of tasks as ("wine" | "letter")[]) {
     const { split, data } = await splitFor(task);
@@ -202,6 +219,10 @@ try {
       );
     }
   }
+  if (models.includes("cnn")) {
+    const script = join(root, "bench", "pytorch_trainer.py");
+    cnn = benchCnn({ batchSizes: cnnBatchSizes, repeats: cnnRepeats, scratch, python: PYTHON, script, torchMissing });
+  }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
@@ -233,6 +254,7 @@ const report = {
   pytorch: torchMissing ?? "measured in this run",
   targets: "at least 10x faster than PyTorch at batch 8, at least 5x at 64, faster at 512 and 4096",
   cells,
+  cnn,
 };
 mkdirSync(dirname(flags.out), { recursive: true });
 writeFileSync(flags.out, JSON.stringify(report, null, 2) + "\n");
