@@ -19,6 +19,8 @@ export interface TaskFlags {
   header?: boolean;
   exclude?: string;
   maxCategories?: string;
+  /** The fashion task's training images. */
+  trainSize?: string;
 }
 
 const CSV_FLAGS = ["target", "kind", "separator", "exclude", "maxCategories"] as const;
@@ -36,7 +38,8 @@ export function addCsvTaskFlags(command: Command): Command {
     .option("--separator <char>", "csv tasks: , ; or a tab (detected when omitted)")
     .option("--no-header", "csv tasks: the first line is data (detected when omitted)")
     .option("--exclude <columns>", "csv tasks: comma-separated columns to leave out of the inputs")
-    .option("--max-categories <n>", "csv tasks: most distinct values a text column may have (default 100)");
+    .option("--max-categories <n>", "csv tasks: most distinct values a text column may have (default 100)")
+    .option("--train-size <n>", "fashion: training images, 10..50000 (default 50000), for quick runs");
 }
 
 function kebab(name: string): string {
@@ -89,8 +92,16 @@ export function taskReferenceOf(flags: TaskFlags): TaskReference {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
+  if (flags.trainSize !== undefined && family.name !== "fashion") throw new UsageError("--train-size applies to --task fashion");
   if (family.name === "csv") return { name: flags.task, options: csvOptions(flags) };
   const csvOnly = [...CSV_FLAGS.filter((key) => flags[key] !== undefined).map(kebab), ...(flags.header === false ? ["no-header"] : [])];
   if (csvOnly.length > 0) throw new UsageError(`--${csvOnly[0]} applies to --task csv:FILE`);
+  if (flags.trainSize !== undefined) {
+    const trainSize = isNumber(flags.trainSize) ? Number(flags.trainSize) : NaN;
+    if (!Number.isInteger(trainSize) || trainSize < 10 || trainSize > 50_000) {
+      throw new UsageError(`--train-size must be an integer in [10, 50000], got ${JSON.stringify(flags.trainSize)}`);
+    }
+    return { name: flags.task, options: { trainSize } };
+  }
   return flags.task;
 }
