@@ -20,6 +20,7 @@ interface BenchFlags {
   repeats: string;
   firstSeed?: string;
   workers?: string;
+  space?: string;
   out: string;
 }
 
@@ -30,6 +31,7 @@ export interface BenchRequest {
   repeats: number;
   firstSeed?: number;
   workers?: number;
+  space: string;
   out: string;
 }
 
@@ -60,21 +62,32 @@ export function parseBenchFlags(flags: BenchFlags): BenchRequest {
     samplers,
     budgets: list("--budgets", flags.budgets).map((text) => integerAtLeast("each of --budgets", text, 1)),
     repeats: integerAtLeast("--repeats", flags.repeats, 1),
+    space: flags.space ?? "paper",
     out: flags.out,
   };
+  if (!BENCH_SPACES.includes(request.space)) {
+    throw new UsageError(
+      `--space must be one of ${BENCH_SPACES.join(", ")} (the presets a table covers), got ${JSON.stringify(flags.space)}`,
+    );
+  }
   if (flags.firstSeed !== undefined) request.firstSeed = integerAtLeast("--first-seed", flags.firstSeed, 0);
   if (flags.workers !== undefined) request.workers = integerAtLeast("--workers", flags.workers, 0);
   return request;
 }
 
-/** One line of studies.jsonl: a study's trace (NaN stored as null), with the table it ran on. */
+/** The presets a table can be searched in: the same rows, ordered choices or the paper's categoricals. */
+const BENCH_SPACES = ["paper", "paper-categorical"];
+
+/** One line of studies.jsonl: a study's trace (NaN stored as null), with the table and space it ran on. */
 interface StoredStudy {
   table: string;
+  /** Absent in lines written before --space: those searched paper-categorical. */
+  space?: string;
   trace: Omit<BenchStudyTrace, "values"> & { values: (number | null)[] };
 }
 
-/** Studies recorded by an earlier run on the same table (lines from another table are ignored). */
-function readPreviousStudies(path: string, table: string): BenchStudyTrace[] {
+/** Studies recorded by an earlier run on the same table and space (other lines are ignored). */
+function readPreviousStudies(path: string, table: string, space: string): BenchStudyTrace[] {
   if (!existsSync(path)) return [];
   const traces = [];
   const lines = readFileSync(path, "utf8").split("\n");
@@ -88,7 +101,7 @@ function readPreviousStudies(path: string, table: string): BenchStudyTrace[] {
       if (i >= lines.length - 2) continue;
       throw new UsageError(`${path}: line ${i + 1} is not JSON; remove the file to start the benchmark afresh`);
     }
-    if (entry.table !== table) continue;
+    if (entry.table !== table || (entry.space ?? "paper-categorical") !== space) continue;
     traces.push({ ...entry.trace, values: entry.trace.values.map((value: number | null) => (value === null ? NaN : value)) });
   }
   return traces;
@@ -103,6 +116,7 @@ export function benchCommand(): Command {
     .option("--repeats <count>", "studies per sampler (seeds first-seed..first-seed+count-1); 50 or more for the rank tests", "50")
     .option("--first-seed <seed>", "the first repeat's seed (default 0): choose settings on some seeds, report others")
     .option("--workers <count>", "worker threads (default: the number of cores; 0 runs in this thread)")
+    .option("--space <preset>", `the space the samplers search: ${BENCH_SPACES.join(" or ")}`, "paper")
     .requiredOption("--out <dir>", "where results.json, results.md and the regret plots (svg, png) go")
     .action(async (flags: BenchFlags) => {
       const request = parseBenchFlags(flags);
@@ -112,19 +126,20 @@ export function benchCommand(): Command {
       mkdirSync(request.out, { recursive: true });
       const studiesPath = join(request.out, "studies.jsonl");
       const tableKey = resolve(request.table);
-      const previous = readPreviousStudies(studiesPath, tableKey);
+      const previous = readPreviousStudies(studiesPath, tableKey, request.space);
       const started = Date.now();
       const result = await runSamplerBench({
         table: request.table,
         samplers: request.samplers,
         budgets: request.budgets,
         repeats: request.repeats,
+        space: request.space,
         ...(request.firstSeed !== undefined ? { firstSeed: request.firstSeed } : {}),
         ...(request.workers !== undefined ? { workers: request.workers } : {}),
         previous,
         onStudyDone: (done, total, trace) => {
           const stored = { ...trace, values: trace.values.map((value) => (Number.isFinite(value) ? value : null)) };
-          appendFileSync(studiesPath, JSON.stringify({ table: tableKey, trace: stored }) + "\n");
+          appendFileSync(studiesPath, JSON.stringify({ table: tableKey, space: request.space, trace: stored }) + "\n");
           const elapsed = (Date.now() - started) / 1000;
           process.stderr.write(
             `bench ${done}/${total} studies | ${trace.sampler} seed ${trace.seed} took ${trace.seconds.toFixed(1)} s | ` +

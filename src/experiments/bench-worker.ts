@@ -2,4 +2,4 @@
 import { handleJobs } from "../execution/job-runner.ts";
 import { type BenchJob, runBenchStudy } from "./sampler-bench.ts";
 
-handleJobs((job: BenchJob) => runBenchStudy(job.table, job.sampler, job.seed, job.budget));
+handleJobs((job: BenchJob) => runBenchStudy(job.table, job.sampler, job.seed, job.budget, undefined, job.space));

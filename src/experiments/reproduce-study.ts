@@ -3,7 +3,7 @@
  * in the experiment's journal file, run or resumed to `budget` trials.
  */
 import { samplerFromLabel } from "../samplers/index.ts";
-import { paperSpace } from "../space/presets.ts";
+import { paperCategoricalSpace } from "../space/presets.ts";
 import { JournalFileStorage } from "../storage/journal.ts";
 import { createStudy } from "../study/study.ts";
 import type { PaperTaskName } from "../tasks/paper-task.ts";
@@ -40,7 +40,7 @@ export async function runReproduceStudy(job: StudyJob, stopping: () => boolean =
   const study = createStudy({
     name: job.study,
     direction: "minimize",
-    space: paperSpace(),
+    space: paperCategoricalSpace(),
     sampler: samplerFromLabel(job.method, job.seed),
     storage,
     seed: job.seed,

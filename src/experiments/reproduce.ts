@@ -27,7 +27,7 @@ import { formatParamValue } from "../report/scale.ts";
 import type { ExportedPolicy } from "../rl/checkpoint.ts";
 import { samplerFromLabel } from "../samplers/index.ts";
 import { PolicySampler } from "../samplers/policy-sampler.ts";
-import { paperSpace } from "../space/presets.ts";
+import { paperCategoricalSpace } from "../space/presets.ts";
 import type { Params } from "../space/types.ts";
 import { JournalFileStorage } from "../storage/journal.ts";
 import { STUDY_ATTR } from "../study/attrs.ts";
@@ -236,7 +236,7 @@ export function storedPolicy(method: string, seed: number, systemAttrs: Record<s
   const state = savedSamplerState(systemAttrs);
   if (!(sampler instanceof PolicySampler) || state === undefined || systemAttrs[STUDY_ATTR.sampler] !== sampler.name) return undefined;
   sampler.loadState(state);
-  sampler.sampleRelative({ direction: "minimize", trials: () => [] }, 0, paperSpace());
+  sampler.sampleRelative({ direction: "minimize", trials: () => [] }, 0, paperCategoricalSpace());
   return sampler.exportPolicy();
 }
 

@@ -41,6 +41,8 @@ export interface SamplerBenchOptions {
   repeats: number;
   /** The first repeat's seed (default 0), so defaults chosen on some seeds can be reported on others. */
   firstSeed?: number;
+  /** The preset the samplers search (Table.coveredSpace): "paper" (ordered, the default) or "paper-categorical". */
+  space?: string;
   /** Worker threads; default os.availableParallelism(). 0 runs the studies in this thread. */
   workers?: number;
   /**
@@ -114,6 +116,8 @@ export interface TableSummary {
 
 export interface SamplerBenchResult {
   table: TableSummary;
+  /** The preset the samplers searched (absent in results written before presets could be chosen: paper-categorical). */
+  space?: string;
   samplers: string[];
   budgets: number[];
   repeats: number;
@@ -176,10 +180,11 @@ export async function runBenchStudy(
   seed: number,
   budget: number,
   makeSampler: (seed: number) => Sampler = (seed) => samplerFromLabel(samplerLabel, seed),
+  spacePreset = "paper",
 ): Promise<BenchStudyTrace> {
   const started = performance.now();
   const table = benchTable(tablePath);
-  const space = table.coveredSpace();
+  const space = table.coveredSpace(spacePreset);
   const sampler = makeSampler(seed);
   const objective = tableObjective({ table, seed });
   const trials: FrozenTrial[] = [];
@@ -383,9 +388,9 @@ export async function runSamplerBench(options: SamplerBenchOptions): Promise<Sam
     options.onStudyDone?.(traces.length, all.length, trace);
   };
   if (workers === 0) {
-    for (const job of jobs) onTrace(await runBenchStudy(options.table, job.sampler, job.seed, largest));
+    for (const job of jobs) onTrace(await runBenchStudy(options.table, job.sampler, job.seed, largest, undefined, options.space));
   } else {
-    await runInThreads(options.table, jobs, largest, workers, onTrace);
+    await runInThreads({ table: options.table, space: options.space ?? "paper", budget: largest }, jobs, workers, onTrace);
   }
   const runs: BenchRun[] = all.map(({ sampler, seed }) => {
     const trace = traces.find((t) => t.sampler === sampler && t.seed === seed)!;
@@ -394,6 +399,7 @@ export async function runSamplerBench(options: SamplerBenchOptions): Promise<Sam
   const cells = summarize(runs, options.samplers, budgets, options.repeats, firstSeed);
   return {
     table: summarizeTable(options.table, table),
+    space: options.space ?? "paper",
     samplers: options.samplers.slice(),
     budgets,
     repeats: options.repeats,
@@ -409,21 +415,21 @@ export async function runSamplerBench(options: SamplerBenchOptions): Promise<Sam
 /** One study of the benchmark, as a worker thread runs it (bench-worker.ts). */
 export interface BenchJob {
   table: string;
+  space: string;
   sampler: string;
   seed: number;
   budget: number;
 }
 
 async function runInThreads(
-  tablePath: string,
+  common: Pick<BenchJob, "table" | "space" | "budget">,
   jobs: ReadonlyArray<{ sampler: string; seed: number }>,
-  budget: number,
   threads: number,
   onTrace: (trace: BenchStudyTrace) => void,
 ): Promise<void> {
   await runJobs<BenchJob, BenchStudyTrace>({
     worker: moduleBeside(import.meta.url, "bench-worker"),
-    jobs: jobs.map((job) => ({ table: tablePath, sampler: job.sampler, seed: job.seed, budget })),
+    jobs: jobs.map((job) => ({ ...common, sampler: job.sampler, seed: job.seed })),
     threads,
     describeJob: (job) => `${job.sampler} seed ${job.seed}`,
     onResult: onTrace,

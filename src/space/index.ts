@@ -3,7 +3,7 @@ export { defineSpace, type NamedParameter } from "./define.ts";
 export { choiceAt, choiceCount, choiceIndex, discreteChoices, gridCount, isDiscrete } from "./discrete.ts";
 export { decodeIndices, encodeParams } from "./encode.ts";
 export { type SpaceJSON, spaceFromJSON, spaceToJSON } from "./json.ts";
-export { paperSpace, presetNames, spacePreset } from "./presets.ts";
+export { paperCategoricalSpace, paperSpace, presetNames, spacePreset } from "./presets.ts";
 export {
   type CategoricalChoice,
   type CategoricalDistribution,

@@ -1,20 +1,38 @@
-/** Named search spaces. `paper` is the space of the HPO-as-RL paper (TASKS.md), in policy index order. */
+/**
+ * Named search spaces. `paper` is the space of the HPO-as-RL paper (TASKS.md) as ordered numeric
+ * choices, values ascending; `paper-categorical` is the same values as categoricals in the paper's
+ * index order (learning rates 1e-5, 1e-4, ..., 1e-1, 3e-5, ...), the encoding before ordered choices,
+ * kept for comparison and for the paper's reproduction.
+ */
 import type { SearchSpace } from "./types.ts";
 
 const RATES = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 3e-5, 3e-4, 3e-3, 3e-2, 3e-1];
+const BATCH_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+const HIDDEN_UNITS = [2, 4, 6, 8, 10, 12, 14, 16, 18, 20];
 
-/** The paper's 10x10x10x10 space; every parameter is categorical so the choice order is the index order. */
+const ascending = (values: readonly number[]) => values.slice().sort((a, b) => a - b);
+
+/** The paper's 10x10x10x10 space as ordered choices: rates and batch sizes on a log scale. */
 export function paperSpace(): SearchSpace {
   return {
-    learning_rate: { type: "categorical", choices: RATES.slice() },
-    weight_decay: { type: "categorical", choices: RATES.slice() },
-    batch_size: { type: "categorical", choices: [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] },
-    hidden_units: { type: "categorical", choices: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20] },
+    learning_rate: { type: "float", choices: ascending(RATES), log: true },
+    weight_decay: { type: "float", choices: ascending(RATES), log: true },
+    batch_size: { type: "int", choices: BATCH_SIZES.slice(), log: true },
+    hidden_units: { type: "int", choices: HIDDEN_UNITS.slice() },
   };
 }
 
-const PRESETS: Record<string, () => SearchSpace> = { paper: paperSpace };
+/** The same space with every parameter categorical, choices in the paper's index order (the tables' stored order). */
+export function paperCategoricalSpace(): SearchSpace {
+  return {
+    learning_rate: { type: "categorical", choices: RATES.slice() },
+    weight_decay: { type: "categorical", choices: RATES.slice() },
+    batch_size: { type: "categorical", choices: BATCH_SIZES.slice() },
+    hidden_units: { type: "categorical", choices: HIDDEN_UNITS.slice() },
+  };
+}
 
+const PRESETS: Record<string, () => SearchSpace> = { paper: paperSpace, "paper-categorical": paperCategoricalSpace };
 /** The preset space with this name; an unknown name is an error listing the known ones. */
 export function spacePreset(name: string): SearchSpace {
   const make = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;

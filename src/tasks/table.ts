@@ -1,8 +1,8 @@
 /**
  * Exhaustive tables of the paper's search space: one CSV row per configuration and training seed,
  * written by `hyperforce table build` and read back for lookups (the tabular objective, the sampler
- * benchmark). A configuration is addressed by its four choice indices in the `paper` preset's
- * order, or by its position (mixed radix, hidden units fastest: configurationAt's order).
+ * benchmark). A configuration is addressed by its four choice indices in the `paper-categorical`
+ * preset's order (the paper's index order, which the files keep), or by its position (mixed radix, hidden units fastest: configurationAt's order).
  *
  * Columns: the four indices, the four values, seed, validation_loss, test_loss, diverged (0 or 1),
  * seconds, validation_curve. A diverged row leaves both losses empty. validation_curve is the
@@ -14,8 +14,9 @@ import { readFileSync, type Stats, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { ConfigError } from "../errors/errors.ts";
-import { paperSpace } from "../space/presets.ts";
+import { paperCategoricalSpace, spacePreset } from "../space/presets.ts";
 import type { SearchSpace } from "../space/types.ts";
+import { hasChoices } from "../space/types.ts";
 
 export const TABLE_PARAMS = ["learning_rate", "weight_decay", "batch_size", "hidden_units"] as const;
 export type TableParam = (typeof TABLE_PARAMS)[number];
@@ -57,12 +58,12 @@ export class TableFormatError extends ConfigError {
   }
 }
 
-/** The space a table covers: the `paper` preset. */
+/** The space a table covers, in the order its index columns use: the `paper-categorical` preset. */
 export function tableSpace(): SearchSpace {
-  return paperSpace();
+  return paperCategoricalSpace();
 }
 
-const CHOICES: number[][] = TABLE_PARAMS.map((name) => (paperSpace()[name] as { choices: number[] }).choices);
+const CHOICES: number[][] = TABLE_PARAMS.map((name) => (paperCategoricalSpace()[name] as { choices: number[] }).choices);
 export const TABLE_SIZES: readonly number[] = CHOICES.map((choices) => choices.length);
 export const TABLE_CONFIGURATIONS = TABLE_SIZES.reduce((product, size) => product * size, 1);
 
@@ -335,20 +336,24 @@ export class ConfigurationTable {
   }
 
   /**
-   * The part of the paper space the table covers: for each parameter, the choices that occur in
-   * some row, in the preset's order. A full table covers the whole `paper` space.
+   * The part of a preset of the paper space (`paper`, ordered; `paper-categorical`, the stored index
+   * order) the table covers: each parameter keeps the choices that occur in some row, in the preset's
+   * order. Rows are looked up by value, so every preset reaches the same rows.
    */
-  coveredSpace(): SearchSpace {
+  coveredSpace(preset = "paper"): SearchSpace {
     const used = TABLE_SIZES.map((size) => new Uint8Array(size));
     for (let p = 0; p < TABLE_CONFIGURATIONS; p++) {
       if (this.seedIndicesAt(p).length === 0) continue;
       indicesAt(p).forEach((index, i) => (used[i][index] = 1));
     }
+    const space = spacePreset(preset);
     return Object.fromEntries(
-      TABLE_PARAMS.map((name, i) => [
-        name,
-        { type: "categorical" as const, choices: CHOICES[i].filter((_, index) => used[i][index] === 1) },
-      ]),
+      TABLE_PARAMS.map((name, i) => {
+        const distribution = space[name];
+        if (distribution === undefined || !hasChoices(distribution)) throw new Error(`preset "${preset}" has no choices for ${name}`);
+        const covered = (value: unknown) => used[i][CHOICES[i].indexOf(value as number)] === 1;
+        return [name, { ...distribution, choices: (distribution.choices as number[]).filter(covered) }];
+      }),
     );
   }
 

@@ -336,7 +336,18 @@ test("errors: an incomplete table, unknown samplers, bad budgets and flags", asy
     message: 'sampler "random" is listed twice',
   });
   const flags = { table, samplers: "random,grid", budgets: "25,50", repeats: "3", out: "o" };
-  assert.deepEqual(parseBenchFlags(flags), { table, samplers: ["random", "grid"], budgets: [25, 50], repeats: 3, out: "o" });
+  assert.deepEqual(parseBenchFlags(flags), {
+    table,
+    samplers: ["random", "grid"],
+    budgets: [25, 50],
+    repeats: 3,
+    space: "paper",
+    out: "o",
+  });
+  assert.equal(parseBenchFlags({ ...flags, space: "paper-categorical" }).space, "paper-categorical");
+  assert.throws(() => parseBenchFlags({ ...flags, space: "wide" }), {
+    message: '--space must be one of paper, paper-categorical (the presets a table covers), got "wide"',
+  });
   assert.equal(parseBenchFlags({ ...flags, firstSeed: "100" }).firstSeed, 100);
   assert.throws(() => parseBenchFlags({ ...flags, firstSeed: "-1" }), { message: '--first-seed must be an integer >= 0, got "-1"' });
   assert.throws(() => parseBenchFlags({ ...flags, samplers: "random,,grid" }), {

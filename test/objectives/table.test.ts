@@ -8,7 +8,7 @@ import { parseTableObjectiveSpec, tableObjective, tableSeedIndex, tableSpecFromT
 import { randomSampler } from "../../src/samplers/random.ts";
 import { paperSpace } from "../../src/space/presets.ts";
 import { createStudy } from "../../src/study/study.ts";
-import { formatTableRow, loadTable, positionOf, TABLE_HEADER, type TableRow, valuesAt } from "../../src/tasks/table.ts";
+import { formatTableRow, indicesOfValues, loadTable, positionOf, TABLE_HEADER, type TableRow, valuesAt } from "../../src/tasks/table.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-table-objective-"));
 
@@ -41,38 +41,38 @@ function smallTable(name: string): string {
 
 const path = smallTable("small.csv");
 
-test("each lookup returns the validation loss of one of the table's seeds, picked from the study seed and trial number", async () => {
-  const table = loadTable(path);
-  const study = createStudy({ space: table.coveredSpace(), sampler: randomSampler({ seed: 3 }), seed: 7 });
-  await study.optimize(tableObjective({ table: path, seed: 7 }), { nTrials: 40 });
-  const seedsUsed = new Set<number>();
-  let failures = 0;
-  for (const trial of study.trials) {
-    const values = ["learning_rate", "weight_decay", "batch_size", "hidden_units"].map((name) => trial.params[name] as number);
-    const position = positionOf(
-      values.map((value, i) =>
-        (paperSpace()[["learning_rate", "weight_decay", "batch_size", "hidden_units"][i]] as { choices: number[] }).choices.indexOf(value),
-      ),
-    );
-    const run = table.run(position, tableSeedIndex(7, trial.number, 2))!;
-    assert.equal(trial.userAttrs.seed, run.seed);
-    seedsUsed.add(run.seed);
-    if (run.diverged) {
-      assert.equal(trial.state, "FAIL");
-      failures++;
-      assert.equal(trial.systemAttrs.fail_reason, "diverged");
-      assert.equal(trial.userAttrs.diverged, true);
-      assert.equal(trial.userAttrs.test_loss, undefined);
-    } else {
-      assert.equal(trial.state, "COMPLETE");
-      assert.equal(trial.value, run.validationLoss);
-      assert.equal(trial.userAttrs.test_loss, run.testLoss);
+for (const preset of ["paper", "paper-categorical"]) {
+  test(`each lookup (${preset}) returns the validation loss of one of the table's seeds, picked from the study seed and trial number`, async () => {
+    const table = loadTable(path);
+    const study = createStudy({ space: table.coveredSpace(preset), sampler: randomSampler({ seed: 3 }), seed: 7 });
+    await study.optimize(tableObjective({ table: path, seed: 7 }), { nTrials: 40 });
+    const seedsUsed = new Set<number>();
+    let failures = 0;
+    for (const trial of study.trials) {
+      const values = ["learning_rate", "weight_decay", "batch_size", "hidden_units"].map((name) => trial.params[name] as number);
+      // The table's index columns keep the paper's order; rows are found by value whatever the space.
+      const position = positionOf(indicesOfValues(values)!);
+      const run = table.run(position, tableSeedIndex(7, trial.number, 2))!;
+      assert.equal(trial.userAttrs.seed, run.seed);
+      seedsUsed.add(run.seed);
+      if (run.diverged) {
+        assert.equal(trial.state, "FAIL");
+        failures++;
+        assert.equal(trial.systemAttrs.fail_reason, "diverged");
+        assert.equal(trial.userAttrs.diverged, true);
+        assert.equal(trial.userAttrs.test_loss, undefined);
+      } else {
+        assert.equal(trial.state, "COMPLETE");
+        assert.equal(trial.value, run.validationLoss);
+        assert.equal(trial.userAttrs.test_loss, run.testLoss);
+      }
     }
-  }
-  assert.ok(failures > 0, "the diverged run was looked up at least once");
-  // Noisy like the real task: both seeds are drawn.
-  assert.deepEqual([...seedsUsed].sort(), [0, 1]);
-});
+    assert.ok(failures > 0, "the diverged run was looked up at least once");
+    // Noisy like the real task: both seeds are drawn.
+    assert.deepEqual([...seedsUsed].sort(), [0, 1]);
+    assert.equal(study.trials[0].distributions.learning_rate.type, preset === "paper" ? "float" : "categorical");
+  });
+}
 
 test("the same study seed gives the same lookups; another seed other ones", async () => {
   const run = async (seed: number): Promise<Array<number | undefined>> => {
