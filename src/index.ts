@@ -55,6 +55,9 @@ export {
   JournalFileStorage,
   type JournalFileStorageOptions,
   openStorage,
+  PostgresStorage,
+  RedisJournalStorage,
+  type RedisJournalStorageOptions,
   type Storage,
   type StudySummary,
 } from "./storage/index.ts";

@@ -17,4 +17,6 @@ export {
   stateFromOptuna,
   stateToOptuna,
 } from "./optuna-format.ts";
+export { PostgresStorage } from "./postgres/storage.ts";
+export { RedisJournalStorage, type RedisJournalStorageOptions } from "./redis-journal.ts";
 export type { Storage, StudySummary } from "./storage.ts";

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { test } from "node:test";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const HEAVY = ["bullmq", "ioredis", "vega", "vega-lite", "@resvg/resvg-js"];
+const HEAVY = ["bullmq", "ioredis", "pg", "vega", "vega-lite", "@resvg/resvg-js"];
 /** Small packages the core may load (schemas and config files); anything else is a new weight to look at. */
 const CORE_MAY_LOAD = ["zod", "yaml"];
 
