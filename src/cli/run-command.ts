@@ -10,7 +10,7 @@ import { loadObjective } from "../objectives/spec.ts";
 import { SAMPLER_NAMES } from "../samplers/index.ts";
 import { StudyDefinitionError } from "../study/definition.ts";
 import { createStudy, type Study } from "../study/study.ts";
-import { loadDataset } from "../tasks/datasets.ts";
+import { prepareTask } from "../tasks/registry.ts";
 import { findBestTrial } from "../trial/best.ts";
 import { type FrozenTrial, isFinished } from "../trial/types.ts";
 import { createProgress } from "./progress.ts";
@@ -129,7 +129,7 @@ async function checkObjective(plan: RunPlan): Promise<void> {
   if (spec.kind === "module") await checkModuleObjective(spec.exportName === undefined ? spec.path : `${spec.path}#${spec.exportName}`);
   if (spec.kind === "command" && plan.executorName !== "queue") findCommandProgram(spec.command, spec.space);
   await loadObjective(plan.objective);
-  if (plan.objective.kind === "task") await loadDataset(plan.objective.task);
+  if (plan.objective.kind === "task") await prepareTask(plan.objective.task);
 }
 
 /** Its errors keep their class: a study continued with other settings is a UsageError, a journal that fails a StorageError. */

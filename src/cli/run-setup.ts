@@ -16,6 +16,7 @@ import type { Sampler } from "../samplers/sampler.ts";
 import { spaceFromJSON } from "../space/json.ts";
 import { presetNames, spacePreset } from "../space/presets.ts";
 import type { SearchSpace } from "../space/types.ts";
+import { fashionDefaultSpace } from "../tasks/fashion-task.ts";
 import { PAPER_TASKS } from "../tasks/paper-task.ts";
 import { UsageError } from "./errors.ts";
 import type { RunConfig } from "./run-config.ts";
@@ -80,11 +81,11 @@ function objectiveOf(
   if (config.task !== undefined) {
     const task = config.task;
     const paper = spacePreset("paper");
-    if ((PAPER_TASKS as readonly string[]).includes(task)) {
+    if ((PAPER_TASKS as readonly string[]).includes(task) || task === "fashion") {
       return {
-        spec: { kind: "task", task: task as "wine" | "letter", splitSeed, seed, ...(epochs ? { epochs } : {}) },
+        spec: { kind: "task", task, splitSeed, seed, ...(epochs ? { epochs } : {}) },
         label: task,
-        defaultSpace: paper,
+        defaultSpace: task === "fashion" ? fashionDefaultSpace() : paper,
       };
     }
     if (task.startsWith("csv:")) {
@@ -105,7 +106,7 @@ function objectiveOf(
       if (!existsSync(path)) throw new UsageError(`--task ${task}: no such file ${path} (build one with: hyperforce table build)`);
       return { spec: { kind: "table", path: resolve(path), seed }, label: task, defaultSpace: paper };
     }
-    throw new UsageError(`unknown task ${JSON.stringify(task)}; tasks: ${PAPER_TASKS.join(", ")}, csv:FILE (with --target), table:FILE`);
+    throw new UsageError(`unknown task ${JSON.stringify(task)}; tasks: ${PAPER_TASKS.join(", ")}, fashion, csv:FILE (with --target), table:FILE`);
   }
   if (config.objective !== undefined) {
     const reference = wrap("--objective", () => parseModuleReference(config.objective!));
