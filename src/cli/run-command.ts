@@ -141,6 +141,7 @@ function openStudy(plan: RunPlan): Study {
       direction: plan.direction,
       space: plan.space,
       sampler: plan.sampler,
+      pruner: plan.pruner,
       storage: plan.storage,
       seed: plan.seed,
       loadIfExists: true,
@@ -194,7 +195,9 @@ async function optimizeStudy(plan: RunPlan, study: Study, alreadyFinished: numbe
   const onInterrupt = () => {
     if (outcome.interrupted) process.exit(130);
     outcome.interrupted = true;
-    process.stderr.write("\nstopping: waiting for the running trials to finish (Ctrl-C again to quit at once; finished trials are kept)\n");
+    // The bar stops first, so it draws neither over this line nor over the summary after it.
+    progress?.stop();
+    process.stderr.write("stopping: waiting for the running trials to finish (Ctrl-C again to quit at once; finished trials are kept)\n");
     study.stop();
   };
   process.on("SIGINT", onInterrupt);
@@ -250,6 +253,8 @@ export function runCommand(): Command {
     .option("--cell <cell>", "rnn policy: elman or gru")
     .option("--preset <preset>", "reinforce: default or paper (the paper's exact setup)")
     .option("--levels <n>", "values per continuous parameter for grid, reinforce and ppo")
+    .option("--pruner <name>", "none, median, asha or hyperband: stops unpromising trials from their per-epoch reports (default none)")
+    .option("--pruner-options <json>", 'e.g. \'{"reductionFactor": 3, "minResource": 1}\' (median: startupTrials, warmupSteps, minTrials)')
     .option("--trials <n>", `trials the study should hold when done (default ${DEFAULT_TRIALS})`)
     .option("--workers <n>", "trials at once (worker threads for tasks and modules, processes for commands)")
     .option("--executor <kind>", "inline, threads or queue (BullMQ on Redis, with `hyperforce worker` processes)")

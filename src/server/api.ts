@@ -63,10 +63,17 @@ export function studyVersion(summary: StudySummary, trials: readonly FrozenTrial
   return `${trials.length}-${finished}-${reported}-${stateKeys}`;
 }
 
-/** Each storage's last view of each study, so polling clients share one computation per change. */
-const views = new WeakMap<Storage, Map<string, { version: string; body: string }>>();
+interface CachedView {
+  version: string;
+  full: string;
+  /** Without the plots: what a page still drawing the previous plots asks for. */
+  light: string;
+}
 
-function viewCache(storage: Storage): Map<string, { version: string; body: string }> {
+/** Each storage's last view of each study, so polling clients share one computation per change. */
+const views = new WeakMap<Storage, Map<string, CachedView>>();
+
+function viewCache(storage: Storage): Map<string, CachedView> {
   let cache = views.get(storage);
   if (cache === undefined) {
     cache = new Map();
@@ -75,20 +82,13 @@ function viewCache(storage: Storage): Map<string, { version: string; body: strin
   return cache;
 }
 
-/** The study's view as JSON text; `{"version":...,"unchanged":true}` when the caller already has this version. */
-export function studyJson(storage: Storage, search: URLSearchParams): string {
-  const summary = studyNamed(storage, search.get("study"));
-  const trials = storage.getAllTrials(summary.studyId);
-  const version = studyVersion(summary, trials);
-  if (search.get("since") === version) return JSON.stringify({ version, unchanged: true });
-  const cached = viewCache(storage).get(summary.name);
-  if (cached?.version === version) return cached.body;
+function computeView(summary: StudySummary, trials: readonly FrozenTrial[], version: string): CachedView {
   const view = studyView(summary, trials, { alwaysIntermediate: true });
   const best =
     view.best === undefined
       ? null
       : { number: view.best.number, value: view.best.value, params: view.best.params, userAttrs: view.best.userAttrs };
-  const body = JSON.stringify({
+  const head = {
     version,
     study: view.study,
     direction: view.direction,
@@ -98,10 +98,26 @@ export function studyJson(storage: Storage, search: URLSearchParams): string {
     summary: summaryRows(view),
     best,
     importances: view.importances,
-    plots: view.plots,
-  });
-  viewCache(storage).set(summary.name, { version, body });
-  return body;
+  };
+  return { version, full: JSON.stringify({ ...head, plots: view.plots }), light: JSON.stringify(head) };
+}
+
+/**
+ * The study's view as JSON text; `{"version":...,"unchanged":true}` when the caller already has this
+ * version (since=...), and without the plots when asked (plots=0).
+ */
+export function studyJson(storage: Storage, search: URLSearchParams): string {
+  const summary = studyNamed(storage, search.get("study"));
+  const trials = storage.getAllTrials(summary.studyId);
+  const version = studyVersion(summary, trials);
+  if (search.get("since") === version) return JSON.stringify({ version, unchanged: true });
+  const cache = viewCache(storage);
+  let cached = cache.get(summary.name);
+  if (cached?.version !== version) {
+    cached = computeView(summary, trials, version);
+    cache.set(summary.name, cached);
+  }
+  return search.get("plots") === "0" ? cached.light : cached.full;
 }
 
 export function trialsPage(storage: Storage, search: URLSearchParams): TablePage {

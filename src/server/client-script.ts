@@ -1,15 +1,16 @@
 /**
  * The dashboard page's script, served as /assets/dashboard.js. Plain ES2017 that runs as is in the
  * browser (no build step): it routes on the URL hash (#/ the studies, #/study/<name> one study),
- * polls the JSON routes every second, draws each plot's vega-lite spec with vega's canvas renderer,
+ * polls the JSON routes twice a second, draws each plot's vega-lite spec with vega's canvas renderer,
  * and writes every text from the storage through textContent, never as HTML.
  */
 export const DASHBOARD_SCRIPT = `"use strict";
 (function () {
-  var POLL_MS = 1000;
+  var POLL_MS = 500;
   var app = document.getElementById("app");
   var live = document.getElementById("live");
   var current = { route: null, version: null, views: [], timer: null, busy: false };
+  var plotState = { busy: false, version: null };
   var table = { page: 0, size: 50, sort: "number", order: "asc", filter: "", state: "" };
 
   function el(tag, attrs, children) {
@@ -105,13 +106,21 @@ export const DASHBOARD_SCRIPT = `"use strict";
     app.replaceChildren.apply(app, page);
   }
 
-  // Updated in place, each plot box keeping its height while it redraws, so the page does not jump.
+  // Updated in place, so the page does not jump: the summary, best trial and table at once, the plots
+  // once the previous drawing is done (a large study takes seconds to draw; the page stays usable).
   function renderStudyPage(view) {
     var heading = document.getElementById("study-name");
     if (!heading || heading.textContent !== view.study) studySkeleton(view);
     document.getElementById("cards").replaceChildren(card("Summary", keyValueTable("summary", view.summary)),
       card("Best trial", renderBest(view.best, view.objective)));
+    document.body.setAttribute("data-updated-at", String(Date.now()));
+    if (view.plots) drawPlots(view).catch(showError);
+    return loadTable(view.study);
+  }
+
+  function drawPlots(view) {
     finalizeViews();
+    plotState.busy = true;
     var plots = document.getElementById("plots");
     var rendering = view.plots.map(function (plot) {
       var box = document.getElementById("plot-" + plot.name);
@@ -127,7 +136,11 @@ export const DASHBOARD_SCRIPT = `"use strict";
         box.setAttribute("data-rendered", view.version);
       });
     });
-    return Promise.all(rendering.concat([loadTable(view.study)]));
+    return Promise.all(rendering).then(function () {
+      plotState.busy = false;
+      plotState.version = view.version;
+      document.body.setAttribute("data-version", view.version);
+    }, function (error) { plotState.busy = false; throw error; });
   }
 
   function headerCell(label, key) {
@@ -192,15 +205,14 @@ export const DASHBOARD_SCRIPT = `"use strict";
   function pollStudy(name) {
     var params = { study: name };
     if (current.version !== null) params.since = current.version;
+    // While plots are drawing, fetch the summary only; the latest plots follow once the drawing is done.
+    var stale = !plotState.busy && plotState.version !== null && plotState.version !== current.version;
+    if (stale) delete params.since;
+    if (plotState.busy) params.plots = "0";
     return getJson("/api/study", params).then(function (view) {
       if (view.unchanged) { stamp("live, up to date"); return null; }
-      var started = performance.now();
       current.version = view.version;
-      return renderStudyPage(view).then(function () {
-        window.hyperforceLastRenderMs = performance.now() - started;
-        document.body.setAttribute("data-version", view.version);
-        stamp("live, " + view.counts.total + " trials");
-      });
+      return renderStudyPage(view).then(function () { stamp("live, " + view.counts.total + " trials"); });
     });
   }
 
@@ -217,6 +229,7 @@ export const DASHBOARD_SCRIPT = `"use strict";
     finalizeViews();
     current.route = { study: match ? decodeURIComponent(match[1]) : null };
     current.version = null;
+    plotState.version = null;
     table.page = 0; table.filter = ""; table.state = ""; table.sort = "number"; table.order = "asc";
     clearInterval(current.timer);
     current.busy = false;

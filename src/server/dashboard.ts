@@ -2,7 +2,7 @@
  * `hyperforce dashboard`: a read-only web app over one storage, served by node:http. It answers GET
  * and HEAD only, for exactly these paths: the page, its four assets (assets.ts) and three JSON
  * routes; everything else is 404 (or 405 for another method). It binds 127.0.0.1 unless told
- * otherwise. The page polls the study's version every second, so trials written by another process
+ * otherwise. The page polls the study's version twice a second, so trials written by another process
  * appear without a reload.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";

@@ -13,7 +13,7 @@ export function dashboardPage(storageLabel: string): string {
 </head>
 <body>
 <header><a href="#/" id="home">hyperforce dashboard</a> <span id="storage">${escapeHtml(storageLabel)}</span>
-<span id="live" title="the page re-reads the storage every second"></span></header>
+<span id="live" title="the page re-reads the storage twice a second"></span></header>
 <main id="app"><p>Loading…</p></main>
 <script src="/assets/vega.min.js"></script>
 <script src="/assets/vega-lite.min.js"></script>

@@ -10,15 +10,7 @@ import { JournalFileStorage } from "../../src/storage/journal.ts";
 import { hyperforce } from "../helpers/cli.ts";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const PLOTS = [
-  "history",
-  "reward",
-  "parallel-coordinates",
-  "slice-learning_rate",
-  "slice-weight_decay",
-  "slice-batch_size",
-  "slice-hidden_units",
-];
+const PLOTS = ["history", "importance", "parallel-coordinates", "slices", "reward", "entropy", "top-probability"];
 
 function chromiumPath(): string | undefined {
   try {
@@ -55,7 +47,8 @@ test("hyperforce report writes every plot as SVG and PNG, the trials as CSV and 
   }
   const history = readFileSync(join(rlOut, "history.svg"), "utf8");
   assert.equal(history.match(/aria-label="[^"]*series: trial value"/g)?.length, 16);
-  assert.match(history, /Y-axis titled 'validation loss'/);
+  assert.match(history, /Y-axis titled 'validation MSE of the standardised target'/);
+  assert.ok(!history.includes("failed trial (no value)"), "no legend entry for failed trials when there are none");
   assert.match(history, /X-axis titled 'trial number'/);
   const reward = readFileSync(join(rlOut, "reward.svg"), "utf8");
   const storage = new JournalFileStorage(journal);
@@ -67,9 +60,9 @@ test("hyperforce report writes every plot as SVG and PNG, the trials as CSV and 
     updates.length,
     "one point per policy update",
   );
-  assert.match(reward, /Y-axis titled 'reward \(− validation loss\)'/);
+  assert.match(reward, /Y-axis titled 'reward \(− validation MSE of the standardised target\)'/);
   assert.match(reward, />moving average \(10 updates\)<\/text>/);
-  assert.match(readFileSync(join(rlOut, "slice-learning_rate.svg"), "utf8"), /for a log scale/);
+  assert.match(readFileSync(join(rlOut, "slices.svg"), "utf8"), /for a log scale/);
   assert.equal(readFileSync(join(rlOut, "parallel-coordinates.svg"), "utf8").match(/<g class="mark-line role-mark/g)?.length, 16);
 
   const csv = readFileSync(join(rlOut, "trials.csv"), "utf8").trimEnd().split("\n");
@@ -92,7 +85,7 @@ test("hyperforce report writes every plot as SVG and PNG, the trials as CSV and 
     assert.ok(html.includes(`<img src="${name}.png"`), `index.html shows ${name}.png`);
     assert.ok(html.includes(`<a href="${name}.svg">`), `index.html links ${name}.svg`);
   }
-  for (const label of ["study", "sampler", "trials", "best configuration", "its test loss"])
+  for (const label of ["study", "dataset", "target", "sampler", "trials", "best configuration", "its test loss"])
     assert.ok(html.includes(`<th>${label}</th>`), label);
   assert.ok(html.includes("<td>reinforce</td>"));
   assert.ok(!/(src|href)="https?:/.test(html), "nothing from the network");
@@ -101,7 +94,8 @@ test("hyperforce report writes every plot as SVG and PNG, the trials as CSV and 
   const plain = await hyperforce(["report", "--storage", journal, "--study", "wine-random", "--out", randomOut]);
   assert.equal(plain.code, 0, plain.stderr);
   assert.ok(!existsSync(join(randomOut, "reward.svg")));
-  assert.equal(readdirSync(randomOut).filter((file) => file.endsWith(".png")).length, 6);
+  // history, parallel coordinates, slices: 6 trials are too few for importance (10).
+  assert.equal(readdirSync(randomOut).filter((file) => file.endsWith(".png")).length, 3);
 });
 
 test("hyperforce report: an unknown study or a missing journal is a usage error naming what exists", async () => {
