@@ -106,7 +106,9 @@ function objectiveOf(
       if (!existsSync(path)) throw new UsageError(`--task ${task}: no such file ${path} (build one with: hyperforce table build)`);
       return { spec: { kind: "table", path: resolve(path), seed }, label: task, defaultSpace: paper };
     }
-    throw new UsageError(`unknown task ${JSON.stringify(task)}; tasks: ${PAPER_TASKS.join(", ")}, fashion, csv:FILE (with --target), table:FILE`);
+    throw new UsageError(
+      `unknown task ${JSON.stringify(task)}; tasks: ${PAPER_TASKS.join(", ")}, fashion, csv:FILE (with --target), table:FILE`,
+    );
   }
   if (config.objective !== undefined) {
     const reference = wrap("--objective", () => parseModuleReference(config.objective!));
