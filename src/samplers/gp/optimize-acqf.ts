@@ -10,7 +10,7 @@ import { coordinateOfIndex, type Dimension, indexOfCoordinate, snapCoordinate } 
 import { fillHalton } from "./halton.ts";
 
 export interface AcquisitionSearchOptions {
-  /** Quasi-random points scored (default 1024). */
+  /** Quasi-random points scored (default 256). */
   candidates?: number;
   /** Best candidates refined by coordinate search (default 5). */
   localStarts?: number;
@@ -26,8 +26,8 @@ export interface ScoredPoint {
 /** Grids up to this many values are searched exhaustively per coordinate; longer ones by neighbours. */
 const SMALL_GRID = 16;
 const FIRST_STEP = 0.1;
-const LAST_STEP = 1e-7;
-const MAX_EVALUATIONS_PER_START = 2000;
+const LAST_STEP = 1e-4;
+const MAX_EVALUATIONS_PER_START = 150;
 
 /**
  * The acquisition at row `row` of a row-major d-column buffer: exact when it can exceed `threshold`,
@@ -49,8 +49,8 @@ export function maximizeAcquisition(
   options: AcquisitionSearchOptions = {},
 ): ScoredPoint[] {
   const d = dimensions.length;
-  const count = options.candidates ?? 1024;
-  const localStarts = options.localStarts ?? 5;
+  const count = options.candidates ?? 256;
+  const localStarts = options.localStarts ?? 3;
   const points = new Float64Array(count * d);
   fillHalton(rng, points, count, d);
   const bounds = new Float64Array(count);

@@ -74,7 +74,7 @@ export class GpSampler implements Sampler {
     const options = parseSamplerOptions("gp", GpOptionsSchema, given);
     this.rng = new Rng(options.seed ?? 0);
     this.nStartupTrials = options.nStartupTrials ?? 10;
-    this.nCandidates = options.nCandidates ?? 1024;
+    this.nCandidates = options.nCandidates ?? 256;
     this.allowRepeats = options.allowRepeats ?? false;
   }
 
@@ -167,7 +167,7 @@ export class GpSampler implements Sampler {
       posterior.completeVariance();
       return logExpectedImprovement(posterior.mean, posterior.variance, best);
     };
-    return maximizeAcquisition(dimensions, score, this.rng, observations.bestPoints, { candidates: this.nCandidates });
+    return maximizeAcquisition(dimensions, score, this.rng, observations.bestPoints.slice(0, 1), { candidates: this.nCandidates });
   }
 
   /** Log EI maximised exactly over every configuration of a small finite space not skipped (finite-space.ts). */
