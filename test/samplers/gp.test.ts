@@ -278,8 +278,9 @@ test("concurrency: RUNNING trials are pending points (constant liar), so a batch
   };
   const withLiar = minimumDistance(false);
   const without = minimumDistance(true);
-  assert.ok(without < 1e-4, `without pending points the batch coincides, got ${without}`);
-  assert.ok(withLiar > 5e-3, `with pending points the batch is spread out, got ${withLiar}`);
+  // The acquisition search refines to steps of 1e-4 of the range (2e-3 here), so repeated asks agree to about that.
+  assert.ok(without < 2e-3, `without pending points the batch coincides, got ${without}`);
+  assert.ok(withLiar > 10 * without && withLiar > 5e-3, `with pending points the batch is spread out, got ${withLiar}`);
 });
 
 test("through a real Study, declared and define-by-run, with a discrete space never repeating a configuration", async () => {
