@@ -44,6 +44,12 @@ export const VARIANTS: Record<string, Variant> = {
   "elite8x4-edits50-rnn": reinforce({ eliteSize: 8, eliteSteps: 4, edits: 0.5, policy: "rnn" }),
   "ppo-elite8x4-edits50": ppo({ eliteSize: 8, eliteSteps: 4, edits: 0.5 }),
   "ppo-elite8x4-edits80": ppo({ eliteSize: 8, eliteSteps: 4, edits: 0.8 }),
+  edits90: reinforce({ edits: 0.9 }),
+  edits100: reinforce({ edits: 1 }),
+  "elite8x4-edits90": reinforce({ eliteSize: 8, eliteSteps: 4, edits: 0.9 }),
+  "ppo-edits80": ppo({ edits: 0.8 }),
+  "ppo-edits90": ppo({ edits: 0.9 }),
+  "ppo-elite8x4-edits90": ppo({ eliteSize: 8, eliteSteps: 4, edits: 0.9 }),
   ppo: ppo({}),
   "ppo-elite8x4": ppo({ eliteSize: 8, eliteSteps: 4 }),
 };

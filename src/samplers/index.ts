@@ -87,6 +87,8 @@ export const SAMPLER_LABELS = [
   "ppo-mlp",
   "ppo-rnn",
   "reinforce-surrogate",
+  "reinforce-edits",
+  "ppo-edits",
 ] as const;
 export type SamplerLabel = (typeof SAMPLER_LABELS)[number];
 
@@ -107,6 +109,8 @@ export const SAMPLER_LABEL_OPTIONS: Record<SamplerLabel, LabelledSampler> = {
   "ppo-mlp": { sampler: "ppo", options: { policy: "mlp" } },
   "ppo-rnn": { sampler: "ppo", options: { policy: "rnn" } },
   "reinforce-surrogate": { sampler: "reinforce", options: { policy: "mlp", surrogate: "ei" } },
+  "reinforce-edits": { sampler: "reinforce", options: { policy: "mlp", eliteSize: 4, eliteSteps: 4, edits: 0.5 } },
+  "ppo-edits": { sampler: "ppo", options: { policy: "mlp", eliteSize: 8, eliteSteps: 4, edits: 0.8 } },
 };
 
 export function samplerFromLabel(label: string, seed: number): Sampler {
