@@ -246,6 +246,7 @@ export function runCommand(): Command {
     .option("--no-header", "csv tasks: the first line is data (detected when omitted)")
     .option("--exclude <columns>", "csv tasks: comma-separated columns to leave out of the inputs")
     .option("--max-categories <n>", "csv tasks: most distinct values a text column may have (default 100)")
+    .option("--train-size <n>", "fashion: training images, 10..50000 (default 50000), for quick runs")
     .option("--space <preset|file>", "search space: a preset (paper) or a JSON file; default paper for tasks")
     .option("--direction <direction>", "minimize or maximize (default minimize)")
     .option("--sampler <name>", `${SAMPLER_NAMES.join(", ")} (default tpe)`)

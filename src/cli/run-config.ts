@@ -7,9 +7,11 @@ import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors/errors.ts";
+import { PRUNER_NAMES } from "../pruners/index.ts";
 import { SAMPLER_NAMES } from "../samplers/index.ts";
 import { POLICY_KINDS, RECURRENT_CELL_KINDS, REINFORCE_PRESET_NAMES } from "../samplers/options.ts";
 import { UsageError } from "./errors.ts";
+import { parsePrunerOptionsFlag } from "./run-pruner.ts";
 
 const positiveInt = z.number().int().min(1);
 const seedInt = z
@@ -37,6 +39,8 @@ export const RunConfigSchema = z
     preset: z.enum(REINFORCE_PRESET_NAMES).optional(),
     levels: z.number().int().min(2).optional(),
     samplerOptions: z.record(z.string(), z.unknown()).optional(),
+    pruner: z.enum(PRUNER_NAMES).optional(),
+    prunerOptions: z.record(z.string(), z.number()).optional(),
     trials: positiveInt.optional(),
     workers: positiveInt.optional(),
     executor: z.enum(["inline", "threads", "queue"]).optional(),
@@ -48,6 +52,8 @@ export const RunConfigSchema = z
     seed: seedInt.optional(),
     splitSeed: seedInt.optional(),
     epochs: positiveInt.optional(),
+    /** The fashion task's training images. */
+    trainSize: z.number().int().min(10).max(50_000).optional(),
     trialTimeout: z.number().positive().optional(),
     timeout: z.number().positive().optional(),
     heartbeatInterval: z.number().positive().optional(),
@@ -109,6 +115,7 @@ export function configFromFlags(flags: Record<string, unknown>): RunConfig {
     "heartbeatInterval",
     "gracePeriod",
     "maxCategories",
+    "trainSize",
   ]);
   const value: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(flags)) {
@@ -116,6 +123,10 @@ export function configFromFlags(flags: Record<string, unknown>): RunConfig {
     // --no-header is the only header flag: true is commander's default and means "detect".
     if (key === "header") {
       if (raw === false) value.header = false;
+      continue;
+    }
+    if (key === "prunerOptions") {
+      value.prunerOptions = parsePrunerOptionsFlag(String(raw));
       continue;
     }
     if (key === "exclude") {

@@ -11,6 +11,7 @@ import { InlineExecutor } from "../execution/inline.ts";
 import { ThreadPoolExecutor } from "../execution/thread-pool.ts";
 import { parseModuleReference } from "../objectives/module.ts";
 import type { ObjectiveSpec } from "../objectives/spec.ts";
+import type { Pruner } from "../pruners/pruner.ts";
 import { createSampler, type SamplerName, samplersWithOption } from "../samplers/index.ts";
 import type { Sampler } from "../samplers/sampler.ts";
 import { spaceFromJSON } from "../space/json.ts";
@@ -20,6 +21,7 @@ import { fashionDefaultSpace } from "../tasks/fashion-task.ts";
 import { PAPER_TASKS } from "../tasks/paper-task.ts";
 import { UsageError } from "./errors.ts";
 import type { RunConfig } from "./run-config.ts";
+import { prunerOf } from "./run-pruner.ts";
 
 export interface RunPlan {
   studyName: string;
@@ -32,6 +34,8 @@ export interface RunPlan {
   objectiveLabel: string;
   samplerName: SamplerName;
   sampler: Sampler;
+  /** Stops trials early from their reports (--pruner); undefined for none. */
+  pruner?: Pruner;
   trials: number;
   workers: number;
   executorName: "inline" | "threads" | "queue";
@@ -81,11 +85,13 @@ function objectiveOf(
   if (config.task !== undefined) {
     const task = config.task;
     const paper = spacePreset("paper");
+    if (config.trainSize !== undefined && task !== "fashion") throw new UsageError("--train-size applies to --task fashion");
     if ((PAPER_TASKS as readonly string[]).includes(task) || task === "fashion") {
+      const trainSize = config.trainSize !== undefined ? { trainSize: config.trainSize } : {};
       return {
-        spec: { kind: "task", task, splitSeed, seed, ...(epochs ? { epochs } : {}) },
+        spec: { kind: "task", task, splitSeed, seed, ...(epochs ? { epochs } : {}), ...trainSize },
         label: task,
-        defaultSpace: task === "fashion" ? fashionDefaultSpace() : paper,
+        defaultSpace: task === "fashion" ? fashionDefaultSpace(epochs) : paper,
       };
     }
     if (task.startsWith("csv:")) {
@@ -215,6 +221,7 @@ export function planRun(config: RunConfig): RunPlan {
     objectiveLabel: objective.label,
     samplerName,
     sampler,
+    pruner: prunerOf({ pruner: config.pruner, prunerOptions: config.prunerOptions, executor: executorName, objective: objective.spec }),
     trials: config.trials ?? DEFAULT_TRIALS,
     workers,
     executorName,
