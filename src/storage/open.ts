@@ -29,8 +29,8 @@ export function openStorage(spec: Storage | string | undefined): Storage {
     if (spec.startsWith("postgresql://") || spec.startsWith("postgres://")) return new PostgresStorage(spec);
     if (!JOURNAL_EXTENSIONS.some((ext) => spec.endsWith(ext))) {
       throw new UsageError(
-        `storage "${spec}" is not a journal file path: use a path ending in ${JOURNAL_EXTENSIONS.join(", ")}, ` +
-          "redis://host:port/db, postgresql://user@host/db, or leave the storage out to keep the study in memory",
+        `storage "${spec}" is not a journal file path or a server URL: use a path ending in ${JOURNAL_EXTENSIONS.join(", ")}, ` +
+          "a URL redis://host:port/db or postgresql://user@host/db, or leave the storage out to keep the study in memory",
       );
     }
     try {

@@ -47,7 +47,7 @@ export class RedisJournalStorage extends OpStorage {
     super();
     const { clientUrl, prefix } = splitRedisUrl(url);
     this.prefix = options.prefix ?? prefix;
-    this.where = `${redactUrl(clientUrl)} (prefix "${this.prefix}")`;
+    this.where = `Redis storage ${redactUrl(clientUrl)} (prefix "${this.prefix}")`;
     this.client = new BlockingClient("redis", clientUrl, this.where);
     this.sync();
   }

@@ -4,11 +4,13 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSy
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { StorageError } from "../../src/errors/errors.ts";
 import { JournalFileStorage } from "../../src/storage/journal.ts";
 import { InMemoryStorage } from "../../src/storage/memory.ts";
 import { openStorage } from "../../src/storage/open.ts";
 import { datetimeToOptuna } from "../../src/storage/optuna-format.ts";
 import { bootId, pidNamespace } from "../../src/storage/process-identity.ts";
+import { RedisJournalStorage } from "../../src/storage/redis-journal.ts";
 import { startTogether } from "./start-together.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-journal-"));
@@ -320,9 +322,20 @@ test("openStorage: memory, journal paths (folders created), clear errors", () =>
   }
   assert.throws(() => openStorage("runs/study.db"), {
     message:
-      'storage "runs/study.db" is not a journal file path: use a path ending in .jsonl, .log, .journal, ' +
-      "or leave the storage out to keep the study in memory",
+      'storage "runs/study.db" is not a journal file path or a server URL: use a path ending in .jsonl, .log, .journal, ' +
+      "a URL redis://host:port/db or postgresql://user@host/db, or leave the storage out to keep the study in memory",
   });
+  // A server URL opens its storage; an unreachable server is a StorageError naming it (password hidden).
+  const redis = openStorage("redis://127.0.0.1:6379/0?prefix=hf-open-test");
+  assert.ok(redis instanceof RedisJournalStorage);
+  assert.equal(redis.prefix, "hf-open-test");
+  redis.close?.();
+  assert.throws(
+    () => openStorage("postgresql://postgres:secret@127.0.0.1:1/nowhere"),
+    (error: Error) =>
+      error instanceof StorageError &&
+      /^PostgreSQL storage postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/nowhere: cannot connect: .*ECONNREFUSED/.test(error.message),
+  );
   assert.throws(() => openStorage(42 as never), { message: "storage must be a Storage object, a journal file path or undefined, got 42" });
 });
 
