@@ -42,14 +42,19 @@ function table(caption: string | null, header: string[] | null, rows: string[][]
 const STYLE = `body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2em;color:#222;max-width:1300px}
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 10px;text-align:left}
 caption{text-align:left;font-weight:bold;padding:4px 0}figure{display:inline-block;margin:0 1em 1.5em 0;vertical-align:top}
-img{max-width:100%;border:1px solid #eee}figcaption{font-size:0.9em;color:#555}`;
+img{max-width:100%;height:auto;border:1px solid #eee}figcaption{font-size:0.9em;color:#555}`;
+
+/** The image's size in CSS pixels: the PNG is drawn at twice it, and shown at it. */
+function imageSize(plot: WrittenPlot): string {
+  return plot.width === undefined || plot.height === undefined ? "" : ` width="${plot.width}" height="${plot.height}"`;
+}
 
 /** The page for a report written to `dir` (plot and file paths are made relative to it). */
 export function reportHtml(report: HtmlReport, dir: string): string {
   const figures = report.plots
     .map(
       (plot) =>
-        `<figure><img src="${href(dir, plot.png)}" alt="${escapeHtml(plot.title)}">` +
+        `<figure><img src="${href(dir, plot.png)}" alt="${escapeHtml(plot.title)}"${imageSize(plot)}>` +
         `<figcaption>${escapeHtml(plot.title)} (<a href="${href(dir, plot.svg)}">SVG</a>)</figcaption></figure>`,
     )
     .join("\n");

@@ -71,6 +71,9 @@ export interface WrittenPlot {
   title: string;
   svg: string;
   png: string;
+  /** The plot's size in CSS pixels (the PNG has twice as many, for sharp high-density screens). */
+  width?: number;
+  height?: number;
 }
 
 /** Renders a spec and writes `<dir>/<name>.svg` and `<dir>/<name>.png`; returns the paths. */
@@ -82,5 +85,13 @@ export async function writePlot(dir: string, name: string, spec: PlotSpec): Prom
   writeFileSync(svg, svgText);
   writeFileSync(png, svgToPng(svgText));
   const title = typeof spec.title === "string" ? spec.title : (spec.title as { text?: unknown } | undefined)?.text;
-  return { name, title: typeof title === "string" ? title : Array.isArray(title) ? title.join(" ") : name, svg, png };
+  const size = (attribute: string) => Number(new RegExp(`<svg[^>]*\\s${attribute}="([0-9.]+)"`).exec(svgText)?.[1]);
+  const [width, height] = [size("width"), size("height")];
+  return {
+    name,
+    title: typeof title === "string" ? title : Array.isArray(title) ? title.join(" ") : name,
+    svg,
+    png,
+    ...(Number.isFinite(width) && Number.isFinite(height) ? { width: Math.round(width), height: Math.round(height) } : {}),
+  };
 }
