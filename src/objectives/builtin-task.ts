@@ -27,6 +27,8 @@ export interface BuiltinTaskOptions {
   epochs?: number;
   /** The study seed; default 0. */
   seed?: number;
+  /** The fashion task's training images (its option trainSize). */
+  trainSize?: number;
 }
 
 export function builtinTaskObjective(options: BuiltinTaskOptions): Objective {
@@ -35,7 +37,8 @@ export function builtinTaskObjective(options: BuiltinTaskOptions): Objective {
     throw new ConfigError(`unknown task ${JSON.stringify(options.task)}; built-in tasks: ${known.join(", ")}`);
   }
   const settings = { splitSeed: options.splitSeed ?? 0, epochs: options.epochs };
-  return lazyTaskObjective(() => openTask(options.task, settings), { seed: options.seed });
+  const reference = options.trainSize === undefined ? options.task : { name: options.task, options: { trainSize: options.trainSize } };
+  return lazyTaskObjective(() => openTask(reference, settings), { seed: options.seed });
 }
 
 /** The trial's configuration of the paper's MLP: declared values, else suggested from the `paper` preset's choices. */

@@ -33,6 +33,8 @@ export interface TaskObjectiveSpec {
   epochs?: number;
   /** Training seeds derive from it and the trial number; the study fills in its own seed when omitted. */
   seed?: number;
+  /** The fashion task's training images (its option trainSize, checked when the task opens). */
+  trainSize?: number;
 }
 
 export type ObjectiveSpec = ModuleObjectiveSpec | TaskObjectiveSpec | CommandObjectiveSpec | CsvObjectiveSpec | TableObjectiveSpec;
@@ -74,7 +76,7 @@ export function parseObjectiveSpec(value: unknown): ObjectiveSpec {
   if (typeof spec.task !== "string" || !taskNames.includes(spec.task)) {
     throw new ConfigError(`a "task" objective needs "task": one of ${taskNames.join(", ")}; got ${JSON.stringify(spec.task)}`);
   }
-  for (const field of ["splitSeed", "seed"] as const) {
+  for (const field of ["splitSeed", "seed", "trainSize"] as const) {
     if (spec[field] !== undefined && !Number.isSafeInteger(spec[field]))
       throw new ConfigError(`"${field}" must be an integer, got ${JSON.stringify(spec[field])}`);
   }
@@ -85,6 +87,7 @@ export function parseObjectiveSpec(value: unknown): ObjectiveSpec {
   if (spec.splitSeed !== undefined) parsed.splitSeed = spec.splitSeed as number;
   if (spec.epochs !== undefined) parsed.epochs = spec.epochs as number;
   if (spec.seed !== undefined) parsed.seed = spec.seed as number;
+  if (spec.trainSize !== undefined) parsed.trainSize = spec.trainSize as number;
   return parsed;
 }
 

@@ -32,7 +32,24 @@ export function paperCategoricalSpace(): SearchSpace {
   };
 }
 
-const PRESETS: Record<string, () => SearchSpace> = { paper: paperSpace, "paper-categorical": paperCategoricalSpace };
+/**
+ * The fashion CNN's space (issue 18): rates, weight decays, batch sizes and widths on a log scale.
+ * Epochs are a parameter here (the pruners' fidelity is the epoch each trial reports after), except
+ * when a run fixes them: then the fashion task leaves them out (fashionDefaultSpace).
+ */
+export function cnnSpace(): SearchSpace {
+  return {
+    learning_rate: { type: "float", choices: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], log: true },
+    weight_decay: { type: "float", choices: [1e-6, 1e-5, 1e-4, 1e-3], log: true },
+    batch_size: { type: "int", choices: [16, 32, 64, 128], log: true },
+    c1: { type: "int", choices: [4, 8, 16, 32], log: true },
+    c2: { type: "int", choices: [8, 16, 32, 64], log: true },
+    hidden_units: { type: "int", choices: [32, 64, 128], log: true },
+    epochs: { type: "int", choices: [1, 2, 4, 8], log: true },
+  };
+}
+
+const PRESETS: Record<string, () => SearchSpace> = { paper: paperSpace, "paper-categorical": paperCategoricalSpace, cnn: cnnSpace };
 /** The preset space with this name; an unknown name is an error listing the known ones. */
 export function spacePreset(name: string): SearchSpace {
   const make = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;

@@ -12,6 +12,7 @@ import { initConvNetParameters } from "../nn/conv-net.ts";
 import { ConvNetTrainer } from "../nn/conv-reference.ts";
 import { ConvWasmWorkspace, convWasmAvailable } from "../nn/conv-wasm.ts";
 import { Rng } from "../nn/rng.ts";
+import { cnnSpace } from "../space/presets.ts";
 import type { Params, SearchSpace } from "../space/types.ts";
 import { type FashionConfig, fashionConfigOf, fashionOptionsOf } from "./fashion-config.ts";
 import { loadFashion } from "./fashion-data.ts";
@@ -22,18 +23,14 @@ import type { EvaluateOptions, Task, TaskOptions, TaskResult, TaskSettings } fro
 export const FASHION_DEFAULT_EPOCHS = 5;
 
 /**
- * The space searched when none is given; every parameter categorical, so every sampler can use it.
- * Epochs are the task's setting (--epochs, default 5), the fidelity of per-epoch reports.
+ * The space searched when none is given: the `cnn` preset, whose epochs parameter is the most a trial
+ * trains (the pruners stop it earlier from its per-epoch reports). When the run fixes the epochs
+ * (--epochs), the space leaves them out, as a parameter and a setting both at once are refused.
  */
-export function fashionDefaultSpace(): SearchSpace {
-  return {
-    learning_rate: { type: "categorical", choices: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2] },
-    weight_decay: { type: "categorical", choices: [0, 1e-5, 1e-4, 1e-3] },
-    batch_size: { type: "categorical", choices: [16, 32, 64, 128] },
-    c1: { type: "categorical", choices: [4, 8, 16] },
-    c2: { type: "categorical", choices: [8, 16, 32] },
-    hidden_units: { type: "categorical", choices: [32, 64, 128] },
-  };
+export function fashionDefaultSpace(settingsEpochs?: number): SearchSpace {
+  const space = cnnSpace();
+  if (settingsEpochs !== undefined) delete space.epochs;
+  return space;
 }
 
 const splits = new Map<string, FashionSplit>();
@@ -111,7 +108,7 @@ export function fashionTask(options: TaskOptions | undefined, settings: TaskSett
     reference: trainSize === undefined ? "fashion" : { name: "fashion", options: { trainSize } },
     kind: "classification",
     lossName: "mean cross-entropy in nats",
-    defaultSpace: fashionDefaultSpace,
+    defaultSpace: () => fashionDefaultSpace(settings.epochs),
     evaluate: (params: Params, seed: number, evaluateOptions?: EvaluateOptions) =>
       trainFashion(split, fashionConfigOf(params, settings.epochs, FASHION_DEFAULT_EPOCHS), seed, evaluateOptions),
   };
