@@ -56,7 +56,7 @@ async function fourProcesses(url: string, open: () => Storage): Promise<void> {
   }
 }
 
-test("redis: 4 processes x 25 trials on one study end with exactly 100 COMPLETE trials, numbered 0-99", { timeout: 120_000 }, async () => {
+test("redis: 4 processes x 25 trials on one study end with exactly 100 COMPLETE trials, numbered 0-99", { timeout: 300_000 }, async () => {
   const url = freshRedisUrl();
   await fourProcesses(url, () => new RedisJournalStorage(url));
 });
