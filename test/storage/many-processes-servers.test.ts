@@ -62,7 +62,7 @@ test("redis: 4 processes x 25 trials on one study end with exactly 100 COMPLETE 
 });
 
 test("postgres: 4 processes x 25 trials on one study end with exactly 100 COMPLETE trials, numbered 0-99", {
-  timeout: 120_000,
+  timeout: 300_000,
 }, async () => {
   const url = freshPostgresUrl();
   await fourProcesses(url, () => new PostgresStorage(url));
