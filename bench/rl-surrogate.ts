@@ -5,6 +5,7 @@
  *   node --import tsx bench/rl-surrogate.ts run --table tables/letter.csv.gz --name ei-s50 \
  *     --options '{"surrogate":"ei","surrogateSteps":50}' --first-seed 0 --repeats 50 --budget 300 --out DIR
  *   node --import tsx bench/rl-surrogate.ts run --table tables/letter.csv.gz --name tpe --label tpe ... --out DIR
+ * (a --name a.b is part b of variant a: summary merges the parts' seeds)
  *   node --import tsx bench/rl-surrogate.ts summary --table tables/letter.csv.gz --dir DIR --budgets 25,50,100,300
  *
  * `run` writes DIR/<name>.json: one trace per seed (positions, values, seconds), as `hyperforce bench` records
@@ -59,8 +60,17 @@ function summary(): void {
   const budgets = flag("budgets", "25,50,100,300").split(",").map(Number);
   const regrets = new Map<string, number[][]>();
   const seconds = new Map<string, number>();
+  // Parts of one variant run side by side (--name sur.0, sur.25 for two seed ranges) are merged under "sur".
+  const byName = new Map<string, BenchStudyTrace[]>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
     const { name, traces } = JSON.parse(readFileSync(join(dir, file), "utf8")) as { name: string; traces: BenchStudyTrace[] };
+    const key = name.split(".")[0];
+    byName.set(
+      key,
+      [...(byName.get(key) ?? []), ...traces].sort((a, b) => a.seed - b.seed),
+    );
+  }
+  for (const [name, traces] of byName) {
     const points = traces.map((trace) => pointsOf(table, trace, budgets));
     regrets.set(
       name,
