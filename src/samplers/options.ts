@@ -85,7 +85,7 @@ export const TpeOptionsSchema = z.strictObject({
   nStartupTrials: numeric(z.number().int().min(0), "a non-negative integer"),
   /** Candidates drawn from the good estimator per decision (default 24). */
   nEiCandidates: numeric(positiveInt, "a positive integer"),
-  /** How many of n ranked trials are good (default min(ceil(0.1 n), 25)). */
+  /** How many of n ranked trials are good (default min(ceil(0.25 n), 25)). */
   gamma: trialsFunction<number>(),
   /** Observation weights, oldest first (default: flat, with a ramp over the oldest beyond 25). */
   weights: trialsFunction<number[]>(),

@@ -106,8 +106,8 @@ test("Parzen samples land on the step grid and inside the bounds", () => {
   for (const name of Object.keys(space)) for (const v of drawn[name]) assert.ok(containsValue(space[name], v), `${name}=${v}`);
 });
 
-test("gamma, weights and the good/bad split follow Optuna's defaults", () => {
-  assert.deepEqual([0, 1, 10, 11, 100, 249, 251, 1000].map(defaultGamma), [0, 1, 1, 2, 10, 25, 25, 25]);
+test("gamma (a quarter, capped at 25), weights and the good/bad split (Optuna's)", () => {
+  assert.deepEqual([0, 1, 10, 11, 60, 99, 100, 1000].map(defaultGamma), [0, 1, 3, 3, 15, 25, 25, 25]);
   assert.deepEqual(defaultWeights(3), [1, 1, 1]);
   const w = defaultWeights(30);
   assert.equal(w.length, 30);
