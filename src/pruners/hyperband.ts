@@ -16,7 +16,7 @@ export interface HyperbandOptions {
   minResource?: number;
   /** The steps a trial trains when never stopped (the task's epochs); required. */
   maxResource: number;
-  /** Default 3. */
+  /** Default 4: chosen on the wine table, seeds 0-49 (3 spent 33.4% of the unpruned epochs, 4 spent 26%; bench/pruners.ts). */
   reductionFactor?: number;
 }
 
@@ -38,7 +38,7 @@ export class HyperbandPruner implements Pruner {
 
   constructor(options: HyperbandOptions) {
     const minResource = options.minResource ?? 1;
-    const reductionFactor = options.reductionFactor ?? 3;
+    const reductionFactor = options.reductionFactor ?? 4;
     checkInteger("minResource", minResource, 1);
     checkInteger("maxResource", options.maxResource, minResource);
     checkInteger("reductionFactor", reductionFactor, 2);
