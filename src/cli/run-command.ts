@@ -7,6 +7,8 @@ import { ConfigError } from "../errors/errors.ts";
 import { findCommandProgram } from "../objectives/command.ts";
 import { checkModuleObjective } from "../objectives/module.ts";
 import { loadObjective } from "../objectives/spec.ts";
+import { roundForPeople } from "../report/labels.ts";
+import { formatParamValue } from "../report/scale.ts";
 import { SAMPLER_NAMES } from "../samplers/index.ts";
 import { StudyDefinitionError } from "../study/definition.ts";
 import { createStudy, type Study } from "../study/study.ts";
@@ -102,11 +104,13 @@ export function formatSummary(summary: RunSummary): string {
     rows.push([
       "configuration",
       Object.entries(summary.best.params)
-        .map(([name, value]) => `${name}=${value}`)
+        .map(([name, value]) => `${name}=${formatParamValue(value)}`)
         .join(" "),
     ]);
-    rows.push([valueName, String(summary.best.value)]);
-    if (summary.best.testLoss !== null) rows.push(["test loss", `${summary.best.testLoss} (of the best configuration only)`]);
+    // Rounded for people (4 significant digits); --json keeps every digit.
+    rows.push([valueName, roundForPeople(summary.best.value)]);
+    if (summary.best.testLoss !== null)
+      rows.push(["test loss", `${roundForPeople(summary.best.testLoss)} (of the best configuration only)`]);
   }
   const status = statusLine(summary);
   if (status !== undefined) rows.push(["status", status]);
