@@ -42,7 +42,11 @@ test("writePlot writes <name>.svg and <name>.png and reports the title", async (
   const dir = mkdtempSync(join(tmpdir(), "hf-plot-"));
   try {
     const plot = await writePlot(dir, "two", spec);
-    assert.deepEqual(plot, { name: "two", title: "Two points", svg: join(dir, "two.svg"), png: join(dir, "two.png") });
+    // width and height: the SVG's own size in CSS pixels (the PNG is twice it).
+    const { width, height, ...paths } = plot;
+    assert.deepEqual(paths, { name: "two", title: "Two points", svg: join(dir, "two.svg"), png: join(dir, "two.png") });
+    const svgSize = /<svg[^>]*\swidth="([0-9.]+)"[^>]*\sheight="([0-9.]+)"/.exec(readFileSync(plot.svg, "utf8"));
+    assert.deepEqual([width, height], [Math.round(Number(svgSize?.[1])), Math.round(Number(svgSize?.[2]))]);
     assert.deepEqual(readFileSync(plot.png).subarray(0, 8), PNG_SIGNATURE);
   } finally {
     rmSync(dir, { recursive: true, force: true });
