@@ -4,12 +4,14 @@
  * - integers and stepped floats: numbers on the same scale, over [low − step/2, high + step/2] so
  *   every grid value owns an equal cell, and always rounded to the grid (log integers use
  *   [low − 0.5, high + 0.5] on the log scale);
+ * - ordered numeric choices: the listed numbers on the same scale (log when log), from the smallest at 0 to
+ *   the largest at 1, and always rounded to the nearest listed value on that scale;
  * - categoricals: the choice index, compared by the kernel's Hamming-type distance.
  * A parameter with one possible value is a discrete dimension with one value.
  */
 
 import { choiceAt, choiceCount, choiceIndex } from "../../space/discrete.ts";
-import { type Distribution, hasChoices, type ParamValue, type RangeDistribution } from "../../space/types.ts";
+import { type Distribution, hasChoices, isOrderedChoices, type ParamValue, type RangeDistribution } from "../../space/types.ts";
 
 export type DimensionKind = "continuous" | "discrete" | "categorical";
 
@@ -23,9 +25,18 @@ export interface Dimension {
   lower: number;
   upper: number;
   log: boolean;
+  /** Ordered numeric choices only: each choice's coordinate, ascending. */
+  coordinates?: Float64Array;
 }
 
 export function dimensionOf(name: string, distribution: Distribution): Dimension {
+  if (isOrderedChoices(distribution)) {
+    const log = distribution.log === true;
+    const scaled = distribution.choices.map((choice) => (log ? Math.log(choice) : choice));
+    const [lower, upper] = [scaled[0], scaled[scaled.length - 1]];
+    const coordinates = Float64Array.from(scaled, (value) => (upper > lower ? (value - lower) / (upper - lower) : 0.5));
+    return { name, distribution, kind: "discrete", count: scaled.length, lower, upper, log, coordinates };
+  }
   if (hasChoices(distribution)) {
     return { name, distribution, kind: "categorical", count: distribution.choices.length, lower: 0, upper: 1, log: false };
   }
@@ -53,6 +64,7 @@ export function encodeValue(dimension: Dimension, value: ParamValue): number {
 /** The value at a coordinate: clamped to the range, rounded to the grid for discrete dimensions. */
 export function decodeValue(dimension: Dimension, coordinate: number): ParamValue {
   const distribution = dimension.distribution;
+  if (dimension.coordinates !== undefined) return (distribution as { choices: number[] }).choices[indexOfCoordinate(dimension, coordinate)];
   if (hasChoices(distribution)) return distribution.choices[Math.min(dimension.count - 1, Math.max(0, Math.round(coordinate)))];
   if (dimension.count === 1) return distribution.low;
   const u = Math.min(1, Math.max(0, coordinate));
@@ -72,12 +84,14 @@ export function gridIndexOf(dimension: Dimension, value: number): number {
 /** The coordinate of grid index k of a discrete dimension, or of choice k of a categorical one. */
 export function coordinateOfIndex(dimension: Dimension, k: number): number {
   if (dimension.kind === "categorical") return k;
+  if (dimension.coordinates !== undefined) return dimension.coordinates[k];
   return encodeValue(dimension, choiceAt(dimension.distribution, k));
 }
 
 /** The grid (or choice) index a coordinate decodes to. */
 export function indexOfCoordinate(dimension: Dimension, coordinate: number): number {
   if (dimension.kind === "categorical") return Math.min(dimension.count - 1, Math.max(0, Math.round(coordinate)));
+  if (dimension.coordinates !== undefined) return nearestIndex(dimension.coordinates, coordinate);
   return gridIndexOf(dimension, decodeValue(dimension, coordinate) as number);
 }
 
@@ -87,4 +101,16 @@ export function snapCoordinate(dimension: Dimension, coordinate: number): number
   if (dimension.kind === "categorical") return indexOfCoordinate(dimension, coordinate);
   if (dimension.count === 1) return 0.5;
   return coordinateOfIndex(dimension, indexOfCoordinate(dimension, coordinate));
+}
+
+/** The index of the value in `sorted` nearest to `target` (the lower one on a tie). */
+function nearestIndex(sorted: Float64Array, target: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle] < target) low = middle + 1;
+    else high = middle;
+  }
+  return low > 0 && target - sorted[low - 1] <= sorted[low] - target ? low - 1 : low;
 }
