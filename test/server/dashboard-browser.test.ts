@@ -57,11 +57,12 @@ const everyPlotDrawn = `(() => {
 test("lists the studies; a name with HTML in it is text, and nothing it holds runs", async () => {
   const page = await newPage();
   await page.goto(dashboard.url);
-  await page.waitForSelector("#studies a.study-link");
+  // The first page of a fresh browser loads vega (0.8 MB): slow when the machine is loaded.
+  await page.waitForSelector("#studies a.study-link", { timeout: 90_000 });
   const names = await page.$$eval("a.study-link", (links) => links.map((link) => link.textContent));
   assert.deepEqual(names, ["alpha", XSS_NAME]);
   await page.click(`a.study-link >> nth=1`);
-  await page.waitForFunction(everyPlotDrawn);
+  await page.waitForFunction(everyPlotDrawn, null, { timeout: 90_000 });
   assert.equal(await page.textContent("#study-name"), XSS_NAME);
   assert.equal(await page.evaluate("window.__xss"), undefined);
   assert.equal(await page.$$eval("main img, main script", (nodes) => nodes.length), 0);
