@@ -1,7 +1,7 @@
 /**
  * The pruner of `hyperforce run`: --pruner none|median|asha|hyperband with --pruner-options (or
  * `pruner` and `prunerOptions` in a config file). Options a pruner does not read are refused, and so
- * is a pruner where trials cannot report to it.
+ * is a pruner where trials cannot report to it (queue workers).
  */
 import type { ObjectiveSpec } from "../objectives/spec.ts";
 import { createPruner, type PrunerOptions } from "../pruners/index.ts";
@@ -40,13 +40,10 @@ export function prunerOf(request: PrunerRequest): Pruner | undefined {
   if (name === "none") return undefined;
   if (request.executor === "queue")
     throw new UsageError("--pruner works with the inline and threads executors: queue workers do not report steps back");
-  if (request.objective.kind === "command") {
-    throw new UsageError("--pruner needs trials that report steps: a task, a table or a module objective (command objectives do not yet)");
-  }
   const options: PrunerOptions = { ...given };
   if (name === "hyperband" && options.maxResource === undefined) {
-    if (request.objective.kind === "module")
-      throw new UsageError("--pruner hyperband with a module objective needs maxResource in --pruner-options");
+    if (request.objective.kind === "module" || request.objective.kind === "command")
+      throw new UsageError(`--pruner hyperband with a ${request.objective.kind} objective needs maxResource in --pruner-options`);
     options.maxResource =
       "epochs" in request.objective && request.objective.epochs !== undefined ? request.objective.epochs : DEFAULT_EPOCHS;
   }

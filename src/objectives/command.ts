@@ -9,6 +9,11 @@
  * The program reports on stdout:
  *   hyperforce: value=<number>                 the result (the last one printed wins)
  *   hyperforce: step=<int> value=<number>      an intermediate value, forwarded to trial.report
+ *
+ * With a pruner, each step line is judged at once; when the pruner says stop, hyperforce writes the
+ * line "hyperforce: prune" to the program's stdin (a program may read it and exit), and sends SIGTERM
+ * to its process group if it still runs killGraceMs later (SIGKILL another killGraceMs on). The trial
+ * is then PRUNED whatever the program's exit.
  */
 import { spawn } from "node:child_process";
 import { accessSync, constants, createWriteStream, mkdirSync, statSync, type WriteStream } from "node:fs";
@@ -16,6 +21,7 @@ import { delimiter, join, resolve } from "node:path";
 import { ConfigError } from "../errors/errors.ts";
 import { type Distribution, isOrderedChoices, type Params, type ParamValue, type SearchSpace } from "../space/types.ts";
 import { validateSpace } from "../space/validate.ts";
+import { TrialPruned } from "../trial/pruned.ts";
 import type { Trial } from "../trial/types.ts";
 
 export interface CommandObjectiveOptions {
@@ -288,13 +294,20 @@ async function runTrialProgram(trial: Trial, settings: RunSettings): Promise<num
   let result: number | undefined;
   let protocolError: string | undefined;
   let lineNumber = 0;
+  let prunedAtStep: number | undefined;
   const stdoutLines = new LineSplitter((line) => {
     lineNumber++;
-    if (protocolError !== undefined) return;
+    if (protocolError !== undefined || prunedAtStep !== undefined) return;
     try {
       const report = parseReportLine(line);
       if (report.kind === "value") result = report.value;
-      else if (report.kind === "intermediate") trial.report(report.step, report.value);
+      else if (report.kind === "intermediate") {
+        trial.report(report.step, report.value);
+        if (trial.pruning && trial.shouldPrune()) {
+          prunedAtStep = report.step;
+          askToStop();
+        }
+      }
     } catch (error) {
       protocolError = `stdout line ${lineNumber}: ${(error as Error).message}`;
     }
@@ -303,9 +316,11 @@ async function runTrialProgram(trial: Trial, settings: RunSettings): Promise<num
   const child = spawn(settings.argv[0], settings.argv.slice(1), {
     cwd: settings.cwd,
     env: settings.env,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
     detached: true,
   });
+  // Without a pruner nothing is ever written: the program reads end of file at once, as from /dev/null.
+  if (!trial.pruning) child.stdin.end();
   child.stdout.setEncoding("utf8");
   child.stderr.setEncoding("utf8");
   child.stdout.on("data", (chunk: string) => {
@@ -329,6 +344,13 @@ async function runTrialProgram(trial: Trial, settings: RunSettings): Promise<num
     killGroup(pid, "SIGTERM");
     killTimer = setTimeout(() => killGroup(pid, "SIGKILL"), settings.killGraceMs);
   };
+  let pruneTimer: NodeJS.Timeout | undefined;
+  // The pruner said stop: a line on stdin first, SIGTERM after the grace period.
+  function askToStop(): void {
+    child.stdin.on("error", () => {}); // a program that closed its stdin gets the signal instead
+    child.stdin.write("hyperforce: prune\n");
+    pruneTimer = setTimeout(stopGroup, settings.killGraceMs);
+  }
   const timeoutTimer =
     settings.trialTimeoutMs === undefined
       ? undefined
@@ -349,6 +371,7 @@ async function runTrialProgram(trial: Trial, settings: RunSettings): Promise<num
   });
   if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
   if (killTimer !== undefined) clearTimeout(killTimer);
+  if (pruneTimer !== undefined) clearTimeout(pruneTimer);
   if (pid !== undefined) liveGroups.delete(pid);
   stdoutLines.end();
   await Promise.all([closeLog(stdoutLog), closeLog(stderrLog)]);
@@ -365,6 +388,7 @@ async function runTrialProgram(trial: Trial, settings: RunSettings): Promise<num
     if (code === "EACCES") fail(`command is not executable: ${program}`);
     fail(`could not start ${program}: ${outcome.spawnError.message}`);
   }
+  if (prunedAtStep !== undefined) throw new TrialPruned(`pruned at step ${prunedAtStep}`);
   if (timedOut) fail(`timed out after ${settings.trialTimeoutMs} ms: ${program} and its children were killed`);
   if (outcome.code !== 0) fail(`${program} ${describeExit(outcome.code, outcome.signal)}`);
   if (protocolError !== undefined) fail(protocolError);

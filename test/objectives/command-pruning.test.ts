@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { commandObjective } from "../../src/objectives/command.ts";
+import type { Pruner } from "../../src/pruners/pruner.ts";
+import { createStudy } from "../../src/study/study.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "hyperforce-command-pruning-"));
+/** Prunes at step 3, whatever the values. */
+const atStep3: Pruner = { name: "step3", prune: (_study, trial) => Object.keys(trial.intermediateValues).length >= 3 };
+const space = { x: { type: "float" as const, low: 0, high: 1 } };
+
+// Prints a step a tenth of a second apart for 100 steps; records in a file how it ended.
+const program = (readsStdin: boolean, marker: string) => `
+import os, sys, time, signal, threading
+def ended(how):
+    with open(${JSON.stringify(marker)}, "w") as f: f.write(how)
+    os._exit(0)
+signal.signal(signal.SIGTERM, lambda *_: ended("sigterm"))
+if ${readsStdin ? "True" : "False"}:
+    def watch():
+        for line in sys.stdin:
+            if line.strip() == "hyperforce: prune": ended("stdin")
+    threading.Thread(target=watch, daemon=True).start()
+for step in range(1, 101):
+    print("hyperforce: step=%d value=%r" % (step, 1 / step), flush=True)
+    time.sleep(0.1)
+print("hyperforce: value=0.01", flush=True)
+ended("finished")
+`;
+
+async function runOne(readsStdin: boolean, killGraceMs: number) {
+  const marker = join(dir, `${readsStdin ? "stdin" : "sigterm"}.txt`);
+  const study = createStudy({ space, pruner: atStep3, seed: 1 });
+  const objective = commandObjective({ command: ["python3", "-c", program(readsStdin, marker)], space, killGraceMs });
+  const started = Date.now();
+  await study.optimize(objective, { nTrials: 1 });
+  return { trial: study.trials[0], how: readFileSync(marker, "utf8"), seconds: (Date.now() - started) / 1000 };
+}
+
+test("a command told to stop on stdin (hyperforce: prune) stops there, and its trial is PRUNED with its steps", async () => {
+  const { trial, how, seconds } = await runOne(true, 5000);
+  assert.equal(trial.state, "PRUNED");
+  assert.equal(how, "stdin");
+  assert.ok(seconds < 8, `${seconds} s (the program runs 10 s when not stopped)`);
+  assert.deepEqual(Object.keys(trial.intermediateValues).slice(0, 3), ["1", "2", "3"]);
+  assert.equal(trial.value, trial.intermediateValues[3]);
+});
+
+test("a command that ignores stdin gets SIGTERM after the grace period, and its trial is PRUNED", async () => {
+  const { trial, how, seconds } = await runOne(false, 500);
+  assert.equal(trial.state, "PRUNED");
+  assert.equal(how, "sigterm");
+  assert.ok(seconds < 8, `${seconds} s (the program runs 10 s when not stopped)`);
+  assert.ok(Object.keys(trial.intermediateValues).length >= 3);
+});
