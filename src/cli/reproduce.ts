@@ -12,8 +12,8 @@ import {
   type ReproduceResult,
   runReproduce,
 } from "../experiments/reproduce.ts";
-import { loadDataset } from "../tasks/datasets.ts";
-import { PAPER_TASKS, type PaperTaskName } from "../tasks/paper-task.ts";
+import { isReproduceTask, REPRODUCE_TASKS } from "../experiments/reproduce-tasks.ts";
+import { prepareTask } from "../tasks/registry.ts";
 import { UsageError } from "./errors.ts";
 
 function positiveInteger(flag: string, text: string): number {
@@ -25,23 +25,37 @@ function positiveInteger(flag: string, text: string): number {
 
 const DESCRIPTION =
   "the paper's experiment: for each seed, every method (random and grid baselines, REINFORCE with the MLP and RNN policies " +
-  "in the paper preset and our default, PPO, TPE) tunes the paper task; prints a table like the paper's Tables 1 and 2 " +
-  "(test loss mean ± std over seeds, beside the paper's). " +
+  "in the paper preset and our default, PPO, TPE) tunes the task (the paper's wine or letter, or fashion's CNN over the cnn " +
+  "space less epochs); prints a table like the paper's Tables 1 and 2 (test loss mean ± std over seeds, beside the paper's). " +
   "Ctrl-C keeps every finished trial; re-running resumes and skips finished studies.";
+
+const TASKS = Object.keys(REPRODUCE_TASKS);
+
+/** --train-size: only for a task with a train size (fashion), an integer in [10, 50000]. */
+function trainSizeOf(task: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (REPRODUCE_TASKS[task as keyof typeof REPRODUCE_TASKS].trainSize === undefined)
+    throw new UsageError("--train-size applies to --task fashion");
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isInteger(value) || value < 10 || value > 50_000)
+    throw new UsageError(`--train-size must be an integer in [10, 50000], got ${JSON.stringify(text)}`);
+  return value;
+}
 
 export function reproduceCommand(): Command {
   return new Command("reproduce")
     .description(DESCRIPTION)
-    .requiredOption("--task <task>", `${PAPER_TASKS.join(" or ")}`)
+    .requiredOption("--task <task>", `${TASKS.join(", ")}`)
     .option("--seeds <n>", "seeds 0..n-1, each its own split, sampler and training seeds", String(DEFAULT_SEEDS))
     .option(
       "--budget <n>",
       `trials per study (default ${DEFAULT_BUDGETS.wine} for wine: 5 seeds x 8 methods in about 2 minutes on 2 cores; ` +
-        `${DEFAULT_BUDGETS.letter} for letter: about 5 minutes)`,
+        `${DEFAULT_BUDGETS.letter} for letter: about 5 minutes; ${DEFAULT_BUDGETS.fashion} for fashion: about 10 minutes)`,
     )
     .option("--out <dir>", "folder for the journal, table, CSV, policies and plots (default reproduce-out/<task>)")
     .option("--workers <n>", "studies run at once, one worker thread each (default: the number of cores)")
-    .option("--epochs <n>", "training epochs per trial (default 15, the paper's; fewer for a quick look)")
+    .option("--epochs <n>", `training epochs per trial (default 15, the paper's; ${REPRODUCE_TASKS.fashion.epochs} for fashion)`)
+    .option("--train-size <n>", `fashion: training images per trial, 10..50000 (default ${REPRODUCE_TASKS.fashion.trainSize})`)
     .option("--methods <list>", `comma-separated subset of: ${REPRODUCE_METHODS.map((method) => method.id).join(", ")}`)
     .option("--json", "print the results as one JSON object instead of the table")
     .action(
@@ -52,16 +66,17 @@ export function reproduceCommand(): Command {
         out?: string;
         workers?: string;
         epochs?: string;
+        trainSize?: string;
         methods?: string;
         json?: boolean;
       }) => {
-        if (!(PAPER_TASKS as readonly string[]).includes(flags.task))
-          throw new UsageError(`--task must be ${PAPER_TASKS.join(" or ")}, got ${JSON.stringify(flags.task)}`);
-        const task = flags.task as PaperTaskName;
+        const task = flags.task;
+        if (!isReproduceTask(task)) throw new UsageError(`--task must be one of ${TASKS.join(", ")}, got ${JSON.stringify(task)}`);
         const seeds = positiveInteger("--seeds", flags.seeds);
         const budget = flags.budget === undefined ? DEFAULT_BUDGETS[task] : positiveInteger("--budget", flags.budget);
         const workers = flags.workers === undefined ? availableParallelism() : positiveInteger("--workers", flags.workers);
         const epochs = flags.epochs === undefined ? undefined : positiveInteger("--epochs", flags.epochs);
+        const trainSize = trainSizeOf(task, flags.trainSize);
         const known = REPRODUCE_METHODS.map((method) => method.id);
         const methods = flags.methods
           ?.split(",")
@@ -70,7 +85,7 @@ export function reproduceCommand(): Command {
         for (const id of methods ?? [])
           if (!known.includes(id)) throw new UsageError(`--methods: unknown method "${id}"; methods: ${known.join(", ")}`);
         if (methods !== undefined && methods.length === 0) throw new UsageError(`--methods must name at least one of: ${known.join(", ")}`);
-        await loadDataset(task);
+        await prepareTask(trainSize === undefined ? task : { name: task, options: { trainSize } });
         const out = flags.out ?? `reproduce-out/${task}`;
         const controller = new AbortController();
         const onInterrupt = () => {
@@ -90,6 +105,7 @@ export function reproduceCommand(): Command {
             workers,
             signal: controller.signal,
             ...(epochs !== undefined ? { epochs } : {}),
+            ...(trainSize !== undefined ? { trainSize } : {}),
             ...(methods !== undefined ? { methods } : {}),
             onStudy: ({ done, total, job, outcome }) => {
               const what = outcome.ran === 0 ? "already done" : `${outcome.ran} trials in ${outcome.seconds.toFixed(1)} s`;

@@ -3,20 +3,21 @@
  * in the experiment's journal file, run or resumed to `budget` trials.
  */
 import { samplerFromLabel } from "../samplers/index.ts";
-import { paperCategoricalSpace } from "../space/presets.ts";
 import { JournalFileStorage } from "../storage/journal.ts";
 import { createStudy } from "../study/study.ts";
-import type { PaperTaskName } from "../tasks/paper-task.ts";
 import { isFinished } from "../trial/types.ts";
+import { REPRODUCE_TASKS, type ReproduceTaskName } from "./reproduce-tasks.ts";
 
 export interface StudyJob {
   journal: string;
   study: string;
-  task: PaperTaskName;
+  task: ReproduceTaskName;
   method: string;
   seed: number;
   budget: number;
   epochs?: number;
+  /** Training images per trial (fashion). */
+  trainSize?: number;
 }
 
 export interface StudyOutcome {
@@ -40,7 +41,7 @@ export async function runReproduceStudy(job: StudyJob, stopping: () => boolean =
   const study = createStudy({
     name: job.study,
     direction: "minimize",
-    space: paperCategoricalSpace(),
+    space: REPRODUCE_TASKS[job.task].space(),
     sampler: samplerFromLabel(job.method, job.seed),
     storage,
     seed: job.seed,
@@ -57,8 +58,9 @@ export async function runReproduceStudy(job: StudyJob, stopping: () => boolean =
     }
     if (before < job.budget && !stopping()) {
       const epochs = job.epochs !== undefined ? { epochs: job.epochs } : {};
+      const trainSize = job.trainSize !== undefined ? { trainSize: job.trainSize } : {};
       await study.optimize(
-        { kind: "task", task: job.task, splitSeed: job.seed, seed: job.seed, ...epochs },
+        { kind: "task", task: job.task, splitSeed: job.seed, seed: job.seed, ...epochs, ...trainSize },
         { totalTrials: job.budget, concurrency: 1, callbacks: [(running) => (stopping() ? running.stop() : undefined)] },
       );
     }

@@ -27,17 +27,14 @@ import { formatParamValue } from "../report/scale.ts";
 import type { ExportedPolicy } from "../rl/checkpoint.ts";
 import { samplerFromLabel } from "../samplers/index.ts";
 import { PolicySampler } from "../samplers/policy-sampler.ts";
-import { paperCategoricalSpace } from "../space/presets.ts";
-import type { Params } from "../space/types.ts";
+import type { Params, SearchSpace } from "../space/types.ts";
 import { JournalFileStorage } from "../storage/journal.ts";
 import { STUDY_ATTR } from "../study/attrs.ts";
 import { savedSamplerState } from "../study/sampler-state.ts";
-import type { PaperTaskName } from "../tasks/paper-task.ts";
 import { findBestTrial } from "../trial/best.ts";
 import { type FrozenTrial, isFinished } from "../trial/types.ts";
 import type { StudyJob, StudyOutcome } from "./reproduce-study.ts";
-
-export type PaperRow = "baseline" | "mlp" | "rnn";
+import { type PaperResult, type PaperRow, REPRODUCE_TASKS, type ReproduceTaskName } from "./reproduce-tasks.ts";
 
 export interface ReproduceMethod {
   /** The sampler label (src/samplers/index.ts samplerFromLabel). */
@@ -60,33 +57,21 @@ export const REPRODUCE_METHODS: readonly ReproduceMethod[] = [
   { id: "tpe", title: "TPE", policy: false },
 ];
 
-export interface PaperResult {
-  testLoss: number;
-  params: { learning_rate: number; weight_decay: number; batch_size: number; hidden_units: number };
-}
+export type { PaperResult, PaperRow, ReproduceTaskName } from "./reproduce-tasks.ts";
 
 /** The paper's Tables 1 and 2 (test error and the hyperparameters it reports), as in TASKS.md. */
-export const PAPER_RESULTS: Record<PaperTaskName, Record<PaperRow, PaperResult>> = {
-  wine: {
-    baseline: { testLoss: 0.5948, params: { learning_rate: 1e-2, weight_decay: 1e-4, batch_size: 128, hidden_units: 18 } },
-    mlp: { testLoss: 0.4232, params: { learning_rate: 3e-2, weight_decay: 3e-4, batch_size: 16, hidden_units: 18 } },
-    rnn: { testLoss: 0.3957, params: { learning_rate: 1e-1, weight_decay: 3e-4, batch_size: 128, hidden_units: 8 } },
-  },
-  letter: {
-    baseline: { testLoss: 0.7674, params: { learning_rate: 1e-2, weight_decay: 1e-5, batch_size: 64, hidden_units: 20 } },
-    mlp: { testLoss: 0.6678, params: { learning_rate: 3e-3, weight_decay: 1e-5, batch_size: 8, hidden_units: 20 } },
-    rnn: { testLoss: 0.7772, params: { learning_rate: 1e-3, weight_decay: 1e-3, batch_size: 8, hidden_units: 20 } },
-  },
-};
-
+export const PAPER_RESULTS = { wine: REPRODUCE_TASKS.wine.paper!, letter: REPRODUCE_TASKS.letter.paper! };
 export const PARAM_NAMES = ["learning_rate", "weight_decay", "batch_size", "hidden_units"] as const;
-
 /** Trials per study when --budget is not given (see the help of `hyperforce reproduce`). */
-export const DEFAULT_BUDGETS: Record<PaperTaskName, number> = { wine: 100, letter: 30 };
+export const DEFAULT_BUDGETS: Record<ReproduceTaskName, number> = {
+  wine: REPRODUCE_TASKS.wine.budget,
+  letter: REPRODUCE_TASKS.letter.budget,
+  fashion: REPRODUCE_TASKS.fashion.budget,
+};
 export const DEFAULT_SEEDS = 5;
 
 export interface ReproduceOptions {
-  task: PaperTaskName;
+  task: ReproduceTaskName;
   /** Seeds 0 .. seeds-1. */
   seeds: number;
   /** Trials per study. */
@@ -94,8 +79,10 @@ export interface ReproduceOptions {
   out: string;
   /** Studies run at once, each in its own worker thread; default os.availableParallelism(). */
   workers?: number;
-  /** Training epochs of the task (default 15, the paper's). */
+  /** Training epochs of the task (default: the task's, REPRODUCE_TASKS; 15 for the paper's tasks). */
   epochs?: number;
+  /** Training images per trial, for tasks that take a train size (fashion; default REPRODUCE_TASKS'). */
+  trainSize?: number;
   /** Method ids to run (default all of REPRODUCE_METHODS). */
   methods?: string[];
   /** Called when a study finishes or is found finished. */
@@ -138,7 +125,7 @@ export interface MethodResult {
 }
 
 export interface ReproduceResult {
-  task: PaperTaskName;
+  task: ReproduceTaskName;
   seeds: number;
   budget: number;
   epochs: number;
@@ -157,14 +144,15 @@ export function studyName(task: string, method: string, seed: number): string {
 }
 
 function checkOptions(options: ReproduceOptions): ReproduceMethod[] {
-  if (!(options.task in PAPER_RESULTS)) {
-    throw new Error(`unknown task ${JSON.stringify(options.task)}; tasks: ${Object.keys(PAPER_RESULTS).join(", ")}`);
+  if (!Object.hasOwn(REPRODUCE_TASKS, options.task)) {
+    throw new Error(`unknown task ${JSON.stringify(options.task)}; tasks: ${Object.keys(REPRODUCE_TASKS).join(", ")}`);
   }
   const counts = [
     ["seeds", options.seeds],
     ["budget", options.budget],
     ["workers", options.workers ?? 1],
     ["epochs", options.epochs ?? 1],
+    ["trainSize", options.trainSize ?? 10],
   ] as const;
   for (const [name, value] of counts) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
@@ -231,12 +219,17 @@ function seedResult(method: string, seed: number, study: string, trials: readonl
  * loads the stored state and builds its policy (by proposing once, for no study), so this reads the
  * state through the sampler's own API whatever its stored format.
  */
-export function storedPolicy(method: string, seed: number, systemAttrs: Record<string, unknown>): ExportedPolicy | undefined {
+export function storedPolicy(
+  method: string,
+  seed: number,
+  systemAttrs: Record<string, unknown>,
+  space: SearchSpace = REPRODUCE_TASKS.wine.space(),
+): ExportedPolicy | undefined {
   const sampler = samplerFromLabel(method, seed);
   const state = savedSamplerState(systemAttrs);
   if (!(sampler instanceof PolicySampler) || state === undefined || systemAttrs[STUDY_ATTR.sampler] !== sampler.name) return undefined;
   sampler.loadState(state);
-  sampler.sampleRelative({ direction: "minimize", trials: () => [] }, 0, paperCategoricalSpace());
+  sampler.sampleRelative({ direction: "minimize", trials: () => [] }, 0, space);
   return sampler.exportPolicy();
 }
 
@@ -245,28 +238,26 @@ function format(value: number): string {
 }
 
 /** The markdown table: one row per method. */
-export function formatReproduceTable(task: PaperTaskName, methods: readonly MethodResult[]): string {
+export function formatReproduceTable(task: ReproduceTaskName, methods: readonly MethodResult[]): string {
   const seeds = methods[0]?.seeds.length ?? 0;
+  const setting = REPRODUCE_TASKS[task];
   const header = [
     "method",
-    "learning rate",
-    "weight decay",
-    "batch size",
-    "hidden units",
+    ...setting.columns.map(([, title]) => title),
     `test loss, mean ± std (${seeds} seed${seeds === 1 ? "" : "s"})`,
     "validation loss, mean ± std",
-    "paper: test loss (its lr, wd, batch, hidden)",
+    ...(setting.paper === undefined ? [] : ["paper: test loss (its lr, wd, batch, hidden)"]),
   ];
   const rows = methods.map((result) => {
-    const params = PARAM_NAMES.map((name) => formatParamValue(result.median.params[name]));
+    const params = setting.columns.map(([name]) => formatParamValue(result.median.params[name]));
     const paperParams = (paper: PaperResult): string => PARAM_NAMES.map((name) => formatParamValue(paper.params[name])).join(", ");
     const paper = result.paper === undefined ? "-" : `${result.paper.testLoss} (${paperParams(result.paper)})`;
     const test = `${format(result.test.mean)} ± ${format(result.test.std)}`;
     const validation = `${format(result.validation.mean)} ± ${format(result.validation.std)}`;
-    return [result.method.title, ...params, test, validation, paper];
+    return [result.method.title, ...params, test, validation, ...(setting.paper === undefined ? [] : [paper])];
   });
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  const metric = task === "wine" ? "mean squared error of the z-scored target" : "cross-entropy in nats";
+  const metric = setting.metric;
   return (
     [
       line(header),
@@ -318,7 +309,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     task: options.task,
     seeds: options.seeds,
     budget: options.budget,
-    epochs: options.epochs ?? 15,
+    epochs: epochsOf(options),
     methods: results,
     table,
     files: { journal, ...written, index, policies, plots },
@@ -326,6 +317,17 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     studiesSkipped: allJobs.length - pending.length,
     wallSeconds: (Date.now() - startedAt) / 1000,
   };
+}
+
+function epochsOf(options: ReproduceOptions): number {
+  return options.epochs ?? REPRODUCE_TASKS[options.task].epochs;
+}
+
+/** The training images per trial: given, else the task's default; undefined for tasks that take none. */
+function trainSizeOf(options: ReproduceOptions): number | undefined {
+  const taskDefault = REPRODUCE_TASKS[options.task].trainSize;
+  if (options.trainSize !== undefined && taskDefault === undefined) throw new Error(`the task ${options.task} takes no train size`);
+  return options.trainSize ?? taskDefault;
 }
 
 /** One study per method and seed, all in the experiment's journal. */
@@ -338,7 +340,8 @@ function studyJobs(options: ReproduceOptions, methods: readonly ReproduceMethod[
       method: method.id,
       seed,
       budget: options.budget,
-      ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+      epochs: epochsOf(options),
+      ...(trainSizeOf(options) !== undefined ? { trainSize: trainSizeOf(options) } : {}),
     })),
   );
 }
@@ -380,7 +383,7 @@ async function runUnfinishedStudies(
 }
 
 function methodResult(
-  task: PaperTaskName,
+  task: ReproduceTaskName,
   method: ReproduceMethod,
   seeds: readonly number[],
   trialsOf: Map<string, FrozenTrial[]>,
@@ -396,7 +399,9 @@ function methodResult(
     test: meanStd(perSeed.map((seed) => seed.testLoss)),
     validation: meanStd(perSeed.map((seed) => seed.validationLoss)),
     median: byTest[Math.floor((byTest.length - 1) / 2)],
-    ...(method.paper !== undefined ? { paper: PAPER_RESULTS[task][method.paper] } : {}),
+    ...(method.paper !== undefined && REPRODUCE_TASKS[task].paper !== undefined
+      ? { paper: REPRODUCE_TASKS[task].paper[method.paper] }
+      : {}),
   };
 }
 
@@ -410,10 +415,11 @@ function writeResultFiles(
   const tablePath = join(out, "results.md");
   writeFileSync(tablePath, table);
   const bestCsv = join(out, "best.csv");
-  const header = ["method", "seed", "study", "best_trial", ...PARAM_NAMES, "validation_loss", "test_loss", "trials", "failed"];
+  const names = REPRODUCE_TASKS[options.task].columns.map(([name]) => name);
+  const header = ["method", "seed", "study", "best_trial", ...names, "validation_loss", "test_loss", "trials", "failed"];
   const rows = results.flatMap((result) =>
     result.seeds.map((s) => {
-      const params = PARAM_NAMES.map((name) => s.params[name]);
+      const params = names.map((name) => s.params[name]);
       return [s.method, s.seed, s.study, s.bestTrial, ...params, s.validationLoss, s.testLoss, s.trials, s.failed];
     }),
   );
@@ -423,7 +429,8 @@ function writeResultFiles(
     task: options.task,
     seeds: options.seeds,
     budget: options.budget,
-    epochs: options.epochs ?? 15,
+    epochs: epochsOf(options),
+    ...(trainSizeOf(options) === undefined ? {} : { trainSize: trainSizeOf(options) }),
     methods: results.map((r) => ({ ...r, method: r.method.id, title: r.method.title })),
   };
   writeFileSync(json, JSON.stringify(content, null, 1) + "\n");
@@ -433,7 +440,7 @@ function writeResultFiles(
 /** The final policy of each RL study, one JSON file each; returns their paths. */
 function writePolicies(
   policyDir: string,
-  task: PaperTaskName,
+  task: ReproduceTaskName,
   methods: readonly ReproduceMethod[],
   seeds: readonly number[],
   attrsOf: Map<string, Record<string, unknown>>,
@@ -442,7 +449,7 @@ function writePolicies(
   for (const method of methods.filter((m) => m.policy)) {
     for (const seed of seeds) {
       const study = studyName(task, method.id, seed);
-      const policy = storedPolicy(method.id, seed, attrsOf.get(study)!);
+      const policy = storedPolicy(method.id, seed, attrsOf.get(study)!, REPRODUCE_TASKS[task].space());
       if (policy === undefined) continue;
       mkdirSync(policyDir, { recursive: true });
       const path = join(policyDir, `${study}.json`);
@@ -467,7 +474,8 @@ function indexContent(options: ReproduceOptions, studies: number, table: string)
       ["task", options.task],
       ["seeds", `${options.seeds} (0..${options.seeds - 1}; each seeds the sampler, the training runs and the split)`],
       ["budget", `${options.budget} trials per study, ${studies} studies`],
-      ["epochs", String(options.epochs ?? 15)],
+      ["epochs", String(epochsOf(options))],
+      ...(trainSizeOf(options) === undefined ? [] : [["training images", String(trainSizeOf(options))]]),
     ] as Array<[string, string]>,
     tables: [
       {
@@ -483,14 +491,14 @@ function indexContent(options: ReproduceOptions, studies: number, table: string)
 }
 
 async function writeReproducePlots(
-  task: PaperTaskName,
+  task: ReproduceTaskName,
   dir: string,
   methods: readonly ReproduceMethod[],
   seeds: readonly number[],
   trialsOf: Map<string, FrozenTrial[]>,
   attrsOf: Map<string, Record<string, unknown>>,
 ): Promise<WrittenPlot[]> {
-  const valueLabel = TASK_VALUE_LABELS[task];
+  const valueLabel = TASK_VALUE_LABELS[task] ?? TASK_VALUE_LABELS.letter;
   const plots: WrittenPlot[] = [];
   const curves = methods.map((method) => ({
     method,

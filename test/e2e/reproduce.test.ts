@@ -146,15 +146,46 @@ test("reproduce: Ctrl-C lets the running trials finish, keeps them, and the same
 });
 
 test("reproduce: bad flags are usage errors", async () => {
-  const [task, methods, budget] = await Promise.all([
+  const [task, methods, budget, trainSize] = await Promise.all([
     hyperforce(["reproduce", "--task", "mnist"]),
     hyperforce(["reproduce", "--task", "wine", "--methods", "random,bogus"]),
     hyperforce(["reproduce", "--task", "wine", "--budget", "0"]),
+    hyperforce(["reproduce", "--task", "wine", "--train-size", "100"]),
   ]);
   assert.equal(task.code, 2);
-  assert.match(task.stderr, /--task must be wine or letter, got "mnist"/);
+  assert.match(task.stderr, /--task must be one of wine, letter, fashion, got "mnist"/);
+  assert.equal(trainSize.code, 2);
+  assert.match(trainSize.stderr, /--train-size applies to --task fashion/);
   assert.equal(methods.code, 2);
   assert.match(methods.stderr, /--methods: unknown method "bogus"; methods: random, grid, reinforce-paper, /);
   assert.equal(budget.code, 2);
   assert.match(budget.stderr, /--budget must be a positive integer, got "0"/);
+});
+
+test("reproduce --task fashion: the CNN's parameters as columns, no paper column, training images in results.json", async () => {
+  const out = join(mkdtempSync(join(tmpdir(), "hyperforce-reproduce-")), "fashion");
+  const args = ["reproduce", "--task", "fashion", "--seeds", "1", "--budget", "2", "--epochs", "1", "--train-size", "100"];
+  const run = await hyperforce([...args, "--methods", "random,reinforce-rnn", "--workers", "2", "--out", out]);
+  assert.equal(run.code, 0, run.stderr);
+  const lines = tableOf(run.stdout).trimEnd().split("\n");
+  assert.equal(
+    lines[0],
+    "| method | learning rate | weight decay | batch size | c1 | c2 | hidden units | test loss, mean ± std (1 seed) | validation loss, mean ± std |",
+  );
+  assert.deepEqual(
+    lines.slice(2).map((line) => line.split("|")[1].trim()),
+    ["random search (baseline)", "REINFORCE, RNN policy, our default"],
+  );
+  assert.match(run.stdout, /Task fashion; losses are the cross-entropy in nats/);
+  const csv = readFileSync(join(out, "best.csv"), "utf8").trimEnd().split("\n");
+  assert.equal(
+    csv[0],
+    "method,seed,study,best_trial,learning_rate,weight_decay,batch_size,c1,c2,hidden_units,validation_loss,test_loss,trials,failed",
+  );
+  assert.equal(csv.length, 3);
+  const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+  assert.deepEqual([results.task, results.epochs, results.trainSize, results.budget], ["fashion", 1, 100, 2]);
+  const policy = JSON.parse(readFileSync(join(out, "policies", "fashion-reinforce-rnn-seed0.json"), "utf8"));
+  assert.deepEqual(policy.names, ["learning_rate", "weight_decay", "batch_size", "c1", "c2", "hidden_units"]);
+  assert.deepEqual(policy.shape.sizes, [5, 4, 4, 4, 4, 3]);
 });
