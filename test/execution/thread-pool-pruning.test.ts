@@ -16,7 +16,7 @@ test("worker threads carry each report to the controller and its pruner's decisi
       pruner: successiveHalvingPruner({ reductionFactor: 2 }),
       seed: 5,
     });
-    const executor = threads ? new ThreadPoolExecutor({ threads: 1 }) : undefined;
+    const executor = threads ? new ThreadPoolExecutor({ size: 1 }) : undefined;
     try {
       await study.optimize({ kind: "module", path, exportName: "curve" }, { nTrials: 30, concurrency: 1, executor });
     } finally {
@@ -36,7 +36,7 @@ test("a report and its decision across a thread cost well under a millisecond", 
   // The first trial starts the thread and loads the module; the second is timed.
   study.enqueueTrial({ reports: 10 });
   study.enqueueTrial({ reports: 2000 });
-  const executor = new ThreadPoolExecutor({ threads: 1 });
+  const executor = new ThreadPoolExecutor({ size: 1 });
   try {
     await study.optimize({ kind: "module", path, exportName: "manyReports" }, { nTrials: 2, concurrency: 1, executor });
   } finally {
