@@ -5,7 +5,10 @@
  * Presets:
  * - "paper": the paper's setup: batch 16, Adam lr 1e-3, gamma 0.99, no baseline, no reward
  *   standardisation, no entropy bonus, no cache, tmax 1. The paper ran 300 updates: 4800 trials.
- * - "default": chosen by measurement (bench/rl-settings.ts, bench/results/rl-settings.json).
+ * - "default": chosen by measurement (bench/rl-settings.ts, bench/results/rl-settings.json). With the mlp
+ *   policy it also trains the policy against a GP's expected improvement before each trial (surrogate "ei",
+ *   ./policy-surrogate.ts): on the four tables, seeds 0-49 (bench/results/rl-surrogate.md), it beat the
+ *   other levers measured (bench/results/rl-levers-*.json). The rnn policy has no surrogate mode.
  */
 import { Reinforce } from "../rl/reinforce.ts";
 import { parseSamplerOptions, ReinforceOptionsSchema, type ReinforcePreset, type ReinforceSamplerOptions } from "./options.ts";
@@ -48,6 +51,11 @@ export const REINFORCE_PRESETS: Record<ReinforcePreset, PresetSettings> = {
   },
 };
 
+/** The default preset's mlp policy plans against a surrogate; the paper preset and the rnn policy do not. */
+function defaultSurrogate(preset: ReinforcePreset | undefined, policy: string): "ei" | "none" {
+  return (preset ?? "default") === "default" && policy === "mlp" ? "ei" : "none";
+}
+
 /** REINFORCE over an mlp or rnn policy (see the presets above). */
 export function reinforceSampler(given: ReinforceSamplerOptions = {}): PolicySampler {
   const {
@@ -62,7 +70,7 @@ export function reinforceSampler(given: ReinforceSamplerOptions = {}): PolicySam
   checkElite("reinforce", options);
   const settings = resolveSettings(REINFORCE_PRESETS[options.preset ?? "default"], options);
   const planning = surrogateSettingsOf({
-    surrogate,
+    surrogate: surrogate ?? defaultSurrogate(options.preset, settings.policy),
     surrogateSteps,
     surrogateTemperature,
     surrogateLearningRate,

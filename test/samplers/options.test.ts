@@ -18,7 +18,15 @@ test("every sampler of the registry has a schema; the policy samplers share thei
   const ppo = optionNames(SAMPLER_OPTION_SCHEMAS.ppo);
   assert.deepEqual(
     reinforce.filter((name) => !ppo.includes(name)),
-    ["preset"],
+    [
+      "preset",
+      "surrogate",
+      "surrogateSteps",
+      "surrogateTemperature",
+      "surrogateLearningRate",
+      "surrogateStartupTrials",
+      "surrogateRefitEvery",
+    ],
   );
   assert.deepEqual(
     ppo.filter((name) => !reinforce.includes(name)),

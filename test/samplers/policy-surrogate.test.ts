@@ -88,7 +88,7 @@ test("on a synthetic 10^4 table it reaches the exact optimum within 100 trials o
 test("bad combinations are refused with the option's name", () => {
   assert.throws(() => reinforceSampler({ surrogate: "ei", policy: "rnn" }), /surrogate needs policy "mlp".*got "rnn"/);
   assert.throws(
-    () => reinforceSampler({ surrogateSteps: 5 }),
+    () => reinforceSampler({ preset: "paper", surrogateSteps: 5 }),
     /surrogate options need surrogate "ei" or "ucb" \(got surrogateSteps alone\)/,
   );
   assert.throws(() => reinforceSampler({ surrogate: "pi" as "ei" }), /unknown surrogate "pi": use "none", "ei" or "ucb"/);
@@ -96,4 +96,13 @@ test("bad combinations are refused with the option's name", () => {
     () => reinforceSampler({ surrogate: "ei", surrogateStartupTrials: 1 }),
     /surrogateStartupTrials must be an integer >= 2, got 1/,
   );
+});
+
+test("the default reinforce sampler (mlp policy) plans against the surrogate; the paper preset and the rnn policy do not", () => {
+  const params = (options: Parameters<typeof reinforceSampler>[0]) =>
+    optimize(reinforceSampler({ seed: 5, ...options }), SMALL, bowl, 16).list.map((t) => t.params);
+  assert.deepEqual(params({}), params({ surrogate: "ei" }));
+  assert.notDeepEqual(params({}), params({ surrogate: "none" }));
+  assert.deepEqual(params({ preset: "paper" }), params({ preset: "paper", surrogate: "none" }));
+  assert.doesNotThrow(() => reinforceSampler({ policy: "rnn" }), "the rnn policy's default has no surrogate (it would be refused)");
 });
