@@ -66,7 +66,8 @@ for (const path of tables) {
   for (const cell of cells) {
     console.log(
       `${path} ${cell.sampler} ${cell.pruner} @${cell.budget}: median regret ${cell.medianRegret.toFixed(4)} ` +
-        `[${cell.regretQ1.toFixed(4)}, ${cell.regretQ3.toFixed(4)}], epochs ${cell.medianEpochs} (${(100 * cell.medianEpochShare).toFixed(1)}%)`,
+        `[${cell.regretQ1.toFixed(4)}, ${cell.regretQ3.toFixed(4)}], ` +
+        `epochs ${cell.medianEpochs} (${(100 * cell.medianEpochShare).toFixed(1)}%)`,
     );
   }
   results.push({ table: path, bestMeanValidationLoss: table.best().meanValidationLoss, cells, traces });

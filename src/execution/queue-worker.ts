@@ -256,7 +256,10 @@ class ProgressRecorder {
     this.schedule();
   }
 
-  /** Queue trials are not pruned: the controller's decisions do not travel back over the queue (a study with a pruner refuses the queue). */
+  /**
+   * Queue trials are not pruned: the controller's decisions do not travel back over the queue (a study with a pruner
+   * refuses the queue).
+   */
   readonly pruning = false;
 
   shouldPrune(): boolean {

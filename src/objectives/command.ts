@@ -359,7 +359,7 @@ async function runTrialProgram(trial: Trial, settings: RunSettings): Promise<num
           stopGroup();
         }, settings.trialTimeoutMs);
 
-  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((done) => {
+  const outcome = await new Promise<ProgramExit>((done) => {
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     child.once("error", (error) => done({ code: null, signal: null, spawnError: error }));
     // Children left behind by the program would hold its pipes open: stop them with it.
@@ -376,7 +376,23 @@ async function runTrialProgram(trial: Trial, settings: RunSettings): Promise<num
   stdoutLines.end();
   await Promise.all([closeLog(stdoutLog), closeLog(stderrLog)]);
 
-  const tail = stderrTail.lastLines(settings.stderrTailLines);
+  const end = { outcome, result, protocolError, prunedAtStep, timedOut };
+  return judgeProgramEnd(trial, settings, end, stderrTail.lastLines(settings.stderrTailLines));
+}
+
+type ProgramExit = { code: number | null; signal: NodeJS.Signals | null; spawnError?: Error };
+
+interface ProgramEnd {
+  outcome: ProgramExit;
+  result: number | undefined;
+  protocolError: string | undefined;
+  prunedAtStep: number | undefined;
+  timedOut: boolean;
+}
+
+/** The trial's value, or the reason it failed (with the end of the program's stderr kept on the trial), or TrialPruned. */
+function judgeProgramEnd(trial: Trial, settings: RunSettings, end: ProgramEnd, tail: string): number {
+  const { outcome, result } = end;
   const fail = (reason: string): never => {
     trial.setUserAttr("stderr_tail", tail);
     throw new CommandTrialError(reason, tail, outcome.code, outcome.signal);
@@ -388,10 +404,10 @@ async function runTrialProgram(trial: Trial, settings: RunSettings): Promise<num
     if (code === "EACCES") fail(`command is not executable: ${program}`);
     fail(`could not start ${program}: ${outcome.spawnError.message}`);
   }
-  if (prunedAtStep !== undefined) throw new TrialPruned(`pruned at step ${prunedAtStep}`);
-  if (timedOut) fail(`timed out after ${settings.trialTimeoutMs} ms: ${program} and its children were killed`);
+  if (end.prunedAtStep !== undefined) throw new TrialPruned(`pruned at step ${end.prunedAtStep}`);
+  if (end.timedOut) fail(`timed out after ${settings.trialTimeoutMs} ms: ${program} and its children were killed`);
   if (outcome.code !== 0) fail(`${program} ${describeExit(outcome.code, outcome.signal)}`);
-  if (protocolError !== undefined) fail(protocolError);
+  if (end.protocolError !== undefined) fail(end.protocolError);
   if (result === undefined) fail(`${program} printed no result line "hyperforce: value=<number>" on stdout`);
   if (Number.isNaN(result)) fail(`${program} reported value=nan`);
   return result as number;

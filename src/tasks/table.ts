@@ -2,7 +2,8 @@
  * Exhaustive tables of the paper's search space: one CSV row per configuration and training seed,
  * written by `hyperforce table build` and read back for lookups (the tabular objective, the sampler
  * benchmark). A configuration is addressed by its four choice indices in the `paper-categorical`
- * preset's order (the paper's index order, which the files keep), or by its position (mixed radix, hidden units fastest: configurationAt's order).
+ * preset's order (the paper's index order, which the files keep), or by its position (mixed radix, hidden units fastest:
+ * configurationAt's order).
  *
  * Columns: the four indices, the four values, seed, validation_loss, test_loss, diverged (0 or 1),
  * seconds, validation_curve. A diverged row leaves both losses empty. validation_curve is the

@@ -170,7 +170,8 @@ test("reproduce --task fashion: the CNN's parameters as columns, no paper column
   const lines = tableOf(run.stdout).trimEnd().split("\n");
   assert.equal(
     lines[0],
-    "| method | learning rate | weight decay | batch size | c1 | c2 | hidden units | test loss, mean ± std (1 seed) | validation loss, mean ± std |",
+    "| method | learning rate | weight decay | batch size | c1 | c2 | hidden units | " +
+      "test loss, mean ± std (1 seed) | validation loss, mean ± std |",
   );
   assert.deepEqual(
     lines.slice(2).map((line) => line.split("|")[1].trim()),

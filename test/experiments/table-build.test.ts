@@ -141,7 +141,9 @@ test("hyperforce table build flags: defaults and one clear message per bad value
     logEvery: 1000,
     workers: 2,
   });
-  assert.throws(() => parseTableBuildFlags({ ...flags, task: "iris" }), { message: 'unknown task "iris"; known tasks: wine, letter, fashion' });
+  assert.throws(() => parseTableBuildFlags({ ...flags, task: "iris" }), {
+    message: 'unknown task "iris"; known tasks: wine, letter, fashion',
+  });
   assert.throws(() => parseTableBuildFlags({ ...flags, out: "tables/wine.csv.gz" }), {
     message: '--out must name a .csv file, got "tables/wine.csv.gz"',
   });

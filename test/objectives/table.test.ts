@@ -42,7 +42,7 @@ function smallTable(name: string): string {
 const path = smallTable("small.csv");
 
 for (const preset of ["paper", "paper-categorical"]) {
-  test(`each lookup (${preset}) returns the validation loss of one of the table's seeds, picked from the study seed and trial number`, async () => {
+  test(`each lookup (${preset}) returns the validation loss of a table seed picked from the study seed and trial number`, async () => {
     const table = loadTable(path);
     const study = createStudy({ space: table.coveredSpace(preset), sampler: randomSampler({ seed: 3 }), seed: 7 });
     await study.optimize(tableObjective({ table: path, seed: 7 }), { nTrials: 40 });

@@ -69,7 +69,7 @@ test("hyperband: brackets of successive halving, a stable bracket per trial, mor
   assert.equal(pruner.prune(studyOf([...others, trial(last, "RUNNING", [9])]), trial(last, "RUNNING", [9])), false);
 });
 
-test("a pruned study on a learning-curve table: PRUNED trials keep their reports and last value, count in the budget, and Optuna 3.1 loads them", async () => {
+test("a pruned study on a curve table: PRUNED trials keep reports and last value, count in the budget; Optuna 3.1 loads them", async () => {
   const path = join(mkdtempSync(join(tmpdir(), "hyperforce-pruned-")), "pruned.jsonl");
   const study = createStudy({
     name: "pruned",

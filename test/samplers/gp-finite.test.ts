@@ -50,7 +50,7 @@ function gridData(space: SearchSpace, n: number, seed: number): { grid: Configur
   return { grid, data: { x, y, n, d, categorical } };
 }
 
-test("the whole-grid maximum equals scoring every configuration with its own solve, and rows added one trial at a time equal rows built at once", () => {
+test("the whole-grid maximum equals one solve per configuration; rows added one trial at a time equal rows built at once", () => {
   const space: SearchSpace = {
     lr: { type: "float", choices: RATES, log: true },
     units: { type: "int", choices: [2, 4, 8, 16, 32] },
@@ -85,7 +85,7 @@ test("the whole-grid maximum equals scoring every configuration with its own sol
   );
 });
 
-test("on ordered choices the GP proposes only listed values, repeats none until every configuration is seen, and finds the bowl's bottom", () => {
+test("on ordered choices the GP proposes only listed values, repeats none until all are seen, and finds the bowl's bottom", () => {
   const space: SearchSpace = {
     lr: { type: "float", choices: RATES, log: true },
     batch: { type: "int", choices: [8, 16, 32, 64, 128, 256], log: true },

@@ -20,7 +20,12 @@ test("the MLP reports every epoch's validation loss; the last one is the result'
   const task = paperTask("wine", { epochs: 5 });
   const plain = task.evaluate(params, 3);
   const seen: Array<[number, number]> = [];
-  const reported = task.evaluate(params, 3, { onEpoch: (epoch, loss) => (seen.push([epoch, loss]), false) });
+  const reported = task.evaluate(params, 3, {
+    onEpoch: (epoch, loss) => {
+      seen.push([epoch, loss]);
+      return false;
+    },
+  });
   assert.deepEqual(
     seen.map(([epoch]) => epoch),
     [1, 2, 3, 4, 5],
@@ -73,7 +78,10 @@ test("learning curves round-trip through a table, replay through a table task an
   const [learning_rate, weight_decay, batch_size, hidden_units] = valuesAt(indices);
   const seen: number[] = [];
   const result = task.evaluate({ learning_rate, weight_decay, batch_size, hidden_units }, 0, {
-    onEpoch: (epoch, loss) => (seen.push(loss), epoch === 2),
+    onEpoch: (epoch, loss) => {
+      seen.push(loss);
+      return epoch === 2;
+    },
   });
   assert.deepEqual(seen, [0.9, 0.5]);
   assert.equal(result.stoppedAtEpoch, 2);
