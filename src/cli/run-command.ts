@@ -247,6 +247,7 @@ export function runCommand(): Command {
     .option("--target <column>", "csv tasks: the column to predict")
     .option("--kind <kind>", "csv tasks: regression or classification (inferred when omitted)")
     .option("--separator <char>", "csv tasks: , ; or a tab (detected when omitted)")
+    .option("--header", "csv tasks: the first line names the columns (detected when omitted)")
     .option("--no-header", "csv tasks: the first line is data (detected when omitted)")
     .option("--exclude <columns>", "csv tasks: comma-separated columns to leave out of the inputs")
     .option("--max-categories <n>", "csv tasks: most distinct values a text column may have (default 100)")

@@ -120,9 +120,9 @@ export function configFromFlags(flags: Record<string, unknown>): RunConfig {
   const value: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(flags)) {
     if (raw === undefined || key === "config" || key === "json" || key === "progress") continue;
-    // --no-header is the only header flag: true is commander's default and means "detect".
+    // --header and --no-header: absent means "detect".
     if (key === "header") {
-      if (raw === false) value.header = false;
+      value.header = raw;
       continue;
     }
     if (key === "prunerOptions") {

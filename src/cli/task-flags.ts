@@ -15,7 +15,7 @@ export interface TaskFlags {
   target?: string;
   kind?: string;
   separator?: string;
-  /** commander's --no-header: false when given, else true or absent (detect). */
+  /** --header (true) or --no-header (false); absent: detect. */
   header?: boolean;
   exclude?: string;
   maxCategories?: string;
@@ -36,6 +36,7 @@ export function addCsvTaskFlags(command: Command): Command {
     .option("--target <column>", "csv tasks: the column to predict")
     .option("--kind <kind>", "csv tasks: regression or classification (inferred when omitted)")
     .option("--separator <char>", "csv tasks: , ; or a tab (detected when omitted)")
+    .option("--header", "csv tasks: the first line names the columns (detected when omitted)")
     .option("--no-header", "csv tasks: the first line is data (detected when omitted)")
     .option("--exclude <columns>", "csv tasks: comma-separated columns to leave out of the inputs")
     .option("--max-categories <n>", "csv tasks: most distinct values a text column may have (default 100)")
@@ -63,7 +64,7 @@ function csvOptions(flags: TaskFlags): TaskOptions {
     }
     options.separator = flags.separator;
   }
-  if (flags.header === false) options.header = false;
+  if (flags.header !== undefined) options.header = flags.header;
   if (flags.exclude !== undefined)
     options.exclude = flags.exclude
       .split(",")
@@ -94,7 +95,10 @@ export function taskReferenceOf(flags: TaskFlags): TaskReference {
   }
   if (flags.trainSize !== undefined && family.name !== "fashion") throw new UsageError("--train-size applies to --task fashion");
   if (family.name === "csv") return { name: flags.task, options: csvOptions(flags) };
-  const csvOnly = [...CSV_FLAGS.filter((key) => flags[key] !== undefined).map(kebab), ...(flags.header === false ? ["no-header"] : [])];
+  const csvOnly = [
+    ...CSV_FLAGS.filter((key) => flags[key] !== undefined).map(kebab),
+    ...(flags.header === undefined ? [] : [flags.header ? "header" : "no-header"]),
+  ];
   if (csvOnly.length > 0) throw new UsageError(`--${csvOnly[0]} applies to --task csv:FILE`);
   if (flags.trainSize !== undefined) {
     const trainSize = isNumber(flags.trainSize) ? Number(flags.trainSize) : NaN;
