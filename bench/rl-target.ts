@@ -81,6 +81,7 @@ for (const r of rows) {
   const name = r.table.replace(/^.*\//, "").replace(/\.csv(\.gz)?$/, "");
   console.log(
     `| ${name} | ${r.budget} | ${r.median.toFixed(4)} | ${r.random.toFixed(4)} (${r.pLowerThanRandom.toFixed(4)}) | ` +
-      `${r.bestOfTpeGp} ${r.bestMedian.toFixed(4)} (${r.budget >= 100 ? r.pHigherThanBest.toFixed(4) : "-"}) | ${r.met ? "yes" : "**no**"} |`,
+      `${r.bestOfTpeGp} ${r.bestMedian.toFixed(4)} (${r.budget >= 100 ? r.pHigherThanBest.toFixed(4) : "-"}) | ` +
+      `${r.met ? "yes" : "**no**"} |`,
   );
 }
