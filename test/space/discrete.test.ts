@@ -7,6 +7,7 @@ import {
   discreteChoices,
   encodeParams,
   isDiscrete,
+  paperCategoricalSpace,
   paperSpace,
   sameDistribution,
   spacePreset,
@@ -62,31 +63,44 @@ test("isDiscrete and choiceIndex", () => {
   assert.equal(choiceIndex({ type: "float", low: 0, high: 1 }, 0.5), -1);
 });
 
-test("the paper preset has the exact values in index order", () => {
+test("the paper presets: ordered choices ascending (paper) and the paper's index order as categoricals (paper-categorical)", () => {
   const rates = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 3e-5, 3e-4, 3e-3, 3e-2, 3e-1];
+  const batches = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+  const hidden = [2, 4, 6, 8, 10, 12, 14, 16, 18, 20];
+  const sorted = [...rates].sort((a, b) => a - b);
   assert.deepEqual(paperSpace(), {
+    learning_rate: { type: "float", choices: sorted, log: true },
+    weight_decay: { type: "float", choices: sorted, log: true },
+    batch_size: { type: "int", choices: batches, log: true },
+    hidden_units: { type: "int", choices: hidden },
+  });
+  assert.deepEqual(paperCategoricalSpace(), {
     learning_rate: { type: "categorical", choices: rates },
     weight_decay: { type: "categorical", choices: rates },
-    batch_size: { type: "categorical", choices: [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] },
-    hidden_units: { type: "categorical", choices: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20] },
+    batch_size: { type: "categorical", choices: batches },
+    hidden_units: { type: "categorical", choices: hidden },
   });
   assert.deepEqual(Object.keys(paperSpace()), ["learning_rate", "weight_decay", "batch_size", "hidden_units"]);
   assert.deepEqual(spacePreset("paper"), paperSpace());
-  assert.throws(() => spacePreset("papper"), { message: 'unknown search space preset "papper"; known presets: paper' });
+  assert.deepEqual(spacePreset("paper-categorical"), paperCategoricalSpace());
+  assert.throws(() => spacePreset("papper"), {
+    message: 'unknown search space preset "papper"; known presets: paper, paper-categorical, cnn',
+  });
   // Each call is a fresh copy: mutating one does not leak into the next.
   (paperSpace().learning_rate as { choices: number[] }).choices.push(5);
   assert.equal((paperSpace().learning_rate as { choices: number[] }).choices.length, 10);
 });
 
-test("encode and decode indices over the paper space", () => {
-  const space = paperSpace();
+test("encode and decode indices over the paper spaces (ascending order, and the paper's index order)", () => {
   const params = { learning_rate: 3e-4, weight_decay: 1e-5, batch_size: 4096, hidden_units: 2 };
-  assert.deepEqual(encodeParams(space, params), [6, 0, 9, 0]);
-  assert.deepEqual(decodeIndices(space, [6, 0, 9, 0]), params);
-  assert.throws(() => encodeParams(space, { ...params, batch_size: 100 }), {
+  assert.deepEqual(encodeParams(paperSpace(), params), [3, 0, 9, 0]);
+  assert.deepEqual(decodeIndices(paperSpace(), [3, 0, 9, 0]), params);
+  assert.deepEqual(encodeParams(paperCategoricalSpace(), params), [6, 0, 9, 0]);
+  assert.deepEqual(decodeIndices(paperCategoricalSpace(), [6, 0, 9, 0]), params);
+  assert.throws(() => encodeParams(paperSpace(), { ...params, batch_size: 100 }), {
     message: 'cannot encode: 100 is not a choice of parameter "batch_size"',
   });
-  assert.throws(() => decodeIndices(space, [0, 0, 10, 0]), {
+  assert.throws(() => decodeIndices(paperSpace(), [0, 0, 10, 0]), {
     message: 'cannot decode: index 10 is out of range 0..9 for parameter "batch_size"',
   });
 });
