@@ -95,7 +95,7 @@ test("objective specs are checked with clear messages", () => {
   assert.throws(() => parseObjectiveSpec("wine"), { message: 'an objective spec must be an object with a "kind" field' });
   assert.throws(() => parseObjectiveSpec({ kind: "magic" }), /^ConfigError: unknown objective kind "magic"; known kinds: module, task/);
   assert.throws(() => parseObjectiveSpec({ kind: "task", task: "iris" }), {
-    message: 'a "task" objective needs "task": one of wine, letter; got "iris"',
+    message: 'a "task" objective needs "task": one of wine, letter, fashion; got "iris"',
   });
   assert.throws(() => parseObjectiveSpec({ kind: "task", task: "wine", epochs: 0 }), {
     message: '"epochs" must be an integer >= 1, got 0',
