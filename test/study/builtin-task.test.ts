@@ -106,7 +106,9 @@ test("objective specs are checked with clear messages", () => {
   assert.throws(() => parseObjectiveSpec({ kind: "module" }), {
     message: 'a "module" objective needs "path": the file that exports the objective',
   });
-  assert.throws(() => builtinTaskObjective({ task: "iris" as "wine" }), { message: 'unknown task "iris"; built-in tasks: wine, letter, fashion' });
+  assert.throws(() => builtinTaskObjective({ task: "iris" as "wine" }), {
+    message: 'unknown task "iris"; built-in tasks: wine, letter, fashion',
+  });
 });
 
 test("bad parameter values for the task fail the trial with the parameter named", async () => {
