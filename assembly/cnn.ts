@@ -8,6 +8,7 @@
 // (rows overlap). Output pixels are computed over the padded width (W + 2 per row, two junk columns
 // per row) so that every row of every product has the same stride; junk columns are never read.
 // Padded channels, hidden units and classes carry zero weights and gradients and stay zero.
+import { adamUpdate } from "./lib/adam";
 import { addColumnSums, gemmNN, gemmNT, gemmTN } from "./lib/gemm";
 
 const SIDE: i32 = 28;
@@ -351,28 +352,10 @@ function batchLossSum(x: usize, y: usize, rows: i32, gather: bool, first: i32, w
   return total;
 }
 
-// One Adam step over every parameter (PyTorch semantics, coupled L2).
+// One Adam step over every parameter (PyTorch semantics, coupled L2: lib/adam.ts).
 function adamStep(): void {
   adamSteps++;
-  const stepSize = f32x4.splat(<f32>(learningRate / (1.0 - Math.pow(beta1, <f64>adamSteps))));
-  const correction2Sqrt = f32x4.splat(<f32>Math.sqrt(1.0 - Math.pow(beta2, <f64>adamSteps)));
-  const decay = f32x4.splat(weightDecay);
-  const b1v = f32x4.splat(<f32>beta1);
-  const b1c = f32x4.splat(<f32>(1.0 - beta1));
-  const b2v = f32x4.splat(<f32>beta2);
-  const b2c = f32x4.splat(<f32>(1.0 - beta2));
-  const eps = f32x4.splat(epsilon);
-  const size = bytes(paramCount);
-  for (let o: usize = 0; o < size; o += 16) {
-    const p = v128.load(params + o);
-    const g = f32x4.add(v128.load(grads + o), f32x4.mul(decay, p));
-    const m = f32x4.add(f32x4.mul(b1v, v128.load(moment1 + o)), f32x4.mul(b1c, g));
-    const v = f32x4.add(f32x4.mul(b2v, v128.load(moment2 + o)), f32x4.mul(b2c, f32x4.mul(g, g)));
-    v128.store(moment1 + o, m);
-    v128.store(moment2 + o, v);
-    const denom = f32x4.add(f32x4.div(f32x4.sqrt(v), correction2Sqrt), eps);
-    v128.store(params + o, f32x4.sub(p, f32x4.div(f32x4.mul(stepSize, m), denom)));
-  }
+  adamUpdate(params, grads, moment1, moment2, paramCount, adamSteps, learningRate, weightDecay, beta1, beta2, epsilon);
 }
 
 /**
