@@ -8,43 +8,13 @@ import { gpSampler } from "../src/samplers/gp/sampler.ts";
 import { randomSampler } from "../src/samplers/random.ts";
 import type { Sampler } from "../src/samplers/sampler.ts";
 import { tpeSampler } from "../src/samplers/tpe.ts";
-import { paperSpace } from "../src/space/presets.ts";
-import type { Params, SearchSpace } from "../src/space/types.ts";
+import type { Params } from "../src/space/types.ts";
 import { createStudy } from "../src/study/study.ts";
 import { integerFlag } from "./flags.ts";
+import { problems } from "./problems.ts";
 
 const nTrials = integerFlag("trials", 60);
 const nSeeds = integerFlag("seeds", 20);
-
-const problems: Array<{ name: string; space: SearchSpace; f: (p: Params) => number; optimum: number }> = [
-  {
-    name: "quadratic",
-    space: { x: { type: "float", low: -10, high: 10 }, y: { type: "float", low: -10, high: 10 } },
-    f: (p) => ((p.x as number) - 1.5) ** 2 + ((p.y as number) + 2) ** 2,
-    optimum: 0,
-  },
-  {
-    name: "branin",
-    space: { x1: { type: "float", low: -5, high: 10 }, x2: { type: "float", low: 0, high: 15 } },
-    f: (p) => {
-      const x1 = p.x1 as number;
-      const x2 = p.x2 as number;
-      return (x2 - (5.1 / (4 * Math.PI ** 2)) * x1 ** 2 + (5 / Math.PI) * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x1) + 10;
-    },
-    optimum: 0.397887,
-  },
-  {
-    // A smooth bowl over the paper's categorical space (10^4 points), best at lr 1e-3, wd 1e-5, batch 64, 16 units.
-    name: "paper-toy",
-    space: paperSpace(),
-    f: (p) =>
-      (Math.log10(p.learning_rate as number) + 3) ** 2 +
-      0.5 * (Math.log10(p.weight_decay as number) + 5) ** 2 +
-      0.3 * (Math.log2(p.batch_size as number) - 6) ** 2 +
-      0.05 * ((p.hidden_units as number) - 16) ** 2,
-    optimum: 0,
-  },
-];
 
 // Each row: its sampler, and how many trials run at once (the objective then yields between trials, so they overlap).
 const samplers: Record<string, { make: (seed: number) => Sampler; concurrency?: number }> = {

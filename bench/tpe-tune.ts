@@ -4,10 +4,10 @@
 // Writes bench/results/tpe-tune.json (one row per option set).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tpeSampler } from "../src/samplers/tpe.ts";
-import { paperSpace } from "../src/space/presets.ts";
-import type { Params, SearchSpace } from "../src/space/types.ts";
+import type { Params } from "../src/space/types.ts";
 import { createStudy } from "../src/study/study.ts";
 import { integerFlag } from "./flags.ts";
+import { problems } from "./problems.ts";
 
 const nTrials = integerFlag("trials", 60);
 const nSeeds = integerFlag("seeds", 20);
@@ -16,33 +16,6 @@ const firstSeed = at < 0 ? 100 : Number(process.argv[at + 1]);
 if (!Number.isSafeInteger(firstSeed) || firstSeed < 0) throw new Error(`--first-seed needs an integer >= 0, got ${process.argv[at + 1]}`);
 const variants = process.argv.slice(2).filter((arg) => arg.startsWith("{"));
 if (variants.length === 0) variants.push("{}");
-
-const branin = (x1: number, x2: number) =>
-  (x2 - (5.1 / (4 * Math.PI ** 2)) * x1 ** 2 + (5 / Math.PI) * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x1) + 10;
-const problems: Array<{ name: string; space: SearchSpace; f: (p: Params) => number; optimum: number }> = [
-  {
-    name: "quadratic",
-    space: { x: { type: "float", low: -10, high: 10 }, y: { type: "float", low: -10, high: 10 } },
-    f: (p) => ((p.x as number) - 1.5) ** 2 + ((p.y as number) + 2) ** 2,
-    optimum: 0,
-  },
-  {
-    name: "branin",
-    space: { x1: { type: "float", low: -5, high: 10 }, x2: { type: "float", low: 0, high: 15 } },
-    f: (p) => branin(p.x1 as number, p.x2 as number),
-    optimum: 0.397887,
-  },
-  {
-    name: "paper-toy",
-    space: paperSpace(),
-    f: (p) =>
-      (Math.log10(p.learning_rate as number) + 3) ** 2 +
-      0.5 * (Math.log10(p.weight_decay as number) + 5) ** 2 +
-      0.3 * (Math.log2(p.batch_size as number) - 6) ** 2 +
-      0.05 * ((p.hidden_units as number) - 16) ** 2,
-    optimum: 0,
-  },
-];
 
 const median = (values: number[]) => {
   const sorted = values.slice().sort((a, b) => a - b);
