@@ -172,7 +172,10 @@ export const SURROGATE_KINDS = ["none", "ei", "ucb"] as const;
 export const ReinforceOptionsSchema = PolicyOptionsSchema.extend({
   /** "paper": the paper's settings; "default": chosen by measurement (see src/samplers/reinforce.ts). */
   preset: oneOf("reinforce preset", REINFORCE_PRESET_NAMES),
-  /** Train the mlp policy against a GP's acquisition before each trial (src/samplers/policy-surrogate.ts; default "none"). */
+  /**
+   * Train the mlp policy against a GP's acquisition before each trial (src/samplers/policy-surrogate.ts); default "ei"
+   * for reinforce's default preset with the mlp policy, "none" otherwise.
+   */
   surrogate: oneOf("surrogate", SURROGATE_KINDS),
   /** Policy-gradient steps against the surrogate per trial. */
   surrogateSteps: numeric(positiveInt, "a positive integer"),
