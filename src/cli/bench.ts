@@ -22,6 +22,8 @@ interface BenchFlags {
   workers?: string;
   space?: string;
   out: string;
+  pruner?: string;
+  prunerOptions?: string;
 }
 
 export interface BenchRequest {
@@ -118,8 +120,13 @@ export function benchCommand(): Command {
     .option("--workers <count>", "worker threads (default: the number of cores; 0 runs in this thread)")
     .option("--space <preset>", `the space the samplers search: ${BENCH_SPACES.join(" or ")}`, "paper")
     .requiredOption("--out <dir>", "where results.json, results.md and the regret plots (svg, png) go")
+    .option("--pruner <name>", "replay pruning on the table's learning curves: none|median|asha|hyperband (epochs beside regret)")
+    .option("--pruner-options <json>", "the pruner's options as JSON, e.g. '{\"reductionFactor\": 4}'")
     .action(async (flags: BenchFlags) => {
       const request = parseBenchFlags(flags);
+      const { parsePrunerBenchFlags, runPrunerBenchCommand } = await import("./bench-pruner.ts");
+      const pruner = parsePrunerBenchFlags(flags);
+      if (pruner !== undefined) return runPrunerBenchCommand(request, pruner);
       const { runSamplerBench, benchTable } = await import("../experiments/sampler-bench.ts");
       const { writeBenchOutputs } = await import("../experiments/bench-report.ts");
       benchTable(request.table);

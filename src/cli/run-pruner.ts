@@ -23,13 +23,14 @@ export interface PrunerRequest {
   objective: ObjectiveSpec;
 }
 
-/** The pruner asked for, or undefined for none; every refusal names the flag and what it expected. */
-export function prunerOf(request: PrunerRequest): Pruner | undefined {
-  const name = request.pruner ?? "none";
+/**
+ * The pruner name and options checked (a known name; each option one it reads, a number); every
+ * refusal names the flag and what it expected.
+ */
+export function checkPrunerRequest(name: string, given: Record<string, unknown> = {}): PrunerOptions {
   const allowed = OPTIONS_OF[name];
   if (allowed === undefined)
     throw new UsageError(`--pruner must be one of ${Object.keys(OPTIONS_OF).join(", ")}, got ${JSON.stringify(name)}`);
-  const given = request.prunerOptions ?? {};
   for (const [key, value] of Object.entries(given)) {
     if (!(allowed as readonly string[]).includes(key)) {
       const takes = allowed.length > 0 ? `; it takes ${allowed.join(", ")}` : "";
@@ -37,10 +38,16 @@ export function prunerOf(request: PrunerRequest): Pruner | undefined {
     }
     if (typeof value !== "number") throw new UsageError(`--pruner-options: ${key} must be a number, got ${JSON.stringify(value)}`);
   }
+  return { ...given } as PrunerOptions;
+}
+
+/** The pruner asked for, or undefined for none; every refusal names the flag and what it expected. */
+export function prunerOf(request: PrunerRequest): Pruner | undefined {
+  const name = request.pruner ?? "none";
+  const options = checkPrunerRequest(name, request.prunerOptions);
   if (name === "none") return undefined;
   if (request.executor === "queue")
     throw new UsageError("--pruner works with the inline and threads executors: queue workers do not report steps back");
-  const options: PrunerOptions = { ...given };
   if (name === "hyperband" && options.maxResource === undefined) {
     if (request.objective.kind === "module" || request.objective.kind === "command")
       throw new UsageError(`--pruner hyperband with a ${request.objective.kind} objective needs maxResource in --pruner-options`);

@@ -5,6 +5,7 @@
  * benchmark (the table's mean validation loss of the best COMPLETE trial minus the table's best), and
  * the cost is the epochs the trials trained: a pruned trial's reported epochs, a full one's all.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { tableObjective } from "../objectives/table.ts";
 import { createPruner, type PrunerOptions } from "../pruners/index.ts";
 import type { Pruner } from "../pruners/pruner.ts";
@@ -12,6 +13,7 @@ import { samplerFromLabel } from "../samplers/index.ts";
 import { createStudy } from "../study/study.ts";
 import { type ConfigurationTable, indicesOfValues, positionOf, TABLE_PARAMS } from "../tasks/table.ts";
 import { benchTable, quantile } from "./sampler-bench.ts";
+import { buildRecordPath } from "./table-build.ts";
 
 /** Reports every epoch and never prunes: the unpruned run, with its epochs counted the same way. */
 const NEVER: Pruner = { name: "none", prune: () => false };
@@ -29,17 +31,50 @@ export interface PrunedStudyTrace {
   pruned: number;
 }
 
-/** Runs one study of `budget` trials on the table with a sampler (by label) and a pruner (by name and options). */
+/** Why a table cannot replay pruning (it lacks learning curves), or undefined when it can. */
+export function missingCurves(table: ConfigurationTable): string | undefined {
+  if (table.hasCurves) return undefined;
+  const what = table.curveEpochs === 0 ? "has no validation_curve column" : "has runs without a validation_curve";
+  const why = `${table.source} ${what} (the validation loss after every epoch), so pruning cannot be replayed on it`;
+  return `${why}: ${rebuildHint(table.source)}`;
+}
+
+/** How to build the table again with curves: the exact command when its build record (<name>.meta.json) names a built-in task. */
+function rebuildHint(source: string): string {
+  const csv = source.replace(/\.gz$/, "");
+  const recordPath = buildRecordPath(csv);
+  let record: { task?: unknown; seeds?: unknown; epochs?: unknown; splitSeed?: unknown } | undefined;
+  try {
+    record = existsSync(recordPath) ? JSON.parse(readFileSync(recordPath, "utf8")) : undefined;
+  } catch {
+    record = undefined;
+  }
+  if (typeof record?.task !== "string")
+    return "rebuild it with hyperforce table build (--task wine|letter|csv:FILE ... --out FILE.csv), which records the curves";
+  const flags = [`--task ${record.task}`];
+  if (typeof record.seeds === "number") flags.push(`--seeds ${record.seeds}`);
+  if (typeof record.epochs === "number") flags.push(`--epochs ${record.epochs}`);
+  if (typeof record.splitSeed === "number") flags.push(`--split-seed ${record.splitSeed}`);
+  const gzip = source.endsWith(".gz") ? ` into a new file, then gzip it in place of ${source}` : ` into a new file in place of ${source}`;
+  return `rebuild it with hyperforce table build ${flags.join(" ")} --out NEW.csv (it records the curves)${gzip}`;
+}
+
+/**
+ * Runs one study of `budget` trials on the table with a sampler (by label) and a pruner (by name and
+ * options), searching the table's part of a preset (`paper` or `paper-categorical`).
+ */
 export async function runPrunedStudy(
   table: ConfigurationTable,
   samplerLabel: string,
   pruner: { name: string; options?: PrunerOptions },
   seed: number,
   budget: number,
+  spacePreset = "paper",
 ): Promise<PrunedStudyTrace> {
-  if (!table.hasCurves) throw new Error(`${table.source} has no learning curves: rebuild it with hyperforce table build to replay pruning`);
+  const missing = missingCurves(table);
+  if (missing !== undefined) throw new Error(missing);
   const study = createStudy({
-    space: table.coveredSpace(),
+    space: table.coveredSpace(spacePreset),
     sampler: samplerFromLabel(samplerLabel, seed),
     pruner: createPruner(pruner.name, { maxResource: table.curveEpochs, ...pruner.options }) ?? NEVER,
     seed,
@@ -78,7 +113,10 @@ export interface PrunedCell {
   regretQ1: number;
   regretQ3: number;
   medianEpochs: number;
-  /** Median over repeats of this run's epochs over the unpruned run's (same sampler and seed). */
+  /**
+   * Median over repeats of this run's epochs over the unpruned run's (same sampler and seed); without
+   * an unpruned run among the traces, over the epochs of training the same trials fully.
+   */
   medianEpochShare: number;
 }
 
@@ -93,7 +131,9 @@ export function summarizePruned(table: ConfigurationTable, traces: readonly Prun
       const points = runs.map((run) => prunedPoint(table, run, budget));
       const shares = runs.map((run, i) => {
         const unpruned = traces.find((t) => t.sampler === sampler && t.pruner === "none" && t.seed === run.seed);
-        return unpruned === undefined ? NaN : points[i].epochs / prunedPoint(table, unpruned, budget).epochs;
+        const full =
+          unpruned === undefined ? Math.min(budget, run.values.length) * table.curveEpochs : prunedPoint(table, unpruned, budget).epochs;
+        return points[i].epochs / full;
       });
       const regrets = points.map((point) => point.regret);
       cells.push({
@@ -113,6 +153,39 @@ export function summarizePruned(table: ConfigurationTable, traces: readonly Prun
     }
   }
   return cells;
+}
+
+export interface PrunerBenchOptions {
+  table: ConfigurationTable;
+  samplers: readonly string[];
+  pruner: { name: string; options?: PrunerOptions };
+  budgets: readonly number[];
+  /** Studies per sampler: seeds firstSeed..firstSeed+repeats-1. */
+  repeats: number;
+  firstSeed?: number;
+  /** The preset searched: "paper" (default) or "paper-categorical". */
+  space?: string;
+  /** Studies already run (an interrupted run): a sampler and seed found here with the largest budget's trials is not run again. */
+  previous?: readonly PrunedStudyTrace[];
+  onStudyDone?: (done: number, total: number, trace: PrunedStudyTrace, seconds: number) => void;
+}
+
+/** One pruner with every sampler over the seeds, in this thread; the traces and their summary per budget. */
+export async function runPrunerBench(options: PrunerBenchOptions): Promise<{ traces: PrunedStudyTrace[]; cells: PrunedCell[] }> {
+  const budget = Math.max(...options.budgets);
+  const firstSeed = options.firstSeed ?? 0;
+  const traces: PrunedStudyTrace[] = [];
+  const total = options.samplers.length * options.repeats;
+  for (const sampler of options.samplers) {
+    for (let seed = firstSeed; seed < firstSeed + options.repeats; seed++) {
+      const kept = options.previous?.find((t) => t.sampler === sampler && t.seed === seed && t.values.length >= budget);
+      const started = performance.now();
+      const trace = kept ?? (await runPrunedStudy(options.table, sampler, options.pruner, seed, budget, options.space));
+      traces.push(trace);
+      if (kept === undefined) options.onStudyDone?.(traces.length, total, trace, (performance.now() - started) / 1000);
+    }
+  }
+  return { traces, cells: summarizePruned(options.table, traces, options.budgets) };
 }
 
 export { benchTable };
