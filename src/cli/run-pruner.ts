@@ -1,7 +1,7 @@
 /**
  * The pruner of `hyperforce run`: --pruner none|median|asha|hyperband with --pruner-options (or
- * `pruner` and `prunerOptions` in a config file). Options a pruner does not read are refused, and so
- * is a pruner where trials cannot report to it (queue workers).
+ * `pruner` and `prunerOptions` in a config file). Options a pruner does not read are refused. Every
+ * executor carries the reports to the pruner and its decision back (queue workers through Redis).
  */
 import type { ObjectiveSpec } from "../objectives/spec.ts";
 import { createPruner, type PrunerOptions } from "../pruners/index.ts";
@@ -19,7 +19,6 @@ const OPTIONS_OF: Record<string, readonly (keyof PrunerOptions)[]> = {
 export interface PrunerRequest {
   pruner?: string;
   prunerOptions?: Record<string, unknown>;
-  executor: string;
   objective: ObjectiveSpec;
 }
 
@@ -46,8 +45,6 @@ export function prunerOf(request: PrunerRequest): Pruner | undefined {
   const name = request.pruner ?? "none";
   const options = checkPrunerRequest(name, request.prunerOptions);
   if (name === "none") return undefined;
-  if (request.executor === "queue")
-    throw new UsageError("--pruner works with the inline and threads executors: queue workers do not report steps back");
   if (name === "hyperband" && options.maxResource === undefined) {
     if (request.objective.kind === "module" || request.objective.kind === "command")
       throw new UsageError(`--pruner hyperband with a ${request.objective.kind} objective needs maxResource in --pruner-options`);

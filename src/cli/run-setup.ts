@@ -221,7 +221,7 @@ export function planRun(config: RunConfig): RunPlan {
     objectiveLabel: objective.label,
     samplerName,
     sampler,
-    pruner: prunerOf({ pruner: config.pruner, prunerOptions: config.prunerOptions, executor: executorName, objective: objective.spec }),
+    pruner: prunerOf({ pruner: config.pruner, prunerOptions: config.prunerOptions, objective: objective.spec }),
     trials: config.trials ?? DEFAULT_TRIALS,
     workers,
     executorName,

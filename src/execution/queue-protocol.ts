@@ -1,8 +1,14 @@
 /**
  * What travels through the BullMQ queue between a controller (QueueExecutor) and its workers
  * (`hyperforce worker`): the job's data, its progress (the trial's reports and user attributes so
- * far) and its return value. Everything is JSON, so numbers JSON cannot hold (NaN, +-Infinity) are
+ * far, and a question to the pruner), its return value, and the pruner's answers (a Redis list per
+ * job, outside BullMQ). Everything is JSON, so numbers JSON cannot hold (NaN, +-Infinity) are
  * spelled out.
+ *
+ * Pruning: when the objective asks trial.shouldPrune(), the worker writes its progress with the
+ * question's number (1, 2, ... per attempt) and waits on the job's answer list; the controller, on
+ * seeing a question it has not answered, records the reports, asks the study's pruner and pushes
+ * { attempt, question, prune }. A worker skips answers to other questions (an earlier attempt's).
  */
 
 import type { ObjectiveSpec } from "../objectives/spec.ts";
@@ -21,6 +27,8 @@ export interface QueueJobData {
   timeoutMs?: number;
   /** The controller that enqueued the job (random per QueueExecutor): a leftover of another is recognised. */
   controller: string;
+  /** The study has a pruner: trial.pruning is true, and shouldPrune asks the controller. */
+  pruning?: boolean;
 }
 
 export type WireNumber = number | "NaN" | "Infinity" | "-Infinity";
@@ -31,7 +39,24 @@ export interface QueueJobProgress {
   attempt: number;
   reports: Array<[step: number, value: WireNumber]>;
   userAttrs: Array<[key: string, value: unknown]>;
+  /** The last shouldPrune question of this attempt (numbered from 1); absent before the first. */
+  question?: number;
 }
+
+/** The controller's answer to a shouldPrune question, pushed on pruneAnswerKey. */
+export interface PruneAnswer {
+  attempt: number;
+  question: number;
+  prune: boolean;
+}
+
+/** The Redis list where the controller pushes the answers for one job. */
+export function pruneAnswerKey(queueName: string, jobId: string): string {
+  return `hyperforce:${queueName}:prune:${jobId}`;
+}
+
+/** An answer list nobody reads any more (the job ended) expires after this. */
+export const PRUNE_ANSWER_TTL_MS = 10 * 60_000;
 
 export type QueueJobResult = { value: WireNumber } | { pruned: string };
 

@@ -10,11 +10,15 @@
  * - A worker killed mid-trial stops renewing its lock: BullMQ's stalled-job check (run by the other
  *   workers) puts the job back on the queue for someone else.
  * - Each worker renews a registry key with a time to live, so a controller can count live workers.
+ * - In a study with a pruner, trial.shouldPrune() asks the controller (queue-protocol.ts): the
+ *   objective's thread waits while this process writes the question and waits for the answer on
+ *   its own blocking Redis connection (one per trial asking at once, reused).
  */
 import { hostname } from "node:os";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import { loadObjective, type ObjectiveSpec, parseObjectiveSpec, specKey } from "../objectives/spec.ts";
+import type { Distribution, Params } from "../space/types.ts";
 import { prepareTask } from "../tasks/registry.ts";
 import { describeValue } from "../trial/outcome.ts";
 import { isTrialPruned } from "../trial/pruned.ts";
@@ -22,6 +26,8 @@ import { FixedTrial } from "./fixed-trial.ts";
 import { checkQueueName } from "./queue.ts";
 import {
   DEFAULT_QUEUE_NAME,
+  type PruneAnswer,
+  pruneAnswerKey,
   type QueueJobData,
   type QueueJobProgress,
   type QueueJobResult,
@@ -31,7 +37,10 @@ import {
   workerRegistryKey,
 } from "./queue-protocol.ts";
 import { bullConnection, checkRedis, redisEndpoint, scrubPassword } from "./queue-redis.ts";
-import { ThreadPoolExecutor } from "./thread-pool.ts";
+import { type RemotePruneDecision, ThreadPoolExecutor } from "./thread-pool.ts";
+
+/** How long a trial waits for the controller's answer before going on (under the thread's own 60 s wait). */
+const PRUNE_ANSWER_WAIT_MS = 30_000;
 
 export interface QueueWorkerOptions {
   /** A redis:// URL or ioredis connection options; default: env REDIS_URL, else redis://127.0.0.1:6379. */
@@ -72,6 +81,8 @@ export class QueueWorker {
   private readonly startedAt = Date.now();
   private runningCount = 0;
   private closing: Promise<void> | undefined;
+  /** Blocking connections for pruning answers, idle ones (a trial takes one while it waits). */
+  private readonly answerClients: Redis[] = [];
 
   constructor(options: QueueWorkerOptions = {}) {
     this.options = options;
@@ -124,6 +135,7 @@ export class QueueWorker {
       await this.worker?.close();
       clearInterval(this.heartbeat);
       await this.pool.close();
+      for (const client of this.answerClients.splice(0)) client.disconnect();
       if (this.registry !== undefined) {
         await this.registry
           .multi()
@@ -169,8 +181,10 @@ export class QueueWorker {
       }
       const attempt = job.attemptsStarted;
       this.log(`worker ${this.id}: ${label} started (attempt ${attempt})`);
-      const recorder = new ProgressRecorder(job, attempt);
-      const trial = new FixedTrial(data.trialNumber, data.params, data.distributions, recorder);
+      const recorder = new ProgressRecorder(job, attempt, data.pruning === true, (question) =>
+        this.waitForAnswer(String(job.id), attempt, question, label),
+      );
+      const trial = new QueueTrial(data.trialNumber, data.params, data.distributions, recorder);
       try {
         const value = await this.pool.run({
           trial,
@@ -195,6 +209,33 @@ export class QueueWorker {
     } finally {
       this.runningCount--;
     }
+  }
+
+  /** The controller's answer to a shouldPrune question; going on (false) when none comes in time. */
+  private async waitForAnswer(jobId: string, attempt: number, question: number, label: string): Promise<boolean> {
+    const client = this.answerClients.pop() ?? this.answerClient();
+    const key = pruneAnswerKey(this.queueName, jobId);
+    const deadline = Date.now() + PRUNE_ANSWER_WAIT_MS;
+    try {
+      for (let left = PRUNE_ANSWER_WAIT_MS; left > 0; left = deadline - Date.now()) {
+        const popped = await client.blpop(key, Math.max(left, 10) / 1000);
+        if (popped === null) break;
+        const answer = JSON.parse(popped[1]) as PruneAnswer;
+        // Answers to an earlier attempt's questions are left behind.
+        if (answer.attempt === attempt && answer.question === question) return answer.prune === true;
+      }
+      this.log(`worker ${this.id}: ${label}: no pruning answer from the controller within ${PRUNE_ANSWER_WAIT_MS / 1000} s; it goes on`);
+      return false;
+    } finally {
+      if (this.closing === undefined) this.answerClients.push(client);
+      else client.disconnect();
+    }
+  }
+
+  private answerClient(): Redis {
+    const client = new Redis({ ...this.connection });
+    client.on("error", () => undefined);
+    return client;
   }
 
   /**
@@ -229,21 +270,45 @@ export async function startQueueWorker(options: QueueWorkerOptions = {}): Promis
   return worker;
 }
 
+/** The trial the thread pool runs for a job: its shouldPrune questions go to the controller (see RemotePruneDecision). */
+class QueueTrial extends FixedTrial implements RemotePruneDecision {
+  constructor(number: number, values: Params, distributions: Record<string, Distribution>, recorder: ProgressRecorder) {
+    super(number, values, distributions, recorder);
+    this.decidePrune = () => recorder.ask();
+  }
+
+  readonly decidePrune: () => Promise<boolean>;
+}
+
 /**
  * The trial's reports and user attributes so far, written to the job's progress (whole, so a
  * controller that missed one update loses nothing). Writes are chained: the last one lands before
- * the job's result.
+ * the job's result. A shouldPrune question goes out with the reports before it.
  */
 class ProgressRecorder {
   private readonly progress: QueueJobProgress;
   private writing: Promise<void> = Promise.resolve();
   private scheduled = false;
+  private questions = 0;
 
   constructor(
     private readonly job: Job<QueueJobData, QueueJobResult>,
     attempt: number,
+    /** The study has a pruner. */
+    readonly pruning: boolean,
+    private readonly waitForAnswer: (question: number) => Promise<boolean>,
   ) {
     this.progress = { attempt, reports: [], userAttrs: [] };
+  }
+
+  /** Sends the reports so far with a new question and waits for the controller's answer. */
+  async ask(): Promise<boolean> {
+    if (!this.pruning) return false;
+    const question = ++this.questions;
+    this.progress.question = question;
+    this.schedule();
+    await this.writing;
+    return this.waitForAnswer(question);
   }
 
   report(step: number, value: number): void {
@@ -256,14 +321,9 @@ class ProgressRecorder {
     this.schedule();
   }
 
-  /**
-   * Queue trials are not pruned: the controller's decisions do not travel back over the queue (a study with a pruner
-   * refuses the queue).
-   */
-  readonly pruning = false;
-
+  /** In the thread pool the question goes through ask() (QueueTrial.decidePrune); this synchronous form is never asked. */
   shouldPrune(): boolean {
-    return false;
+    throw new Error("a queue trial's pruning decision comes from its controller, asynchronously (ask)");
   }
 
   flushed(): Promise<void> {
@@ -283,6 +343,7 @@ class ProgressRecorder {
               attempt: this.progress.attempt,
               reports: [...this.progress.reports],
               userAttrs: [...this.progress.userAttrs],
+              ...(this.progress.question !== undefined ? { question: this.progress.question } : {}),
             };
             this.job.updateProgress(snapshot).then(resolve, reject);
           });

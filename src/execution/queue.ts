@@ -7,6 +7,10 @@
  * jobs catches whatever an event stream could miss (a reconnect). A duplicate or late result of a
  * trial already resolved finds nothing pending and is ignored. Jobs are removed once their result is
  * recorded, so a finished trial is never run again.
+ *
+ * With a pruner, each shouldPrune question a worker writes into the job's progress is answered once
+ * per attempt: the reports before it are recorded, the study's pruner decides, and the answer goes
+ * on the job's answer list (queue-protocol.ts).
  */
 import { randomUUID } from "node:crypto";
 import { Job, Queue, QueueEvents } from "bullmq";
@@ -19,6 +23,9 @@ import type { Executor, TrialJob } from "./executor.ts";
 import {
   DEFAULT_QUEUE_NAME,
   fromWire,
+  PRUNE_ANSWER_TTL_MS,
+  type PruneAnswer,
+  pruneAnswerKey,
   type QueueJobData,
   type QueueJobProgress,
   type QueueJobResult,
@@ -51,8 +58,8 @@ interface Pending {
   trialNumber: number;
   resolve(value: unknown): void;
   reject(error: Error): void;
-  /** Attempt and counts of reports / user attributes already written into the trial. */
-  applied: { attempt: number; reports: number; userAttrs: number };
+  /** Attempt and counts of reports / user attributes already written into the trial, and the last question answered. */
+  applied: { attempt: number; reports: number; userAttrs: number; answered: number };
   /** An inspection of the job is under way. */
   inspecting?: Promise<void>;
   /** Something happened to the job during that inspection: look again once it ends. */
@@ -152,6 +159,7 @@ export class QueueExecutor implements Executor {
       objective,
       controller: this.token,
       ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
+      ...(job.trial.pruning ? { pruning: true } : {}),
     };
     const result = new Promise<unknown>((resolve, reject) => {
       this.pending.set(jobId, {
@@ -159,7 +167,7 @@ export class QueueExecutor implements Executor {
         trialNumber: job.trial.number,
         resolve,
         reject,
-        applied: { attempt: -1, reports: 0, userAttrs: 0 },
+        applied: { attempt: -1, reports: 0, userAttrs: 0, answered: 0 },
       });
     });
     try {
@@ -216,7 +224,7 @@ export class QueueExecutor implements Executor {
     events.on("failed", ({ jobId }) => this.inspectSoon(jobId));
     events.on("progress", ({ jobId, data }) => {
       const pending = this.pending.get(jobId);
-      if (pending !== undefined) this.apply(pending, data as QueueJobProgress);
+      if (pending !== undefined) this.apply(jobId, pending, data as QueueJobProgress);
     });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     return { queue, events, registry };
@@ -323,7 +331,7 @@ export class QueueExecutor implements Executor {
       );
       return;
     }
-    if (isProgress(job.progress)) this.apply(pending, job.progress);
+    if (isProgress(job.progress)) this.apply(jobId, pending, job.progress);
     if (job.finishedOn === undefined || job.finishedOn === null) return;
     const result = job.returnvalue as QueueJobResult | null | undefined;
     this.settle(jobId, (p) => {
@@ -337,8 +345,11 @@ export class QueueExecutor implements Executor {
     await job.remove().catch(() => undefined);
   }
 
-  /** Writes reports and user attributes the controller has not written yet (progress is cumulative per attempt). */
-  private apply(pending: Pending, progress: QueueJobProgress): void {
+  /**
+   * Writes reports and user attributes the controller has not written yet (progress is cumulative per
+   * attempt), then answers a new pruning question.
+   */
+  private apply(jobId: string, pending: Pending, progress: QueueJobProgress): void {
     if (!isProgress(progress)) return;
     const applied = pending.applied;
     if (progress.attempt < applied.attempt) return;
@@ -346,6 +357,7 @@ export class QueueExecutor implements Executor {
       applied.attempt = progress.attempt;
       applied.reports = 0;
       applied.userAttrs = 0;
+      applied.answered = 0;
     }
     try {
       for (const [step, value] of progress.reports.slice(applied.reports)) pending.trial.report(step, fromWire(value));
@@ -355,6 +367,31 @@ export class QueueExecutor implements Executor {
     }
     applied.reports = Math.max(applied.reports, progress.reports.length);
     applied.userAttrs = Math.max(applied.userAttrs, progress.userAttrs.length);
+    const question = progress.question;
+    if (typeof question === "number" && question > applied.answered) {
+      applied.answered = question;
+      void this.answer(jobId, pending, { attempt: progress.attempt, question, prune: this.decide(pending) });
+    }
+  }
+
+  /** The study's pruner on the trial as recorded; going on when the trial already ended here (its result is ignored). */
+  private decide(pending: Pending): boolean {
+    try {
+      return pending.trial.shouldPrune();
+    } catch {
+      return false;
+    }
+  }
+
+  private async answer(jobId: string, pending: Pending, answer: PruneAnswer): Promise<void> {
+    try {
+      const { registry } = await this.connect();
+      const key = pruneAnswerKey(this.queueName, jobId);
+      await registry.multi().rpush(key, JSON.stringify(answer)).pexpire(key, PRUNE_ANSWER_TTL_MS).exec();
+    } catch (error) {
+      if (!this.closed)
+        this.log(`queue executor: answering trial ${pending.trialNumber}'s pruning question failed: ${this.describe(error).message}`);
+    }
   }
 
   private settle(jobId: string, end: (pending: Pending) => void): void {

@@ -270,18 +270,28 @@ function end(pending: PendingJob, settle: () => void): void {
   settle();
 }
 
+/** A trial whose pruner answers later, over a network (a queue worker's trial asks its controller through Redis). */
+export interface RemotePruneDecision {
+  decidePrune(): Promise<boolean>;
+}
+
 /** Tells the blocked worker what the pruner decided (going on when the question itself fails: the result will say why). */
 function answerPrune(trial: Trial, decision: SharedArrayBuffer): void {
-  const prune = ((): boolean => {
-    try {
-      return trial.shouldPrune();
-    } catch {
-      return false;
-    }
-  })();
   const view = new Int32Array(decision);
-  Atomics.store(view, 0, prune ? DECISION_PRUNE : DECISION_GO_ON);
-  Atomics.notify(view, 0);
+  const answer = (prune: boolean) => {
+    Atomics.store(view, 0, prune ? DECISION_PRUNE : DECISION_GO_ON);
+    Atomics.notify(view, 0);
+  };
+  const remote = trial as Trial & Partial<RemotePruneDecision>;
+  if (typeof remote.decidePrune === "function") {
+    remote.decidePrune().then(answer, () => answer(false));
+    return;
+  }
+  try {
+    answer(trial.shouldPrune());
+  } catch {
+    answer(false);
+  }
 }
 
 /** Writes what the worker recorded into the controller's trial. */
