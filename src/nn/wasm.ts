@@ -21,16 +21,21 @@ interface WasmApi {
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-interface Kernels {
+export interface Kernels {
   memory: WasmMemory;
   heapBase(): number;
-  layout(base: number, inputs: number, hidden: number, outputs: number, classification: number, maxRows: number): number;
+  layout(base: number, inputs: number, hidden: number, outputs: number, classification: number, maxRows: number, models: number): number;
   paramsPointer(): number;
   paramCountPadded(): number;
   orderPointer(): number;
   lossPointer(): number;
-  startAdam(lr: number, weightDecay: number, beta1: number, beta2: number, eps: number): void;
+  ratePointer(): number;
+  decayPointer(): number;
+  alivePointer(): number;
+  lossSumPointer(): number;
+  startAdam(beta1: number, beta2: number, eps: number): void;
   trainEpoch(x: number, y: number, count: number, batch: number): number;
+  lossSums(x: number, y: number, count: number): void;
   meanLoss(x: number, y: number, count: number): number;
   lossAndGradient(x: number, y: number, rows: number): number;
 }
@@ -87,7 +92,7 @@ export function wasmUnavailableReason(): string | null {
   return compiledModule() === null ? compiledWasmModule("mlp").reason : null;
 }
 
-interface Uploaded {
+export interface Uploaded {
   x: number;
   y: number;
   n: number;
@@ -142,8 +147,13 @@ export class WasmWorkspace {
     return new WasmMlpEngine(this, shape, maxBatch, this.generation);
   }
 
+  /** @internal Makes every earlier engine stale and returns the generation a new one binds with. */
+  claim(): number {
+    return ++this.generation;
+  }
+
   /** @internal */
-  bind(shape: MlpShape, generation: number): Kernels {
+  bind(shape: MlpShape, generation: number, models = 1): Kernels {
     if (generation !== this.generation) {
       throw new Error("this WasmMlpEngine is stale: its workspace has since created another engine or uploaded more rows");
     }
@@ -155,6 +165,7 @@ export class WasmWorkspace {
       shape.outputs,
       shape.kind === "classification" ? 1 : 0,
       Math.max(this.maxRows, 1),
+      models,
     );
     this.ensureMemory(end);
     return k;
@@ -280,7 +291,10 @@ export class WasmMlpEngine implements MlpEngine {
 
   startAdam(options: AdamOptions): void {
     const o = resolveAdamOptions(options);
-    this.kernels().startAdam(o.lr, o.weightDecay, o.beta1, o.beta2, o.eps);
+    const k = this.kernels();
+    new Float64Array(k.memory.buffer, k.ratePointer(), 1)[0] = o.lr;
+    new Float32Array(k.memory.buffer, k.decayPointer(), 1)[0] = o.weightDecay;
+    k.startAdam(o.beta1, o.beta2, o.eps);
     this.adamStarted = true;
   }
 
@@ -299,6 +313,8 @@ export class WasmMlpEngine implements MlpEngine {
       if (!(row >= 0 && row < data.n)) throw new Error(`trainEpoch: order[${i}] = ${row} is not a row index in [0, ${data.n})`);
     }
     new Int32Array(k.memory.buffer, k.orderPointer(), count).set(order.subarray(0, count));
+    // Each call starts live: the contract stops an epoch at a non-finite loss, not every later epoch.
+    new Int32Array(k.memory.buffer, k.alivePointer(), 1)[0] = 1;
     const steps = k.trainEpoch(data.x, data.y, count, batchSize);
     losses.set(new Float64Array(k.memory.buffer, k.lossPointer(), steps), lossOffset);
     return steps;
