@@ -7,7 +7,9 @@
  *   rewritten. Rows are appended (written straight to the file descriptor) as each chunk finishes,
  *   so a kill loses only the chunks being trained.
  * - Parallel: worker threads train chunks of runs, sized to about CHUNK_SECONDS of training each,
- *   so the message cost stays small next to a wine run (milliseconds) and a letter run alike.
+ *   so the message cost stays small next to a wine run (milliseconds) and a letter run alike. A chunk
+ *   holds whole groups of runs that share seed, batch size and hidden units, which the paper's MLP
+ *   trains together in one pass over the data (table-build-group.ts).
  * - A record beside the table (`<name>.meta.json`) holds the task (with a CSV task's options), its
  *   kind, the split seed and epochs (a resumed build must match them) and each session's wall time
  *   and rows per second.
@@ -49,7 +51,7 @@ import { DEFAULT_EPOCHS } from "../tasks/train.ts";
 import type { TaskKind } from "../tasks/types.ts";
 import type { BuildChunk } from "./table-build-worker.ts";
 
-/** Training seconds aimed at per thread message. */
+/** Training seconds aimed at per thread message (a chunk also runs to the end of its last group). */
 const CHUNK_SECONDS = 0.25;
 const MAX_CHUNK = 256;
 /** How often the build record is rewritten while a build runs. */
@@ -203,16 +205,28 @@ function includedPositions(only: TableBuildOptions["only"]): (position: number) 
   return (position) => valuesAt(indicesAt(position)).every((value, i) => allowed[i] === undefined || allowed[i]!.has(value));
 }
 
+/** Configurations that differ only in learning rate and weight decay: the last two indices of a position. */
+const GROUP_SPAN = 100;
+
+/** Which group a run belongs to (its seed, batch size and hidden units): runs the workers can train together. */
+function groupOf([position, seed]: [number, number]): number {
+  return seed * GROUP_SPAN + (position % GROUP_SPAN);
+}
+
 /**
- * Pairs [position, seed] still to train, all seeds of a configuration together, configurations in a seeded shuffled order
+ * Pairs [position, seed] still to train, each group's runs together (same seed, batch size and hidden
+ * units: see table-build-group.ts), the (batch size, hidden units) pairs in a seeded shuffled order
  * (so the time left is estimated from a fair sample).
  */
 function pendingRuns(done: ReadonlySet<number>, seeds: number, included: (position: number) => boolean): Array<[number, number]> {
-  const order = new Rng(20261127).permutation(TABLE_CONFIGURATIONS);
   const pending: Array<[number, number]> = [];
-  for (const position of order) {
-    if (!included(position)) continue;
-    for (let seed = 0; seed < seeds; seed++) if (!done.has(position * seeds + seed)) pending.push([position, seed]);
+  for (const shape of new Rng(20261127).permutation(GROUP_SPAN)) {
+    for (let seed = 0; seed < seeds; seed++) {
+      for (let rest = 0; rest < TABLE_CONFIGURATIONS; rest += GROUP_SPAN) {
+        const position = rest + shape;
+        if (included(position) && !done.has(position * seeds + seed)) pending.push([position, seed]);
+      }
+    }
   }
   return pending;
 }
@@ -327,11 +341,14 @@ async function trainInThreads(
   let next = 0;
   let secondsPerRun = 0;
   const chunkSize = (): number => (secondsPerRun > 0 ? Math.max(1, Math.min(MAX_CHUNK, Math.round(CHUNK_SECONDS / secondsPerRun))) : 2);
-  // Read by the runner when a thread is free, so each chunk is sized by the runs timed so far.
+  // Read by the runner when a thread is free, so each chunk is sized by the runs timed so far; a chunk
+  // ends where a group ends, so that the group trains in one pass.
   function* chunks(): Generator<BuildChunk> {
     while (next < pending.length) {
-      const items = pending.slice(next, next + chunkSize());
-      next += items.length;
+      let end = Math.min(pending.length, next + chunkSize());
+      while (end < pending.length && groupOf(pending[end]) === groupOf(pending[end - 1])) end++;
+      const items = pending.slice(next, end);
+      next = end;
       yield { ...settings, items };
     }
   }
