@@ -27,10 +27,10 @@ export class Rng {
     // Fold the seed to 32 bits (seeds beyond 2^32 keep their high bits).
     const folded = (Math.floor(seed) ^ Math.floor(seed / 4294967296)) >>> 0;
     const next = splitmix32(folded);
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    this.s0 = next() | 0;
+    this.s1 = next() | 0;
+    this.s2 = next() | 0;
+    this.s3 = next() | 0;
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
@@ -41,26 +41,28 @@ export class Rng {
   }
 
   getState(): RngState {
-    return [this.s0, this.s1, this.s2, this.s3];
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
 
   setState(state: RngState): void {
-    [this.s0, this.s1, this.s2, this.s3] = state.map((word) => word >>> 0) as RngState;
+    [this.s0, this.s1, this.s2, this.s3] = state.map((word) => word | 0) as RngState;
   }
 
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = (this.s1 << 9) >>> 0;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 = (this.s2 ^ t) >>> 0;
-    this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0;
-    this.s1 >>>= 0;
-    this.s2 >>>= 0;
+    // The words are kept as signed 32-bit integers (small integers to V8, not heap numbers): the
+    // bits are those of xoshiro128**, only the result is read as unsigned.
+    const s1 = this.s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    let s0 = this.s0;
+    let s2 = this.s2 ^ s0;
+    const s3 = this.s3 ^ s1;
+    s0 ^= s3;
+    this.s1 = s1 ^ s2;
+    s2 ^= s1 << 9;
+    this.s0 = s0;
+    this.s2 = s2;
+    this.s3 = rotl(s3, 11);
     return result;
   }
 
@@ -79,10 +81,15 @@ export class Rng {
   /** A uniform integer in [0, n), without modulo bias. */
   int(n: number): number {
     if (!Number.isInteger(n) || n <= 0 || n > 4294967296) throw new Error(`Rng.int needs an integer n in [1, 2^32], got ${n}`);
-    const limit = 4294967296 - (4294967296 % n);
+    return this.below(n);
+  }
+
+  // Rejection sampling as int() describes, without its check (n an integer in [1, 2^32]).
+  private below(n: number): number {
+    const limit = 4294967296 - remainder(4294967296, n);
     let x = this.nextUint32();
     while (x >= limit) x = this.nextUint32();
-    return x % n;
+    return remainder(x, n);
   }
 
   /** A standard normal draw (Box-Muller, one draw per call). */
@@ -109,7 +116,7 @@ export class Rng {
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     for (let i = n - 1; i > 0; i--) {
-      const j = this.int(i + 1);
+      const j = this.below(i + 1);
       const tmp = order[i];
       order[i] = order[j];
       order[j] = tmp;
@@ -136,6 +143,18 @@ export class Rng {
   }
 }
 
+/** x rotated left by k bits, as a signed 32-bit integer. */
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * x mod n for integers 0 <= x <= 2^32 and 1 <= n <= 2^32, without the floating-point remainder
+ * (a library call in V8): the quotient rounded by the division is off by at most one, corrected here.
+ */
+function remainder(x: number, n: number): number {
+  let r = x - Math.floor(x / n) * n;
+  if (r < 0) r += n;
+  else if (r >= n) r -= n;
+  return r;
 }
