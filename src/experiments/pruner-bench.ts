@@ -10,6 +10,7 @@ import { tableObjective } from "../objectives/table.ts";
 import { createPruner, type PrunerOptions } from "../pruners/index.ts";
 import type { Pruner } from "../pruners/pruner.ts";
 import { samplerFromLabel } from "../samplers/index.ts";
+import type { Sampler } from "../samplers/sampler.ts";
 import { createStudy } from "../study/study.ts";
 import { type ConfigurationTable, indicesOfValues, positionOf, TABLE_PARAMS } from "../tasks/table.ts";
 import { benchTable, quantile } from "./sampler-bench.ts";
@@ -70,12 +71,14 @@ export async function runPrunedStudy(
   seed: number,
   budget: number,
   spacePreset = "paper",
+  /** Replaces the label's sampler (for settings studies in bench/; the label then only names it). */
+  makeSampler: (seed: number) => Sampler = (seed) => samplerFromLabel(samplerLabel, seed),
 ): Promise<PrunedStudyTrace> {
   const missing = missingCurves(table);
   if (missing !== undefined) throw new Error(missing);
   const study = createStudy({
     space: table.coveredSpace(spacePreset),
-    sampler: samplerFromLabel(samplerLabel, seed),
+    sampler: makeSampler(seed),
     pruner: createPruner(pruner.name, { maxResource: table.curveEpochs, ...pruner.options }) ?? NEVER,
     seed,
   });

@@ -11,8 +11,10 @@
  * log-probability. Only when every configuration is taken does a trial get a random (repeated) one,
  * outside any trajectory. Without the cache (noisy objectives) every draw is a trial of the full policy.
  *
- * Failed evaluations (and pruned ones) have no value: their reward is the worst reward seen so far,
- * taken when their batch is learned (0 if nothing has succeeded yet).
+ * Failed evaluations have no value: their reward is the worst reward seen so far, taken when their
+ * batch is learned (0 if nothing has succeeded yet). A pruned trial is observed with the reward of
+ * its value at its last reported step (the samplers' choice, src/samplers/policy-sampler.ts), or as
+ * failed when it reported nothing.
  *
  * Saved state (getState): the weights and the optimiser are written only every `snapshotEvery`
  * updates (none before the first: the initial policy is rebuilt from the seed); the batches learned

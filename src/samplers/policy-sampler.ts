@@ -33,6 +33,8 @@ export interface PolicySettings extends LearningOptions {
   eliteSteps?: number;
   rankRewards?: boolean;
   edits?: number;
+  /** Width of the ordinal heads of numeric parameters (src/rl/ordinal.ts); 0: plain softmax heads. */
+  ordinalWidth: number;
 }
 
 export type PresetSettings = Omit<PolicySettings, "seed" | "policy" | "cell" | "hidden" | "levels">;
@@ -180,8 +182,9 @@ export class PolicySampler implements Sampler {
     }
     const discrete = policySpace(space, this.settings.levels);
     const root = new Rng(this.settings.seed);
-    const { policy: kind, cell, hidden } = this.settings;
-    const policy = createPolicy(discrete.sizes, { policy: kind, cell, hidden }, root.fork());
+    const { policy: kind, cell, hidden, ordinalWidth } = this.settings;
+    const ordinal = discrete.distributions.map((distribution) => (distribution.type === "categorical" ? 0 : ordinalWidth));
+    const policy = createPolicy(discrete.sizes, { policy: kind, cell, hidden, ordinal }, root.fork());
     if (this.initialPolicy !== undefined) loadPolicyWeights(policy, this.initialPolicy);
     const rng = root.fork();
     const agent = new PolicyAgent(discrete.sizes, this.makeLearner(policy, rng), rng, {
@@ -227,10 +230,23 @@ export class PolicySampler implements Sampler {
       if (trial.state !== "COMPLETE" && trial.state !== "FAIL" && trial.state !== "PRUNED") continue;
       this.observed.add(trial.number);
       const indices = indicesOf(this.space!, trial.params);
-      const value = trial.value;
-      const completed = trial.state === "COMPLETE" && typeof value === "number" && Number.isFinite(value);
-      const reward = completed ? rewardOf(value, study.direction) : null;
-      agent.observe(trial.number, indices, reward);
+      const value = learnedValue(trial);
+      agent.observe(trial.number, indices, value === undefined ? null : rewardOf(value, study.direction));
     }
   }
+}
+
+/**
+ * The value a policy learns from: a COMPLETE trial's value; a PRUNED trial's value at its last
+ * reported step (what it had reached when stopped; measured against the worst reward seen, which a
+ * FAIL trial gets: bench/rl-pruned-reward.ts); undefined (learned as a failure) when there is no finite one.
+ */
+export function learnedValue(trial: FrozenTrial): number | undefined {
+  let value: number | undefined;
+  if (trial.state === "COMPLETE") value = trial.value;
+  else if (trial.state === "PRUNED") {
+    const steps = Object.keys(trial.intermediateValues).map(Number);
+    if (steps.length > 0) value = trial.intermediateValues[Math.max(...steps)];
+  }
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
