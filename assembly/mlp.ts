@@ -349,12 +349,15 @@ function backwardTile(x: usize, n: i32): void {
     const h = hiddenBuf + (<usize>(m * hp) << 2);
     const gw2 = gSecond + <usize>m * (<usize>secondCount << 2);
     const gb2 = gw2 + (<usize>(k * hp) << 2);
-    // gb2[c] += (sum over the tile's rows of dOut[r][c]).
-    for (let c = 0; c < k; c++) {
+    // gb2[c] += (sum over the tile's rows of dOut[r][c]), four outputs per vector, one add chain per lane.
+    // A row's last vector may read on into the next row (or the spare floats): those lanes are zeroed,
+    // so the padding of gb2 stays zero.
+    for (let c = 0; c < k; c += 4) {
       const co = <usize>c << 2;
-      let bias: f32 = 0;
-      for (let r = 0; r < n; r++) bias += load<f32>(g + <usize>r * oStride + co);
-      store<f32>(gb2 + co, load<f32>(gb2 + co) + bias);
+      let bias = f32x4.splat(0);
+      for (let r = 0; r < n; r++) bias = f32x4.add(bias, v128.load(g + <usize>r * oStride + co));
+      if (c + 4 > k) bias = v128.and(bias, i32x4.gt_s(i32x4.splat(k - c), i32x4(0, 1, 2, 3)));
+      v128.store(gb2 + co, f32x4.add(v128.load(gb2 + co), bias));
     }
     // gW2[c][:] += sum_r dOut[r][c] hidden[r][:]; dHidden[r][:] = sum_c dOut[r][c] W2[c][:] (masked below).
     gemmTN(k, hp, n, g, k, h, wide, gw2, hp);
