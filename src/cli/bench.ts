@@ -119,7 +119,10 @@ export function benchCommand(): Command {
     .option("--first-seed <seed>", "the first repeat's seed (default 0): choose settings on some seeds, report others")
     .option("--workers <count>", "worker threads (default: the number of cores; 0 runs in this thread)")
     .option("--space <preset>", `the space the samplers search: ${BENCH_SPACES.join(" or ")}`, "paper")
-    .requiredOption("--out <dir>", "where results.json, results.md and the regret plots (svg, png) go")
+    .requiredOption(
+      "--out <dir>",
+      "where results.json, results.md and the regret plots (svg, png) go (with --pruner: pruning-<pruner>.json, .md)",
+    )
     .option("--pruner <name>", "replay pruning on the table's learning curves: none|median|asha|hyperband (epochs beside regret)")
     .option("--pruner-options <json>", "the pruner's options as JSON, e.g. '{\"reductionFactor\": 4}'")
     .action(async (flags: BenchFlags) => {
