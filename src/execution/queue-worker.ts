@@ -39,8 +39,8 @@ import {
 import { bullConnection, checkRedis, redisEndpoint, scrubPassword } from "./queue-redis.ts";
 import { type RemotePruneDecision, ThreadPoolExecutor } from "./thread-pool.ts";
 
-/** How long a trial waits for the controller's answer before going on (under the thread's own 60 s wait). */
-const PRUNE_ANSWER_WAIT_MS = 30_000;
+/** The thread running an objective waits 60 s for a pruning answer; the wait here must end before. */
+const MAX_PRUNE_ANSWER_WAIT_MS = 50_000;
 
 export interface QueueWorkerOptions {
   /** A redis:// URL or ioredis connection options; default: env REDIS_URL, else redis://127.0.0.1:6379. */
@@ -57,6 +57,8 @@ export interface QueueWorkerOptions {
   maxStalledCount?: number;
   /** How often the registry key is renewed (it lives three times as long); default 5000 ms. */
   heartbeatMs?: number;
+  /** How long a trial waits for the controller's pruning answer before it goes on (a controller that died); default 30000 ms. */
+  pruneAnswerTimeoutMs?: number;
   /** Default "<host>-<pid>". */
   id?: string;
   /** One line per event (start, trial begun and ended, refusals); default stdout. Lines never hold a password. */
@@ -81,6 +83,7 @@ export class QueueWorker {
   private readonly startedAt = Date.now();
   private runningCount = 0;
   private closing: Promise<void> | undefined;
+  private readonly pruneAnswerTimeoutMs: number;
   /** Blocking connections for pruning answers, idle ones (a trial takes one while it waits). */
   private readonly answerClients: Redis[] = [];
 
@@ -89,9 +92,12 @@ export class QueueWorker {
     ({ connection: this.connection, url: this.url, where: this.where } = redisEndpoint(options.redis));
     this.queueName = checkQueueName(options.queueName ?? DEFAULT_QUEUE_NAME);
     this.concurrency = positiveInteger(options.concurrency ?? 1, "concurrency");
-    for (const key of ["lockDurationMs", "stalledIntervalMs", "heartbeatMs"] as const) {
+    for (const key of ["lockDurationMs", "stalledIntervalMs", "heartbeatMs", "pruneAnswerTimeoutMs"] as const) {
       if (options[key] !== undefined) positiveInteger(options[key], key);
     }
+    this.pruneAnswerTimeoutMs = options.pruneAnswerTimeoutMs ?? 30_000;
+    if (this.pruneAnswerTimeoutMs > MAX_PRUNE_ANSWER_WAIT_MS)
+      throw new Error(`pruneAnswerTimeoutMs must be at most ${MAX_PRUNE_ANSWER_WAIT_MS}, got ${this.pruneAnswerTimeoutMs}`);
     if (options.maxStalledCount !== undefined && !(Number.isInteger(options.maxStalledCount) && options.maxStalledCount >= 0)) {
       throw new Error(`maxStalledCount must be an integer >= 0, got ${options.maxStalledCount}`);
     }
@@ -215,16 +221,17 @@ export class QueueWorker {
   private async waitForAnswer(jobId: string, attempt: number, question: number, label: string): Promise<boolean> {
     const client = this.answerClients.pop() ?? this.answerClient();
     const key = pruneAnswerKey(this.queueName, jobId);
-    const deadline = Date.now() + PRUNE_ANSWER_WAIT_MS;
+    const wait = this.pruneAnswerTimeoutMs;
+    const deadline = Date.now() + wait;
     try {
-      for (let left = PRUNE_ANSWER_WAIT_MS; left > 0; left = deadline - Date.now()) {
+      for (let left = wait; left > 0; left = deadline - Date.now()) {
         const popped = await client.blpop(key, Math.max(left, 10) / 1000);
         if (popped === null) break;
         const answer = JSON.parse(popped[1]) as PruneAnswer;
         // Answers to an earlier attempt's questions are left behind.
         if (answer.attempt === attempt && answer.question === question) return answer.prune === true;
       }
-      this.log(`worker ${this.id}: ${label}: no pruning answer from the controller within ${PRUNE_ANSWER_WAIT_MS / 1000} s; it goes on`);
+      this.log(`worker ${this.id}: ${label}: no pruning answer from the controller within ${wait} ms; it goes on`);
       return false;
     } finally {
       if (this.closing === undefined) this.answerClients.push(client);

@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { Queue, QueueEvents } from "bullmq";
 import { QueueExecutor } from "../../src/execution/queue.ts";
+import type { QueueJobData } from "../../src/execution/queue-protocol.ts";
+import { bullConnection, redisOptionsFromUrl, resolveRedisUrl } from "../../src/execution/queue-redis.ts";
 import { startQueueWorker } from "../../src/execution/queue-worker.ts";
 import { successiveHalvingPruner } from "../../src/pruners/index.ts";
 import type { Pruner } from "../../src/pruners/pruner.ts";
@@ -61,6 +64,41 @@ test("queue workers carry each report to the controller's pruner and its decisio
     console.log(`queue pruning: ${waits.length} reports, median ${median.toFixed(2)} ms from shouldPrune() to the answer`);
   } finally {
     await executor.close();
+    await worker.close();
+    await obliterateQueue(queueName);
+  }
+});
+
+test("a worker whose controller never answers lets the trial go on after pruneAnswerTimeoutMs", { timeout: 30_000 }, async () => {
+  const queueName = uniqueQueue("no-answer");
+  const lines: string[] = [];
+  const worker = await startQueueWorker({ queueName, heartbeatMs: 200, pruneAnswerTimeoutMs: 300, log: (line) => lines.push(line) });
+  const connection = bullConnection(redisOptionsFromUrl(resolveRedisUrl()));
+  const queue = new Queue(queueName, { connection });
+  const events = new QueueEvents(queueName, { connection });
+  process.env.HF_PRUNING_STEPS = "2";
+  try {
+    await events.waitUntilReady();
+    // A job as a controller that died would have left it: pruning on, nobody to answer.
+    const data: QueueJobData = {
+      study: "orphan",
+      trialNumber: 0,
+      params: { x: 0.5 },
+      distributions: SPACE,
+      objective: { kind: "module", path: STEPWISE, exportName: "stepwise" },
+      controller: "gone",
+      pruning: true,
+    };
+    const job = await queue.add("trial", data);
+    const started = Date.now();
+    const result = await job.waitUntilFinished(events, 20_000);
+    assert.deepEqual(result, { value: 0.5 });
+    assert.ok(Date.now() - started >= 600, "waited for both answers");
+    assert.equal(lines.filter((line) => line.includes("no pruning answer from the controller within 300 ms; it goes on")).length, 2);
+  } finally {
+    delete process.env.HF_PRUNING_STEPS;
+    await events.close();
+    await queue.close();
     await worker.close();
     await obliterateQueue(queueName);
   }
