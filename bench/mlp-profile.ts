@@ -2,11 +2,14 @@
 // with onEpoch (what `table build` runs: init, a permutation per epoch, the epoch's training, the
 // validation loss per epoch, the test loss) timed one by one on the WebAssembly path, per task and
 // batch size (hidden 20, lr 1e-3, weight decay 1e-4, 15 epochs, split seed 0). CPU time of each
-// phase summed over --repeats evaluations after one warm-up, then divided per evaluation.
+// phase summed over --repeats evaluations after one warm-up, then divided per evaluation. With --group,
+// also the CPU time per run when the paper space's 100 (learning rate, weight decay) pairs of the same
+// hidden units and batch size train together as `table build` trains them (table-build-group.ts).
 //
-//   node --import tsx bench/mlp-profile.ts [--tasks wine,letter] [--batch-sizes 8,32,128,512] [--repeats 5] [--hidden 20]
+//   node --import tsx bench/mlp-profile.ts [--tasks wine,letter] [--batch-sizes 8,32,128,512] [--repeats 5] [--hidden 20] [--group]
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
+import { trainGroup } from "../src/experiments/table-build-group.ts";
 import { initMlpParameters, type MlpShape } from "../src/nn/mlp.ts";
 import { Rng } from "../src/nn/rng.ts";
 import { WasmWorkspace } from "../src/nn/wasm.ts";
@@ -18,6 +21,7 @@ const { values: flags } = parseArgs({
     "batch-sizes": { type: "string", default: "8,32,128,512" },
     repeats: { type: "string", default: "5" },
     hidden: { type: "string", default: "20" },
+    group: { type: "boolean", default: false },
   },
 });
 const repeats = Number(flags.repeats);
@@ -32,6 +36,8 @@ for (const task of tasks) if (task !== "wine" && task !== "letter") throw new Er
 process.env.HYPERFORCE_DATA_DIR ??= new URL("../../shared/data", import.meta.url).pathname;
 
 const EPOCHS = 15;
+// The paper space's learning rates and weight decays (src/space/presets.ts).
+const RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1];
 const PHASES = ["init", "permutation", "train", "validation", "test"] as const;
 type Phase = (typeof PHASES)[number];
 
@@ -88,6 +94,16 @@ for (const task of tasks as ("wine" | "letter")[]) {
       `${task.padEnd(6)} batch ${String(batchSize).padStart(4)}: ${(total * 1000).toFixed(2)} ms CPU per evaluation, ` +
         `${(flops / total / 1e9).toFixed(2)} GFLOP/s (${(flops / 1e9).toFixed(3)} GFLOP); ${shares}`,
     );
+    if (flags.group) {
+      const runs = RATES.flatMap((learningRate) => RATES.map((weightDecay) => ({ learningRate, weightDecay })));
+      const settings = { hidden, batchSize, seed: 1, epochs: EPOCHS };
+      trainGroup(split, { ...settings, epochs: 1 }, runs.slice(0, 10));
+      const before = cpuNow();
+      trainGroup(split, settings, runs);
+      const perRun = (cpuNow() - before) / runs.length;
+      const speed = `${(flops / perRun / 1e9).toFixed(2)} GFLOP/s`;
+      console.log(`${" ".repeat(17)}in a group of ${runs.length}: ${(perRun * 1000).toFixed(2)} ms CPU per run, ${speed}`);
+    }
   }
 }
 console.log(

@@ -1,5 +1,6 @@
 // The CPU time of a table build estimated from a fixed random sample, on one thread, without writing a
-// table: `--mode groups` trains --groups random (batch size, hidden units) pairs of the paper space, each
+// table: `--mode groups` trains --groups (batch size, hidden units) pairs of the paper space (each hidden
+// size in turn, its batch size drawn at random, so 10 groups cover every hidden size once), each
 // with all 100 (learning rate, weight decay) runs together as `table build` does now
 // (src/experiments/table-build-group.ts); `--mode one-by-one` trains --runs random configurations one at
 // a time through trainAndEvaluate (what every build did before groups, and what this script measures
@@ -37,7 +38,14 @@ process.env.HYPERFORCE_DATA_DIR ??= new URL("../../shared/data", import.meta.url
 
 const EPOCHS = 15;
 const split = paperTaskSplitSync(task, 0);
-const sample = Array.from(new Rng(Number(flags["sample-seed"])).permutation(limit).subarray(0, count));
+const sampleRng = new Rng(Number(flags["sample-seed"]));
+// Groups: stratified by hidden units (the main driver of a run's cost), each hidden size in turn with a
+// batch size drawn without replacement; runs: drawn uniformly without replacement.
+const batchOrders = Array.from({ length: 10 }, () => sampleRng.permutation(10));
+const sample =
+  flags.mode === "groups"
+    ? Array.from({ length: count }, (_, g) => batchOrders[g % 10][Math.floor(g / 10)] * 10 + (g % 10))
+    : Array.from(sampleRng.permutation(limit).subarray(0, count));
 const cpuSeconds = (): number => {
   const used = process.cpuUsage();
   return (used.user + used.system) / 1e6;

@@ -1,13 +1,15 @@
 // Trainer benchmark: per-evaluation time of the paper's inner model (hidden 20, lr 1e-3, weight decay
-// 1e-4, 15 epochs) on wine and letter at batch sizes 8, 64, 512 and 4096, for the TypeScript and the
+// 1e-4, 15 epochs) on wine and letter at batch sizes 8, 32, 128 and 512, for the TypeScript and the
 // WebAssembly paths, and for PyTorch doing the same arithmetic on one thread when /usr/bin/python3 has
 // torch. Each cell: one warm-up run, then the median of --repeats runs (wall and CPU time); PyTorch
-// runs right after our two paths for the same cell so ratios come from one run on one machine.
+// runs right after our two paths for the same cell so ratios come from one run on one machine. Each
+// cell also times a run in a group of 100 (the paper space's learning rates x weight decays trained
+// together, as `table build` trains them).
 // Writes bench/results/trainer.json (or --out) and prints a table.
 //
 // The CNN rows (bench/trainer-cnn.ts): seconds per epoch of the fashion task's CNN, ours and PyTorch's.
 //
-//   npm run bench:trainer [-- --repeats 5 --tasks wine,letter --batch-sizes 8,64,512,4096 --no-pytorch]
+//   npm run bench:trainer [-- --repeats 5 --tasks wine,letter --batch-sizes 8,32,128,512 --no-pytorch]
 //                         [--models mlp,cnn --cnn-batch-sizes 8,32,128 --cnn-repeats 3]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +17,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { trainGroup } from "../src/experiments/table-build-group.ts";
 import { Rng } from "../src/nn/rng.ts";
 import { wasmAvailable, wasmUnavailableReason } from "../src/nn/wasm.ts";
 import { loadDataset } from "../src/tasks/datasets.ts";
@@ -28,7 +31,7 @@ const { values: flags } = parseArgs({
   options: {
     repeats: { type: "string", default: "5" },
     tasks: { type: "string", default: "wine,letter" },
-    "batch-sizes": { type: "string", default: "8,64,512,4096" },
+    "batch-sizes": { type: "string", default: "8,32,128,512" },
     "no-pytorch": { type: "boolean", default: false },
     models: { type: "string", default: "mlp,cnn" },
     "cnn-batch-sizes": { type: "string", default: "8,32,128" },
@@ -128,6 +131,29 @@ function timeOurs(split: SplitData, config: MlpConfig, path: "typescript" | "was
   };
 }
 
+// The paper space's learning rates and weight decays (src/space/presets.ts).
+const RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1];
+
+/**
+ * Seconds per run when the paper space's 100 (learning rate, weight decay) pairs of this batch size and
+ * hidden size train together, as `table build` trains them (src/experiments/table-build-group.ts): one
+ * group after a one-epoch warm-up, wall and CPU time divided by 100. Reports each epoch's validation loss
+ * as the build does, so it does a little more than one evaluation of the rows above.
+ */
+function timeGroup(split: SplitData, batchSize: number): { wallSecondsPerRun: number; cpuSecondsPerRun: number } {
+  const runs = RATES.flatMap((learningRate) => RATES.map((weightDecay) => ({ learningRate, weightDecay })));
+  const settings = { hidden: HIDDEN, batchSize, seed: SEED, epochs: EPOCHS };
+  trainGroup(split, { ...settings, epochs: 1 }, runs.slice(0, 10));
+  const started = performance.now();
+  const before = process.cpuUsage();
+  trainGroup(split, settings, runs);
+  const used = process.cpuUsage(before);
+  return {
+    wallSecondsPerRun: (performance.now() - started) / 1000 / runs.length,
+    cpuSecondsPerRun: (used.user + used.system) / 1e6 / runs.length,
+  };
+}
+
 function writeSplit(split: SplitData, folder: string): void {
   mkdirSync(folder, { recursive: true });
   const rows = { train: split.train.n, validation: split.validation.n, test: split.test.n };
@@ -185,6 +211,7 @@ try {
       const config: MlpConfig = { learningRate: 1e-3, weightDecay: 1e-4, batchSize, hidden: HIDDEN, epochs: EPOCHS };
       const typescript = timeOurs(split, config, "typescript");
       const wasm = timeOurs(split, config, "wasm");
+      const wasmInGroupOf100 = timeGroup(split, batchSize);
       const pytorch = torchMissing === null ? timeTorch(folder, batchSize) : null;
       const cell = {
         task,
@@ -192,6 +219,7 @@ try {
         data,
         typescript,
         wasm,
+        wasmInGroupOf100,
         pytorch,
         fasterPath: wasm.medianSeconds <= typescript.medianSeconds ? "wasm" : "typescript",
         autoPath: resolveTrainerPath("auto", Math.min(batchSize, split.train.n)),
@@ -212,7 +240,7 @@ try {
       const fmt = (s: number) => s.toFixed(4);
       console.log(
         `${task.padEnd(6)} batch ${String(batchSize).padStart(4)}  ts ${fmt(typescript.medianSeconds)} s  ` +
-          `wasm ${fmt(wasm.medianSeconds)} s` +
+          `wasm ${fmt(wasm.medianSeconds)} s  in a group of 100 ${fmt(wasmInGroupOf100.wallSecondsPerRun)} s a run` +
           (pytorch
             ? `  pytorch ${fmt(pytorch.medianSeconds)} s  speed-up (wasm) ${(pytorch.medianSeconds / wasm.medianSeconds).toFixed(1)}x`
             : ""),
