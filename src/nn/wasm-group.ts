@@ -32,7 +32,7 @@ export class WasmMlpGroup {
   }
 
   private kernels(): Kernels {
-    return this.workspace.bind(this.shape, this.generation, this.models);
+    return this.workspace.bind(this.shape, this.generation, this.models, "WasmMlpGroup");
   }
 
   /** Every model starts from these parameters (PyTorch layout). */

@@ -153,9 +153,9 @@ export class WasmWorkspace {
   }
 
   /** @internal */
-  bind(shape: MlpShape, generation: number, models = 1): Kernels {
+  bind(shape: MlpShape, generation: number, models = 1, owner = "WasmMlpEngine"): Kernels {
     if (generation !== this.generation) {
-      throw new Error("this WasmMlpEngine is stale: its workspace has since created another engine or uploaded more rows");
+      throw new Error(`this ${owner} is stale: its workspace has since created another engine or uploaded more rows`);
     }
     const k = this.kernels;
     const end = k.layout(
