@@ -62,6 +62,7 @@ let rateBuf: usize = 0;
 let decayBuf: usize = 0;
 let aliveBuf: usize = 0;
 let lossSumBuf: usize = 0;
+let topBuf: usize = 0;
 let orderBuf: usize = 0;
 let lossBuf: usize = 0;
 
@@ -112,6 +113,7 @@ export function layout(base: usize, inputs: i32, hidden: i32, outputs: i32, clas
   decayBuf = p; p = align16(p + (<usize>models << 2));
   aliveBuf = p; p = align16(p + (<usize>models << 2));
   lossSumBuf = p; p = align16(p + (<usize>models << 3));
+  topBuf = p; p = align16(p + (<usize>TILE << 2));
   orderBuf = p; p = align16(p + (<usize>maxRows << 2));
   lossBuf = p; p = align16(p + (<usize>maxRows * <usize>models << 3));
   return p;
@@ -265,7 +267,9 @@ function lossTile(out: usize, dOutM: usize, y: usize, n: i32, withGrad: bool, gr
   for (let r = 0; r < n; r++) {
     const o = out + <usize>r * kBytes;
     const g = dOutM + <usize>r * kBytes;
-    const topv = f32x4.splat(rowMax(o, kBytes));
+    const top = rowMax(o, kBytes);
+    store<f32>(topBuf + (<usize>r << 2), top);
+    const topv = f32x4.splat(top);
     let c: usize = 0;
     for (; c + 16 <= kBytes; c += 16) v128.store(g + c, expf4(f32x4.sub(v128.load(o + c), topv)));
     if (c + 8 <= kBytes) {
@@ -300,19 +304,25 @@ function lossTile(out: usize, dOutM: usize, y: usize, n: i32, withGrad: bool, gr
   return total;
 }
 
-// The largest of a row's outputs (max is exact in any order: lanes first, then across them).
+// The largest of a row's outputs. A maximum is the same in any order, so lanes first, then across them;
+// with pmax (a < b ? b : a, one instruction) rather than max, whose NaN and signed-zero rules cost
+// several in V8 (max took a fifth to a third of a letter group's time). The two differ only when an
+// output is NaN (the row's loss is NaN either way: e^(NaN - top) is NaN) or when the largest is a zero
+// of either sign (out - top and top + log(sum) are then the same for both zeros).
 // @ts-ignore: decorator
 @inline
 function rowMax(o: usize, kBytes: usize): f32 {
-  let top = load<f32>(o);
-  let c: usize = 4;
-  if (kBytes >= 16) {
-    let m = v128.load(o);
-    for (c = 16; c + 16 <= kBytes; c += 16) m = f32x4.max(m, v128.load(o + c));
-    top = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  let m = v128.load32_splat(o);
+  let c: usize = 0;
+  for (; c + 16 <= kBytes; c += 16) m = f32x4.pmax(m, v128.load(o + c));
+  if (c + 8 <= kBytes) {
+    m = f32x4.pmax(m, v128.load64_splat(o + c));
+    c += 8;
   }
-  for (; c < kBytes; c += 4) top = max(top, load<f32>(o + c));
-  return top;
+  if (c < kBytes) m = f32x4.pmax(m, v128.load32_splat(o + c));
+  m = f32x4.pmax(m, v128.shuffle<f32>(m, m, 2, 3, 0, 1));
+  m = f32x4.pmax(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2));
+  return f32x4.extract_lane(m, 0);
 }
 
 // A softmax row's end, given its exponentials in g and their sum: adds its cross-entropy to `total`
@@ -323,7 +333,7 @@ function softmaxRowEnd(out: usize, g: usize, y: usize, r: i32, sum: f32, withGra
   const kBytes = <usize>nOutputs << 2;
   const o = out + <usize>r * kBytes;
   const label = <i32>load<f32>(y + (<usize>r << 2));
-  const top = rowMax(o, kBytes);
+  const top = load<f32>(topBuf + (<usize>r << 2));
   total += <f64>top + Math.log(<f64>sum) - <f64>load<f32>(o + (<usize>label << 2));
   if (withGrad) {
     const norm = gradScale / sum;
