@@ -20,14 +20,16 @@ export interface PolicyChoice {
   policy: PolicyKind;
   cell?: RecurrentCellKind;
   hidden?: [number, number];
+  /** Per parameter, its ordinal head's width (0: plain softmax). */
+  ordinal?: readonly number[];
 }
 
 export function createPolicy(sizes: readonly number[], choice: PolicyChoice, rng: Rng): Policy {
   if (choice.policy === "mlp") {
     if (choice.cell !== undefined) throw new Error(`cell "${choice.cell}" applies to the rnn policy only, not to mlp`);
-    return new MlpPolicy(sizes, rng, { hidden: choice.hidden });
+    return new MlpPolicy(sizes, rng, { hidden: choice.hidden, ordinal: choice.ordinal });
   }
-  if (choice.policy === "rnn") return new RnnPolicy(sizes, rng, { cell: choice.cell, hidden: choice.hidden });
+  if (choice.policy === "rnn") return new RnnPolicy(sizes, rng, { cell: choice.cell, hidden: choice.hidden, ordinal: choice.ordinal });
   throw new Error(`unknown policy "${choice.policy as string}": use "mlp" or "rnn"`);
 }
 
@@ -43,7 +45,8 @@ export function exportPolicy(policy: Policy, names: readonly string[]): Exported
 
 function describe(shape: PolicyShape): string {
   const cell = shape.cell ? ` ${shape.cell}` : "";
-  return `${shape.kind}${cell} with choices [${shape.sizes.join(", ")}] and hidden [${shape.hidden.join(", ")}]`;
+  const ordinal = shape.ordinal ? ` and ordinal widths [${shape.ordinal.join(", ")}]` : " and plain softmax heads";
+  return `${shape.kind}${cell} with choices [${shape.sizes.join(", ")}], hidden [${shape.hidden.join(", ")}]${ordinal}`;
 }
 
 /** Copies saved weights into a policy of the same shape; anything else is a clear error. */

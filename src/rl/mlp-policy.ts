@@ -9,12 +9,23 @@ import { type DenseShape, denseForward, denseInputGradient, denseParamGradients 
 import { initLinear } from "../nn/init.ts";
 import { oneHotDenseBackward, oneHotDenseForward } from "../nn/one-hot-dense.ts";
 import type { Rng } from "../nn/rng.ts";
-import { checkHidden, checkIndices, checkSizes, type Policy, type PolicyEvaluation, type PolicyShape } from "./policy.ts";
+import {
+  checkHidden,
+  checkIndices,
+  checkSizes,
+  ordinalWidths,
+  type Policy,
+  type PolicyEvaluation,
+  type PolicyShape,
+  withOrdinal,
+} from "./policy.ts";
 import { SoftmaxHeads } from "./softmax-heads.ts";
 
 export interface MlpPolicyOptions {
   /** Widths of the two hidden layers; the paper's are [64, 16]. */
   hidden?: [number, number];
+  /** Per parameter: the width of its ordinal head (./ordinal.ts); absent or 0 for a plain softmax head. */
+  ordinal?: readonly number[];
 }
 
 export class MlpPolicy implements Policy {
@@ -23,6 +34,7 @@ export class MlpPolicy implements Policy {
   readonly params: Float32Array[];
   readonly grads: Float32Array[];
   private readonly hidden: [number, number];
+  private readonly ordinal: number[];
   private readonly offsets: number[];
   private readonly layer1: DenseShape;
   private readonly layer2: DenseShape;
@@ -67,7 +79,8 @@ export class MlpPolicy implements Policy {
     this.b2 = new Float32Array(h2);
     initLinear(this.w1, this.b1, offset, rng);
     initLinear(this.w2, this.b2, h1, rng);
-    this.heads = new SoftmaxHeads(sizes, h2, rng);
+    this.ordinal = ordinalWidths(sizes, options.ordinal);
+    this.heads = new SoftmaxHeads(sizes, h2, rng, this.ordinal);
     this.params = [this.w1, this.b1, this.w2, this.b2];
     this.grads = this.params.map((p) => new Float32Array(p.length));
     for (let k = 0; k < sizes.length; k++) {
@@ -86,7 +99,7 @@ export class MlpPolicy implements Policy {
   }
 
   shape(): PolicyShape {
-    return { kind: "mlp", sizes: this.sizes.slice(), hidden: this.hidden.slice() };
+    return withOrdinal({ kind: "mlp", sizes: this.sizes.slice(), hidden: this.hidden.slice() }, this.ordinal);
   }
 
   private forward(state: ArrayLike<number>): void {

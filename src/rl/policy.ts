@@ -30,6 +30,8 @@ export interface PolicyShape {
   cell?: RecurrentCellKind;
   sizes: number[];
   hidden: number[];
+  /** Per parameter, its ordinal head's width (./ordinal.ts); absent when every head is a plain softmax. */
+  ordinal?: number[];
 }
 
 export interface Policy {
@@ -61,6 +63,21 @@ export function checkSizes(sizes: readonly number[]): void {
   sizes.forEach((size, i) => {
     if (!Number.isInteger(size) || size < 1) throw new Error(`parameter ${i} needs a positive integer number of choices, got ${size}`);
   });
+}
+
+/** One ordinal width per parameter (0 where absent), checked. */
+export function ordinalWidths(sizes: readonly number[], given: readonly number[] = []): number[] {
+  if (given.length > sizes.length) throw new Error(`ordinal has ${given.length} widths, the policy has ${sizes.length} parameters`);
+  return sizes.map((_, i) => {
+    const width = given[i] ?? 0;
+    if (!(width >= 0) || !Number.isFinite(width)) throw new Error(`ordinal width ${i} must be a finite number >= 0, got ${width}`);
+    return width;
+  });
+}
+
+/** The shape with its ordinal widths, or without them when every head is a plain softmax (as shapes saved before them). */
+export function withOrdinal(shape: PolicyShape, ordinal: readonly number[]): PolicyShape {
+  return ordinal.some((width) => width > 0) ? { ...shape, ordinal: ordinal.slice() } : shape;
 }
 
 export function checkHidden(name: string, value: number): void {

@@ -15,10 +15,12 @@ import {
   checkHidden,
   checkIndices,
   checkSizes,
+  ordinalWidths,
   type Policy,
   type PolicyEvaluation,
   type PolicyShape,
   type RecurrentCellKind,
+  withOrdinal,
 } from "./policy.ts";
 import { createCell, type RecurrentCell } from "./recurrent-cell.ts";
 import { SoftmaxHeads } from "./softmax-heads.ts";
@@ -27,6 +29,8 @@ export interface RnnPolicyOptions {
   cell?: RecurrentCellKind;
   /** [recurrent units, ReLU units]; the paper's are [16, 8]. */
   hidden?: [number, number];
+  /** Per parameter: the width of its ordinal head (./ordinal.ts); absent or 0 for a plain softmax head. */
+  ordinal?: readonly number[];
 }
 
 export class RnnPolicy implements Policy {
@@ -36,6 +40,7 @@ export class RnnPolicy implements Policy {
   readonly grads: Float32Array[];
   readonly cellKind: RecurrentCellKind;
   private readonly hidden: [number, number];
+  private readonly ordinal: number[];
   private readonly cell: RecurrentCell;
   private readonly tokenOffsets: number[];
   private readonly stateOffsets: number[];
@@ -89,7 +94,8 @@ export class RnnPolicy implements Policy {
     this.wm = new Float32Array(M * H);
     this.bm = new Float32Array(M);
     initLinear(this.wm, this.bm, H, rng);
-    this.heads = new SoftmaxHeads(sizes, M, rng);
+    this.ordinal = ordinalWidths(sizes, options.ordinal);
+    this.heads = new SoftmaxHeads(sizes, M, rng, this.ordinal);
     this.params = [...this.cell.params, this.wm, this.bm];
     this.grads = [...this.cell.grads, new Float32Array(this.wm.length), new Float32Array(this.bm.length)];
     for (let i = 0; i < n; i++) {
@@ -109,7 +115,7 @@ export class RnnPolicy implements Policy {
   }
 
   shape(): PolicyShape {
-    return { kind: "rnn", cell: this.cellKind, sizes: this.sizes.slice(), hidden: this.hidden.slice() };
+    return withOrdinal({ kind: "rnn", cell: this.cellKind, sizes: this.sizes.slice(), hidden: this.hidden.slice() }, this.ordinal);
   }
 
   /** Computes head i's distribution given the state and action[0..i-1] (already in this.action). */

@@ -2,12 +2,14 @@
  * The policies' output: one softmax head per parameter, as wide as its number of choices, each a dense
  * layer from the same number of inputs. The heads' weights are stored as one [sum of choices][inputs]
  * matrix (each head a row block, exposed as its own weight and bias arrays), so the mlp, whose heads
- * share an input, runs them all as one dense layer; the rnn runs head i alone at step i.
+ * share an input, runs them all as one dense layer; the rnn runs head i alone at step i. A head given an
+ * ordinal width smooths its logits over neighbouring choices (./ordinal.ts).
  */
 import { type DenseShape, denseForward, denseInputGradient, denseParamGradients } from "../nn/dense.ts";
 import { initLinear } from "../nn/init.ts";
 import type { Rng } from "../nn/rng.ts";
 import { softmaxLogitGradient, softmaxWithEntropy } from "../nn/softmax.ts";
+import { OrdinalSmoothing } from "./ordinal.ts";
 
 export class SoftmaxHeads {
   /** weights[i], biases[i]: head i's parameters (views into the shared matrix), and their gradients. */
@@ -28,12 +30,17 @@ export class SoftmaxHeads {
   private readonly allLogits: Float64Array;
   private readonly allLogitGrads: Float64Array;
   private readonly logitGrads: Float64Array[];
+  private readonly smoothing: (OrdinalSmoothing | undefined)[];
 
-  /** Weights drawn from rng head by head: head 0's weight then bias (PyTorch's nn.Linear init), head 1's, ... */
+  /**
+   * Weights drawn from rng head by head: head 0's weight then bias (PyTorch's nn.Linear init), head 1's, ...
+   * ordinalWidths[i] > 0 makes head i ordinal with that width (absent or 0: a plain softmax head).
+   */
   constructor(
     readonly sizes: readonly number[],
     readonly inputs: number,
     rng: Rng,
+    ordinalWidths: readonly number[] = [],
   ) {
     const total = sizes.reduce((a, b) => a + b, 0);
     this.all = { inputs, outputs: total };
@@ -62,6 +69,9 @@ export class SoftmaxHeads {
     this.logProbs = sizes.map((size) => new Float64Array(size));
     this.entropies = new Float64Array(sizes.length);
     for (let i = 0; i < sizes.length; i++) initLinear(this.weights[i], this.biases[i], inputs, rng);
+    this.smoothing = sizes.map((size, i) =>
+      (ordinalWidths[i] ?? 0) > 0 && size > 1 ? new OrdinalSmoothing(size, ordinalWidths[i]) : undefined,
+    );
   }
 
   /** Every head on the same input (one row). */
@@ -82,6 +92,7 @@ export class SoftmaxHeads {
    */
   backwardAll(input: Float64Array, chosen: ArrayLike<number>, logProbWeight: number, entropyWeight: number, gradInput: Float64Array): void {
     for (let i = 0; i < this.sizes.length; i++) this.logitGradient(i, chosen[i], logProbWeight, entropyWeight);
+    for (let i = 0; i < this.sizes.length; i++) this.smoothing[i]?.apply(this.logitGrads[i]);
     denseParamGradients(this.all, input, 1, this.allLogitGrads, this.weightGrad, this.biasGrad, true);
     denseInputGradient(this.all, 1, this.weight, this.allLogitGrads, gradInput, false);
   }
@@ -98,6 +109,7 @@ export class SoftmaxHeads {
       let total = 0;
       for (let c = 0; c < w.length; c++) total += w[c];
       for (let c = 0; c < w.length; c++) out[c] = w[c] - p[c] * total;
+      this.smoothing[i]?.apply(out);
     }
     denseParamGradients(this.all, input, 1, this.allLogitGrads, this.weightGrad, this.biasGrad, true);
     denseInputGradient(this.all, 1, this.weight, this.allLogitGrads, gradInput, false);
@@ -113,11 +125,13 @@ export class SoftmaxHeads {
     gradInput: Float64Array,
   ): void {
     this.logitGradient(i, chosen, logProbWeight, entropyWeight);
+    this.smoothing[i]?.apply(this.logitGrads[i]);
     denseParamGradients(this.shapes[i], input, 1, this.logitGrads[i], this.weightGrads[i], this.biasGrads[i], true);
     denseInputGradient(this.shapes[i], 1, this.weights[i], this.logitGrads[i], gradInput, false);
   }
 
   private normalise(i: number): void {
+    this.smoothing[i]?.apply(this.logits[i]);
     this.entropies[i] = softmaxWithEntropy(this.logits[i], this.probs[i], this.logProbs[i]);
   }
 

@@ -163,6 +163,11 @@ export const PolicyOptionsSchema = z.strictObject({
   riskSeeking: numeric(z.number().gt(0).max(1), "in (0, 1]"),
   /** Share of trials that change one parameter of the best configuration so far (needs tmax 1); absent: none. */
   edits: numeric(z.number().min(0).max(1), "in [0, 1]"),
+  /**
+   * Width, in choices, of the ordinal heads of numeric parameters (src/rl/ordinal.ts): neighbouring values
+   * share credit; 0 gives plain softmax heads. Categorical parameters always get plain ones.
+   */
+  ordinalWidth: numeric(z.number().min(0).max(1000), "a number in [0, 1000]"),
   /** Warm start from a policy exported from another study over a space of the same shape. */
   initialPolicy: shaped(z.custom<ExportedPolicy>(isObject), "a policy exported by exportPolicy()"),
 });

@@ -21,6 +21,7 @@ export const PPO_DEFAULTS = {
   entropyDecay: 1,
   cache: true,
   tmax: 1,
+  ordinalWidth: 0,
 };
 
 export const PPO_UPDATE_DEFAULTS = { clip: 0.2, epochs: 4, minibatchSize: 8 };

@@ -29,6 +29,7 @@ export const REINFORCE_PRESETS: Record<ReinforcePreset, PresetSettings> = {
     entropyDecay: 1,
     cache: false,
     tmax: 1,
+    ordinalWidth: 0,
   },
   // Measured: on synthetic tables (bench/results/rl-settings.json) lr 0.01..0.03, batch 4..8 and a
   // constant entropy bonus 0.1..0.3 tie (regret 0 by 300 evaluations, random 0.05); a decaying bonus
@@ -48,6 +49,7 @@ export const REINFORCE_PRESETS: Record<ReinforcePreset, PresetSettings> = {
     entropyDecay: 1,
     cache: true,
     tmax: 1,
+    ordinalWidth: 0,
   },
 };
 

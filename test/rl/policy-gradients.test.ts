@@ -9,12 +9,16 @@ import { RnnPolicy } from "../../src/rl/rnn-policy.ts";
 const SIZES = [3, 4, 2, 5];
 const STATE = [2, 0, 1, 3];
 const ACTION = [1, 3, 0, 4];
+/** Ordinal heads on three parameters of four (one plain), of two widths. */
+const ORDINAL = [1, 2, 0, 1.5];
 
 function policies(): [string, Policy][] {
   return [
     ["mlp", new MlpPolicy(SIZES, new Rng(1), { hidden: [12, 6] })],
     ["rnn elman", new RnnPolicy(SIZES, new Rng(2), { cell: "elman", hidden: [7, 5] })],
     ["rnn gru", new RnnPolicy(SIZES, new Rng(3), { cell: "gru", hidden: [7, 5] })],
+    ["mlp ordinal", new MlpPolicy(SIZES, new Rng(4), { hidden: [12, 6], ordinal: ORDINAL })],
+    ["rnn gru ordinal", new RnnPolicy(SIZES, new Rng(5), { cell: "gru", hidden: [7, 5], ordinal: ORDINAL })],
   ];
 }
 
@@ -40,6 +44,8 @@ for (const [name, make] of [
   ["mlp", () => policies()[0][1]],
   ["rnn elman", () => policies()[1][1]],
   ["rnn gru", () => policies()[2][1]],
+  ["mlp with ordinal heads", () => policies()[3][1]],
+  ["rnn gru with ordinal heads", () => policies()[4][1]],
 ] as const) {
   test(`${name}: log-prob gradient matches finite differences`, () => {
     const policy = make();
@@ -136,4 +142,30 @@ test("bad inputs are rejected with specific messages", () => {
   assert.throws(() => new MlpPolicy([3, 0], new Rng(1)), /parameter 1 needs a positive integer number of choices, got 0/);
   assert.throws(() => new RnnPolicy([3], new Rng(1), { cell: "lstm" as never }), /unknown recurrent cell "lstm"/);
   assert.throws(() => new RnnPolicy([3], new Rng(1)).backward(1, 0), /needs an evaluate\(\) first/);
+});
+
+test("ordinal heads: one gradient step toward a choice raises its neighbours more than far choices; plain heads do not", () => {
+  const gains = (ordinal: number[]) => {
+    const policy = new MlpPolicy([10], new Rng(7), { hidden: [8, 4], ordinal });
+    const before = policy.evaluate([0], [5]).probabilities[0];
+    policy.zeroGrads();
+    policy.evaluate([0], [5]);
+    policy.backward(1, 0);
+    // One plain gradient-ascent step on log p(choice 5).
+    policy.params.forEach((params, t) => params.forEach((_, i) => (params[i] += 0.05 * policy.grads[t][i])));
+    const after = policy.evaluate([0], [5]).probabilities[0];
+    return Array.from(after, (p, j) => Math.log(p / before[j]));
+  };
+  const ordinal = gains([2]);
+  const plain = gains([0]);
+  assert.ok(
+    ordinal[4] > ordinal[0] + 0.01 && ordinal[6] > ordinal[9] + 0.01,
+    `ordinal log-ratio gains ${ordinal.map((g) => g.toFixed(3))}`,
+  );
+  const spread = (g: number[]) => Math.abs(g[4] - g[0]) + Math.abs(g[6] - g[9]);
+  assert.ok(spread(ordinal) > 5 * spread(plain), `neighbour gain ${spread(ordinal)} vs plain ${spread(plain)}`);
+  assert.deepEqual(new MlpPolicy([10, 3], new Rng(1), { ordinal: [2, 0] }).shape().ordinal, [2, 0]);
+  assert.equal(new MlpPolicy([10, 3], new Rng(1), { ordinal: [0, 0] }).shape().ordinal, undefined);
+  assert.throws(() => new MlpPolicy([3], new Rng(1), { ordinal: [-1] }), /ordinal width 0 must be a finite number >= 0, got -1/);
+  assert.throws(() => new MlpPolicy([3], new Rng(1), { ordinal: [1, 1] }), /ordinal has 2 widths, the policy has 1 parameters/);
 });

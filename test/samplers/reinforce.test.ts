@@ -246,7 +246,13 @@ test("warm start: a policy exported from one study starts another over a space o
   const tiny: SearchSpace = { a: { type: "categorical", choices: [1, 2] } };
   assert.throws(
     () => small.sampleRelative(new TableStudy(), 0, tiny),
-    /the saved policy is a mlp with choices \[10, 10, 10, 10\] and hidden \[64, 16\]; this study needs a mlp with choices \[2\]/,
+    /the saved policy is a mlp with choices \[10, 10, 10, 10\], hidden \[64, 16\] and plain softmax heads; this study needs a mlp with choices \[2\]/,
+  );
+  // The same shape with ordinal heads: a clear error too.
+  const ordinal = reinforceSampler({ seed: 6, initialPolicy: exported, ordinalWidth: 2 });
+  assert.throws(
+    () => ordinal.sampleRelative(new TableStudy(), 0, renamed),
+    /hidden \[64, 16\] and plain softmax heads; this study needs a mlp with choices \[10, 10, 10, 10\], hidden \[64, 16\] and ordinal widths \[2, 2, 2, 2\]/,
   );
 });
 
