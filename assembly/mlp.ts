@@ -18,7 +18,7 @@
 //   xTile   f32 [TILE][inputs]       yTile  f32 [TILE]
 //   hidden  f32 [TILE][wide]  (after ReLU)     dHidden f32 [TILE][wide]
 //   out     f32 per model [TILE][outputs]      dOut    f32 per model [TILE][outputs]
-//   per model: learning rate f64, weight decay f32, alive i32, loss sum f64
+//   per model: learning rate f64, weight decay f32, alive i32, loss sum f64;  tops f32 [TILE] (softmax)
 //   order   i32 [maxRows]                      losses  f64 [maxRows][M]
 // With one model this is the layout W1T, b1, W2, b2. Padded hidden units have zero weights, zero bias
 // and zero gradient, so they stay exactly zero.
