@@ -51,6 +51,16 @@ export const VARIANTS: Record<string, Variant> = {
   "ppo-edits90": ppo({ edits: 0.9 }),
   "ppo-elite8x4-edits90": ppo({ eliteSize: 8, eliteSteps: 4, edits: 0.9 }),
   ppo: ppo({}),
+  // Ordinal heads (src/rl/ordinal.ts), width 0 (plain softmax) against 1 and 2, without and with the surrogate.
+  "plain-ordinal0": reinforce({ surrogate: "none", ordinalWidth: 0 }),
+  "plain-ordinal1": reinforce({ surrogate: "none", ordinalWidth: 1 }),
+  "plain-ordinal2": reinforce({ surrogate: "none", ordinalWidth: 2 }),
+  "surrogate-ordinal0": reinforce({ ordinalWidth: 0 }),
+  "surrogate-ordinal2": reinforce({ ordinalWidth: 2 }),
+  "rnn-ordinal0": reinforce({ policy: "rnn", ordinalWidth: 0 }),
+  "rnn-ordinal2": reinforce({ policy: "rnn", ordinalWidth: 2 }),
+  "ppo-ordinal0": ppo({ ordinalWidth: 0 }),
+  "ppo-ordinal2": ppo({ ordinalWidth: 2 }),
   "ppo-elite8x4": ppo({ eliteSize: 8, eliteSteps: 4 }),
 };
 

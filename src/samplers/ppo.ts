@@ -21,6 +21,8 @@ export const PPO_DEFAULTS = {
   entropyDecay: 1,
   cache: true,
   tmax: 1,
+  // Plain softmax heads: ordinal ones (src/rl/ordinal.ts) were lower at 50-300 trials on wine and at 50-100 on
+  // letter but significantly higher on letter at 300 (seeds 0-24, bench/results/rl-ordinal.md).
   ordinalWidth: 0,
 };
 

@@ -305,3 +305,19 @@ test("with concurrency 4 the study runs several policy draws at once, never the 
   assert.equal(new Set(keys).size, 40);
   assert.equal(sampler.diagnostics().length, 10, "40 trials = 10 batches of 4 trajectories");
 });
+
+test("ordinal heads by default where the policy learns alone; plain heads with the surrogate, in the paper preset and on categoricals", () => {
+  const widths = (options: Parameters<typeof reinforceSampler>[0], space: SearchSpace = paperSpace()) => {
+    const sampler = reinforceSampler({ seed: 1, ...options });
+    sampler.sampleRelative(new TableStudy(), 0, space);
+    return sampler.exportPolicy().shape.ordinal;
+  };
+  assert.equal(widths({}), undefined);
+  assert.deepEqual(widths({ surrogate: "none" }), [2, 2, 2, 2]);
+  assert.deepEqual(widths({ policy: "rnn" }), [2, 2, 2, 2]);
+  assert.deepEqual(widths({ ordinalWidth: 1.5 }), [1.5, 1.5, 1.5, 1.5]);
+  assert.equal(widths({ preset: "paper" }), undefined);
+  const mixed: SearchSpace = { optimizer: { type: "categorical", choices: ["adam", "sgd", "rmsprop"] }, ...paperSpace() };
+  assert.deepEqual(widths({ policy: "rnn" }, mixed), [0, 2, 2, 2, 2]);
+  assert.throws(() => reinforceSampler({ ordinalWidth: -1 }), /reinforce sampler: ordinalWidth must be a number in \[0, 1000\], got -1/);
+});

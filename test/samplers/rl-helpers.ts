@@ -19,7 +19,12 @@ export function policyMass(sampler: PolicySampler, table: Table): PolicyMass {
   const exported = sampler.exportPolicy();
   const policy = createPolicy(
     exported.shape.sizes,
-    { policy: exported.shape.kind, cell: exported.shape.cell, hidden: exported.shape.hidden as [number, number] },
+    {
+      policy: exported.shape.kind,
+      cell: exported.shape.cell,
+      hidden: exported.shape.hidden as [number, number],
+      ordinal: exported.shape.ordinal,
+    },
     new Rng(0),
   );
   loadPolicyWeights(policy, exported);
