@@ -12,6 +12,7 @@ import {
   type Images,
   POOLED_SIDE,
 } from "./conv-net.ts";
+import { copyEpochOrder } from "./epoch-order.ts";
 import { compiledWasmModule, instantiateWasm, type WasmMemory } from "./wasm.ts";
 
 /**
@@ -171,14 +172,7 @@ export class ConvWasmEngine implements ConvNetEngine {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
     const data = this.workspace.located(images);
     const k = this.kernels();
-    if (!Number.isInteger(count) || count < 0 || count > images.n || count > order.length) {
-      throw new Error(`trainEpoch: count ${count} exceeds the images (${images.n}) or the order (${order.length})`);
-    }
-    for (let i = 0; i < count; i++) {
-      const row = order[i];
-      if (!(row >= 0 && row < images.n)) throw new Error(`trainEpoch: order[${i}] = ${row} is not an image index in [0, ${images.n})`);
-    }
-    new Int32Array(k.memory.buffer, k.orderPointer(), count).set(order.subarray(0, count));
+    copyEpochOrder(k.memory, k.orderPointer(), order, count, images.n, "image");
     const steps = k.trainEpoch(data.x, data.y, count, batchSize);
     losses.set(new Float64Array(k.memory.buffer, k.lossPointer(), steps), lossOffset);
     return steps;

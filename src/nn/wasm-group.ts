@@ -1,4 +1,5 @@
 import { resolveAdamOptions } from "./adam.ts";
+import { copyEpochOrder } from "./epoch-order.ts";
 import { checkMlpParameters, checkMlpShape, type MlpParameters, type MlpShape, type Rows } from "./mlp.ts";
 import type { Kernels, WasmWorkspace } from "./wasm.ts";
 
@@ -115,14 +116,7 @@ export class WasmMlpGroup {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
     const k = this.kernels();
     const data = this.workspace.located(rows, this.shape);
-    if (!Number.isInteger(count) || count < 0 || count > data.n || count > order.length) {
-      throw new Error(`trainEpoch: count ${count} exceeds the rows (${data.n}) or the order (${order.length})`);
-    }
-    for (let i = 0; i < count; i++) {
-      const row = order[i];
-      if (!(row >= 0 && row < data.n)) throw new Error(`trainEpoch: order[${i}] = ${row} is not a row index in [0, ${data.n})`);
-    }
-    new Int32Array(k.memory.buffer, k.orderPointer(), count).set(order.subarray(0, count));
+    copyEpochOrder(k.memory, k.orderPointer(), order, count, data.n, "row");
     return k.trainEpoch(data.x, data.y, count, batchSize);
   }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type AdamOptions, resolveAdamOptions } from "./adam.ts";
+import { copyEpochOrder } from "./epoch-order.ts";
 import { checkMaxBatch, checkMlpParameters, checkMlpShape, type MlpEngine, type MlpParameters, type MlpShape, type Rows } from "./mlp.ts";
 
 /**
@@ -305,14 +306,7 @@ export class WasmMlpEngine implements MlpEngine {
     }
     const k = this.kernels();
     const data = this.workspace.located(rows, this.shape);
-    if (!Number.isInteger(count) || count < 0 || count > data.n || count > order.length) {
-      throw new Error(`trainEpoch: count ${count} exceeds the rows (${data.n}) or the order (${order.length})`);
-    }
-    for (let i = 0; i < count; i++) {
-      const row = order[i];
-      if (!(row >= 0 && row < data.n)) throw new Error(`trainEpoch: order[${i}] = ${row} is not a row index in [0, ${data.n})`);
-    }
-    new Int32Array(k.memory.buffer, k.orderPointer(), count).set(order.subarray(0, count));
+    copyEpochOrder(k.memory, k.orderPointer(), order, count, data.n, "row");
     // Each call starts live: the contract stops an epoch at a non-finite loss, not every later epoch.
     new Int32Array(k.memory.buffer, k.alivePointer(), 1)[0] = 1;
     const steps = k.trainEpoch(data.x, data.y, count, batchSize);
