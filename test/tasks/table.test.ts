@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { evaluatePaperTaskSync } from "../../src/tasks/paper-task.ts";
+import { paperTaskSplitSync } from "../../src/tasks/paper-task.ts";
 import {
   averageRanks,
   ConfigurationTable,
@@ -21,6 +21,7 @@ import {
   type TableRow,
   valuesAt,
 } from "../../src/tasks/table.ts";
+import { trainAndEvaluate } from "../../src/tasks/train.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-table-"));
 
@@ -151,21 +152,42 @@ test("gzipped tables read like plain ones; loadTable caches until the file chang
   assert.throws(() => readTableRows(join(dir, "bad.csv.gz")), /bad\.csv\.gz: not a valid gzip file/);
 });
 
-test("rows of the checked-in wine table equal the paper task trained again with the same seed", () => {
-  process.env.HYPERFORCE_DATA_DIR ??= new URL("../../../shared/data", import.meta.url).pathname;
-  const table = loadTable(new URL("../../tables/wine.csv.gz", import.meta.url).pathname);
-  for (const indices of [
-    [2, 6, 3, 4],
-    [4, 0, 0, 9],
-    [9, 9, 9, 0],
-  ]) {
-    const [learningRate, weightDecay, batchSize, hidden] = valuesAt(indices);
-    for (let seedIndex = 0; seedIndex < table.seeds.length; seedIndex++) {
-      const stored = table.run(positionOf(indices), seedIndex)!;
-      const fresh = evaluatePaperTaskSync("wine", { learningRate, weightDecay, batchSize, hidden }, { seed: stored.seed, splitSeed: 0 });
-      assert.equal(stored.validationLoss, fresh.validationLoss, `validation loss of ${indices} seed ${stored.seed}`);
-      assert.equal(stored.testLoss, fresh.testLoss, `test loss of ${indices} seed ${stored.seed}`);
-      assert.equal(stored.diverged, fresh.diverged);
+for (const [task, configurations] of [
+  [
+    "wine",
+    [
+      [2, 6, 3, 4],
+      [4, 0, 0, 9],
+      [9, 9, 9, 0],
+    ],
+  ],
+  [
+    "letter",
+    [
+      [3, 2, 9, 9],
+      [9, 9, 9, 0],
+    ],
+  ],
+] as const) {
+  test(`rows of the checked-in ${task} table equal the paper task trained again with the same seed, learning curve included`, () => {
+    process.env.HYPERFORCE_DATA_DIR ??= new URL("../../../shared/data", import.meta.url).pathname;
+    const table = loadTable(new URL(`../../tables/${task}.csv.gz`, import.meta.url).pathname);
+    for (const indices of configurations) {
+      const [learningRate, weightDecay, batchSize, hidden] = valuesAt(indices);
+      for (let seedIndex = 0; seedIndex < table.seeds.length; seedIndex++) {
+        const stored = table.run(positionOf(indices), seedIndex)!;
+        const curve: number[] = [];
+        const fresh = trainAndEvaluate(paperTaskSplitSync(task, 0), { learningRate, weightDecay, batchSize, hidden }, stored.seed, {
+          onEpoch: (_epoch, loss) => {
+            curve.push(loss);
+            return false;
+          },
+        });
+        assert.equal(stored.validationLoss, fresh.validationLoss, `validation loss of ${indices} seed ${stored.seed}`);
+        assert.equal(stored.testLoss, fresh.testLoss, `test loss of ${indices} seed ${stored.seed}`);
+        assert.equal(stored.diverged, fresh.diverged);
+        assert.deepEqual(table.curve(positionOf(indices), seedIndex), curve, `learning curve of ${indices} seed ${stored.seed}`);
+      }
     }
-  }
-});
+  });
+}
