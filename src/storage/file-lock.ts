@@ -42,9 +42,15 @@ interface LockHolder {
 /** What can be said of a lock's holder: gone (break now), alive (wait), or unknown (break only when old). */
 type Judgement = { holder: "gone" } | { holder: "alive"; pid: number } | { holder: "unknown"; optuna: boolean };
 
+let ownHolderLine: { pid: number; line: string } | undefined;
+
+/** Who holds the lock: this process, as /proc tells it (read once per process: reading /proc per write cost more than the write). */
 function holderLine(): string {
-  const fields = [process.pid, hostname(), bootId() ?? "-", pidNamespace() ?? "-", startTicks("self") ?? "-"];
-  return `${fields.join(" ")}\n`;
+  if (ownHolderLine?.pid !== process.pid) {
+    const fields = [process.pid, hostname(), bootId() ?? "-", pidNamespace() ?? "-", startTicks("self") ?? "-"];
+    ownHolderLine = { pid: process.pid, line: `${fields.join(" ")}\n` };
+  }
+  return ownHolderLine.line;
 }
 
 function parseHolder(content: string): LockHolder | undefined {

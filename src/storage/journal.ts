@@ -1,7 +1,8 @@
 /**
  * Studies in one append-only file in Optuna's JournalStorage format (Optuna 3.1+ loads it with
  * `JournalStorage(JournalFileStorage(path))`). Each operation is appended as one JSON line under
- * the file lock and fsync'ed before the call returns; other processes' lines are replayed before
+ * the file lock, written before the call returns and fsync'ed with it unless it only changes a
+ * running trial (mustFlush below); other processes' lines are replayed before
  * every write and on every read, from the byte offset read so far.
  */
 import { randomUUID } from "node:crypto";
@@ -15,8 +16,10 @@ import { fromPythonJson, toPythonJson } from "./python-json.ts";
 
 export interface JournalFileStorageOptions extends FileLockOptions {
   /**
-   * fsync each appended line before the call returns (default true). With false a line is still
-   * written synchronously, so it survives a killed process, but not a power loss or OS crash.
+   * fsync before the call returns every line that creates a study, sets study attributes (the
+   * sampler's state), enqueues a trial or ends one, and with it every line before (default true).
+   * With false a line is still written synchronously, so it survives a killed process, but not a
+   * power loss or OS crash.
    */
   durable?: boolean;
 }
@@ -68,7 +71,7 @@ export class JournalFileStorage extends OpStorage {
       this.readNewLines();
       this.repairTail();
       this.state.check(op);
-      this.append(`${toPythonJson(opToJournalRecord(op, this.workerId))}\n`);
+      this.append(`${toPythonJson(opToJournalRecord(op, this.workerId))}\n`, this.durable && mustFlush(op));
       this.readNewLines();
     });
   }
@@ -177,16 +180,38 @@ export class JournalFileStorage extends OpStorage {
       { code: "HYPERFORCE_JOURNAL_TORN" },
     );
   }
-  private append(line: string): void {
+  private append(line: string, flush: boolean): void {
     const bytes = Buffer.from(line, "utf8");
     const fd = openSync(this.path, "a");
     try {
       let done = 0;
       while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-      if (this.durable) fsyncSync(fd);
+      if (flush) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
+  }
+}
+
+/**
+ * Whether a durable journal fsyncs an operation before the call returns. Writes to an unfinished trial
+ * (its parameters, reports, attributes, a RUNNING state) wait: fsync flushes the whole file, so they reach
+ * the disk with the next flushed operation, at the latest the trial's end, and a power loss before it
+ * loses only a running trial, which a crash loses anyway. Study records, sampler state, enqueued trials
+ * and every trial's end are flushed at once. A study's reports cost a write each, not a flush each.
+ */
+function mustFlush(op: StorageOp): boolean {
+  switch (op.kind) {
+    case "setTrialParam":
+    case "setTrialIntermediateValue":
+    case "setTrialUserAttr":
+    case "setTrialSystemAttr":
+      return false;
+    case "createTrial":
+    case "setTrialState":
+      return op.state !== "RUNNING";
+    default:
+      return true;
   }
 }
 

@@ -11,7 +11,8 @@ export interface StudySummary {
 
 /**
  * A short list of operations on studies and trials (after Optuna's BaseStorage).
- * Every write is durable when the call returns (journal storage flushes per operation).
+ * Every write survives a killed process when the call returns; a write that ends a trial or changes
+ * the study survives a power loss too, with every write before it (journal storage fsyncs those).
  */
 export interface Storage {
   createStudy(name: string, direction: Direction): number;
