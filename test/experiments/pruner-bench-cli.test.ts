@@ -63,7 +63,10 @@ test("bench --pruner: pruning replayed on the table's curves, epochs beside regr
   assert.equal(full.curveEpochs, EPOCHS);
   for (const trace of full.traces) {
     assert.equal(trace.pruned, 0);
-    assert.deepEqual(trace.epochs, trace.values.map(() => EPOCHS));
+    assert.deepEqual(
+      trace.epochs,
+      trace.values.map(() => EPOCHS),
+    );
   }
   for (const cell of full.cells) {
     assert.equal(cell.runs, 3);
