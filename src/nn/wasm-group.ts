@@ -1,6 +1,6 @@
 import { resolveAdamOptions } from "./adam.ts";
 import { copyEpochOrder } from "./epoch-order.ts";
-import { checkMlpParameters, checkMlpShape, type MlpParameters, type MlpShape, type Rows } from "./mlp.ts";
+import { checkMlpParameters, checkMlpShape, emptyMlpParameters, type MlpParameters, type MlpShape, type Rows } from "./mlp.ts";
 import type { Kernels, WasmWorkspace } from "./wasm.ts";
 
 /**
@@ -39,12 +39,8 @@ export class WasmMlpGroup {
   /** Every model starts from these parameters (PyTorch layout). */
   setParameters(parameters: MlpParameters): void {
     checkMlpParameters(this.shape, parameters);
-    const k = this.kernels();
     const { inputs, hidden, outputs } = this.shape;
-    const hp = this.paddedHidden;
-    const wide = this.models * hp;
-    const secondCount = outputs * hp + ((outputs + 3) & ~3);
-    const all = new Float32Array(k.memory.buffer, k.paramsPointer(), k.paramCountPadded());
+    const { all, hp, wide, secondCount } = this.parameterLayout();
     all.fill(0);
     for (let m = 0; m < this.models; m++) {
       for (let j = 0; j < hidden; j++) {
@@ -59,22 +55,25 @@ export class WasmMlpGroup {
     }
   }
 
+  /**
+   * The kernels' parameter block: the first layer of every model side by side (row i holds input i's weights
+   * to every model's padded hidden units, then a row of biases), then each model's second layer in turn.
+   */
+  private parameterLayout(): { all: Float32Array; hp: number; wide: number; secondCount: number } {
+    const k = this.kernels();
+    const hp = this.paddedHidden;
+    const outputs = this.shape.outputs;
+    const all = new Float32Array(k.memory.buffer, k.paramsPointer(), k.paramCountPadded());
+    return { all, hp, wide: this.models * hp, secondCount: outputs * hp + ((outputs + 3) & ~3) };
+  }
+
   /** Model m's current parameters, PyTorch layout. */
   getParameters(model: number): MlpParameters {
     if (!Number.isInteger(model) || model < 0 || model >= this.models)
       throw new Error(`model must be in [0, ${this.models}), got ${model}`);
-    const k = this.kernels();
     const { inputs, hidden, outputs } = this.shape;
-    const hp = this.paddedHidden;
-    const wide = this.models * hp;
-    const secondCount = outputs * hp + ((outputs + 3) & ~3);
-    const all = new Float32Array(k.memory.buffer, k.paramsPointer(), k.paramCountPadded());
-    const p: MlpParameters = {
-      w1: new Float32Array(hidden * inputs),
-      b1: new Float32Array(hidden),
-      w2: new Float32Array(outputs * hidden),
-      b2: new Float32Array(outputs),
-    };
+    const { all, hp, wide, secondCount } = this.parameterLayout();
+    const p = emptyMlpParameters(this.shape);
     for (let j = 0; j < hidden; j++) {
       for (let i = 0; i < inputs; i++) p.w1[j * inputs + i] = all[i * wide + model * hp + j];
       p.b1[j] = all[inputs * wide + model * hp + j];

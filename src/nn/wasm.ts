@@ -2,7 +2,16 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type AdamOptions, resolveAdamOptions } from "./adam.ts";
 import { copyEpochOrder } from "./epoch-order.ts";
-import { checkMaxBatch, checkMlpParameters, checkMlpShape, type MlpEngine, type MlpParameters, type MlpShape, type Rows } from "./mlp.ts";
+import {
+  checkMaxBatch,
+  checkMlpParameters,
+  checkMlpShape,
+  emptyMlpParameters,
+  type MlpEngine,
+  type MlpParameters,
+  type MlpShape,
+  type Rows,
+} from "./mlp.ts";
 
 /**
  * Loader for the WebAssembly SIMD kernels (assembly/mlp.ts, built by `npm run build:wasm` into
@@ -273,12 +282,7 @@ export class WasmMlpEngine implements MlpEngine {
     const { inputs, hidden, outputs } = this.shape;
     const hp = this.paddedHidden;
     const b = this.blocks(k, gradients);
-    const p: MlpParameters = {
-      w1: new Float32Array(hidden * inputs),
-      b1: new Float32Array(hidden),
-      w2: new Float32Array(outputs * hidden),
-      b2: new Float32Array(outputs),
-    };
+    const p = emptyMlpParameters(this.shape);
     for (let j = 0; j < hidden; j++) {
       for (let i = 0; i < inputs; i++) p.w1[j * inputs + i] = b.w1t[i * hp + j];
       p.b1[j] = b.b1[j];
