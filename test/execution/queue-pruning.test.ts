@@ -15,6 +15,7 @@ import { randomSampler } from "../../src/samplers/random.ts";
 import { createStudy, loadStudy } from "../../src/study/study.ts";
 import type { FrozenTrial } from "../../src/trial/types.ts";
 import { hyperforce } from "../helpers/cli.ts";
+import { program } from "../objectives/pruning-program.ts";
 import { kill, obliterateQueue, spawnWorker, uniqueQueue } from "./queue-helpers.ts";
 
 const STEPWISE = fileURLToPath(new URL("../../bench/queue-pruning-objective.ts", import.meta.url));
@@ -111,27 +112,11 @@ test("a command objective on a queue worker is told to stop on stdin when the co
   const worker = await startQueueWorker({ queueName, heartbeatMs: 200, log: () => undefined });
   const executor = new QueueExecutor({ queueName, pollIntervalMs: 200, log: () => undefined });
   const marker = join(mkdtempSync(join(tmpdir(), "hyperforce-queue-command-")), "ended.txt");
-  // Prints a step every tenth of a second for 10 s; records how it ended.
-  const program = `
-import os, sys, time, threading
-def ended(how):
-    with open(${JSON.stringify(marker)}, "w") as f: f.write(how)
-    os._exit(0)
-def watch():
-    for line in sys.stdin:
-        if line.strip() == "hyperforce: prune": ended("stdin")
-threading.Thread(target=watch, daemon=True).start()
-for step in range(1, 101):
-    print("hyperforce: step=%d value=%r" % (step, 1 / step), flush=True)
-    time.sleep(0.1)
-print("hyperforce: value=0.01", flush=True)
-ended("finished")
-`;
   try {
     const atStep3: Pruner = { name: "step3", prune: (_study, trial) => Object.keys(trial.intermediateValues).length >= 3 };
     const study = createStudy({ name: "queue-command", space: SPACE, pruner: atStep3, sampler: randomSampler({ seed: 1 }) });
     const started = Date.now();
-    await study.optimize({ kind: "command", command: ["python3", "-c", program], space: SPACE }, { nTrials: 1, executor });
+    await study.optimize({ kind: "command", command: ["python3", "-c", program(true, marker)], space: SPACE }, { nTrials: 1, executor });
     const seconds = (Date.now() - started) / 1000;
     const [trial] = study.trials;
     assert.equal(trial.state, "PRUNED");

@@ -6,30 +6,12 @@ import { test } from "node:test";
 import { commandObjective } from "../../src/objectives/command.ts";
 import type { Pruner } from "../../src/pruners/pruner.ts";
 import { createStudy } from "../../src/study/study.ts";
+import { program } from "./pruning-program.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hyperforce-command-pruning-"));
 /** Prunes at step 3, whatever the values. */
 const atStep3: Pruner = { name: "step3", prune: (_study, trial) => Object.keys(trial.intermediateValues).length >= 3 };
 const space = { x: { type: "float" as const, low: 0, high: 1 } };
-
-// Prints a step a tenth of a second apart for 100 steps; records in a file how it ended.
-const program = (readsStdin: boolean, marker: string) => `
-import os, sys, time, signal, threading
-def ended(how):
-    with open(${JSON.stringify(marker)}, "w") as f: f.write(how)
-    os._exit(0)
-signal.signal(signal.SIGTERM, lambda *_: ended("sigterm"))
-if ${readsStdin ? "True" : "False"}:
-    def watch():
-        for line in sys.stdin:
-            if line.strip() == "hyperforce: prune": ended("stdin")
-    threading.Thread(target=watch, daemon=True).start()
-for step in range(1, 101):
-    print("hyperforce: step=%d value=%r" % (step, 1 / step), flush=True)
-    time.sleep(0.1)
-print("hyperforce: value=0.01", flush=True)
-ended("finished")
-`;
 
 async function runOne(readsStdin: boolean, killGraceMs: number) {
   const marker = join(dir, `${readsStdin ? "stdin" : "sigterm"}.txt`);
