@@ -42,8 +42,9 @@ test("with two studies --study is required, naming both; delete removes one; enq
   const journal = join(dir, "two.jsonl");
   writeStudy(journal, "a", 3);
   writeStudy(journal, "b", 12);
-  const [ambiguous, deleted, enqueued, badValue, badChoice] = await Promise.all([
-    hyperforce(["best", "--storage", journal]),
+  // Asked before the delete: run beside it, the delete could win the race and leave one study.
+  const ambiguous = await hyperforce(["best", "--storage", journal]);
+  const [deleted, enqueued, badValue, badChoice] = await Promise.all([
     hyperforce(["delete", "--storage", journal, "--study", "a"]),
     hyperforce(["enqueue", "--storage", journal, "--study", "b", "--param", "x=1.5", "--param", "depth=3", "--param", "optimizer=sgd"]),
     hyperforce(["enqueue", "--storage", journal, "--study", "b", "--param", "depth=2.5"]),
