@@ -37,6 +37,8 @@ export class JournalFileStorage extends OpStorage {
   private closed = false;
   private readonly durable: boolean;
   private warnedTorn = false;
+  private fd: number | undefined;
+  private fdInode = -1;
 
   constructor(path: string, options: JournalFileStorageOptions = {}) {
     super();
@@ -44,7 +46,8 @@ export class JournalFileStorage extends OpStorage {
     this.lock = new FileLock(path, options);
     this.durable = options.durable ?? true;
     try {
-      closeSync(openSync(path, "a"));
+      this.fd = openSync(path, "a+");
+      this.fdInode = fstatSync(this.fd).ino;
     } catch (error) {
       throw new StorageError(`cannot open journal file ${path}: ${ioReason(error)}`, { cause: error });
     }
@@ -59,6 +62,20 @@ export class JournalFileStorage extends OpStorage {
 
   close(): void {
     this.closed = true;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  /**
+   * The journal opened once for appends and reads by offset, and opened again when its path names
+   * another file than the one open (replaced or moved): open and close cost a system call each per line.
+   */
+  private descriptor(inode: number): number {
+    if (this.fd !== undefined && this.fdInode === inode) return this.fd;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = openSync(this.path, "a+");
+    this.fdInode = fstatSync(this.fd).ino;
+    return this.fd;
   }
 
   protected refresh(): void {
@@ -68,11 +85,14 @@ export class JournalFileStorage extends OpStorage {
   protected perform(op: StorageOp): void {
     this.ensureOpen();
     this.lock.withLock(() => {
-      this.readNewLines();
-      this.repairTail();
+      if (this.readNewLines()) this.repairTail();
       this.state.check(op);
-      this.append(`${toPythonJson(opToJournalRecord(op, this.workerId))}\n`, this.durable && mustFlush(op));
-      this.readNewLines();
+      const line = `${toPythonJson(opToJournalRecord(op, this.workerId))}\n`;
+      const bytes = Buffer.from(line, "utf8");
+      this.append(bytes, this.durable && mustFlush(op));
+      // Under the lock our line is the file's last: replay it from memory, as another process reads it.
+      this.apply(line.slice(0, -1), this.linesRead + 1);
+      this.offset += bytes.length;
     });
   }
 
@@ -99,41 +119,45 @@ export class JournalFileStorage extends OpStorage {
     return bytes.subarray(0, done);
   }
 
-  private readNewLines(): void {
-    if (statSync(this.path).size === this.offset) return;
-    const fd = openSync(this.path, "r");
-    let bytes: Buffer;
-    try {
-      bytes = this.readTail(fd);
-    } finally {
-      closeSync(fd);
-    }
+  /** Replays the complete lines appended since the last read; true when bytes of a line cut short remain. */
+  private readNewLines(): boolean {
+    const stats = statSync(this.path);
+    const fd = this.descriptor(stats.ino);
+    if (stats.size === this.offset) return false;
+    const bytes = this.readTail(fd);
     let start = 0;
     for (let end = bytes.indexOf(NEWLINE); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
       const text = bytes.subarray(start, end).toString("utf8");
-      const lineNumber = this.linesRead + 1;
-      let record: unknown;
-      try {
-        record = fromPythonJson(text);
-      } catch (error) {
-        // As Optuna: a broken last line is a write cut short and is ignored (repairTail moves it to
-        // a side file before the next append); a broken line followed by others is a damaged file.
-        if (bytes.indexOf(NEWLINE, end + 1) < 0 && end + 1 === bytes.length) return;
-        throw new StorageError(
-          `journal file ${this.path} line ${lineNumber} is not valid JSON (${(error as Error).message}): ${text.slice(0, 200)}`,
-        );
-      }
-      let op: StorageOp;
-      try {
-        op = opFromJournalRecord(record);
-      } catch (error) {
-        throw new StorageError(`journal file ${this.path} line ${lineNumber}: ${(error as Error).message}`);
-      }
-      this.state.apply(op);
-      this.linesRead = lineNumber;
+      // As Optuna: a broken last line is a write cut short and is ignored (repairTail moves it to
+      // a side file before the next append); a broken line followed by others is a damaged file.
+      const lastLine = end + 1 === bytes.length;
+      if (!this.apply(text, this.linesRead + 1, lastLine)) return true;
       this.offset += end + 1 - start;
       start = end + 1;
     }
+    return start < bytes.length;
+  }
+
+  /** Replays one line; false when it is a broken last line, left for repairTail. */
+  private apply(text: string, lineNumber: number, lastLine = false): boolean {
+    let record: unknown;
+    try {
+      record = fromPythonJson(text);
+    } catch (error) {
+      if (lastLine) return false;
+      throw new StorageError(
+        `journal file ${this.path} line ${lineNumber} is not valid JSON (${(error as Error).message}): ${text.slice(0, 200)}`,
+      );
+    }
+    let op: StorageOp;
+    try {
+      op = opFromJournalRecord(record);
+    } catch (error) {
+      throw new StorageError(`journal file ${this.path} line ${lineNumber}: ${(error as Error).message}`);
+    }
+    this.state.apply(op);
+    this.linesRead = lineNumber;
+    return true;
   }
 
   /**
@@ -180,16 +204,12 @@ export class JournalFileStorage extends OpStorage {
       { code: "HYPERFORCE_JOURNAL_TORN" },
     );
   }
-  private append(line: string, flush: boolean): void {
-    const bytes = Buffer.from(line, "utf8");
-    const fd = openSync(this.path, "a");
-    try {
-      let done = 0;
-      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-      if (flush) fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+  /** Appends at the end of the file; called under the lock after readNewLines opened the current file. */
+  private append(bytes: Buffer, flush: boolean): void {
+    const fd = this.descriptor(this.fdInode);
+    let done = 0;
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+    if (flush) fsyncSync(fd);
   }
 }
 
@@ -197,8 +217,10 @@ export class JournalFileStorage extends OpStorage {
  * Whether a durable journal fsyncs an operation before the call returns. Writes to an unfinished trial
  * (its parameters, reports, attributes, a RUNNING state) wait: fsync flushes the whole file, so they reach
  * the disk with the next flushed operation, at the latest the trial's end, and a power loss before it
- * loses only a running trial, which a crash loses anyway. Study records, sampler state, enqueued trials
- * and every trial's end are flushed at once. A study's reports cost a write each, not a flush each.
+ * loses only a running trial, which a crash loses anyway. The sampler's saved state ("sampler_state..."
+ * study attributes) waits too: losing its last lines leaves what a kill between a trial's end and the
+ * state's write leaves, which resuming already handles. Study records, enqueued trials and every trial's
+ * end are flushed at once. A study's reports cost a write each, not a flush each.
  */
 function mustFlush(op: StorageOp): boolean {
   switch (op.kind) {
@@ -210,6 +232,8 @@ function mustFlush(op: StorageOp): boolean {
     case "createTrial":
     case "setTrialState":
       return op.state !== "RUNNING";
+    case "setStudySystemAttr":
+      return !op.key.startsWith("sampler_state");
     default:
       return true;
   }
