@@ -6,7 +6,7 @@ import { randomSampler } from "../../src/samplers/random.ts";
 import { ParameterGroups } from "../../src/samplers/tpe/groups.ts";
 import { ParzenEstimator, type ParzenOptions } from "../../src/samplers/tpe/parzen.ts";
 import { defaultGamma, defaultWeights, splitTrials } from "../../src/samplers/tpe/split.ts";
-import { logGaussMass, logStandardTruncnormPdf, ndtri, sampleStandardTruncnorm } from "../../src/samplers/tpe/truncnorm.ts";
+import { logCellMass, logGaussMass, logStandardTruncnormPdf, ndtri, sampleStandardTruncnorm } from "../../src/samplers/tpe/truncnorm.ts";
 import { tpeSampler } from "../../src/samplers/tpe.ts";
 import { containsValue } from "../../src/space/compare.ts";
 import type { Params, SearchSpace } from "../../src/space/types.ts";
@@ -35,6 +35,21 @@ test("normal tails match scipy (golden values)", () => {
   close(logStandardTruncnormPdf(0.3, -0.5, 2), -0.5615372208660976);
   close(logStandardTruncnormPdf(-20.5, -21, -20), -7.126783160916489, 1e-10);
   assert.equal(logStandardTruncnormPdf(2.5, -0.5, 2), -Infinity);
+});
+
+test("a cell's mass from edge tails computed beforehand is logGaussMass's number, bit for bit", () => {
+  for (const mu of [-3.3, 0, 0.5, 4.2, 9]) {
+    for (const sigma of [0.05, 0.7, 3, 40]) {
+      for (let j = 0; j < 10; j++) {
+        const a = (j - 0.5 - mu) / sigma;
+        const b = (j + 0.5 - mu) / sigma;
+        const tails = (x: number) => [x <= 0 ? logNdtr(x) : Number.NaN, x >= 0 ? logNdtr(-x) : Number.NaN];
+        const [lowerA, upperA] = tails(a);
+        const [lowerB, upperB] = tails(b);
+        assert.equal(logCellMass(a, b, lowerA, lowerB, upperA, upperB), logGaussMass(a, b), `mu ${mu} sigma ${sigma} cell ${j}`);
+      }
+    }
+  }
 });
 
 test("truncated normal draws stay inside, even far in a tail, and have the right mean", () => {

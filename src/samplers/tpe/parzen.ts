@@ -16,11 +16,12 @@
  * once, so scoring a candidate costs a multiply-add per component and parameter.
  */
 
+import { logNdtr } from "../../nn/normal.ts";
 import type { Rng } from "../../nn/rng.ts";
 import { choiceAt } from "../../space/discrete.ts";
 import { isOrderedChoices, type OrderedChoicesDistribution, type RangeDistribution, type SearchSpace } from "../../space/types.ts";
 import { type Bandwidth, bandwidths } from "./bandwidth.ts";
-import { logGaussMass, sampleStandardTruncnorm } from "./truncnorm.ts";
+import { logCellMass, logGaussMass, sampleStandardTruncnorm } from "./truncnorm.ts";
 
 export type { Bandwidth } from "./bandwidth.ts";
 
@@ -196,9 +197,28 @@ function orderedKernels(k: NumericKernels): CategoricalKernels {
   const nChoices = k.distribution.high + 1;
   const nRows = k.mus.length;
   const logRows = new Float64Array(nRows * nChoices);
+  const edges = new Float64Array(nChoices + 1);
+  const lower = new Float64Array(nChoices + 1);
+  const upper = new Float64Array(nChoices + 1);
+  // Observations sit on the indices, and the multivariate bandwidth is one sigma: many components
+  // share their row, computed once.
+  const rowOf = new Map<string, number>();
   for (let c = 0; c < nRows; c++) {
+    const key = `${k.mus[c]} ${k.sigmas[c]} ${k.logNorms[c]}`;
+    const same = rowOf.get(key);
+    if (same !== undefined) {
+      logRows.copyWithin(c * nChoices, same * nChoices, (same + 1) * nChoices);
+      continue;
+    }
+    rowOf.set(key, c);
+    // Cell j is [edge j, edge j + 1]: each edge's log tails are computed once for both of its cells.
+    for (let e = 0; e <= nChoices; e++) {
+      edges[e] = (e - 0.5 - k.mus[c]) / k.sigmas[c];
+      lower[e] = edges[e] <= 0 ? logNdtr(edges[e]) : Number.NaN;
+      upper[e] = edges[e] >= 0 ? logNdtr(-edges[e]) : Number.NaN;
+    }
     for (let j = 0; j < nChoices; j++) {
-      const mass = logGaussMass((j - 0.5 - k.mus[c]) / k.sigmas[c], (j + 0.5 - k.mus[c]) / k.sigmas[c]);
+      const mass = logCellMass(edges[j], edges[j + 1], lower[j], lower[j + 1], upper[j], upper[j + 1]);
       logRows[c * nChoices + j] = mass - k.logNorms[c];
     }
   }

@@ -29,6 +29,17 @@ export function logGaussMass(a: number, b: number): number {
   return Math.log1p(-ndtr(a) - ndtr(-b));
 }
 
+/**
+ * logGaussMass(a, b) from the log tails at both ends computed beforehand (lowerX = log Phi(x) where
+ * x <= 0, upperX = log Phi(-x) where x >= 0): the same number, for a row of adjacent cells that share
+ * their edges.
+ */
+export function logCellMass(a: number, b: number, lowerA: number, lowerB: number, upperA: number, upperB: number): number {
+  if (b <= 0) return lowerB + log1mexp(lowerA - lowerB);
+  if (a >= 0) return upperA + log1mexp(upperB - upperA);
+  return Math.log1p(-ndtr(a) - ndtr(-b));
+}
+
 /** Phi^{-1}(e^y) for y <= 0: a rational first guess refined by Newton on log Phi (concave, so it converges monotonically). */
 export function ndtriExp(y: number): number {
   if (Number.isNaN(y) || y > 0) return NaN;
