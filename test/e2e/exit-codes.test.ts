@@ -85,7 +85,7 @@ test("an objective module that does not exist, or fails to import, is exit 2", a
   writeFileSync(broken, 'import "./not-there.mjs";\nexport function objective(trial) { return trial.suggestFloat("x", 0, 1); }\n');
   const [missing, failing] = await Promise.all([
     hyperforce(["run", "--objective", `${join(dir, "nope.mjs")}#objective`, "--space", space, "--trials", "1", "--storage", storage]),
-    hyperforce(["run", "--objective", `${broken}#objective`, "--space", space, "--trials", "1", "--storage", storage]),
+    hyperforce(["run", "--objective", `${broken}#objective`, "--space", space, "--trials", "1", "--storage", `${storage}.2`]),
   ]);
   assertFailure(missing, 2, /^hyperforce: --objective: no such file .*nope\.mjs$/);
   assertFailure(failing, 2, /^hyperforce: module objective ".*broken\.mjs#objective": importing .*broken\.mjs failed: /);
