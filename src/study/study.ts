@@ -475,6 +475,21 @@ export function createStudy(options: CreateStudyOptions = {}): Study {
   if (options.space !== undefined) validateSpace(options.space);
   const heartbeat = heartbeatSettings(options.heartbeat);
   const storage = openStorage(options.storage);
+  return closingOnError(storage, typeof options.storage === "string", () => createIn(storage, options, heartbeat));
+}
+
+/** Runs `work` on a storage opened for it; when `work` throws, a storage the caller owns is closed. */
+function closingOnError(storage: Storage, ownsStorage: boolean, work: () => Study): Study {
+  try {
+    return work();
+  } catch (error) {
+    if (ownsStorage) storage.close?.();
+    throw error;
+  }
+}
+
+function createIn(storage: Storage, options: CreateStudyOptions, heartbeat: HeartbeatSettings): Study {
+  const direction = options.direction ?? "minimize";
   const ownsStorage = typeof options.storage === "string";
   const name = options.name ?? `study-${randomUUID()}`;
   const open: OpenOptions = {
@@ -528,6 +543,10 @@ export function loadStudy(options: LoadStudyOptions): Study {
   if (options.storage === undefined) throw new UsageError("loadStudy needs the storage (a Storage or a journal file path)");
   const heartbeat = heartbeatSettings(options.heartbeat);
   const storage = openStorage(options.storage);
+  return closingOnError(storage, typeof options.storage === "string", () => loadIn(storage, options, heartbeat));
+}
+
+function loadIn(storage: Storage, options: LoadStudyOptions, heartbeat: HeartbeatSettings): Study {
   if (storage.findStudy(options.name) === undefined) {
     const known = storage.listStudies().map((study) => `"${study.name}"`);
     throw new UsageError(

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { gridSampler } from "../../src/samplers/grid.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
@@ -389,4 +392,28 @@ test("a sampler that throws fails the trial it was sampling for, and optimize re
   assert.equal(study.trials.length, 1);
   assert.equal(study.trials[0].state, "FAIL");
   assert.equal(study.trials[0].failReason, "could not sample the trial's parameters: no idea");
+});
+
+test("createStudy and loadStudy that fail close the journal file they opened", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hyperforce-study-close-"));
+  const path = join(dir, "s.jsonl");
+  const openFiles = () =>
+    readdirSync("/proc/self/fd").filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === path;
+      } catch {
+        return false; // the directory's own descriptor, gone once listed
+      }
+    }).length;
+  try {
+    createStudy({ name: "a", storage: path, seed: 1 }).close();
+    const before = openFiles();
+    for (let i = 0; i < 3; i++) {
+      assert.throws(() => createStudy({ name: "a", storage: path }), /already exists/);
+      assert.throws(() => loadStudy({ name: "b", storage: path }), /no study named "b"/);
+    }
+    assert.equal(openFiles(), before);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
