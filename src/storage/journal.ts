@@ -16,8 +16,8 @@ import { fromPythonJson, toPythonJson } from "./python-json.ts";
 
 export interface JournalFileStorageOptions extends FileLockOptions {
   /**
-   * fsync before the call returns every line that creates a study, sets study attributes (the
-   * sampler's state), enqueues a trial or ends one, and with it every line before (default true).
+   * fsync before the call returns every line that creates a study, sets a study attribute other than
+   * the sampler's saved state, enqueues a trial or ends one, and with it every line before (default true).
    * With false a line is still written synchronously, so it survives a killed process, but not a
    * power loss or OS crash.
    */
