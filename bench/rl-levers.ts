@@ -62,6 +62,9 @@ export const VARIANTS: Record<string, Variant> = {
   "ppo-ordinal0": ppo({ ordinalWidth: 0 }),
   "ppo-ordinal2": ppo({ ordinalWidth: 2 }),
   "ppo-elite8x4": ppo({ eliteSize: 8, eliteSteps: 4 }),
+  // The surrogate's Boltzmann temperature (default 0.1, chosen on letter at 100 trials): more exploration later on?
+  "surrogate-t03": reinforce({ surrogateTemperature: 0.3 }),
+  "surrogate-t1": reinforce({ surrogateTemperature: 1 }),
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {
