@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -128,6 +138,24 @@ test("two storage objects on one file see each other's writes", () => {
   const q = a.createTrial(id, { state: "WAITING" });
   b.setTrialStateValue(id, q, "RUNNING");
   assert.throws(() => a.setTrialStateValue(id, q, "RUNNING"), { message: 'trial 2 of study "shared" is already RUNNING' });
+});
+
+test("a journal moved away and copied back is written at its path, not into the moved file", () => {
+  const path = freshPath();
+  const s = new JournalFileStorage(path);
+  const id = s.createStudy("moved", "minimize");
+  s.setTrialStateValue(id, s.createTrial(id), "COMPLETE", 1);
+  // The storage keeps its file open: a backup tool may replace the file under it (copy, then rename).
+  renameSync(path, `${path}.old`);
+  copyFileSync(`${path}.old`, path);
+  s.setTrialStateValue(id, s.createTrial(id), "COMPLETE", 2);
+  assert.equal(lines(`${path}.old`).length, 3);
+  assert.equal(lines(path).length, 5);
+  assert.deepEqual(
+    new JournalFileStorage(path).getAllTrials(id).map((trial) => trial.value),
+    [1, 2],
+  );
+  s.close();
 });
 
 test("replay after reopening gives identical studies and trials", () => {
