@@ -65,6 +65,8 @@ export const VARIANTS: Record<string, Variant> = {
   // The surrogate's Boltzmann temperature (default 0.1, chosen on letter at 100 trials): more exploration later on?
   "surrogate-t03": reinforce({ surrogateTemperature: 0.3 }),
   "surrogate-t1": reinforce({ surrogateTemperature: 1 }),
+  // PPO with reinforce's default surrogate in the loop.
+  "ppo-surrogate": ppo({ surrogate: "ei" }),
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {

@@ -174,12 +174,11 @@ export const PolicyOptionsSchema = z.strictObject({
 
 export const SURROGATE_KINDS = ["none", "ei", "ucb"] as const;
 
-export const ReinforceOptionsSchema = PolicyOptionsSchema.extend({
-  /** "paper": the paper's settings; "default": chosen by measurement (see src/samplers/reinforce.ts). */
-  preset: oneOf("reinforce preset", REINFORCE_PRESET_NAMES),
+/** The surrogate-in-the-loop options the policy samplers share (src/samplers/policy-surrogate.ts). */
+const SURROGATE_FIELDS = {
   /**
-   * Train the mlp policy against a GP's acquisition before each trial (src/samplers/policy-surrogate.ts); default "ei"
-   * for reinforce's default preset with the mlp policy, "none" otherwise.
+   * Train the mlp policy against a GP's acquisition before each trial; default "ei" for reinforce's default
+   * preset with the mlp policy, "none" otherwise (ppo included).
    */
   surrogate: oneOf("surrogate", SURROGATE_KINDS),
   /** Policy-gradient steps against the surrogate per trial. */
@@ -191,9 +190,16 @@ export const ReinforceOptionsSchema = PolicyOptionsSchema.extend({
   surrogateStartupTrials: numeric(z.number().int().min(2), "an integer >= 2"),
   /** Completed trials between two fits of the surrogate's kernel. */
   surrogateRefitEvery: numeric(positiveInt, "a positive integer"),
+};
+
+export const ReinforceOptionsSchema = PolicyOptionsSchema.extend({
+  /** "paper": the paper's settings; "default": chosen by measurement (see src/samplers/reinforce.ts). */
+  preset: oneOf("reinforce preset", REINFORCE_PRESET_NAMES),
+  ...SURROGATE_FIELDS,
 });
 
 export const PpoOptionsSchema = PolicyOptionsSchema.extend({
+  ...SURROGATE_FIELDS,
   /** Clip range epsilon of the surrogate. */
   clip: numeric(z.number().gt(0).lt(1), "in (0, 1)"),
   /** Passes over each batch. */

@@ -59,7 +59,7 @@ export const SURROGATE_DEFAULTS: SurrogateSettings = {
   refitEvery: 10,
 };
 
-/** The surrogate options of a reinforce sampler (see ReinforceOptionsSchema). */
+/** The surrogate options of a policy sampler (see SURROGATE_FIELDS in ./options.ts). */
 export interface SurrogateOptions {
   surrogate?: "none" | SurrogateAcquisition;
   surrogateSteps?: number;
@@ -69,8 +69,47 @@ export interface SurrogateOptions {
   surrogateRefitEvery?: number;
 }
 
+const SURROGATE_OPTION_NAMES = [
+  "surrogate",
+  "surrogateSteps",
+  "surrogateTemperature",
+  "surrogateLearningRate",
+  "surrogateStartupTrials",
+  "surrogateRefitEvery",
+] as const;
+
+/** A policy sampler's options split into the surrogate's and the rest. */
+export function splitSurrogateOptions<T extends SurrogateOptions>(
+  options: T,
+): { surrogate: SurrogateOptions; rest: Omit<T, keyof SurrogateOptions> } {
+  const rest = { ...options } as Record<string, unknown>;
+  const surrogate: Record<string, unknown> = {};
+  for (const name of SURROGATE_OPTION_NAMES) {
+    surrogate[name] = rest[name];
+    delete rest[name];
+  }
+  return { surrogate: surrogate as SurrogateOptions, rest: rest as Omit<T, keyof SurrogateOptions> };
+}
+
+/**
+ * The surrogate a policy sampler plans with, or undefined for none: `byDefault` when the options name
+ * no kind. It needs the mlp policy (its gradient is exact over independent heads).
+ */
+export function surrogatePlanning(
+  sampler: string,
+  options: SurrogateOptions,
+  byDefault: "ei" | "none",
+  policy: string,
+): SurrogateSettings | undefined {
+  const planning = surrogateSettingsOf(sampler, { ...options, surrogate: options.surrogate ?? byDefault });
+  if (planning !== undefined && policy !== "mlp") {
+    throw new Error(`${sampler} sampler: surrogate needs policy "mlp" (its gradient is exact over independent heads), got "${policy}"`);
+  }
+  return planning;
+}
+
 /** The resolved surrogate settings, or undefined when the options ask for none. */
-export function surrogateSettingsOf(options: SurrogateOptions): SurrogateSettings | undefined {
+function surrogateSettingsOf(sampler: string, options: SurrogateOptions): SurrogateSettings | undefined {
   const given = {
     steps: options.surrogateSteps,
     temperature: options.surrogateTemperature,
@@ -80,7 +119,7 @@ export function surrogateSettingsOf(options: SurrogateOptions): SurrogateSetting
   };
   if (options.surrogate === undefined || options.surrogate === "none") {
     const stray = Object.entries(options).find(([name, value]) => name !== "surrogate" && value !== undefined);
-    if (stray !== undefined) throw new Error(`reinforce sampler: surrogate options need surrogate "ei" or "ucb" (got ${stray[0]} alone)`);
+    if (stray !== undefined) throw new Error(`${sampler} sampler: surrogate options need surrogate "ei" or "ucb" (got ${stray[0]} alone)`);
     return undefined;
   }
   const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));

@@ -1,11 +1,13 @@
 /**
  * ppoSampler: PPO's clipped surrogate over the same mlp or rnn policies and the same MDP as
  * reinforceSampler (trajectories, cache, failed trials, saved state: see src/rl/agent.ts and
- * src/samplers/policy-sampler.ts). Defaults chosen by measurement (bench/rl-settings.ts).
+ * src/samplers/policy-sampler.ts). Defaults chosen by measurement (bench/rl-settings.ts). With the mlp policy
+ * it can plan against the GP surrogate as reinforce's default does (surrogate "ei"; off by default).
  */
 import { Ppo } from "../rl/ppo.ts";
 import { PpoOptionsSchema, type PpoSamplerOptions, parseSamplerOptions } from "./options.ts";
 import { checkElite, PolicySampler, resolveSettings } from "./policy-sampler.ts";
+import { SurrogatePlanner, splitSurrogateOptions, surrogatePlanning } from "./policy-surrogate.ts";
 
 export type { PpoSamplerOptions } from "./options.ts";
 
@@ -29,9 +31,11 @@ export const PPO_DEFAULTS = {
 export const PPO_UPDATE_DEFAULTS = { clip: 0.2, epochs: 4, minibatchSize: 8 };
 
 export function ppoSampler(given: PpoSamplerOptions = {}): PolicySampler {
-  const { clip, epochs, minibatchSize, ...common } = parseSamplerOptions("ppo", PpoOptionsSchema, given);
+  const { surrogate, rest } = splitSurrogateOptions(parseSamplerOptions("ppo", PpoOptionsSchema, given));
+  const { clip, epochs, minibatchSize, ...common } = rest;
   checkElite("ppo", common);
   const settings = resolveSettings(PPO_DEFAULTS, common);
+  const planning = surrogatePlanning("ppo", surrogate, "none", settings.policy);
   const ppo = {
     clip: clip ?? PPO_UPDATE_DEFAULTS.clip,
     epochs: epochs ?? PPO_UPDATE_DEFAULTS.epochs,
@@ -57,5 +61,6 @@ export function ppoSampler(given: PpoSamplerOptions = {}): PolicySampler {
         rng,
       ),
     common.initialPolicy,
+    planning === undefined ? undefined : (space) => new SurrogatePlanner(space, planning, settings.seed),
   );
 }

@@ -13,7 +13,7 @@
 import { Reinforce } from "../rl/reinforce.ts";
 import { parseSamplerOptions, ReinforceOptionsSchema, type ReinforcePreset, type ReinforceSamplerOptions } from "./options.ts";
 import { checkElite, PolicySampler, type PresetSettings, resolveSettings } from "./policy-sampler.ts";
-import { SurrogatePlanner, surrogateSettingsOf } from "./policy-surrogate.ts";
+import { SurrogatePlanner, splitSurrogateOptions, surrogatePlanning } from "./policy-surrogate.ts";
 
 export type { PolicySamplerOptions, ReinforcePreset, ReinforceSamplerOptions } from "./options.ts";
 
@@ -68,31 +68,11 @@ function defaultSurrogate(preset: ReinforcePreset | undefined, policy: string): 
 
 /** REINFORCE over an mlp or rnn policy (see the presets above). */
 export function reinforceSampler(given: ReinforceSamplerOptions = {}): PolicySampler {
-  const {
-    surrogate,
-    surrogateSteps,
-    surrogateTemperature,
-    surrogateLearningRate,
-    surrogateStartupTrials,
-    surrogateRefitEvery,
-    ...options
-  } = parseSamplerOptions("reinforce", ReinforceOptionsSchema, given);
+  const { surrogate, rest: options } = splitSurrogateOptions(parseSamplerOptions("reinforce", ReinforceOptionsSchema, given));
   checkElite("reinforce", options);
   const settings = resolveSettings(REINFORCE_PRESETS[options.preset ?? "default"], options);
-  const planning = surrogateSettingsOf({
-    surrogate: surrogate ?? defaultSurrogate(options.preset, settings.policy),
-    surrogateSteps,
-    surrogateTemperature,
-    surrogateLearningRate,
-    surrogateStartupTrials,
-    surrogateRefitEvery,
-  });
+  const planning = surrogatePlanning("reinforce", surrogate, defaultSurrogate(options.preset, settings.policy), settings.policy);
   if (planning !== undefined && options.ordinalWidth === undefined) settings.ordinalWidth = ORDINAL_WITH_SURROGATE;
-  if (planning !== undefined && settings.policy !== "mlp") {
-    throw new Error(
-      `reinforce sampler: surrogate needs policy "mlp" (its gradient is exact over independent heads), got "${settings.policy}"`,
-    );
-  }
   return new PolicySampler(
     "reinforce",
     settings,

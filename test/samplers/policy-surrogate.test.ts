@@ -9,6 +9,7 @@ import { Rng } from "../../src/nn/rng.ts";
 import { defaultTheta, hyperparametersOf } from "../../src/samplers/gp/fit.ts";
 import { GpPosterior } from "../../src/samplers/gp/posterior.ts";
 import { FiniteGpPosterior } from "../../src/samplers/policy-surrogate-gp.ts";
+import { ppoSampler } from "../../src/samplers/ppo.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
 import { reinforceSampler } from "../../src/samplers/reinforce.ts";
 import type { SearchSpace } from "../../src/space/types.ts";
@@ -105,4 +106,22 @@ test("the default reinforce sampler (mlp policy) plans against the surrogate; th
   assert.notDeepEqual(params({}), params({ surrogate: "none" }));
   assert.deepEqual(params({ preset: "paper" }), params({ preset: "paper", surrogate: "none" }));
   assert.doesNotThrow(() => reinforceSampler({ policy: "rnn" }), "the rnn policy's default has no surrogate (it would be refused)");
+});
+
+test("ppo plans against the surrogate when asked (off by default), with the same checks as reinforce", () => {
+  const params = (options: Parameters<typeof ppoSampler>[0]) =>
+    optimize(ppoSampler({ seed: 5, batchSize: 4, ...options }), SMALL, bowl, 16).list.map((t) => t.params);
+  assert.deepEqual(params({}), params({ surrogate: "none" }));
+  assert.notDeepEqual(params({}), params(surrogateOptions));
+  assert.deepEqual(params(surrogateOptions), params(surrogateOptions));
+  assert.throws(() => ppoSampler({ surrogate: "ei", policy: "rnn" }), /^Error: ppo sampler: surrogate needs policy "mlp".*got "rnn"/);
+  assert.throws(
+    () => ppoSampler({ surrogateSteps: 5 }),
+    /ppo sampler: surrogate options need surrogate "ei" or "ucb" \(got surrogateSteps alone\)/,
+  );
+  const state = (sampler: ReturnType<typeof ppoSampler>) => {
+    optimize(sampler, SMALL, bowl, 12);
+    return sampler.saveState() as { surrogate?: unknown };
+  };
+  assert.ok(state(ppoSampler({ seed: 2, ...surrogateOptions })).surrogate !== undefined, "the kernel fit is saved");
 });
