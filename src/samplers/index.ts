@@ -72,7 +72,8 @@ export function createSampler<K extends SamplerName>(name: K, options: SamplerOp
 /**
  * The short labels benchmarks and reports use: grid (in order, as the paper ran it), random, tpe, gp, evolution, reinforce-mlp
  * (the default: mlp policy with a surrogate in the loop), reinforce-rnn, reinforce-paper (the paper's preset with its MLP policy),
- * reinforce-paper-rnn, ppo, ppo-mlp, ppo-rnn, reinforce-mlp-plain (the default without the surrogate), reinforce-edits, ppo-edits.
+ * reinforce-paper-rnn, ppo, ppo-mlp, ppo-rnn, reinforce-mlp-plain and ppo-plain (the defaults without the surrogate),
+ * reinforce-edits, ppo-edits.
  */
 export const SAMPLER_LABELS = [
   "grid",
@@ -88,6 +89,7 @@ export const SAMPLER_LABELS = [
   "ppo-mlp",
   "ppo-rnn",
   "reinforce-mlp-plain",
+  "ppo-plain",
   "reinforce-edits",
   "ppo-edits",
 ] as const;
@@ -110,6 +112,7 @@ export const SAMPLER_LABEL_OPTIONS: Record<SamplerLabel, LabelledSampler> = {
   "ppo-mlp": { sampler: "ppo", options: { policy: "mlp" } },
   "ppo-rnn": { sampler: "ppo", options: { policy: "rnn" } },
   "reinforce-mlp-plain": { sampler: "reinforce", options: { policy: "mlp", surrogate: "none" } },
+  "ppo-plain": { sampler: "ppo", options: { policy: "mlp", surrogate: "none" } },
   "reinforce-edits": { sampler: "reinforce", options: { policy: "mlp", eliteSize: 4, eliteSteps: 4, edits: 0.5 } },
   "ppo-edits": { sampler: "ppo", options: { policy: "mlp", eliteSize: 8, eliteSteps: 4, edits: 0.8 } },
 };

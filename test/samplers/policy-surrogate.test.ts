@@ -108,15 +108,16 @@ test("the default reinforce sampler (mlp policy) plans against the surrogate; th
   assert.doesNotThrow(() => reinforceSampler({ policy: "rnn" }), "the rnn policy's default has no surrogate (it would be refused)");
 });
 
-test("ppo plans against the surrogate when asked (off by default), with the same checks as reinforce", () => {
+test("ppo with the mlp policy plans against the surrogate by default, with the same checks as reinforce", () => {
   const params = (options: Parameters<typeof ppoSampler>[0]) =>
     optimize(ppoSampler({ seed: 5, batchSize: 4, ...options }), SMALL, bowl, 16).list.map((t) => t.params);
-  assert.deepEqual(params({}), params({ surrogate: "none" }));
-  assert.notDeepEqual(params({}), params(surrogateOptions));
+  assert.deepEqual(params({}), params({ surrogate: "ei" }));
+  assert.notDeepEqual(params({}), params({ surrogate: "none" }));
+  assert.doesNotThrow(() => ppoSampler({ policy: "rnn" }), "the rnn policy's default has no surrogate");
   assert.deepEqual(params(surrogateOptions), params(surrogateOptions));
   assert.throws(() => ppoSampler({ surrogate: "ei", policy: "rnn" }), /^Error: ppo sampler: surrogate needs policy "mlp".*got "rnn"/);
   assert.throws(
-    () => ppoSampler({ surrogateSteps: 5 }),
+    () => ppoSampler({ surrogate: "none", surrogateSteps: 5 }),
     /ppo sampler: surrogate options need surrogate "ei" or "ucb" \(got surrogateSteps alone\)/,
   );
   const state = (sampler: ReturnType<typeof ppoSampler>) => {
