@@ -87,11 +87,11 @@ export class JournalFileStorage extends OpStorage {
     this.lock.withLock(() => {
       if (this.readNewLines()) this.repairTail();
       this.state.check(op);
-      const line = `${toPythonJson(opToJournalRecord(op, this.workerId))}\n`;
-      const bytes = Buffer.from(line, "utf8");
+      const text = toPythonJson(opToJournalRecord(op, this.workerId));
+      const bytes = Buffer.from(`${text}\n`, "utf8");
       this.append(bytes, this.durable && mustFlush(op));
       // Under the lock our line is the file's last: replay it from memory, as another process reads it.
-      this.apply(line.slice(0, -1), this.linesRead + 1);
+      this.apply(text, this.linesRead + 1);
       this.offset += bytes.length;
     });
   }
@@ -206,7 +206,7 @@ export class JournalFileStorage extends OpStorage {
   }
   /** Appends at the end of the file; called under the lock after readNewLines opened the current file. */
   private append(bytes: Buffer, flush: boolean): void {
-    const fd = this.descriptor(this.fdInode);
+    const fd = this.fd as number;
     let done = 0;
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
     if (flush) fsyncSync(fd);
@@ -232,7 +232,7 @@ function mustFlush(op: StorageOp): boolean {
     case "createTrial":
     case "setTrialState":
       return op.state !== "RUNNING";
-    case "setStudySystemAttr":
+    case "setStudySystemAttr": // the names of src/study/sampler-state.ts (a layer above storage)
       return !op.key.startsWith("sampler_state");
     default:
       return true;

@@ -475,7 +475,7 @@ export function createStudy(options: CreateStudyOptions = {}): Study {
   if (options.space !== undefined) validateSpace(options.space);
   const heartbeat = heartbeatSettings(options.heartbeat);
   const storage = openStorage(options.storage);
-  return closingOnError(storage, typeof options.storage === "string", () => createIn(storage, options, heartbeat));
+  return closingOnError(storage, typeof options.storage === "string", () => createIn(storage, options, direction, heartbeat));
 }
 
 /** Runs `work` on a storage opened for it; when `work` throws, a storage the caller owns is closed. */
@@ -488,8 +488,7 @@ function closingOnError(storage: Storage, ownsStorage: boolean, work: () => Stud
   }
 }
 
-function createIn(storage: Storage, options: CreateStudyOptions, heartbeat: HeartbeatSettings): Study {
-  const direction = options.direction ?? "minimize";
+function createIn(storage: Storage, options: CreateStudyOptions, direction: Direction, heartbeat: HeartbeatSettings): Study {
   const ownsStorage = typeof options.storage === "string";
   const name = options.name ?? `study-${randomUUID()}`;
   const open: OpenOptions = {
