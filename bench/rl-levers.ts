@@ -2,7 +2,8 @@
  * The RL levers of issue 12 measured on exhaustive tables: each variant (reinforce or ppo options) runs
  * one study per seed through the benchmark's own loop (runBenchStudy), read off at each budget; the
  * baselines (sampler labels) run the same way. Prints median regret per budget and the one-sided
- * Mann-Whitney p-value of "lower than random" and "higher than the best of the baselines other than random".
+ * Mann-Whitney p-value of "lower than random" and "higher than the best of the baselines other than random";
+ * --out keeps every seed's regret as well (regrets[budget][seed]), for paired comparisons between runs.
  *   node --import tsx bench/rl-levers.ts --table tables/letter.csv.gz --variants base,elite8x4 \
  *     --baselines random,tpe --seeds 0-19 --budgets 25,50,100,300 --out bench/results/rl-levers-letter.json
  * Choose on seeds 0-49; seeds 100-149 are the lead's report.
@@ -65,6 +66,10 @@ export const VARIANTS: Record<string, Variant> = {
   // The surrogate's Boltzmann temperature (default 0.1, chosen on letter at 100 trials): more exploration later on?
   "surrogate-t03": reinforce({ surrogateTemperature: 0.3 }),
   "surrogate-t1": reinforce({ surrogateTemperature: 1 }),
+  // Fewer trials drawn before the surrogate starts (it was 10; 5 is the default now): more guided trials at 25-50.
+  startup10: reinforce({ surrogateStartupTrials: 10 }),
+  startup5: reinforce({ surrogateStartupTrials: 5 }),
+  startup3: reinforce({ surrogateStartupTrials: 3 }),
   // PPO with reinforce's default surrogate in the loop.
   "ppo-surrogate": ppo({ surrogate: "ei" }),
 };
@@ -149,7 +154,7 @@ const result = rows.map((row) => {
     })
     .join(" | ");
   console.log(`${row.name.padEnd(16)} ${row.secondsPerStudy.toFixed(2)}s/study  ${text}`);
-  return { name: row.name, secondsPerStudy: row.secondsPerStudy, cells };
+  return { name: row.name, secondsPerStudy: row.secondsPerStudy, cells, regrets: row.regrets };
 });
 
 if (flags.out !== undefined) {

@@ -93,15 +93,17 @@ export function splitSurrogateOptions<T extends SurrogateOptions>(
 
 /**
  * The surrogate a policy sampler plans with, or undefined for none: `byDefault` when the options name
- * no kind. It needs the mlp policy (its gradient is exact over independent heads).
+ * no kind, and the sampler's `defaults` under the options given. It needs the mlp policy (its gradient is
+ * exact over independent heads).
  */
 export function surrogatePlanning(
   sampler: string,
   options: SurrogateOptions,
   byDefault: "ei" | "none",
   policy: string,
+  defaults: SurrogateSettings = SURROGATE_DEFAULTS,
 ): SurrogateSettings | undefined {
-  const planning = surrogateSettingsOf(sampler, { ...options, surrogate: options.surrogate ?? byDefault });
+  const planning = surrogateSettingsOf(sampler, { ...options, surrogate: options.surrogate ?? byDefault }, defaults);
   if (planning !== undefined && policy !== "mlp") {
     throw new Error(`${sampler} sampler: surrogate needs policy "mlp" (its gradient is exact over independent heads), got "${policy}"`);
   }
@@ -109,7 +111,7 @@ export function surrogatePlanning(
 }
 
 /** The resolved surrogate settings, or undefined when the options ask for none. */
-function surrogateSettingsOf(sampler: string, options: SurrogateOptions): SurrogateSettings | undefined {
+function surrogateSettingsOf(sampler: string, options: SurrogateOptions, defaults: SurrogateSettings): SurrogateSettings | undefined {
   const given = {
     steps: options.surrogateSteps,
     temperature: options.surrogateTemperature,
@@ -123,7 +125,7 @@ function surrogateSettingsOf(sampler: string, options: SurrogateOptions): Surrog
     return undefined;
   }
   const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
-  return { ...SURROGATE_DEFAULTS, ...defined, acquisition: options.surrogate };
+  return { ...defaults, ...defined, acquisition: options.surrogate };
 }
 
 /** The saved part: the last kernel fit and how many completed trials it was fitted on. */

@@ -86,6 +86,21 @@ test("on a synthetic 10^4 table it reaches the exact optimum within 100 trials o
   assert.ok(randomHits <= 1, `random search found it on ${randomHits} of 3 tables (1% per table)`);
 });
 
+test("by default reinforce's surrogate starts after 5 completed trials, ppo's after 10; an option overrides either", () => {
+  const fittedOn = (sampler: ReturnType<typeof reinforceSampler>, trials: number) => {
+    optimize(sampler, SMALL, bowl, trials);
+    const saved = JSON.parse(JSON.stringify(sampler.saveState())) as { surrogate?: { theta: number[] | null } };
+    return saved.surrogate?.theta !== null && saved.surrogate?.theta !== undefined;
+  };
+  // The kernel is fitted when the trial after the last startup one is drawn.
+  assert.equal(fittedOn(reinforceSampler({ seed: 5 }), 5), false);
+  assert.equal(fittedOn(reinforceSampler({ seed: 5 }), 6), true);
+  assert.equal(fittedOn(reinforceSampler({ seed: 5, surrogateStartupTrials: 10 }), 10), false);
+  assert.equal(fittedOn(ppoSampler({ seed: 5 }), 10), false);
+  assert.equal(fittedOn(ppoSampler({ seed: 5 }), 11), true);
+  assert.equal(fittedOn(ppoSampler({ seed: 5, surrogateStartupTrials: 5 }), 6), true);
+});
+
 test("bad combinations are refused with the option's name", () => {
   assert.throws(() => reinforceSampler({ surrogate: "ei", policy: "rnn" }), /surrogate needs policy "mlp".*got "rnn"/);
   assert.throws(
