@@ -5,9 +5,10 @@
  *   HYPERFORCE_DATA_DIR=/work/shared/data node --import tsx bench/rl-vs-random.ts [--trials 300] [--seeds 5]
  * Options: --first-seed N (seeds N..N+seeds-1), --methods random,reinforce-mlp,ppo, and
  * --reinforce '{"learningRate":0.01,"entropy":0.1}' to override the default REINFORCE settings.
- * Writes bench/results/rl-vs-random.json after every finished study (a partial run keeps its pairs).
+ * Writes --out (default bench/results/rl-vs-random.json) after every finished study (a partial run keeps its pairs).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { builtinTaskObjective } from "../src/objectives/builtin-task.ts";
 import { ppoSampler } from "../src/samplers/ppo.ts";
 import { randomSampler } from "../src/samplers/random.ts";
@@ -70,7 +71,7 @@ function pairs(method: string) {
 }
 
 function save(): void {
-  mkdirSync("bench/results", { recursive: true });
+  mkdirSync(dirname(out), { recursive: true });
   const summary = Object.fromEntries(
     Object.keys(methods)
       .filter((m) => m !== "random")
