@@ -186,7 +186,7 @@ const SURROGATE_FIELDS = {
   /** Temperature T of the surrogate's target exp(acquisition / T). */
   surrogateTemperature: numeric(z.number().positive(), "a positive number"),
   surrogateLearningRate: numeric(z.number().positive(), "a positive number"),
-  /** Completed trials before the surrogate is used. */
+  /** Completed trials before the surrogate is used (default 5 for reinforce, 10 for ppo). */
   surrogateStartupTrials: numeric(z.number().int().min(2), "an integer >= 2"),
   /** Completed trials between two fits of the surrogate's kernel. */
   surrogateRefitEvery: numeric(positiveInt, "a positive integer"),
