@@ -72,6 +72,8 @@ export const VARIANTS: Record<string, Variant> = {
   startup3: reinforce({ surrogateStartupTrials: 3 }),
   // PPO with reinforce's default surrogate in the loop.
   "ppo-surrogate": ppo({ surrogate: "ei" }),
+  // PPO's surrogate starting after 5 completed trials, as REINFORCE's default does (PPO's default: 10).
+  "ppo-startup5": ppo({ surrogateStartupTrials: 5 }),
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {

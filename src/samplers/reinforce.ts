@@ -70,8 +70,8 @@ const ORDINAL_WITH_SURROGATE = 0;
 /**
  * REINFORCE's surrogate starts after 5 completed trials, not 10: on the four tables, seeds 0-49, 5 was lower
  * than 10 in 11 of 16 cells (25-300 trials), higher on wine at 25 and 50 (0.0414 / 0.0346 against 0.0394 /
- * 0.0325); 3 was lower in 10 and higher in 4 (bench/results/rl-levers-startup-*.json). PPO keeps 10, the
- * setting it was measured with.
+ * 0.0325); 3 was lower in 10 and higher in 4 (bench/results/rl-levers-startup-*.json). PPO keeps 10: with 5
+ * it was lower in 8 cells and higher in 5 (letter at 25: 0.0251 against 0.0100; bench/results/rl-levers-ppo-startup-*.json).
  */
 const REINFORCE_SURROGATE: SurrogateSettings = { ...SURROGATE_DEFAULTS, startupTrials: 5 };
 
