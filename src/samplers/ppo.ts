@@ -9,7 +9,7 @@
 import { Ppo } from "../rl/ppo.ts";
 import { PpoOptionsSchema, type PpoSamplerOptions, parseSamplerOptions } from "./options.ts";
 import { checkElite, PolicySampler, resolveSettings } from "./policy-sampler.ts";
-import { SurrogatePlanner, splitSurrogateOptions, surrogatePlanning } from "./policy-surrogate.ts";
+import { SURROGATE_DEFAULTS, SurrogatePlanner, splitSurrogateOptions, surrogatePlanning } from "./policy-surrogate.ts";
 
 export type { PpoSamplerOptions } from "./options.ts";
 
@@ -37,7 +37,7 @@ export function ppoSampler(given: PpoSamplerOptions = {}): PolicySampler {
   const { clip, epochs, minibatchSize, ...common } = rest;
   checkElite("ppo", common);
   const settings = resolveSettings(PPO_DEFAULTS, common);
-  const planning = surrogatePlanning("ppo", surrogate, settings.policy === "mlp" ? "ei" : "none", settings.policy);
+  const planning = surrogatePlanning("ppo", surrogate, settings.policy === "mlp" ? "ei" : "none", settings.policy, SURROGATE_DEFAULTS);
   const ppo = {
     clip: clip ?? PPO_UPDATE_DEFAULTS.clip,
     epochs: epochs ?? PPO_UPDATE_DEFAULTS.epochs,
