@@ -74,6 +74,10 @@ export const VARIANTS: Record<string, Variant> = {
   "ppo-surrogate": ppo({ surrogate: "ei" }),
   // PPO's surrogate starting after 5 completed trials, as REINFORCE's default does (PPO's default: 10).
   "ppo-startup5": ppo({ surrogateStartupTrials: 5 }),
+  // The surrogate's target: the even mixture of EI's Boltzmann target (T 0.1) and of TPE's density ratio's
+  // (log l - log g, T 0.3). TPE's ratio alone and the two in turn were measured as well and are gone
+  // (bench/results/rl-levers-tpe-*.json, rl-levers-ensemble-*.json).
+  "ei+tpe": reinforce({ surrogate: "ei+tpe" }),
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {

@@ -172,13 +172,14 @@ export const PolicyOptionsSchema = z.strictObject({
   initialPolicy: shaped(z.custom<ExportedPolicy>(isObject), "a policy exported by exportPolicy()"),
 });
 
-export const SURROGATE_KINDS = ["none", "ei", "ucb"] as const;
+export const SURROGATE_KINDS = ["none", "ei", "ucb", "ei+tpe"] as const;
 
 /** The surrogate-in-the-loop options the policy samplers share (src/samplers/policy-surrogate.ts). */
 const SURROGATE_FIELDS = {
   /**
-   * Train the mlp policy against a GP's acquisition before each trial; default "ei" for reinforce's default
-   * preset with the mlp policy, "none" otherwise (ppo included).
+   * Train the mlp policy against a surrogate's acquisition before each trial: the GP's log expected
+   * improvement ("ei"), its upper confidence bound ("ucb"), or the even mixture of "ei"'s target and TPE's
+   * density ratio's ("ei+tpe"). Default "ei" with the mlp policy (reinforce's default preset, and ppo), "none" otherwise.
    */
   surrogate: oneOf("surrogate", SURROGATE_KINDS),
   /** Policy-gradient steps against the surrogate per trial. */

@@ -16,6 +16,10 @@
  * the weights a trial is drawn from are a function of the sampler's policy, the completed trials and
  * the saved kernel fit: a resumed study draws the same trials, and the saved state grows by the kernel
  * fit alone (d + 2 numbers), not by weights per trial.
+ *
+ * With the acquisition "ei+tpe" the target is instead ½ p_EI + ½ p_TPE over the unseen configurations:
+ * p_EI the Boltzmann distribution of log EI above, p_TPE that of TPE's log l(x) − log g(x)
+ * (./policy-surrogate-tpe.ts), each normalised on its own (evenMixture below), so neither scale dominates.
  */
 import { Adam } from "../nn/adam.ts";
 import { Rng } from "../nn/rng.ts";
@@ -26,8 +30,9 @@ import { logExpectedImprovement } from "./gp/acquisition.ts";
 import { dimensionOf, encodeValue } from "./gp/encoding.ts";
 import { defaultTheta, fitHyperparameters, hyperparametersOf, type TrainingData } from "./gp/fit.ts";
 import { FiniteGpPosterior } from "./policy-surrogate-gp.ts";
+import { tpeRatioScores } from "./policy-surrogate-tpe.ts";
 
-export const SURROGATE_ACQUISITIONS = ["ei", "ucb"] as const;
+export const SURROGATE_ACQUISITIONS = ["ei", "ucb", "ei+tpe"] as const;
 export type SurrogateAcquisition = (typeof SURROGATE_ACQUISITIONS)[number];
 
 export interface SurrogateSettings {
@@ -122,7 +127,8 @@ function surrogateSettingsOf(sampler: string, options: SurrogateOptions, default
   };
   if (options.surrogate === undefined || options.surrogate === "none") {
     const stray = Object.entries(options).find(([name, value]) => name !== "surrogate" && value !== undefined);
-    if (stray !== undefined) throw new Error(`${sampler} sampler: surrogate options need surrogate "ei" or "ucb" (got ${stray[0]} alone)`);
+    if (stray !== undefined)
+      throw new Error(`${sampler} sampler: surrogate options need surrogate "ei", "ucb" or "ei+tpe" (got ${stray[0]} alone)`);
     return undefined;
   }
   const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
@@ -152,6 +158,8 @@ const UCB_KAPPA = 2;
 /** The configurations the surrogate scores: their head columns and their coordinates in the GP's input space. */
 interface Candidates {
   count: number;
+  /** indices[j d + i]: configuration j's choice index of parameter i. */
+  indices: Int32Array;
   /** of[j d + i]: the column of configuration j's choice of parameter i among all heads' choices (width in all). */
   columns: { of: Int32Array; width: number };
   coordinates: Float64Array;
@@ -167,17 +175,19 @@ function candidatesOf(space: PolicySpace, configurations: readonly ArrayLike<num
   const values = space.choices.map((choices, i) => choices.map((value) => encodeValue(dimensions[i], value)));
   const offsets = space.sizes.map((_, i) => space.sizes.slice(0, i).reduce((a, b) => a + b, 0));
   const count = configurations.length;
+  const indices = new Int32Array(count * d);
   const of = new Int32Array(count * d);
   const coordinates = new Float64Array(count * d);
   configurations.forEach((x, j) => {
     for (let i = 0; i < d; i++) {
+      indices[j * d + i] = x[i];
       of[j * d + i] = offsets[i] + x[i];
       coordinates[j * d + i] = values[i][x[i]];
     }
   });
   const categorical = Uint8Array.from(dimensions, (dimension) => (dimension.kind === "categorical" ? 1 : 0));
   const width = space.sizes.reduce((a, b) => a + b, 0);
-  return { count, columns: { of, width }, coordinates, categorical, d, positionOf };
+  return { count, indices, columns: { of, width }, coordinates, categorical, d, positionOf };
 }
 
 /** Every configuration, last parameter fastest, and its position by mixed radix. */
@@ -292,7 +302,11 @@ export class SurrogatePlanner {
       }
     }
     if (completed.length < Math.max(2, this.settings.startupTrials) || !unseen.includes(1)) return;
-    const acquisition = this.acquisition(candidates, completed);
+    let acquisition = this.acquisition(candidates, completed);
+    if (this.settings.acquisition === "ei+tpe") {
+      const ratio = tpeRatioScores(this.space, trials, direction, trialNumber, candidates === this.whole ? undefined : candidates.indices);
+      acquisition = evenMixture(acquisition, ratio, unseen);
+    }
     this.ascend(policy, candidates, acquisition, unseen, trialNumber);
   }
 
@@ -313,7 +327,7 @@ export class SurrogatePlanner {
     const scores = new Float64Array(count);
     for (let j = 0; j < count; j++) {
       const a =
-        acquisition === "ei" ? logExpectedImprovement(means[j], variances[j], best) : -(means[j] - UCB_KAPPA * Math.sqrt(variances[j]));
+        acquisition !== "ucb" ? logExpectedImprovement(means[j], variances[j], best) : -(means[j] - UCB_KAPPA * Math.sqrt(variances[j]));
       scores[j] = a / temperature;
     }
     return scores;
@@ -400,4 +414,28 @@ export class SurrogatePlanner {
       adam.step(policy.grads);
     }
   }
+}
+
+/**
+ * log(½ p_a(x) + ½ p_b(x)) on the unseen configurations, p_a ∝ exp(a) and p_b ∝ exp(b) normalised over
+ * them: the Boltzmann target of the result (at temperature 1) is the even mixture of the two.
+ */
+export function evenMixture(a: Float64Array, b: Float64Array, unseen: Uint8Array): Float64Array {
+  const zA = logSumExpOver(a, unseen);
+  const zB = logSumExpOver(b, unseen);
+  return a.map((x, j) => {
+    const u = x - zA;
+    const v = b[j] - zB;
+    const top = Math.max(u, v);
+    return top === -Infinity ? -Infinity : top + Math.log(Math.exp(u - top) + Math.exp(v - top)) - Math.LN2;
+  });
+}
+
+function logSumExpOver(values: Float64Array, mask: Uint8Array): number {
+  let top = -Infinity;
+  for (let j = 0; j < values.length; j++) if (mask[j] === 1 && values[j] > top) top = values[j];
+  if (top === -Infinity) return 0;
+  let sum = 0;
+  for (let j = 0; j < values.length; j++) if (mask[j] === 1) sum += Math.exp(values[j] - top);
+  return top + Math.log(sum);
 }

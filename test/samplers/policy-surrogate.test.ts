@@ -8,6 +8,7 @@ import { runOnTable, syntheticPaperTable, TableStudy } from "../../bench/rl-tabl
 import { Rng } from "../../src/nn/rng.ts";
 import { defaultTheta, hyperparametersOf } from "../../src/samplers/gp/fit.ts";
 import { GpPosterior } from "../../src/samplers/gp/posterior.ts";
+import { evenMixture } from "../../src/samplers/policy-surrogate.ts";
 import { FiniteGpPosterior } from "../../src/samplers/policy-surrogate-gp.ts";
 import { ppoSampler } from "../../src/samplers/ppo.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
@@ -55,20 +56,68 @@ test("the same seed gives the same trials, another seed others", () => {
   assert.notDeepEqual(params(1), params(2));
 });
 
-test("a sampler restored from its saved state (with a kernel fit) draws the same next trials as the uninterrupted one", () => {
-  const whole = reinforceSampler({ ...surrogateOptions, seed: 3 });
-  const study = optimize(whole, SMALL, bowl, 12);
-  const saved = JSON.parse(JSON.stringify(whole.saveState())) as { surrogate?: { theta: number[] | null; fittedOn: number } };
-  assert.ok(saved.surrogate !== undefined && saved.surrogate.theta !== null && saved.surrogate.fittedOn >= 4, "the fit is saved");
-  const restored = reinforceSampler({ ...surrogateOptions, seed: 3 });
-  restored.loadState(saved);
-  const copy = new ArrayStudy();
-  for (const trial of study.list) copy.add({ ...trial.params }, trial.value);
-  const next = (sampler: typeof whole, on: ArrayStudy) =>
-    optimize(sampler, SMALL, bowl, 6, { study: on })
-      .list.slice(12)
-      .map((t) => t.params);
-  assert.deepEqual(next(restored, copy), next(whole, study));
+for (const surrogate of ["ei", "ei+tpe"] as const) {
+  test(`a sampler restored from its saved state (with a kernel fit) draws the trials of the uninterrupted one (${surrogate})`, () => {
+    const options = { ...surrogateOptions, surrogate, seed: 3 };
+    const whole = reinforceSampler(options);
+    const study = optimize(whole, SMALL, bowl, 12);
+    const saved = JSON.parse(JSON.stringify(whole.saveState())) as { surrogate?: { theta: number[] | null; fittedOn: number } };
+    assert.ok(saved.surrogate !== undefined && saved.surrogate.theta !== null && saved.surrogate.fittedOn >= 4, "the fit is saved");
+    const restored = reinforceSampler(options);
+    restored.loadState(saved);
+    const copy = new ArrayStudy();
+    for (const trial of study.list) copy.add({ ...trial.params }, trial.value);
+    const next = (sampler: typeof whole, on: ArrayStudy) =>
+      optimize(sampler, SMALL, bowl, 6, { study: on })
+        .list.slice(12)
+        .map((t) => t.params);
+    assert.deepEqual(next(restored, copy), next(whole, study));
+  });
+}
+
+test("the ei+tpe target is the even mixture of the two Boltzmann distributions over the unseen configurations", () => {
+  const rng = new Rng(8);
+  const a = Float64Array.from({ length: 40 }, () => 5 * rng.normal());
+  const b = Float64Array.from({ length: 40 }, () => 3 * rng.normal());
+  b[7] = -Infinity;
+  const unseen = Uint8Array.from({ length: 40 }, (_, j) => (j % 5 === 0 ? 0 : 1));
+  const softmax = (x: Float64Array) => {
+    const e = Array.from(x, (v, j) => (unseen[j] === 1 ? Math.exp(v) : 0));
+    const total = e.reduce((s, v) => s + v, 0);
+    return e.map((v) => v / total);
+  };
+  const pa = softmax(a);
+  const pb = softmax(b);
+  const mixed = evenMixture(a, b, unseen);
+  let mass = 0;
+  for (let j = 0; j < 40; j++) {
+    if (unseen[j] === 0) continue;
+    const expected = Math.log(0.5 * pa[j] + 0.5 * pb[j]);
+    assert.ok(Math.abs(mixed[j] - expected) < 1e-12, `configuration ${j}: ${mixed[j]} against ${expected}`);
+    mass += Math.exp(mixed[j]);
+  }
+  assert.ok(Math.abs(mass - 1) < 1e-12, `the mixture's mass over the unseen configurations is ${mass}`);
+});
+
+test("ei+tpe on a space too large to enumerate plans on the sample: distinct trials, the same for the same seed, lower than random", () => {
+  // 12^5 = 248832 configurations, more than the surrogate enumerates.
+  const space: SearchSpace = Object.fromEntries(["p", "q", "r", "s", "t"].map((name) => [name, { type: "int", low: 0, high: 11 }]));
+  const sphere = (params: Record<string, unknown>) => Object.values(params).reduce((sum: number, v) => sum + ((v as number) - 7) ** 2, 0);
+  const run = (sampler: ReturnType<typeof reinforceSampler> | ReturnType<typeof randomSampler>) =>
+    optimize(sampler, space, sphere, 40).list;
+  const mixed = (seed: number) => run(reinforceSampler({ surrogate: "ei+tpe", surrogateSteps: 10, seed }));
+  const trials = mixed(1);
+  assert.equal(new Set(trials.map((t) => JSON.stringify(t.params))).size, 40, "no configuration twice");
+  assert.deepEqual(
+    trials.map((t) => t.params),
+    mixed(1).map((t) => t.params),
+  );
+  const best = (list: { value?: number }[]) => Math.min(...list.map((t) => t.value as number));
+  const medianOf = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  const seeds = [1, 2, 3, 4, 5];
+  const ours = medianOf(seeds.map((seed) => best(seed === 1 ? trials : mixed(seed))));
+  const random = medianOf(seeds.map((seed) => best(run(randomSampler({ seed })))));
+  assert.ok(ours < random, `median best ${ours} against random's ${random}`);
 });
 
 test("on a synthetic 10^4 table it reaches the exact optimum within 100 trials on most tables; random search does not", () => {
@@ -105,9 +154,9 @@ test("bad combinations are refused with the option's name", () => {
   assert.throws(() => reinforceSampler({ surrogate: "ei", policy: "rnn" }), /surrogate needs policy "mlp".*got "rnn"/);
   assert.throws(
     () => reinforceSampler({ preset: "paper", surrogateSteps: 5 }),
-    /surrogate options need surrogate "ei" or "ucb" \(got surrogateSteps alone\)/,
+    /surrogate options need surrogate "ei", "ucb" or "ei\+tpe" \(got surrogateSteps alone\)/,
   );
-  assert.throws(() => reinforceSampler({ surrogate: "pi" as "ei" }), /unknown surrogate "pi": use "none", "ei" or "ucb"/);
+  assert.throws(() => reinforceSampler({ surrogate: "pi" as "ei" }), /unknown surrogate "pi": use "none", "ei", "ucb" or "ei\+tpe"/);
   assert.throws(
     () => reinforceSampler({ surrogate: "ei", surrogateStartupTrials: 1 }),
     /surrogateStartupTrials must be an integer >= 2, got 1/,
@@ -133,7 +182,7 @@ test("ppo with the mlp policy plans against the surrogate by default, with the s
   assert.throws(() => ppoSampler({ surrogate: "ei", policy: "rnn" }), /^Error: ppo sampler: surrogate needs policy "mlp".*got "rnn"/);
   assert.throws(
     () => ppoSampler({ surrogate: "none", surrogateSteps: 5 }),
-    /ppo sampler: surrogate options need surrogate "ei" or "ucb" \(got surrogateSteps alone\)/,
+    /ppo sampler: surrogate options need surrogate "ei", "ucb" or "ei\+tpe" \(got surrogateSteps alone\)/,
   );
   const state = (sampler: ReturnType<typeof ppoSampler>) => {
     optimize(sampler, SMALL, bowl, 12);

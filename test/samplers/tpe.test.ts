@@ -110,6 +110,61 @@ test("Parzen estimator log densities match an independent scipy computation", ()
   check(logPdf(joint, { x: [0.2, 0.4], n: [1, 3] }, { x: [0.3], n: [2] }, { ...flat, bandwidth: "scott" }), [-0.9961353488367808]);
 });
 
+test("the log density over a grid, and at value positions, equals logPdf at each point (grid order, any dimension, out of range)", () => {
+  const space: SearchSpace = {
+    lr: { type: "float", choices: [0.001, 0.01, 0.1, 1], log: true },
+    c: { type: "categorical", choices: ["a", "b", "c"] },
+    n: { type: "int", low: 1, high: 9, step: 2 },
+    x: { type: "float", low: 0, high: 1, step: 0.25 },
+    y: { type: "float", low: 0, high: 1 },
+  };
+  // y = 1.5 lies outside its range: density 0 there.
+  const values: Record<string, number[]> = {
+    lr: [0, 1, 2, 3],
+    c: [0, 1, 2],
+    n: [1, 3, 5, 7, 9],
+    x: [0, 0.25, 0.5, 0.75, 1],
+    y: [0, 0.01, 0.5, 1, 1.5],
+  };
+  const observed: Record<string, number[]> = {
+    lr: [0, 3, 3, 1, 2, 0],
+    c: [0, 1, 2, 2, 0, 1],
+    n: [1, 9, 3, 3, 7, 5],
+    x: [0, 1, 0.5, 0.25, 0.75, 1],
+    y: [0.02, 0.5, 0.51, 0.9, 0.2, 0],
+  };
+  for (const names of [["lr", "c", "n", "x", "y"], ["lr"], ["n", "y", "c"]]) {
+    const pick = <T>(of: Record<string, T>) => Object.fromEntries(names.map((name) => [name, of[name]]));
+    const lists = names.map((name) => values[name]);
+    for (const options of [flat, { ...flat, bandwidth: "neighbours" as const, priorWeight: 0.3 }]) {
+      const estimator = new ParzenEstimator(pick(observed), pick(space), options);
+      const grid = estimator.logPdfGrid(lists);
+      const points: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+      const positions: number[] = [];
+      for (let j = 0; j < grid.length; j++) {
+        let rest = j;
+        const at = names.map(() => 0);
+        for (let i = names.length - 1; i >= 0; i--) {
+          at[i] = rest % lists[i].length;
+          rest = Math.floor(rest / lists[i].length);
+        }
+        names.forEach((name, i) => points[name].push(lists[i][at[i]]));
+        positions.push(...at);
+      }
+      assert.equal(
+        grid.length,
+        lists.reduce((a, l) => a * l.length, 1),
+      );
+      const exact = estimator.logPdf(points);
+      const byPosition = estimator.logPdfAt(lists, Int32Array.from(positions));
+      for (const scored of [grid, byPosition])
+        scored.forEach((g, j) => (exact[j] === -Infinity ? assert.equal(g, -Infinity) : close(g, exact[j], 1e-9)));
+      if (names.includes("y")) assert.ok(grid.some((g) => g === -Infinity) && grid.some((g) => Number.isFinite(g)));
+    }
+  }
+  assert.throws(() => new ParzenEstimator({ lr: [0] }, { lr: space.lr }, flat).logPdfGrid([]), /1 value lists needed, got 0/);
+});
+
 test("Parzen samples land on the step grid and inside the bounds", () => {
   const space: SearchSpace = {
     x: { type: "float", low: 0, high: 1, step: 0.1 },

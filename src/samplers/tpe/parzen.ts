@@ -123,6 +123,122 @@ export class ParzenEstimator {
     }
     return result;
   }
+
+  /**
+   * logPdf at configurations given by value positions: configuration j takes values[i][at[j d + i]] for
+   * parameter i. Each parameter's kernels are scored once per value, so a configuration costs lookups.
+   */
+  logPdfAt(values: readonly ArrayLike<number>[], at: Int32Array): Float64Array {
+    const d = this.kernels.length;
+    if (values.length !== d) throw new Error(`tpe sampler: ${d} value lists needed, got ${values.length}`);
+    const components = this.weights.length;
+    const tables = this.kernels.map((k, i) => kernelTable(k, values[i], components));
+    const count = at.length / d;
+    const result = new Float64Array(count);
+    const perComponent = new Float64Array(components);
+    for (let j = 0; j < count; j++) {
+      perComponent.set(this.logWeights);
+      for (let i = 0; i < d; i++) {
+        const m = values[i].length;
+        const v = at[j * d + i];
+        for (let c = 0; c < components; c++) perComponent[c] += tables[i][c * m + v];
+      }
+      result[j] = logSumExp(perComponent);
+    }
+    return result;
+  }
+
+  /**
+   * logPdf at every point of the grid values[0] x values[1] x ... (one list per parameter, in the
+   * estimator's order; the last parameter varies fastest). The parameters are split in two halves, each
+   * half's combinations scored per component apart, and the mixture is a weighted product of the two
+   * (exp'ed once per component and half-combination): P + Q exps per component instead of P Q.
+   */
+  logPdfGrid(values: readonly ArrayLike<number>[]): Float64Array {
+    const d = this.kernels.length;
+    if (values.length !== d) throw new Error(`tpe sampler: ${d} value lists needed, got ${values.length}`);
+    const components = this.weights.length;
+    const half = Math.floor(d / 2);
+    const front = halfTable(this.kernels.slice(0, half), values.slice(0, half), this.logWeights);
+    const back = halfTable(this.kernels.slice(half), values.slice(half), new Float64Array(components));
+    const P = front.combinations;
+    const Q = back.combinations;
+    let top = -Infinity;
+    for (let c = 0; c < components; c++) top = Math.max(top, front.peaks[c] + back.peaks[c]);
+    const sums = new Float64Array(P * Q);
+    for (let c = 0; c < components; c++) {
+      const w = Math.exp(front.peaks[c] + back.peaks[c] - top);
+      if (!(w > 0)) continue;
+      const ea = front.scaled.subarray(c * P, (c + 1) * P);
+      const eb = back.scaled.subarray(c * Q, (c + 1) * Q);
+      for (let p = 0; p < P; p++) {
+        const t = w * ea[p];
+        if (t === 0) continue;
+        const row = p * Q;
+        for (let q = 0; q < Q; q++) sums[row + q] += t * eb[q];
+      }
+    }
+    const result = new Float64Array(P * Q);
+    const point: Samples = {};
+    for (let j = 0; j < P * Q; j++) {
+      if (sums[j] > 0) {
+        result[j] = top + Math.log(sums[j]);
+        continue;
+      }
+      // Every term underflowed (or the point lies outside a range): score it exactly.
+      let rest = j;
+      for (let i = d - 1; i >= 0; i--) {
+        point[this.names[i]] = [values[i][rest % values[i].length]];
+        rest = Math.floor(rest / values[i].length);
+      }
+      result[j] = this.logPdf(point)[0];
+    }
+    return result;
+  }
+}
+
+/** Each component's log kernel at each value: [c * values.length + v], −Infinity outside the range. */
+function kernelTable(k: Kernels, values: ArrayLike<number>, components: number): Float64Array {
+  const m = values.length;
+  const table = new Float64Array(components * m);
+  const column = new Float64Array(components);
+  for (let v = 0; v < m; v++) {
+    column.fill(0);
+    const inside = addLogKernels(k, values[v], column);
+    for (let c = 0; c < components; c++) table[c * m + v] = inside ? column[c] : -Infinity;
+  }
+  return table;
+}
+
+/**
+ * For the combinations of some parameters' values (the last fastest): per component c, the largest
+ * log term peaks[c] (start[c] plus the parameters' log kernels) and every combination's term as
+ * exp(term - peaks[c]), in scaled[c * combinations + p].
+ */
+function halfTable(kernels: readonly Kernels[], values: readonly ArrayLike<number>[], start: Float64Array) {
+  const components = start.length;
+  let logs = Float64Array.from(start);
+  let combinations = 1;
+  kernels.forEach((k, i) => {
+    const m = values[i].length;
+    const own = kernelTable(k, values[i], components);
+    const next = new Float64Array(components * combinations * m);
+    for (let c = 0; c < components; c++)
+      for (let p = 0; p < combinations; p++)
+        for (let v = 0; v < m; v++) next[(c * combinations + p) * m + v] = logs[c * combinations + p] + own[c * m + v];
+    logs = next;
+    combinations *= m;
+  });
+  const peaks = new Float64Array(components);
+  const scaled = new Float64Array(components * combinations);
+  for (let c = 0; c < components; c++) {
+    let peak = -Infinity;
+    for (let p = 0; p < combinations; p++) peak = Math.max(peak, logs[c * combinations + p]);
+    peaks[c] = peak;
+    if (peak === -Infinity) continue;
+    for (let p = 0; p < combinations; p++) scaled[c * combinations + p] = Math.exp(logs[c * combinations + p] - peak);
+  }
+  return { combinations, peaks, scaled };
 }
 
 function checkedWeights(weights: number[], n: number): number[] {
