@@ -162,6 +162,16 @@ test("the log density over a grid, and at value positions, equals logPdf at each
       if (names.includes("y")) assert.ok(grid.some((g) => g === -Infinity) && grid.some((g) => Number.isFinite(g)));
     }
   }
+  // Past 2^22 half-table entries (here 1101 components x 4097) the grid is scored point by point, in the same order.
+  const rng = new Rng(5);
+  const wide = new ParzenEstimator(
+    { n: Array.from({ length: 1100 }, () => rng.int(4096)) },
+    { n: { type: "categorical", choices: Array.from({ length: 4096 }, (_, k) => k) } },
+    flat,
+  );
+  const all = wide.logPdfGrid([Float64Array.from({ length: 4096 }, (_, k) => k)]);
+  const some = wide.logPdf({ n: [0, 1, 2047, 4095] });
+  [0, 1, 2047, 4095].forEach((k, j) => close(all[k], some[j], 1e-9));
   assert.throws(() => new ParzenEstimator({ lr: [0] }, { lr: space.lr }, flat).logPdfGrid([]), /1 value lists needed, got 0/);
 });
 

@@ -159,6 +159,10 @@ export class ParzenEstimator {
     if (values.length !== d) throw new Error(`tpe sampler: ${d} value lists needed, got ${values.length}`);
     const components = this.weights.length;
     const half = Math.floor(d / 2);
+    const sizeOf = (lists: readonly ArrayLike<number>[]) => lists.reduce((n, list) => n * list.length, 1);
+    if (components * (sizeOf(values.slice(0, half)) + sizeOf(values.slice(half))) > GRID_TABLE_LIMIT) {
+      return this.logPdfAt(values, gridPositions(values));
+    }
     const front = halfTable(this.kernels.slice(0, half), values.slice(0, half), this.logWeights);
     const back = halfTable(this.kernels.slice(half), values.slice(half), new Float64Array(components));
     const P = front.combinations;
@@ -195,6 +199,24 @@ export class ParzenEstimator {
     }
     return result;
   }
+}
+
+/** Largest half-tables logPdfGrid builds (entries over both halves); beyond it, it scores point by point. */
+const GRID_TABLE_LIMIT = 1 << 22;
+
+/** The value positions of every point of a grid, the last parameter fastest. */
+function gridPositions(values: readonly ArrayLike<number>[]): Int32Array {
+  const d = values.length;
+  const count = values.reduce((n, list) => n * list.length, 1);
+  const at = new Int32Array(count * d);
+  for (let j = 0; j < count; j++) {
+    let rest = j;
+    for (let i = d - 1; i >= 0; i--) {
+      at[j * d + i] = rest % values[i].length;
+      rest = Math.floor(rest / values[i].length);
+    }
+  }
+  return at;
 }
 
 /** Each component's log kernel at each value: [c * values.length + v], −Infinity outside the range. */
