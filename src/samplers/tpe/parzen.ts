@@ -183,19 +183,16 @@ export class ParzenEstimator {
       }
     }
     const result = new Float64Array(P * Q);
-    const point: Samples = {};
+    const underflowed: number[] = [];
     for (let j = 0; j < P * Q; j++) {
-      if (sums[j] > 0) {
-        result[j] = top + Math.log(sums[j]);
-        continue;
-      }
-      // Every term underflowed (or the point lies outside a range): score it exactly.
-      let rest = j;
-      for (let i = d - 1; i >= 0; i--) {
-        point[this.names[i]] = [values[i][rest % values[i].length]];
-        rest = Math.floor(rest / values[i].length);
-      }
-      result[j] = this.logPdf(point)[0];
+      if (sums[j] > 0) result[j] = top + Math.log(sums[j]);
+      else underflowed.push(j);
+    }
+    // Where every term underflowed (or the point lies outside a range), score in log space point by point.
+    if (underflowed.length > 0) {
+      const at = new Int32Array(underflowed.length * d);
+      underflowed.forEach((j, k) => gridPosition(values, j, at.subarray(k * d, (k + 1) * d)));
+      this.logPdfAt(values, at).forEach((value, k) => (result[underflowed[k]] = value));
     }
     return result;
   }
@@ -209,14 +206,17 @@ function gridPositions(values: readonly ArrayLike<number>[]): Int32Array {
   const d = values.length;
   const count = values.reduce((n, list) => n * list.length, 1);
   const at = new Int32Array(count * d);
-  for (let j = 0; j < count; j++) {
-    let rest = j;
-    for (let i = d - 1; i >= 0; i--) {
-      at[j * d + i] = rest % values[i].length;
-      rest = Math.floor(rest / values[i].length);
-    }
-  }
+  for (let j = 0; j < count; j++) gridPosition(values, j, at.subarray(j * d, (j + 1) * d));
   return at;
+}
+
+/** The value positions of point j of a grid, into `into`. */
+function gridPosition(values: readonly ArrayLike<number>[], j: number, into: Int32Array): void {
+  let rest = j;
+  for (let i = values.length - 1; i >= 0; i--) {
+    into[i] = rest % values[i].length;
+    rest = Math.floor(rest / values[i].length);
+  }
 }
 
 /** Each component's log kernel at each value: [c * values.length + v], −Infinity outside the range. */
