@@ -78,6 +78,7 @@ export const VARIANTS: Record<string, Variant> = {
   // (log l - log g, T 0.3). TPE's ratio alone and the two in turn were measured as well and are gone
   // (bench/results/rl-levers-tpe-*.json, rl-levers-ensemble-*.json).
   "ei+tpe": reinforce({ surrogate: "ei+tpe" }),
+  "ei+tpe-adaptive": reinforce({ surrogate: "ei+tpe-adaptive" }),
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {

@@ -172,14 +172,15 @@ export const PolicyOptionsSchema = z.strictObject({
   initialPolicy: shaped(z.custom<ExportedPolicy>(isObject), "a policy exported by exportPolicy()"),
 });
 
-export const SURROGATE_KINDS = ["none", "ei", "ucb", "ei+tpe"] as const;
+export const SURROGATE_KINDS = ["none", "ei", "ucb", "ei+tpe", "ei+tpe-adaptive"] as const;
 
 /** The surrogate-in-the-loop options the policy samplers share (src/samplers/policy-surrogate.ts). */
 const SURROGATE_FIELDS = {
   /**
    * Train the mlp policy against a surrogate's acquisition before each trial: the GP's log expected
    * improvement ("ei"), its upper confidence bound ("ucb"), or the even mixture of "ei"'s target and TPE's
-   * density ratio's ("ei+tpe"). Default "ei" with the mlp policy (reinforce's default preset, and ppo), "none" otherwise.
+   * density ratio's ("ei+tpe"), or their mixture weighted by which of the two has ranked the good trials higher so far
+   * ("ei+tpe-adaptive"). Default "ei" with the mlp policy (reinforce's default preset, and ppo), "none" otherwise.
    */
   surrogate: oneOf("surrogate", SURROGATE_KINDS),
   /** Policy-gradient steps against the surrogate per trial. */

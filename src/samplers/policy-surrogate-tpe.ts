@@ -25,18 +25,26 @@ const MULTIVARIATE: ParzenOptions = {
   weights: defaultWeights,
 };
 
+/** TPE's view of the configurations for the surrogate. */
+export interface TpeRatio {
+  /** (log l − log g) / TPE_RATIO_TEMPERATURE at each configuration. */
+  scores: Float64Array;
+  /** The worst value (minimised) of the good trials: a trial below or at it is good. */
+  threshold: number | undefined;
+}
+
 /**
- * (log l − log g) / TPE_RATIO_TEMPERATURE at each configuration: the whole space in mixed-radix order (last
- * parameter fastest) when `indices` is undefined, else the configurations of `indices` (choice indices,
- * d per configuration). The trial being drawn is left out of the history.
+ * TPE's ratio at each configuration: the whole space in mixed-radix order (last parameter fastest) when
+ * `indices` is undefined, else the configurations of `indices` (choice indices, d per configuration).
+ * The trial being drawn is left out of the history.
  */
-export function tpeRatioScores(
+export function tpeRatio(
   space: PolicySpace,
   trials: readonly FrozenTrial[],
   direction: Direction,
   trialNumber: number,
   indices: Int32Array | undefined,
-): Float64Array {
+): TpeRatio {
   const searchSpace: SearchSpace = Object.fromEntries(space.names.map((name, i) => [name, space.distributions[i]]));
   const history = readHistory(trials, trialNumber, direction, defaultGamma, false);
   const good = new ParzenEstimator(observationColumns(searchSpace, history.below), searchSpace, MULTIVARIATE);
@@ -47,8 +55,14 @@ export function tpeRatioScores(
   );
   const logL = indices === undefined ? good.logPdfGrid(values) : good.logPdfAt(values, indices);
   const logG = indices === undefined ? bad.logPdfGrid(values) : bad.logPdfAt(values, indices);
-  return logL.map((l, j) => {
+  const scores = logL.map((l, j) => {
     const ratio = l - logG[j];
     return Number.isNaN(ratio) ? -Infinity : ratio / TPE_RATIO_TEMPERATURE;
   });
+  const sign = direction === "maximize" ? -1 : 1;
+  const goodValues = history.below
+    .filter((t) => t.state === "COMPLETE" && typeof t.value === "number" && Number.isFinite(t.value))
+    .map((t) => sign * (t.value as number));
+  const threshold = goodValues.length === 0 ? undefined : Math.max(...goodValues);
+  return { scores, threshold };
 }

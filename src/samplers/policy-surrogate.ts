@@ -19,7 +19,9 @@
  *
  * With the acquisition "ei+tpe" the target is instead ½ p_EI + ½ p_TPE over the unseen configurations:
  * p_EI the Boltzmann distribution of log EI above, p_TPE that of TPE's log l(x) − log g(x)
- * (./policy-surrogate-tpe.ts), each normalised on its own (evenMixture below), so neither scale dominates.
+ * (./policy-surrogate-tpe.ts), each normalised on its own (logMixture below), so neither scale dominates.
+ * With "ei+tpe-adaptive" it is w p_EI + (1 − w) p_TPE, w following which of the two has been proposing
+ * this study's good trials (./policy-surrogate-mixture.ts).
  */
 import { Adam } from "../nn/adam.ts";
 import { Rng } from "../nn/rng.ts";
@@ -30,9 +32,10 @@ import { logExpectedImprovement } from "./gp/acquisition.ts";
 import { dimensionOf, encodeValue } from "./gp/encoding.ts";
 import { defaultTheta, fitHyperparameters, hyperparametersOf, type TrainingData } from "./gp/fit.ts";
 import { FiniteGpPosterior } from "./policy-surrogate-gp.ts";
-import { tpeRatioScores } from "./policy-surrogate-tpe.ts";
+import { type MixtureState, MixtureWeight } from "./policy-surrogate-mixture.ts";
+import { tpeRatio } from "./policy-surrogate-tpe.ts";
 
-export const SURROGATE_ACQUISITIONS = ["ei", "ucb", "ei+tpe"] as const;
+export const SURROGATE_ACQUISITIONS = ["ei", "ucb", "ei+tpe", "ei+tpe-adaptive"] as const;
 export type SurrogateAcquisition = (typeof SURROGATE_ACQUISITIONS)[number];
 
 export interface SurrogateSettings {
@@ -116,6 +119,12 @@ export function surrogatePlanning(
   return planning;
 }
 
+/** "a", "b" or "c". */
+function quotedList(names: readonly string[]): string {
+  const quoted = names.map((name) => `"${name}"`);
+  return `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+}
+
 /** The resolved surrogate settings, or undefined when the options ask for none. */
 function surrogateSettingsOf(sampler: string, options: SurrogateOptions, defaults: SurrogateSettings): SurrogateSettings | undefined {
   const given = {
@@ -128,17 +137,18 @@ function surrogateSettingsOf(sampler: string, options: SurrogateOptions, default
   if (options.surrogate === undefined || options.surrogate === "none") {
     const stray = Object.entries(options).find(([name, value]) => name !== "surrogate" && value !== undefined);
     if (stray !== undefined)
-      throw new Error(`${sampler} sampler: surrogate options need surrogate "ei", "ucb" or "ei+tpe" (got ${stray[0]} alone)`);
+      throw new Error(`${sampler} sampler: surrogate options need surrogate ${quotedList(SURROGATE_ACQUISITIONS)} (got ${stray[0]} alone)`);
     return undefined;
   }
   const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
   return { ...defaults, ...defined, acquisition: options.surrogate };
 }
 
-/** The saved part: the last kernel fit and how many completed trials it was fitted on. */
+/** The saved part: the last kernel fit and how many completed trials it was fitted on; the mixture's credit for "ei+tpe-adaptive". */
 export interface SurrogateState {
   theta: number[] | null;
   fittedOn: number;
+  mixture?: MixtureState;
 }
 
 /** Largest space the surrogate enumerates (it scores and differentiates over every configuration). */
@@ -228,6 +238,7 @@ export class SurrogatePlanner {
   private fittedOn = 0;
   private posterior: FiniteGpPosterior | undefined;
   private readonly seedWord: number;
+  private readonly mixture: MixtureWeight | undefined;
 
   constructor(
     readonly space: PolicySpace,
@@ -236,6 +247,7 @@ export class SurrogatePlanner {
   ) {
     const rng = new Rng(seed);
     this.seedWord = rng.nextUint32();
+    this.mixture = settings.acquisition === "ei+tpe-adaptive" ? new MixtureWeight() : undefined;
     if (configurationCount(space) <= SURROGATE_CONFIGURATION_LIMIT) this.whole = enumerated(space);
     else this.sample = sampled(space, rng, SAMPLED_CONFIGURATIONS);
   }
@@ -259,11 +271,19 @@ export class SurrogatePlanner {
    * Trains a copy of `policy` against the surrogate for trial `trialNumber` and returns what `draw` gives
    * when run on it; `policy`'s own weights are restored afterwards.
    */
-  withPlannedPolicy<T>(policy: Policy, trials: readonly FrozenTrial[], direction: Direction, trialNumber: number, draw: () => T): T {
+  withPlannedPolicy<T extends { indices: Int32Array }>(
+    policy: Policy,
+    trials: readonly FrozenTrial[],
+    direction: Direction,
+    trialNumber: number,
+    draw: () => T,
+  ): T {
     const saved = policy.params.map((p) => p.slice());
     try {
-      this.train(policy, trials, direction, trialNumber);
-      return draw();
+      const drawn = this.train(policy, trials, direction, trialNumber);
+      const result = draw();
+      drawn?.(result.indices);
+      return result;
     } finally {
       policy.params.forEach((p, t) => p.set(saved[t]));
       policy.zeroGrads();
@@ -271,7 +291,9 @@ export class SurrogatePlanner {
   }
 
   getState(): SurrogateState {
-    return { theta: this.theta === undefined ? null : Array.from(this.theta), fittedOn: this.fittedOn };
+    const state: SurrogateState = { theta: this.theta === undefined ? null : Array.from(this.theta), fittedOn: this.fittedOn };
+    if (this.mixture !== undefined) state.mixture = this.mixture.getState();
+    return state;
   }
 
   setState(state: SurrogateState | undefined): void {
@@ -281,12 +303,22 @@ export class SurrogatePlanner {
       Number.isInteger(state.fittedOn) &&
       (state.theta === null || (Array.isArray(state.theta) && state.theta.length === this.space.sizes.length + 2));
     if (!valid) throw new Error(`the saved surrogate state must hold theta (null or ${this.space.sizes.length + 2} numbers) and fittedOn`);
+    if (this.mixture !== undefined) {
+      if (state.mixture === undefined) throw new Error(`the saved surrogate state of "ei+tpe-adaptive" must hold the mixture's credit`);
+      this.mixture.setState(state.mixture);
+    }
     this.theta = state.theta === null ? undefined : Float64Array.from(state.theta);
     this.fittedOn = state.fittedOn;
     this.posterior = undefined;
   }
 
-  private train(policy: Policy, trials: readonly FrozenTrial[], direction: Direction, trialNumber: number): void {
+  /** Trains the policy for the trial; returns what to do with the configuration drawn, if anything. */
+  private train(
+    policy: Policy,
+    trials: readonly FrozenTrial[],
+    direction: Direction,
+    trialNumber: number,
+  ): ((indices: Int32Array) => void) | undefined {
     const held = trials
       .filter((trial) => trial.number !== trialNumber)
       .map((trial) => ({ trial, indices: indicesOf(this.space, trial.params) }))
@@ -301,13 +333,29 @@ export class SurrogatePlanner {
         completed.push({ position, value: direction === "maximize" ? -trial.value : trial.value });
       }
     }
-    if (completed.length < Math.max(2, this.settings.startupTrials) || !unseen.includes(1)) return;
-    let acquisition = this.acquisition(candidates, completed);
-    if (this.settings.acquisition === "ei+tpe") {
-      const ratio = tpeRatioScores(this.space, trials, direction, trialNumber, candidates === this.whole ? undefined : candidates.indices);
-      acquisition = evenMixture(acquisition, ratio, unseen);
+    this.mixture?.account(trials, direction);
+    if (completed.length < Math.max(2, this.settings.startupTrials) || !unseen.includes(1)) return undefined;
+    const ei = this.acquisition(candidates, completed);
+    if (this.settings.acquisition !== "ei+tpe" && this.mixture === undefined) {
+      this.ascend(policy, candidates, ei, unseen, trialNumber);
+      return undefined;
     }
-    this.ascend(policy, candidates, acquisition, unseen, trialNumber);
+    const tpe = tpeRatio(this.space, trials, direction, trialNumber, candidates === this.whole ? undefined : candidates.indices);
+    const weight = this.mixture?.weight() ?? 0.5;
+    this.ascend(
+      policy,
+      candidates,
+      logMixture(normalisedOver(ei, unseen), normalisedOver(tpe.scores, unseen), weight),
+      unseen,
+      trialNumber,
+    );
+    const { mixture } = this;
+    const threshold = tpe.threshold;
+    if (mixture === undefined || threshold === undefined) return undefined;
+    return (indices) => {
+      const j = candidates.positionOf(indices);
+      if (j !== undefined) mixture.record(trialNumber, [shareBelow(ei, unseen, j) - shareBelow(tpe.scores, unseen, j), threshold]);
+    };
   }
 
   /** a(x) / T of every candidate, from the GP fitted to the completed trials (in trial order). */
@@ -416,18 +464,24 @@ export class SurrogatePlanner {
   }
 }
 
+/** log p(x) with p ∝ exp(scores) normalised over the unseen configurations. */
+export function normalisedOver(scores: Float64Array, unseen: Uint8Array): Float64Array {
+  const z = logSumExpOver(scores, unseen);
+  return scores.map((x) => x - z);
+}
+
 /**
- * log(½ p_a(x) + ½ p_b(x)) on the unseen configurations, p_a ∝ exp(a) and p_b ∝ exp(b) normalised over
- * them: the Boltzmann target of the result (at temperature 1) is the even mixture of the two.
+ * log(w p_a(x) + (1 − w) p_b(x)) from log p_a and log p_b: the Boltzmann target of the result (at
+ * temperature 1) is the mixture of the two.
  */
-export function evenMixture(a: Float64Array, b: Float64Array, unseen: Uint8Array): Float64Array {
-  const zA = logSumExpOver(a, unseen);
-  const zB = logSumExpOver(b, unseen);
-  return a.map((x, j) => {
-    const u = x - zA;
-    const v = b[j] - zB;
+export function logMixture(logA: Float64Array, logB: Float64Array, weight: number): Float64Array {
+  const wA = Math.log(weight);
+  const wB = Math.log(1 - weight);
+  return logA.map((x, j) => {
+    const u = x + wA;
+    const v = logB[j] + wB;
     const top = Math.max(u, v);
-    return top === -Infinity ? -Infinity : top + Math.log(Math.exp(u - top) + Math.exp(v - top)) - Math.LN2;
+    return top === -Infinity ? -Infinity : top + Math.log(Math.exp(u - top) + Math.exp(v - top));
   });
 }
 
@@ -438,4 +492,16 @@ function logSumExpOver(values: Float64Array, mask: Uint8Array): number {
   let sum = 0;
   for (let j = 0; j < values.length; j++) if (mask[j] === 1) sum += Math.exp(values[j] - top);
   return top + Math.log(sum);
+}
+
+/** The share of the unseen configurations that score lower than configuration j. */
+function shareBelow(scores: Float64Array, unseen: Uint8Array, j: number): number {
+  let lower = 0;
+  let open = 0;
+  for (let k = 0; k < scores.length; k++) {
+    if (unseen[k] === 0) continue;
+    open++;
+    if (scores[k] < scores[j]) lower++;
+  }
+  return open === 0 ? 0.5 : lower / open;
 }

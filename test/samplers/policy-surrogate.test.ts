@@ -8,7 +8,7 @@ import { runOnTable, syntheticPaperTable, TableStudy } from "../../bench/rl-tabl
 import { Rng } from "../../src/nn/rng.ts";
 import { defaultTheta, hyperparametersOf } from "../../src/samplers/gp/fit.ts";
 import { GpPosterior } from "../../src/samplers/gp/posterior.ts";
-import { evenMixture } from "../../src/samplers/policy-surrogate.ts";
+import { logMixture, normalisedOver } from "../../src/samplers/policy-surrogate.ts";
 import { FiniteGpPosterior } from "../../src/samplers/policy-surrogate-gp.ts";
 import { ppoSampler } from "../../src/samplers/ppo.ts";
 import { randomSampler } from "../../src/samplers/random.ts";
@@ -56,7 +56,7 @@ test("the same seed gives the same trials, another seed others", () => {
   assert.notDeepEqual(params(1), params(2));
 });
 
-for (const surrogate of ["ei", "ei+tpe"] as const) {
+for (const surrogate of ["ei", "ei+tpe", "ei+tpe-adaptive"] as const) {
   test(`a sampler restored from its saved state (with a kernel fit) draws the trials of the uninterrupted one (${surrogate})`, () => {
     const options = { ...surrogateOptions, surrogate, seed: 3 };
     const whole = reinforceSampler(options);
@@ -88,7 +88,7 @@ test("the ei+tpe target is the even mixture of the two Boltzmann distributions o
   };
   const pa = softmax(a);
   const pb = softmax(b);
-  const mixed = evenMixture(a, b, unseen);
+  const mixed = logMixture(normalisedOver(a, unseen), normalisedOver(b, unseen), 0.5);
   let mass = 0;
   for (let j = 0; j < 40; j++) {
     if (unseen[j] === 0) continue;
@@ -154,9 +154,12 @@ test("bad combinations are refused with the option's name", () => {
   assert.throws(() => reinforceSampler({ surrogate: "ei", policy: "rnn" }), /surrogate needs policy "mlp".*got "rnn"/);
   assert.throws(
     () => reinforceSampler({ preset: "paper", surrogateSteps: 5 }),
-    /surrogate options need surrogate "ei", "ucb" or "ei\+tpe" \(got surrogateSteps alone\)/,
+    /surrogate options need surrogate "ei", "ucb", "ei\+tpe" or "ei\+tpe-adaptive" \(got surrogateSteps alone\)/,
   );
-  assert.throws(() => reinforceSampler({ surrogate: "pi" as "ei" }), /unknown surrogate "pi": use "none", "ei", "ucb" or "ei\+tpe"/);
+  assert.throws(
+    () => reinforceSampler({ surrogate: "pi" as "ei" }),
+    /unknown surrogate "pi": use "none", "ei", "ucb", "ei\+tpe" or "ei\+tpe-adaptive"/,
+  );
   assert.throws(
     () => reinforceSampler({ surrogate: "ei", surrogateStartupTrials: 1 }),
     /surrogateStartupTrials must be an integer >= 2, got 1/,
@@ -182,7 +185,7 @@ test("ppo with the mlp policy plans against the surrogate by default, with the s
   assert.throws(() => ppoSampler({ surrogate: "ei", policy: "rnn" }), /^Error: ppo sampler: surrogate needs policy "mlp".*got "rnn"/);
   assert.throws(
     () => ppoSampler({ surrogate: "none", surrogateSteps: 5 }),
-    /ppo sampler: surrogate options need surrogate "ei", "ucb" or "ei\+tpe" \(got surrogateSteps alone\)/,
+    /ppo sampler: surrogate options need surrogate "ei", "ucb", "ei\+tpe" or "ei\+tpe-adaptive" \(got surrogateSteps alone\)/,
   );
   const state = (sampler: ReturnType<typeof ppoSampler>) => {
     optimize(sampler, SMALL, bowl, 12);
