@@ -56,20 +56,20 @@ export const VARIANTS: Record<string, Variant> = {
   "plain-ordinal0": reinforce({ surrogate: "none", ordinalWidth: 0 }),
   "plain-ordinal1": reinforce({ surrogate: "none", ordinalWidth: 1 }),
   "plain-ordinal2": reinforce({ surrogate: "none", ordinalWidth: 2 }),
-  "surrogate-ordinal0": reinforce({ ordinalWidth: 0 }),
-  "surrogate-ordinal2": reinforce({ ordinalWidth: 2 }),
+  "surrogate-ordinal0": reinforce({ surrogate: "ei", ordinalWidth: 0 }),
+  "surrogate-ordinal2": reinforce({ surrogate: "ei", ordinalWidth: 2 }),
   "rnn-ordinal0": reinforce({ policy: "rnn", ordinalWidth: 0 }),
   "rnn-ordinal2": reinforce({ policy: "rnn", ordinalWidth: 2 }),
   "ppo-ordinal0": ppo({ ordinalWidth: 0 }),
   "ppo-ordinal2": ppo({ ordinalWidth: 2 }),
   "ppo-elite8x4": ppo({ eliteSize: 8, eliteSteps: 4 }),
   // The surrogate's Boltzmann temperature (default 0.1, chosen on letter at 100 trials): more exploration later on?
-  "surrogate-t03": reinforce({ surrogateTemperature: 0.3 }),
-  "surrogate-t1": reinforce({ surrogateTemperature: 1 }),
+  "surrogate-t03": reinforce({ surrogate: "ei", surrogateTemperature: 0.3 }),
+  "surrogate-t1": reinforce({ surrogate: "ei", surrogateTemperature: 1 }),
   // Fewer trials drawn before the surrogate starts (it was 10; 5 is the default now): more guided trials at 25-50.
-  startup10: reinforce({ surrogateStartupTrials: 10 }),
-  startup5: reinforce({ surrogateStartupTrials: 5 }),
-  startup3: reinforce({ surrogateStartupTrials: 3 }),
+  startup10: reinforce({ surrogate: "ei", surrogateStartupTrials: 10 }),
+  startup5: reinforce({ surrogate: "ei", surrogateStartupTrials: 5 }),
+  startup3: reinforce({ surrogate: "ei", surrogateStartupTrials: 3 }),
   // PPO with reinforce's default surrogate in the loop.
   "ppo-surrogate": ppo({ surrogate: "ei" }),
   // PPO's surrogate starting after 5 completed trials, as REINFORCE's default does (PPO's default: 10).
@@ -78,7 +78,10 @@ export const VARIANTS: Record<string, Variant> = {
   // (log l - log g, T 0.3). TPE's ratio alone and the two in turn were measured as well and are gone
   // (bench/results/rl-levers-tpe-*.json, rl-levers-ensemble-*.json).
   "ei+tpe": reinforce({ surrogate: "ei+tpe" }),
+  // The mixture's weight set per study by which model ranks the good trials higher: the default since
+  // wave 2, session 7 ("ei", the default before, pinned above where a variant was measured with it).
   "ei+tpe-adaptive": reinforce({ surrogate: "ei+tpe-adaptive" }),
+  ei: reinforce({ surrogate: "ei" }),
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {

@@ -20,8 +20,8 @@
  * With the acquisition "ei+tpe" the target is instead ½ p_EI + ½ p_TPE over the unseen configurations:
  * p_EI the Boltzmann distribution of log EI above, p_TPE that of TPE's log l(x) − log g(x)
  * (./policy-surrogate-tpe.ts), each normalised on its own (logMixture below), so neither scale dominates.
- * With "ei+tpe-adaptive" it is w p_EI + (1 − w) p_TPE, w following which of the two has been proposing
- * this study's good trials (./policy-surrogate-mixture.ts).
+ * With "ei+tpe-adaptive" it is w p_EI + (1 − w) p_TPE, w following which of the two has been ranking
+ * this study's good trials higher (./policy-surrogate-mixture.ts).
  */
 import { Adam } from "../nn/adam.ts";
 import { Rng } from "../nn/rng.ts";
@@ -108,7 +108,7 @@ export function splitSurrogateOptions<T extends SurrogateOptions>(
 export function surrogatePlanning(
   sampler: string,
   options: SurrogateOptions,
-  byDefault: "ei" | "none",
+  byDefault: "ei" | "ei+tpe-adaptive" | "none",
   policy: string,
   defaults: SurrogateSettings,
 ): SurrogateSettings | undefined {
@@ -144,7 +144,10 @@ function surrogateSettingsOf(sampler: string, options: SurrogateOptions, default
   return { ...defaults, ...defined, acquisition: options.surrogate };
 }
 
-/** The saved part: the last kernel fit and how many completed trials it was fitted on; the mixture's credit for "ei+tpe-adaptive". */
+/**
+ * The saved part: the last kernel fit and how many completed trials it was fitted on; for "ei+tpe-adaptive",
+ * the mixture's evidence (absent in a state saved by another surrogate: the weight then starts even).
+ */
 export interface SurrogateState {
   theta: number[] | null;
   fittedOn: number;
@@ -303,10 +306,7 @@ export class SurrogatePlanner {
       Number.isInteger(state.fittedOn) &&
       (state.theta === null || (Array.isArray(state.theta) && state.theta.length === this.space.sizes.length + 2));
     if (!valid) throw new Error(`the saved surrogate state must hold theta (null or ${this.space.sizes.length + 2} numbers) and fittedOn`);
-    if (this.mixture !== undefined) {
-      if (state.mixture === undefined) throw new Error(`the saved surrogate state of "ei+tpe-adaptive" must hold the mixture's credit`);
-      this.mixture.setState(state.mixture);
-    }
+    if (this.mixture !== undefined && state.mixture !== undefined) this.mixture.setState(state.mixture);
     this.theta = state.theta === null ? undefined : Float64Array.from(state.theta);
     this.fittedOn = state.fittedOn;
     this.posterior = undefined;

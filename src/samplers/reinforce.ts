@@ -6,9 +6,12 @@
  * - "paper": the paper's setup: batch 16, Adam lr 1e-3, gamma 0.99, no baseline, no reward
  *   standardisation, no entropy bonus, no cache, tmax 1. The paper ran 300 updates: 4800 trials.
  * - "default": chosen by measurement (bench/rl-settings.ts, bench/results/rl-settings.json). With the mlp
- *   policy it also trains the policy against a GP's expected improvement before each trial (surrogate "ei",
- *   ./policy-surrogate.ts): on the four tables, seeds 0-49 (bench/results/rl-surrogate.md), it beat the
- *   other levers measured (bench/results/rl-levers-*.json). The rnn policy has no surrogate mode.
+ *   policy it also trains the policy before each trial against a surrogate (./policy-surrogate.ts): the
+ *   mixture of the GP's expected improvement and TPE's density ratio, weighted by which has ranked the
+ *   study's good trials higher (surrogate "ei+tpe-adaptive"). The surrogate beat the other levers on the
+ *   four tables, seeds 0-49 (bench/results/rl-surrogate.md, bench/results/rl-levers-*.json), and the
+ *   adaptive mixture was lower than EI alone in 8 of 16 cells there and higher in 4
+ *   (bench/results/rl-levers-adaptive-*.json). The rnn policy has no surrogate mode.
  */
 import { Reinforce } from "../rl/reinforce.ts";
 import { parseSamplerOptions, ReinforceOptionsSchema, type ReinforcePreset, type ReinforceSamplerOptions } from "./options.ts";
@@ -76,8 +79,8 @@ const ORDINAL_WITH_SURROGATE = 0;
 const REINFORCE_SURROGATE: SurrogateSettings = { ...SURROGATE_DEFAULTS, startupTrials: 5 };
 
 /** The default preset's mlp policy plans against a surrogate; the paper preset and the rnn policy do not. */
-function defaultSurrogate(preset: ReinforcePreset | undefined, policy: string): "ei" | "none" {
-  return (preset ?? "default") === "default" && policy === "mlp" ? "ei" : "none";
+function defaultSurrogate(preset: ReinforcePreset | undefined, policy: string): "ei+tpe-adaptive" | "none" {
+  return (preset ?? "default") === "default" && policy === "mlp" ? "ei+tpe-adaptive" : "none";
 }
 
 /** REINFORCE over an mlp or rnn policy (see the presets above). */

@@ -75,6 +75,17 @@ for (const surrogate of ["ei", "ei+tpe", "ei+tpe-adaptive"] as const) {
   });
 }
 
+test('a study saved under the surrogate "ei" (the default before) resumes under the adaptive default, its weight starting even', () => {
+  const before = reinforceSampler({ ...surrogateOptions, seed: 3 });
+  const study = optimize(before, SMALL, bowl, 12);
+  const after = reinforceSampler({ ...surrogateOptions, surrogate: "ei+tpe-adaptive", seed: 3 });
+  after.loadState(JSON.parse(JSON.stringify(before.saveState())));
+  const resumed = optimize(after, SMALL, bowl, 4, { study });
+  assert.equal(new Set(resumed.list.map((t) => JSON.stringify(t.params))).size, 16, "four more distinct trials");
+  const mixture = (after.saveState() as { surrogate?: { mixture?: { good: number[]; bad: number[] } } }).surrogate?.mixture;
+  assert.ok(mixture !== undefined && mixture.good[0] + mixture.bad[0] >= 2, "the new trials are scored");
+});
+
 test("the ei+tpe target is the even mixture of the two Boltzmann distributions over the unseen configurations", () => {
   const rng = new Rng(8);
   const a = Float64Array.from({ length: 40 }, () => 5 * rng.normal());
@@ -166,10 +177,11 @@ test("bad combinations are refused with the option's name", () => {
   );
 });
 
-test("the default reinforce sampler (mlp policy) plans against the surrogate; the paper preset and the rnn policy do not", () => {
+test("the default reinforce sampler (mlp policy) plans against the adaptive mixture; the paper preset and the rnn policy do not", () => {
   const params = (options: Parameters<typeof reinforceSampler>[0]) =>
     optimize(reinforceSampler({ seed: 5, ...options }), SMALL, bowl, 16).list.map((t) => t.params);
-  assert.deepEqual(params({}), params({ surrogate: "ei" }));
+  assert.deepEqual(params({}), params({ surrogate: "ei+tpe-adaptive" }));
+  assert.notDeepEqual(params({}), params({ surrogate: "ei" }));
   assert.notDeepEqual(params({}), params({ surrogate: "none" }));
   assert.deepEqual(params({ preset: "paper" }), params({ preset: "paper", surrogate: "none" }));
   assert.doesNotThrow(() => reinforceSampler({ policy: "rnn" }), "the rnn policy's default has no surrogate (it would be refused)");
