@@ -15,22 +15,22 @@ import type { Direction, FrozenTrial } from "../trial/types.ts";
 const FLOOR = 0.05;
 
 /** A trial's δ = q_EI − q_TPE and the value it must reach to be good. */
-export type Forecast = [difference: number, threshold: number];
+export type AtDraw = [difference: number, threshold: number];
 
 /** Count, sum and sum of squares of δ over one group of trials. */
 type Moments = [number, number, number];
 
-/** The saved part: δ's moments over the good and the bad trials, and the forecasts of trials not yet scored. */
+/** The saved part: δ's moments over the good and the bad trials, and the rank differences of trials not yet scored. */
 export interface MixtureState {
   good: Moments;
   bad: Moments;
-  pending: Record<string, Forecast>;
+  pending: Record<string, AtDraw>;
 }
 
 export class MixtureWeight {
   private good: Moments = [0, 0, 0];
   private bad: Moments = [0, 0, 0];
-  private pending = new Map<number, Forecast>();
+  private pending = new Map<number, AtDraw>();
 
   /** EI's weight in the target. */
   weight(): number {
@@ -44,20 +44,20 @@ export class MixtureWeight {
     return Math.min(1 - FLOOR, Math.max(FLOOR, 0.5 * erfc(-z / Math.SQRT2)));
   }
 
-  record(trialNumber: number, forecast: Forecast): void {
-    this.pending.set(trialNumber, forecast);
+  record(trialNumber: number, atDraw: AtDraw): void {
+    this.pending.set(trialNumber, atDraw);
   }
 
-  /** Scores every recorded trial that has finished (one that did not complete is dropped unscored). */
+  /** Scores every recorded trial that has finished (one that did not complete is dropped). */
   account(trials: readonly FrozenTrial[], direction: Direction): void {
     if (this.pending.size === 0) return;
     const sign = direction === "maximize" ? -1 : 1;
     for (const trial of trials) {
-      const forecast = this.pending.get(trial.number);
-      if (forecast === undefined || trial.state === "RUNNING" || trial.state === "WAITING") continue;
+      const atDraw = this.pending.get(trial.number);
+      if (atDraw === undefined || trial.state === "RUNNING" || trial.state === "WAITING") continue;
       this.pending.delete(trial.number);
       if (trial.state !== "COMPLETE" || typeof trial.value !== "number" || !Number.isFinite(trial.value)) continue;
-      const [difference, threshold] = forecast;
+      const [difference, threshold] = atDraw;
       const group = sign * trial.value <= threshold ? this.good : this.bad;
       group[0] += 1;
       group[1] += difference;
@@ -71,7 +71,7 @@ export class MixtureWeight {
 
   setState(state: MixtureState): void {
     const isMoments = (m: unknown) => Array.isArray(m) && m.length === 3 && m.every((x) => typeof x === "number" && Number.isFinite(x));
-    const isForecast = (f: unknown) => Array.isArray(f) && f.length === 2 && f.every((x) => typeof x === "number");
+    const isAtDraw = (f: unknown) => Array.isArray(f) && f.length === 2 && f.every((x) => typeof x === "number");
     const valid =
       state !== null &&
       typeof state === "object" &&
@@ -79,7 +79,7 @@ export class MixtureWeight {
       isMoments(state.bad) &&
       state.pending !== null &&
       typeof state.pending === "object" &&
-      Object.entries(state.pending).every(([k, f]) => Number.isInteger(Number(k)) && isForecast(f));
+      Object.entries(state.pending).every(([k, f]) => Number.isInteger(Number(k)) && isAtDraw(f));
     if (!valid) {
       throw new Error("the saved mixture state must hold good and bad (3 numbers each) and pending (trial number → [δ, threshold])");
     }
