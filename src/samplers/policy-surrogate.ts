@@ -336,7 +336,8 @@ export class SurrogatePlanner {
     this.mixture?.account(trials, direction);
     if (completed.length < Math.max(2, this.settings.startupTrials) || !unseen.includes(1)) return undefined;
     const ei = this.acquisition(candidates, completed);
-    if (this.settings.acquisition !== "ei+tpe" && this.mixture === undefined) {
+    const mixesTpe = this.settings.acquisition === "ei+tpe" || this.settings.acquisition === "ei+tpe-adaptive";
+    if (!mixesTpe) {
       this.ascend(policy, candidates, ei, unseen, trialNumber);
       return undefined;
     }

@@ -40,6 +40,11 @@ const CASES: ContractCase[] = [
     sampler: "reinforce",
     options: { policy: "mlp", levels: 4, batchSize: 2, surrogate: "ei", surrogateStartupTrials: 3, surrogateSteps: 5 },
   },
+  {
+    label: "reinforce adaptive surrogate (the default's kind)",
+    sampler: "reinforce",
+    options: { policy: "mlp", levels: 4, batchSize: 2, surrogate: "ei+tpe-adaptive", surrogateStartupTrials: 3, surrogateSteps: 5 },
+  },
   { label: "reinforce paper (no cache)", sampler: "reinforce", options: { preset: "paper", levels: 4, batchSize: 2 }, repeats: true },
   { label: "ppo mlp", sampler: "ppo", options: { policy: "mlp", levels: 4, batchSize: 4, minibatchSize: 2, epochs: 2 } },
   { label: "ppo rnn", sampler: "ppo", options: { policy: "rnn", levels: 4, batchSize: 4, minibatchSize: 2, epochs: 2 } },
