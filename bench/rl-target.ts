@@ -4,6 +4,10 @@
  * every budget >= 100, with one-sided Mann-Whitney tests (a repeat without a result counts as the worst).
  *   node --import tsx bench/rl-target.ts --sampler reinforce-mlp --out bench/results/rl-target.json DIR...
  * Each DIR holds a results.json written by `hyperforce bench` (with random, tpe, gp and the sampler).
+ * Where the runs record what the search found (bestEvaluatedRegret), a second table sets, per cell not met,
+ * the regret of the best configuration each study completed beside the one it reports, for the sampler and
+ * the sampler it failed against (random below 100 evaluations or when it is not beaten, else the best of TPE
+ * and GP), with the share of studies a lucky seed misled and a one-sided test on what was found.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -43,6 +47,16 @@ interface TargetRow {
   bestMedian: number;
   pHigherThanBest: number;
   met: boolean;
+  /** What the search found, when the runs record it: medians of bestEvaluatedRegret and the misled shares. */
+  found?: { reference: string; median: number; referenceMedian: number; pLower: number; misled: number; referenceMisled: number };
+}
+
+/** What the search found in one cell: the median of bestEvaluatedRegret, and the share of runs that report worse. */
+function foundIn(runs: BenchRun[], b: number): { values: number[]; misled: number } | undefined {
+  const points = runs.map((run) => run.points[b]);
+  if (points.length === 0 || !points.every((p) => typeof p?.bestEvaluatedRegret === "number" && p.regret !== null)) return undefined;
+  const values = points.map((p) => p.bestEvaluatedRegret!);
+  return { values, misled: points.filter((p) => p.bestEvaluatedRegret! < p.regret!).length / points.length };
 }
 
 const rows: TargetRow[] = [];
@@ -58,7 +72,23 @@ for (const dir of dirs) {
     const vsBest = mannWhitneyU(mine, regrets(best));
     const belowRandom = median(mine) < median(random) && vsRandom.pLower < 0.05;
     const notAboveBest = budget < 100 || (median(mine) <= median(regrets(best)) && vsBest.pHigher >= 0.05);
+    const runsOf = (label: string) => results.runs.filter((run) => run.sampler === label);
+    const reference = belowRandom ? best : "random";
+    const foundMine = foundIn(runsOf(sampler), b);
+    const foundReference = foundIn(runsOf(reference), b);
+    const found =
+      foundMine === undefined || foundReference === undefined
+        ? undefined
+        : {
+            reference,
+            median: median(foundMine.values),
+            referenceMedian: median(foundReference.values),
+            pLower: mannWhitneyU(foundMine.values, foundReference.values).pLower,
+            misled: foundMine.misled,
+            referenceMisled: foundReference.misled,
+          };
     rows.push({
+      found,
       table: results.table.path,
       budget,
       median: median(mine),
@@ -84,4 +114,20 @@ for (const r of rows) {
       `${r.bestOfTpeGp} ${r.bestMedian.toFixed(4)} (${r.budget >= 100 ? r.pHigherThanBest.toFixed(4) : "-"}) | ` +
       `${r.met ? "yes" : "**no**"} |`,
   );
+}
+const unmet = rows.filter((r) => !r.met && r.found !== undefined);
+if (unmet.length > 0) {
+  console.log("");
+  console.log(`| table | budget | ${sampler}: reports / found (misled) | failed against: reports / found (misled) | found lower: p |`);
+  console.log("| --- | ---: | ---: | ---: | ---: |");
+  const share = (x: number) => `${Math.round(100 * x)}%`;
+  for (const r of unmet) {
+    const f = r.found!;
+    const name = r.table.replace(/^.*\//, "").replace(/\.csv(\.gz)?$/, "");
+    console.log(
+      `| ${name} | ${r.budget} | ${r.median.toFixed(4)} / ${f.median.toFixed(4)} (${share(f.misled)}) | ` +
+        `${f.reference} ${(f.reference === "random" ? r.random : r.bestMedian).toFixed(4)} / ${f.referenceMedian.toFixed(4)} ` +
+        `(${share(f.referenceMisled)}) | ${f.pLower.toFixed(4)} |`,
+    );
+  }
 }

@@ -19,6 +19,10 @@ function number(value: number | null, digits = 4): string {
   return value === null ? "n/a" : value.toFixed(digits);
 }
 
+function percent(share: number | null): string {
+  return share === null ? "n/a" : `${Math.round(share * 100)}%`;
+}
+
 function pValue(p: number): string {
   return p < 1e-4 ? "<0.0001" : p.toFixed(4);
 }
@@ -162,6 +166,18 @@ export function benchMarkdown(result: SamplerBenchResult): string {
       lowest((cell) => cell.medianMeanTestLoss),
     ),
   ];
+  if (result.cells.some((cell) => cell.medianBestEvaluatedRegret !== null && cell.medianBestEvaluatedRegret !== undefined)) {
+    lines.push(
+      table(
+        result,
+        "What the search found: median regret of the best configuration each study completed (by its mean over the " +
+          "table's seeds, which no sampler sees), and in brackets the share of studies that completed a better " +
+          "configuration than the one they report (misled: a lucky seed of a worse one hid it)",
+        (cell) => `${number(cell.medianBestEvaluatedRegret ?? null)} [${percent(cell.misledShare ?? null)}]`,
+        lowest((cell) => cell.medianBestEvaluatedRegret ?? null),
+      ),
+    );
+  }
   return lines.join("\n");
 }
 

@@ -74,6 +74,11 @@ export interface BenchPoint {
   regret: number | null;
   rankPercentile: number | null;
   meanTestLoss: number | null;
+  /**
+   * The regret of the best configuration (by its mean over the table's seeds, which no sampler sees) among
+   * those the study completed by then: what the search found, before one seed's noise chose which to report.
+   */
+  bestEvaluatedRegret: number | null;
 }
 
 export interface BenchRun {
@@ -94,6 +99,10 @@ export interface BenchCell {
   meanRank: number;
   medianRankPercentile: number | null;
   medianMeanTestLoss: number | null;
+  /** Median of the points' bestEvaluatedRegret (null when a run has none, e.g. one recorded before it existed). */
+  medianBestEvaluatedRegret: number | null;
+  /** Share of the runs misled by noise: they completed a better configuration than the one they report (a lucky seed hid it). */
+  misledShare: number | null;
 }
 
 export interface TableSummary {
@@ -260,10 +269,14 @@ export function pointsOf(table: ConfigurationTable, trace: BenchStudyTrace, budg
       if (!Number.isNaN(trace.values[i]) && (at < 0 || trace.values[i] < trace.values[at])) at = i;
     }
     if (at < 0) {
-      return { budget, evaluations, configuration: null, observedValue: null, regret: null, rankPercentile: null, meanTestLoss: null };
+      const none = { configuration: null, observedValue: null, regret: null, rankPercentile: null, meanTestLoss: null };
+      return { budget, evaluations, ...none, bestEvaluatedRegret: null };
     }
     const position = trace.positions[at];
     const values = valuesAt(indicesAt(position));
+    let bestEvaluated = Infinity;
+    for (let i = 0; i < evaluations; i++)
+      if (!Number.isNaN(trace.values[i])) bestEvaluated = Math.min(bestEvaluated, table.meanValidationLoss(trace.positions[i]));
     return {
       budget,
       evaluations,
@@ -272,6 +285,7 @@ export function pointsOf(table: ConfigurationTable, trace: BenchStudyTrace, budg
       regret: table.meanValidationLoss(position) - best,
       rankPercentile: table.rankPercentile(position),
       meanTestLoss: table.meanTestLoss(position),
+      bestEvaluatedRegret: bestEvaluated - best,
     };
   });
 }
@@ -290,6 +304,18 @@ export function quantile(values: readonly number[], q: number): number {
 /** A missing regret (no trial completed) ranks as the worst. */
 function regretForRanking(point: BenchPoint | undefined): number {
   return point?.regret ?? Infinity;
+}
+
+/**
+ * What the search found against what it reports, over one cell's points; null when a point lacks
+ * bestEvaluatedRegret (a run recorded before it existed, or one with no completed trial).
+ */
+function searchAndReport(points: readonly (BenchPoint | undefined)[]): Pick<BenchCell, "medianBestEvaluatedRegret" | "misledShare"> {
+  const complete = points.every((point) => typeof point?.bestEvaluatedRegret === "number" && point.regret !== null);
+  if (!complete || points.length === 0) return { medianBestEvaluatedRegret: null, misledShare: null };
+  const found = points.map((point) => point!.bestEvaluatedRegret!);
+  const misled = points.filter((point) => point!.bestEvaluatedRegret! < point!.regret!).length;
+  return { medianBestEvaluatedRegret: quantile(found, 0.5), misledShare: misled / points.length };
 }
 
 export function summarize(
@@ -322,6 +348,7 @@ export function summarize(
         meanRank: rankSums.get(sampler)! / repeats,
         medianRankPercentile: finite(quantile(present(points.map((point) => point.rankPercentile)), 0.5)),
         medianMeanTestLoss: finite(quantile(present(points.map((point) => point.meanTestLoss)), 0.5)),
+        ...searchAndReport(points),
       });
     }
   });

@@ -123,6 +123,7 @@ test("threads give the same runs as one thread; the outputs have the promised sh
   const json = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
   assert.equal(json.runs.length, 4);
   assert.deepEqual(Object.keys(json.runs[0].points[0]).sort(), [
+    "bestEvaluatedRegret",
     "budget",
     "configuration",
     "evaluations",
@@ -135,6 +136,7 @@ test("threads give the same runs as one thread; the outputs have the promised sh
   assert.match(markdown, /^\| sampler \| 10 \| 30 \|$/m);
   assert.match(markdown, /^\| tpe \| (\*\*)?\d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\](\*\*)? \| /m);
   assert.match(markdown, /Mean rank among the samplers/);
+  assert.match(markdown, /^What the search found: .*\n\n\| sampler \| 10 \| 30 \|\n.*\n\| random \| (\*\*)?\d\.\d{4} \[\d+%\](\*\*)? \| /m);
   assert.ok(readFileSync(join(out, "regret.svg"), "utf8").startsWith("<svg"));
   assert.deepEqual([...readFileSync(join(out, "regret.png")).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
   assert.equal(JSON.parse(readFileSync(join(out, "regret.vl.json"), "utf8")).layer.length, 2);
@@ -167,6 +169,20 @@ test("budgets are read off one trace as the best observed so far", () => {
   assert.equal(points[2].observedValue, 0.5);
   assert.ok(Math.abs(points[2].regret! - (t.meanValidationLoss(a) - 1.005)) < 1e-12);
   assert.equal(points[3].evaluations, 3);
+  // What the search found is the best configuration it completed, whatever it reports: b, the table's best.
+  assert.deepEqual(
+    points.map((p) => p.bestEvaluatedRegret),
+    [null, 0, 0, 0],
+  );
+  const cells = summarize([{ sampler: "x", seed: 0, seconds: 0, points: points.slice(1) }], ["x"], [2, 3, 10], 1);
+  assert.deepEqual(
+    cells.map((c) => [c.budget, c.medianBestEvaluatedRegret, c.misledShare]),
+    [
+      [2, 0, 0],
+      [3, 0, 1],
+      [10, 0, 1],
+    ],
+  );
 });
 
 test("quantiles as numpy computes them; a run without a completed trial ranks last", () => {
@@ -182,6 +198,7 @@ test("quantiles as numpy computes them; a run without a completed trial ranks la
     regret,
     rankPercentile: null,
     meanTestLoss: null,
+    bestEvaluatedRegret: null,
   });
   const runs: BenchRun[] = [
     { sampler: "a", seed: 0, seconds: 0, points: [point(null)] },
@@ -230,6 +247,7 @@ test("rank tests per cell: each sampler against random, each RL sampler against 
     regret,
     rankPercentile: null,
     meanTestLoss: null,
+    bestEvaluatedRegret: null,
   });
   // Regrets per sampler and repeat at budgets 5 and 10: tpe is best among the non-RL samplers at 5, evolution at 10.
   const regrets: Record<string, Array<[number | null, number | null]>> = {
