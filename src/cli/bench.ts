@@ -111,7 +111,10 @@ function readPreviousStudies(path: string, table: string, space: string): BenchS
 
 export function benchCommand(): Command {
   return new Command("bench")
-    .description("benchmark samplers on an exhaustive table: regret of the reported best configuration per budget, over repeats")
+    .description(
+      "benchmark samplers on an exhaustive table: regret of the reported best configuration " +
+        "(and of the best one completed) per budget, over repeats",
+    )
     .requiredOption("--table <file>", "the table (.csv or .csv.gz) built by hyperforce table build")
     .option("--samplers <list>", `comma-separated sampler labels (${SAMPLER_LABELS.join(", ")})`, DEFAULT_SAMPLERS)
     .option("--budgets <list>", "comma-separated evaluation budgets", "25,50,100,300,1000")

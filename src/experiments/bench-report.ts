@@ -166,10 +166,13 @@ export function benchMarkdown(result: SamplerBenchResult): string {
       lowest((cell) => cell.medianMeanTestLoss),
     ),
   ];
-  if (result.cells.some((cell) => cell.medianBestEvaluatedRegret !== null && cell.medianBestEvaluatedRegret !== undefined)) {
+  // Runs recorded before bestEvaluatedRegret existed have none: their samplers are left out of this table.
+  const recorded = (cell: BenchCell) => cell.medianBestEvaluatedRegret !== null && cell.medianBestEvaluatedRegret !== undefined;
+  const searched = result.samplers.filter((sampler) => result.cells.some((cell) => cell.sampler === sampler && recorded(cell)));
+  if (searched.length > 0) {
     lines.push(
       table(
-        result,
+        { ...result, samplers: searched },
         "What the search found: median regret of the best configuration each study completed (by its mean over the " +
           "table's seeds, which no sampler sees), and in brackets the share of studies that completed a better " +
           "configuration than the one they report (misled: a lucky seed of a worse one hid it)",

@@ -200,42 +200,47 @@ test("quantiles as numpy computes them; a run without a completed trial ranks la
     meanTestLoss: null,
     bestEvaluatedRegret: null,
   });
+  // "c" records what its search found; "a" and "b" are runs from before that existed.
   const runs: BenchRun[] = [
     { sampler: "a", seed: 0, seconds: 0, points: [point(null)] },
     { sampler: "b", seed: 0, seconds: 0, points: [point(0.3)] },
+    { sampler: "c", seed: 0, seconds: 0, points: [{ ...point(0.5), bestEvaluatedRegret: 0.2 }] },
   ];
-  const cells = summarize(runs, ["a", "b"], [5], 1);
+  const cells = summarize(runs, ["a", "b", "c"], [5], 1);
   assert.deepEqual(
-    cells.map((c) => [c.sampler, c.meanRank, c.medianRegret]),
+    cells.map((c) => [c.sampler, c.meanRank, c.medianRegret, c.medianBestEvaluatedRegret, c.misledShare]),
     [
-      ["a", 2, null],
-      ["b", 1, 0.3],
+      ["a", 3, null, null, null],
+      ["b", 1, 0.3, null, null],
+      ["c", 2, 0.5, 0.2, 1],
     ],
   );
-  assert.match(
-    benchMarkdown({
-      table: {
-        path: "t",
-        seeds: [0],
-        configurations: 1,
-        bestMeanValidationLoss: 1,
-        bestConfiguration: {},
-        bestMeanTestLoss: 1,
-        seedRankCorrelation: null,
-        exhaustiveMedianRegret: 0,
-      },
-      samplers: ["a", "b"],
-      budgets: [5],
-      repeats: 1,
-      firstSeed: 0,
-      workers: 0,
-      wallSeconds: 0,
-      cells,
-      comparisons: [],
-      runs,
-    }),
-    /\| a \| n\/a \[n\/a, n\/a\] \|/,
-  );
+  const markdown = benchMarkdown({
+    table: {
+      path: "t",
+      seeds: [0],
+      configurations: 1,
+      bestMeanValidationLoss: 1,
+      bestConfiguration: {},
+      bestMeanTestLoss: 1,
+      seedRankCorrelation: null,
+      exhaustiveMedianRegret: 0,
+    },
+    samplers: ["a", "b", "c"],
+    budgets: [5],
+    repeats: 1,
+    firstSeed: 0,
+    workers: 0,
+    wallSeconds: 0,
+    cells,
+    comparisons: [],
+    runs,
+  });
+  assert.match(markdown, /\| a \| n\/a \[n\/a, n\/a\] \|/);
+  // What the search found lists only the samplers whose runs record it.
+  const found = markdown.slice(markdown.indexOf("What the search found"));
+  assert.match(found, /^\| c \| \*\*0\.2000 \[100%\]\*\* \|$/m);
+  assert.doesNotMatch(found, /^\| [ab] \|/m);
 });
 
 test("rank tests per cell: each sampler against random, each RL sampler against the best non-RL sampler at that budget", () => {
