@@ -82,6 +82,9 @@ export const VARIANTS: Record<string, Variant> = {
   // wave 2, session 7 ("ei", the default before, pinned above where a variant was measured with it).
   "ei+tpe-adaptive": reinforce({ surrogate: "ei+tpe-adaptive" }),
   ei: reinforce({ surrogate: "ei" }),
+  // Wave 2, session 8: the adaptive default nearer its target (more steps) or with a flatter EI target.
+  "adaptive-steps50": reinforce({ surrogate: "ei+tpe-adaptive", surrogateSteps: 50 }),
+  "adaptive-t03": reinforce({ surrogate: "ei+tpe-adaptive", surrogateTemperature: 0.3 }),
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {
