@@ -1,8 +1,9 @@
 /**
  * What the sampler benchmark writes: results.json (every run), results.md (median and interquartile
  * range of regret per sampler and budget, mean rank among the samplers, median rank percentile and
- * median mean test loss, the rank tests against random search and the best non-RL sampler) and a
- * plot of median regret against budget (log x) with interquartile bands, as a vega-lite spec, SVG and PNG.
+ * median mean test loss, the rank tests against random search and the best non-RL sampler, what the
+ * search found against what it reports) and a plot of median regret against budget (log x) with
+ * interquartile bands, as a vega-lite spec, SVG and PNG.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

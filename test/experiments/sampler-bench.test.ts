@@ -185,6 +185,18 @@ test("budgets are read off one trace as the best observed so far", () => {
   );
 });
 
+/** The table summary of a result built by hand (only the markdown's first line reads it). */
+const TINY_TABLE = {
+  path: "t",
+  seeds: [0],
+  configurations: 1,
+  bestMeanValidationLoss: 1,
+  bestConfiguration: {},
+  bestMeanTestLoss: 1,
+  seedRankCorrelation: null,
+  exhaustiveMedianRegret: 0,
+};
+
 test("quantiles as numpy computes them; a run without a completed trial ranks last", () => {
   assert.equal(quantile([4, 1, 3, 2], 0.25), 1.75);
   assert.equal(quantile([4, 1, 3, 2], 0.5), 2.5);
@@ -216,16 +228,7 @@ test("quantiles as numpy computes them; a run without a completed trial ranks la
     ],
   );
   const markdown = benchMarkdown({
-    table: {
-      path: "t",
-      seeds: [0],
-      configurations: 1,
-      bestMeanValidationLoss: 1,
-      bestConfiguration: {},
-      bestMeanTestLoss: 1,
-      seedRankCorrelation: null,
-      exhaustiveMedianRegret: 0,
-    },
+    table: TINY_TABLE,
     samplers: ["a", "b", "c"],
     budgets: [5],
     repeats: 1,
@@ -315,16 +318,7 @@ test("rank tests per cell: each sampler against random, each RL sampler against 
   // tpe below random in every repeat at 5: the smallest exact p-value for 5 vs 5, 1 / C(10, 5).
   assert.equal(comparisons[0].test.pLower, 1 / 252);
   const markdown = benchMarkdown({
-    table: {
-      path: "t",
-      seeds: [0],
-      configurations: 1,
-      bestMeanValidationLoss: 1,
-      bestConfiguration: {},
-      bestMeanTestLoss: 1,
-      seedRankCorrelation: null,
-      exhaustiveMedianRegret: 0,
-    },
+    table: TINY_TABLE,
     samplers,
     budgets: [5, 10],
     repeats: 5,
