@@ -11,7 +11,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BenchPoint, BenchRun } from "../src/experiments/sampler-bench.ts";
+import { type BenchRun, searchAndReport } from "../src/experiments/sampler-bench.ts";
 import { mannWhitneyU } from "../src/experiments/statistics.ts";
 
 interface Results {
@@ -85,10 +85,9 @@ for (const dir of dirs) {
       budget,
       ...judge(budget, (label) => points(label).map((point) => point?.regret ?? Infinity)),
     };
-    const recorded = (point: BenchPoint | undefined) => typeof point?.bestEvaluatedRegret === "number";
-    if (["random", "tpe", "gp", sampler].every((label) => points(label).every(recorded))) {
-      const mine = points(sampler);
-      const misled = mine.filter((point) => point.bestEvaluatedRegret! < (point.regret ?? Infinity)).length / mine.length;
+    const found = (label: string) => searchAndReport(points(label));
+    if (["random", "tpe", "gp", sampler].every((label) => found(label).misledShare !== null)) {
+      const misled = found(sampler).misledShare!;
       row.found = { ...judge(budget, (label) => points(label).map((point) => point.bestEvaluatedRegret!)), misled };
     }
     rows.push(row);

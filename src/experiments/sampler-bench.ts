@@ -264,9 +264,12 @@ export function pointsOf(table: ConfigurationTable, trace: BenchStudyTrace, budg
   return budgets.map((budget) => {
     const evaluations = Math.min(budget, trace.positions.length);
     let at = -1;
+    let bestEvaluated = Infinity;
     for (let i = 0; i < evaluations; i++) {
+      if (Number.isNaN(trace.values[i])) continue;
       // The first of equal observed values is the one a study reports.
-      if (!Number.isNaN(trace.values[i]) && (at < 0 || trace.values[i] < trace.values[at])) at = i;
+      if (at < 0 || trace.values[i] < trace.values[at]) at = i;
+      bestEvaluated = Math.min(bestEvaluated, table.meanValidationLoss(trace.positions[i]));
     }
     if (at < 0) {
       const none = { configuration: null, observedValue: null, regret: null, rankPercentile: null, meanTestLoss: null };
@@ -274,9 +277,6 @@ export function pointsOf(table: ConfigurationTable, trace: BenchStudyTrace, budg
     }
     const position = trace.positions[at];
     const values = valuesAt(indicesAt(position));
-    let bestEvaluated = Infinity;
-    for (let i = 0; i < evaluations; i++)
-      if (!Number.isNaN(trace.values[i])) bestEvaluated = Math.min(bestEvaluated, table.meanValidationLoss(trace.positions[i]));
     return {
       budget,
       evaluations,
@@ -310,7 +310,7 @@ function regretForRanking(point: BenchPoint | undefined): number {
  * What the search found against what it reports, over one cell's points; null when a point lacks
  * bestEvaluatedRegret (a run recorded before it existed, or one with no completed trial).
  */
-function searchAndReport(points: readonly (BenchPoint | undefined)[]): Pick<BenchCell, "medianBestEvaluatedRegret" | "misledShare"> {
+export function searchAndReport(points: readonly (BenchPoint | undefined)[]): Pick<BenchCell, "medianBestEvaluatedRegret" | "misledShare"> {
   const complete = points.every((point) => typeof point?.bestEvaluatedRegret === "number" && point.regret !== null);
   if (!complete || points.length === 0) return { medianBestEvaluatedRegret: null, misledShare: null };
   const found = points.map((point) => point!.bestEvaluatedRegret!);
