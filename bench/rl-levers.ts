@@ -87,6 +87,8 @@ export const VARIANTS: Record<string, Variant> = {
   "adaptive-t03": reinforce({ surrogate: "ei+tpe-adaptive", surrogateTemperature: 0.3 }),
   // A sharper EI target, nearer the GP sampler's argmax (whose search leads from 100 trials on letter and diabetes).
   "adaptive-t003": reinforce({ surrogate: "ei+tpe-adaptive", surrogateTemperature: 0.03 }),
+  // Wave 2, session 9: the mixture's weight by GP-Hedge (the GP's posterior mean at each model's nominees).
+  "ei+tpe-hedge": reinforce({ surrogate: "ei+tpe-hedge" }),
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {

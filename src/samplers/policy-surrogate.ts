@@ -21,7 +21,8 @@
  * p_EI the Boltzmann distribution of log EI above, p_TPE that of TPE's log l(x) − log g(x)
  * (./policy-surrogate-tpe.ts), each normalised on its own (logMixture below), so neither scale dominates.
  * With "ei+tpe-adaptive" it is w p_EI + (1 − w) p_TPE, w following which of the two has been ranking
- * this study's good trials higher (./policy-surrogate-mixture.ts).
+ * this study's good trials higher (./policy-surrogate-mixture.ts); with "ei+tpe-hedge", w follows how well
+ * the GP rates each model's nominees (./policy-surrogate-hedge.ts).
  */
 import { Adam } from "../nn/adam.ts";
 import { Rng } from "../nn/rng.ts";
@@ -32,10 +33,11 @@ import { logExpectedImprovement } from "./gp/acquisition.ts";
 import { dimensionOf, encodeValue } from "./gp/encoding.ts";
 import { defaultTheta, fitHyperparameters, hyperparametersOf, type TrainingData } from "./gp/fit.ts";
 import { FiniteGpPosterior } from "./policy-surrogate-gp.ts";
+import { type HedgeState, HedgeWeight } from "./policy-surrogate-hedge.ts";
 import { type MixtureState, MixtureWeight } from "./policy-surrogate-mixture.ts";
 import { tpeRatio } from "./policy-surrogate-tpe.ts";
 
-export const SURROGATE_ACQUISITIONS = ["ei", "ucb", "ei+tpe", "ei+tpe-adaptive"] as const;
+export const SURROGATE_ACQUISITIONS = ["ei", "ucb", "ei+tpe", "ei+tpe-adaptive", "ei+tpe-hedge"] as const;
 export type SurrogateAcquisition = (typeof SURROGATE_ACQUISITIONS)[number];
 
 export interface SurrogateSettings {
@@ -152,6 +154,7 @@ export interface SurrogateState {
   theta: number[] | null;
   fittedOn: number;
   mixture?: MixtureState;
+  hedge?: HedgeState;
 }
 
 /** Largest space the surrogate enumerates (it scores and differentiates over every configuration). */
@@ -242,6 +245,7 @@ export class SurrogatePlanner {
   private posterior: FiniteGpPosterior | undefined;
   private readonly seedWord: number;
   private readonly mixture: MixtureWeight | undefined;
+  private readonly hedge: HedgeWeight | undefined;
 
   constructor(
     readonly space: PolicySpace,
@@ -251,6 +255,7 @@ export class SurrogatePlanner {
     const rng = new Rng(seed);
     this.seedWord = rng.nextUint32();
     this.mixture = settings.acquisition === "ei+tpe-adaptive" ? new MixtureWeight() : undefined;
+    this.hedge = settings.acquisition === "ei+tpe-hedge" ? new HedgeWeight() : undefined;
     if (configurationCount(space) <= SURROGATE_CONFIGURATION_LIMIT) this.whole = enumerated(space);
     else this.sample = sampled(space, rng, SAMPLED_CONFIGURATIONS);
   }
@@ -296,6 +301,7 @@ export class SurrogatePlanner {
   getState(): SurrogateState {
     const state: SurrogateState = { theta: this.theta === undefined ? null : Array.from(this.theta), fittedOn: this.fittedOn };
     if (this.mixture !== undefined) state.mixture = this.mixture.getState();
+    if (this.hedge !== undefined) state.hedge = this.hedge.getState();
     return state;
   }
 
@@ -307,6 +313,7 @@ export class SurrogatePlanner {
       (state.theta === null || (Array.isArray(state.theta) && state.theta.length === this.space.sizes.length + 2));
     if (!valid) throw new Error(`the saved surrogate state must hold theta (null or ${this.space.sizes.length + 2} numbers) and fittedOn`);
     if (this.mixture !== undefined && state.mixture !== undefined) this.mixture.setState(state.mixture);
+    if (this.hedge !== undefined && state.hedge !== undefined) this.hedge.setState(state.hedge);
     this.theta = state.theta === null ? undefined : Float64Array.from(state.theta);
     this.fittedOn = state.fittedOn;
     this.posterior = undefined;
@@ -335,14 +342,22 @@ export class SurrogatePlanner {
     }
     this.mixture?.account(trials, direction);
     if (completed.length < Math.max(2, this.settings.startupTrials) || !unseen.includes(1)) return undefined;
-    const ei = this.acquisition(candidates, completed);
-    const mixesTpe = this.settings.acquisition === "ei+tpe" || this.settings.acquisition === "ei+tpe-adaptive";
-    if (!mixesTpe) {
+    const { scores: ei, means } = this.acquisition(candidates, completed);
+    if (!this.settings.acquisition.startsWith("ei+tpe")) {
       this.ascend(policy, candidates, ei, unseen, trialNumber);
       return undefined;
     }
     const tpe = tpeRatio(this.space, trials, direction, trialNumber, candidates === this.whole ? undefined : candidates.indices);
-    const weight = this.mixture?.weight() ?? 0.5;
+    if (this.hedge !== undefined) {
+      this.hedge.account(trials, (indices) => {
+        const j = candidates.positionOf(indices);
+        return j === undefined ? Number.NaN : means[j];
+      });
+      const nominee = (scores: Float64Array) =>
+        Array.from(candidates.indices.subarray(argmaxOver(scores, unseen) * candidates.d).slice(0, candidates.d));
+      this.hedge.record(trialNumber, [nominee(ei), nominee(tpe.scores)]);
+    }
+    const weight = this.mixture?.weight() ?? this.hedge?.weight() ?? 0.5;
     this.ascend(
       policy,
       candidates,
@@ -359,8 +374,14 @@ export class SurrogatePlanner {
     };
   }
 
-  /** a(x) / T of every candidate, from the GP fitted to the completed trials (in trial order). */
-  private acquisition(candidates: Candidates, completed: readonly { position: number; value: number }[]): Float64Array {
+  /**
+   * a(x) / T of every candidate, from the GP fitted to the completed trials (in trial order), and the
+   * posterior mean there (standardised).
+   */
+  private acquisition(
+    candidates: Candidates,
+    completed: readonly { position: number; value: number }[],
+  ): { scores: Float64Array; means: Float64Array } {
     const n = completed.length;
     const mean = completed.reduce((sum, c) => sum + c.value, 0) / n;
     const spread = Math.sqrt(completed.reduce((sum, c) => sum + (c.value - mean) ** 2, 0) / n);
@@ -379,7 +400,7 @@ export class SurrogatePlanner {
         acquisition !== "ucb" ? logExpectedImprovement(means[j], variances[j], best) : -(means[j] - UCB_KAPPA * Math.sqrt(variances[j]));
       scores[j] = a / temperature;
     }
-    return scores;
+    return { scores, means };
   }
 
   /** The posterior over the completed trials: refits the kernel when due, else extends the one it has. */
@@ -493,6 +514,13 @@ function logSumExpOver(values: Float64Array, mask: Uint8Array): number {
   let sum = 0;
   for (let j = 0; j < values.length; j++) if (mask[j] === 1) sum += Math.exp(values[j] - top);
   return top + Math.log(sum);
+}
+
+/** The unseen configuration of highest score (the first of equals). */
+function argmaxOver(scores: Float64Array, unseen: Uint8Array): number {
+  let best = -1;
+  for (let j = 0; j < scores.length; j++) if (unseen[j] === 1 && (best < 0 || scores[j] > scores[best])) best = j;
+  return best;
 }
 
 /** The share of the unseen configurations that score lower than configuration j. */
