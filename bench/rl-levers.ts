@@ -89,6 +89,8 @@ export const VARIANTS: Record<string, Variant> = {
   "adaptive-t003": reinforce({ surrogate: "ei+tpe-adaptive", surrogateTemperature: 0.03 }),
   // Wave 2, session 9: the mixture's weight by GP-Hedge (the GP's posterior mean at each model's nominees).
   "ei+tpe-hedge": reinforce({ surrogate: "ei+tpe-hedge" }),
+  // EI improving on the lowest posterior mean at the completed trials instead of the lowest observation.
+  "adaptive-mean-incumbent": reinforce({ surrogate: "ei+tpe-adaptive", surrogateIncumbent: "posterior-mean" }),
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {

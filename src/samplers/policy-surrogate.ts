@@ -32,6 +32,7 @@ import type { Direction, FrozenTrial } from "../trial/types.ts";
 import { logExpectedImprovement } from "./gp/acquisition.ts";
 import { dimensionOf, encodeValue } from "./gp/encoding.ts";
 import { defaultTheta, fitHyperparameters, hyperparametersOf, type TrainingData } from "./gp/fit.ts";
+import type { SurrogateIncumbent } from "./options.ts";
 import { FiniteGpPosterior } from "./policy-surrogate-gp.ts";
 import { type HedgeState, HedgeWeight } from "./policy-surrogate-hedge.ts";
 import { type MixtureState, MixtureWeight } from "./policy-surrogate-mixture.ts";
@@ -54,6 +55,11 @@ export interface SurrogateSettings {
    * the posterior grows with fixed ones.
    */
   refitEvery: number;
+  /**
+   * What EI must improve on: the lowest observed value ("observed"), or the lowest posterior mean at the
+   * completed trials ("posterior-mean"), which a lucky seed moves less.
+   */
+  incumbent: SurrogateIncumbent;
 }
 
 /**
@@ -68,6 +74,7 @@ export const SURROGATE_DEFAULTS: SurrogateSettings = {
   learningRate: 0.05,
   startupTrials: 10,
   refitEvery: 10,
+  incumbent: "observed",
 };
 
 /** The surrogate options of a policy sampler (see SURROGATE_FIELDS in ./options.ts). */
@@ -78,6 +85,7 @@ export interface SurrogateOptions {
   surrogateLearningRate?: number;
   surrogateStartupTrials?: number;
   surrogateRefitEvery?: number;
+  surrogateIncumbent?: SurrogateIncumbent;
 }
 
 const SURROGATE_OPTION_NAMES = [
@@ -87,6 +95,7 @@ const SURROGATE_OPTION_NAMES = [
   "surrogateLearningRate",
   "surrogateStartupTrials",
   "surrogateRefitEvery",
+  "surrogateIncumbent",
 ] as const;
 
 /** A policy sampler's options split into the surrogate's and the rest. */
@@ -135,6 +144,7 @@ function surrogateSettingsOf(sampler: string, options: SurrogateOptions, default
     learningRate: options.surrogateLearningRate,
     startupTrials: options.surrogateStartupTrials,
     refitEvery: options.surrogateRefitEvery,
+    incumbent: options.surrogateIncumbent,
   };
   if (options.surrogate === undefined || options.surrogate === "none") {
     const stray = Object.entries(options).find(([name, value]) => name !== "surrogate" && value !== undefined);
@@ -392,7 +402,10 @@ export class SurrogatePlanner {
     const means = new Float64Array(count);
     const variances = new Float64Array(count);
     posterior.predict(y, means, variances);
-    const best = y.reduce((a, b) => Math.min(a, b), Infinity);
+    const best =
+      this.settings.incumbent === "observed"
+        ? y.reduce((a, b) => Math.min(a, b), Infinity)
+        : completed.reduce((a, c) => Math.min(a, means[c.position]), Infinity);
     const { acquisition, temperature } = this.settings;
     const scores = new Float64Array(count);
     for (let j = 0; j < count; j++) {
