@@ -87,10 +87,9 @@ export const VARIANTS: Record<string, Variant> = {
   "adaptive-t03": reinforce({ surrogate: "ei+tpe-adaptive", surrogateTemperature: 0.3 }),
   // A sharper EI target, nearer the GP sampler's argmax (whose search leads from 100 trials on letter and diabetes).
   "adaptive-t003": reinforce({ surrogate: "ei+tpe-adaptive", surrogateTemperature: 0.03 }),
-  // Wave 2, session 9: the mixture's weight by GP-Hedge (the GP's posterior mean at each model's nominees).
-  "ei+tpe-hedge": reinforce({ surrogate: "ei+tpe-hedge" }),
-  // EI improving on the lowest posterior mean at the completed trials instead of the lowest observation.
-  "adaptive-mean-incumbent": reinforce({ surrogate: "ei+tpe-adaptive", surrogateIncumbent: "posterior-mean" }),
+  // Wave 2, session 9, pre-screened on seeds 0-9 and gone (commits 6b183ce and 7487809): the mixture's weight
+  // by GP-Hedge ("ei+tpe-hedge", bench/results/rl-levers-hedge-*.json) and EI improving on the lowest
+  // posterior mean at the completed trials ("adaptive-mean-incumbent", rl-levers-incumbent-*.json).
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {

@@ -172,10 +172,7 @@ export const PolicyOptionsSchema = z.strictObject({
   initialPolicy: shaped(z.custom<ExportedPolicy>(isObject), "a policy exported by exportPolicy()"),
 });
 
-export const SURROGATE_INCUMBENTS = ["observed", "posterior-mean"] as const;
-export type SurrogateIncumbent = (typeof SURROGATE_INCUMBENTS)[number];
-
-export const SURROGATE_KINDS = ["none", "ei", "ucb", "ei+tpe", "ei+tpe-adaptive", "ei+tpe-hedge"] as const;
+export const SURROGATE_KINDS = ["none", "ei", "ucb", "ei+tpe", "ei+tpe-adaptive"] as const;
 
 /** The surrogate-in-the-loop options the policy samplers share (src/samplers/policy-surrogate.ts). */
 const SURROGATE_FIELDS = {
@@ -195,8 +192,6 @@ const SURROGATE_FIELDS = {
   surrogateStartupTrials: numeric(z.number().int().min(2), "an integer >= 2"),
   /** Completed trials between two fits of the surrogate's kernel. */
   surrogateRefitEvery: numeric(positiveInt, "a positive integer"),
-  /** What EI improves on: the lowest observed value (default) or the lowest posterior mean at the completed trials. */
-  surrogateIncumbent: oneOf("surrogateIncumbent", SURROGATE_INCUMBENTS),
 };
 
 export const ReinforceOptionsSchema = PolicyOptionsSchema.extend({

@@ -21,8 +21,7 @@
  * p_EI the Boltzmann distribution of log EI above, p_TPE that of TPE's log l(x) − log g(x)
  * (./policy-surrogate-tpe.ts), each normalised on its own (logMixture below), so neither scale dominates.
  * With "ei+tpe-adaptive" it is w p_EI + (1 − w) p_TPE, w following which of the two has been ranking
- * this study's good trials higher (./policy-surrogate-mixture.ts); with "ei+tpe-hedge", w follows how well
- * the GP rates each model's nominees (./policy-surrogate-hedge.ts).
+ * this study's good trials higher (./policy-surrogate-mixture.ts).
  */
 import { Adam } from "../nn/adam.ts";
 import { Rng } from "../nn/rng.ts";
@@ -32,13 +31,11 @@ import type { Direction, FrozenTrial } from "../trial/types.ts";
 import { logExpectedImprovement } from "./gp/acquisition.ts";
 import { dimensionOf, encodeValue } from "./gp/encoding.ts";
 import { defaultTheta, fitHyperparameters, hyperparametersOf, type TrainingData } from "./gp/fit.ts";
-import type { SurrogateIncumbent } from "./options.ts";
 import { FiniteGpPosterior } from "./policy-surrogate-gp.ts";
-import { type HedgeState, HedgeWeight } from "./policy-surrogate-hedge.ts";
 import { type MixtureState, MixtureWeight } from "./policy-surrogate-mixture.ts";
 import { tpeRatio } from "./policy-surrogate-tpe.ts";
 
-export const SURROGATE_ACQUISITIONS = ["ei", "ucb", "ei+tpe", "ei+tpe-adaptive", "ei+tpe-hedge"] as const;
+export const SURROGATE_ACQUISITIONS = ["ei", "ucb", "ei+tpe", "ei+tpe-adaptive"] as const;
 export type SurrogateAcquisition = (typeof SURROGATE_ACQUISITIONS)[number];
 
 export interface SurrogateSettings {
@@ -55,11 +52,6 @@ export interface SurrogateSettings {
    * the posterior grows with fixed ones.
    */
   refitEvery: number;
-  /**
-   * What EI must improve on: the lowest observed value ("observed"), or the lowest posterior mean at the
-   * completed trials ("posterior-mean"), which a lucky seed moves less.
-   */
-  incumbent: SurrogateIncumbent;
 }
 
 /**
@@ -74,7 +66,6 @@ export const SURROGATE_DEFAULTS: SurrogateSettings = {
   learningRate: 0.05,
   startupTrials: 10,
   refitEvery: 10,
-  incumbent: "observed",
 };
 
 /** The surrogate options of a policy sampler (see SURROGATE_FIELDS in ./options.ts). */
@@ -85,7 +76,6 @@ export interface SurrogateOptions {
   surrogateLearningRate?: number;
   surrogateStartupTrials?: number;
   surrogateRefitEvery?: number;
-  surrogateIncumbent?: SurrogateIncumbent;
 }
 
 const SURROGATE_OPTION_NAMES = [
@@ -95,7 +85,6 @@ const SURROGATE_OPTION_NAMES = [
   "surrogateLearningRate",
   "surrogateStartupTrials",
   "surrogateRefitEvery",
-  "surrogateIncumbent",
 ] as const;
 
 /** A policy sampler's options split into the surrogate's and the rest. */
@@ -144,7 +133,6 @@ function surrogateSettingsOf(sampler: string, options: SurrogateOptions, default
     learningRate: options.surrogateLearningRate,
     startupTrials: options.surrogateStartupTrials,
     refitEvery: options.surrogateRefitEvery,
-    incumbent: options.surrogateIncumbent,
   };
   if (options.surrogate === undefined || options.surrogate === "none") {
     const stray = Object.entries(options).find(([name, value]) => name !== "surrogate" && value !== undefined);
@@ -164,7 +152,6 @@ export interface SurrogateState {
   theta: number[] | null;
   fittedOn: number;
   mixture?: MixtureState;
-  hedge?: HedgeState;
 }
 
 /** Largest space the surrogate enumerates (it scores and differentiates over every configuration). */
@@ -255,7 +242,6 @@ export class SurrogatePlanner {
   private posterior: FiniteGpPosterior | undefined;
   private readonly seedWord: number;
   private readonly mixture: MixtureWeight | undefined;
-  private readonly hedge: HedgeWeight | undefined;
 
   constructor(
     readonly space: PolicySpace,
@@ -265,7 +251,6 @@ export class SurrogatePlanner {
     const rng = new Rng(seed);
     this.seedWord = rng.nextUint32();
     this.mixture = settings.acquisition === "ei+tpe-adaptive" ? new MixtureWeight() : undefined;
-    this.hedge = settings.acquisition === "ei+tpe-hedge" ? new HedgeWeight() : undefined;
     if (configurationCount(space) <= SURROGATE_CONFIGURATION_LIMIT) this.whole = enumerated(space);
     else this.sample = sampled(space, rng, SAMPLED_CONFIGURATIONS);
   }
@@ -311,7 +296,6 @@ export class SurrogatePlanner {
   getState(): SurrogateState {
     const state: SurrogateState = { theta: this.theta === undefined ? null : Array.from(this.theta), fittedOn: this.fittedOn };
     if (this.mixture !== undefined) state.mixture = this.mixture.getState();
-    if (this.hedge !== undefined) state.hedge = this.hedge.getState();
     return state;
   }
 
@@ -323,7 +307,6 @@ export class SurrogatePlanner {
       (state.theta === null || (Array.isArray(state.theta) && state.theta.length === this.space.sizes.length + 2));
     if (!valid) throw new Error(`the saved surrogate state must hold theta (null or ${this.space.sizes.length + 2} numbers) and fittedOn`);
     if (this.mixture !== undefined && state.mixture !== undefined) this.mixture.setState(state.mixture);
-    if (this.hedge !== undefined && state.hedge !== undefined) this.hedge.setState(state.hedge);
     this.theta = state.theta === null ? undefined : Float64Array.from(state.theta);
     this.fittedOn = state.fittedOn;
     this.posterior = undefined;
@@ -352,22 +335,14 @@ export class SurrogatePlanner {
     }
     this.mixture?.account(trials, direction);
     if (completed.length < Math.max(2, this.settings.startupTrials) || !unseen.includes(1)) return undefined;
-    const { scores: ei, means } = this.acquisition(candidates, completed);
-    if (!this.settings.acquisition.startsWith("ei+tpe")) {
+    const ei = this.acquisition(candidates, completed);
+    const mixesTpe = this.settings.acquisition === "ei+tpe" || this.settings.acquisition === "ei+tpe-adaptive";
+    if (!mixesTpe) {
       this.ascend(policy, candidates, ei, unseen, trialNumber);
       return undefined;
     }
     const tpe = tpeRatio(this.space, trials, direction, trialNumber, candidates === this.whole ? undefined : candidates.indices);
-    if (this.hedge !== undefined) {
-      this.hedge.account(trials, (indices) => {
-        const j = candidates.positionOf(indices);
-        return j === undefined ? Number.NaN : means[j];
-      });
-      const nominee = (scores: Float64Array) =>
-        Array.from(candidates.indices.subarray(argmaxOver(scores, unseen) * candidates.d).slice(0, candidates.d));
-      this.hedge.record(trialNumber, [nominee(ei), nominee(tpe.scores)]);
-    }
-    const weight = this.mixture?.weight() ?? this.hedge?.weight() ?? 0.5;
+    const weight = this.mixture?.weight() ?? 0.5;
     this.ascend(
       policy,
       candidates,
@@ -384,14 +359,8 @@ export class SurrogatePlanner {
     };
   }
 
-  /**
-   * a(x) / T of every candidate, from the GP fitted to the completed trials (in trial order), and the
-   * posterior mean there (standardised).
-   */
-  private acquisition(
-    candidates: Candidates,
-    completed: readonly { position: number; value: number }[],
-  ): { scores: Float64Array; means: Float64Array } {
+  /** a(x) / T of every candidate, from the GP fitted to the completed trials (in trial order). */
+  private acquisition(candidates: Candidates, completed: readonly { position: number; value: number }[]): Float64Array {
     const n = completed.length;
     const mean = completed.reduce((sum, c) => sum + c.value, 0) / n;
     const spread = Math.sqrt(completed.reduce((sum, c) => sum + (c.value - mean) ** 2, 0) / n);
@@ -402,10 +371,7 @@ export class SurrogatePlanner {
     const means = new Float64Array(count);
     const variances = new Float64Array(count);
     posterior.predict(y, means, variances);
-    const best =
-      this.settings.incumbent === "observed"
-        ? y.reduce((a, b) => Math.min(a, b), Infinity)
-        : completed.reduce((a, c) => Math.min(a, means[c.position]), Infinity);
+    const best = y.reduce((a, b) => Math.min(a, b), Infinity);
     const { acquisition, temperature } = this.settings;
     const scores = new Float64Array(count);
     for (let j = 0; j < count; j++) {
@@ -413,7 +379,7 @@ export class SurrogatePlanner {
         acquisition !== "ucb" ? logExpectedImprovement(means[j], variances[j], best) : -(means[j] - UCB_KAPPA * Math.sqrt(variances[j]));
       scores[j] = a / temperature;
     }
-    return { scores, means };
+    return scores;
   }
 
   /** The posterior over the completed trials: refits the kernel when due, else extends the one it has. */
@@ -527,13 +493,6 @@ function logSumExpOver(values: Float64Array, mask: Uint8Array): number {
   let sum = 0;
   for (let j = 0; j < values.length; j++) if (mask[j] === 1) sum += Math.exp(values[j] - top);
   return top + Math.log(sum);
-}
-
-/** The unseen configuration of highest score (the first of equals). */
-function argmaxOver(scores: Float64Array, unseen: Uint8Array): number {
-  let best = -1;
-  for (let j = 0; j < scores.length; j++) if (unseen[j] === 1 && (best < 0 || scores[j] > scores[best])) best = j;
-  return best;
 }
 
 /** The share of the unseen configurations that score lower than configuration j. */
