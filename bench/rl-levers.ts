@@ -90,6 +90,8 @@ export const VARIANTS: Record<string, Variant> = {
   // Wave 2, session 9, pre-screened on seeds 0-9 and gone (commits 6b183ce and 7487809): the mixture's weight
   // by GP-Hedge ("ei+tpe-hedge", bench/results/rl-levers-hedge-*.json) and EI improving on the lowest
   // posterior mean at the completed trials ("adaptive-mean-incumbent", rl-levers-incumbent-*.json).
+  // The kernel refitted on the GP sampler's schedule (after 20% more trials) instead of after 50% and 10 trials.
+  "adaptive-refit-gp": reinforce({ surrogate: "ei+tpe-adaptive", surrogateRefitEvery: 1, surrogateRefitGrowth: 0.2 }),
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {
