@@ -87,11 +87,11 @@ export const VARIANTS: Record<string, Variant> = {
   "adaptive-t03": reinforce({ surrogate: "ei+tpe-adaptive", surrogateTemperature: 0.3 }),
   // A sharper EI target, nearer the GP sampler's argmax (whose search leads from 100 trials on letter and diabetes).
   "adaptive-t003": reinforce({ surrogate: "ei+tpe-adaptive", surrogateTemperature: 0.03 }),
-  // Wave 2, session 9, pre-screened on seeds 0-9 and gone (commits 6b183ce and 7487809): the mixture's weight
-  // by GP-Hedge ("ei+tpe-hedge", bench/results/rl-levers-hedge-*.json) and EI improving on the lowest
-  // posterior mean at the completed trials ("adaptive-mean-incumbent", rl-levers-incumbent-*.json).
-  // The kernel refitted on the GP sampler's schedule (after 20% more trials) instead of after 50% and 10 trials.
-  "adaptive-refit-gp": reinforce({ surrogate: "ei+tpe-adaptive", surrogateRefitEvery: 1, surrogateRefitGrowth: 0.2 }),
+  // Wave 2, session 9, pre-screened on seeds 0-9 and gone (commits 6b183ce, 7487809 and e77175b): the
+  // mixture's weight by GP-Hedge ("ei+tpe-hedge", bench/results/rl-levers-hedge-*.json), EI improving on the
+  // lowest posterior mean at the completed trials ("adaptive-mean-incumbent", rl-levers-incumbent-*.json), and
+  // the kernel refitted on the GP sampler's schedule, after 20% more trials ("adaptive-refit-gp",
+  // rl-levers-refit-*.json).
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {

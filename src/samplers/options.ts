@@ -192,8 +192,6 @@ const SURROGATE_FIELDS = {
   surrogateStartupTrials: numeric(z.number().int().min(2), "an integer >= 2"),
   /** Completed trials between two fits of the surrogate's kernel. */
   surrogateRefitEvery: numeric(positiveInt, "a positive integer"),
-  /** Growth of the completed trials, as a share of those of the last fit, before the kernel is refitted (default 0.5). */
-  surrogateRefitGrowth: numeric(z.number().min(0), "a number >= 0"),
 };
 
 export const ReinforceOptionsSchema = PolicyOptionsSchema.extend({

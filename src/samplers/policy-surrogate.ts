@@ -48,12 +48,10 @@ export interface SurrogateSettings {
   /** Completed trials before the surrogate is used (the policy alone draws the trials before). */
   startupTrials: number;
   /**
-   * Completed trials between two fits of the kernel's hyperparameters, at least (see refitGrowth); in between,
+   * Completed trials between two fits of the kernel's hyperparameters, at least (see REFIT_GROWTH); in between,
    * the posterior grows with fixed ones.
    */
   refitEvery: number;
-  /** ... and by this share of the trials of the last fit: a fit costs O(n³) per L-BFGS step, and one more point moves the optimum little. */
-  refitGrowth: number;
 }
 
 /**
@@ -68,7 +66,6 @@ export const SURROGATE_DEFAULTS: SurrogateSettings = {
   learningRate: 0.05,
   startupTrials: 10,
   refitEvery: 10,
-  refitGrowth: 0.5,
 };
 
 /** The surrogate options of a policy sampler (see SURROGATE_FIELDS in ./options.ts). */
@@ -79,7 +76,6 @@ export interface SurrogateOptions {
   surrogateLearningRate?: number;
   surrogateStartupTrials?: number;
   surrogateRefitEvery?: number;
-  surrogateRefitGrowth?: number;
 }
 
 const SURROGATE_OPTION_NAMES = [
@@ -89,7 +85,6 @@ const SURROGATE_OPTION_NAMES = [
   "surrogateLearningRate",
   "surrogateStartupTrials",
   "surrogateRefitEvery",
-  "surrogateRefitGrowth",
 ] as const;
 
 /** A policy sampler's options split into the surrogate's and the rest. */
@@ -138,7 +133,6 @@ function surrogateSettingsOf(sampler: string, options: SurrogateOptions, default
     learningRate: options.surrogateLearningRate,
     startupTrials: options.surrogateStartupTrials,
     refitEvery: options.surrogateRefitEvery,
-    refitGrowth: options.surrogateRefitGrowth,
   };
   if (options.surrogate === undefined || options.surrogate === "none") {
     const stray = Object.entries(options).find(([name, value]) => name !== "surrogate" && value !== undefined);
@@ -164,6 +158,11 @@ export interface SurrogateState {
 export const SURROGATE_CONFIGURATION_LIMIT = 100_000;
 /** On a larger space, this many random configurations (fixed by the seed) plus the trials' stand in for the space. */
 const SAMPLED_CONFIGURATIONS = 4096;
+/**
+ * The kernel is refitted once the completed trials have grown by refitEvery and by this share since the
+ * last fit: a fit costs O(n³) per L-BFGS step, and one more point moves the optimum little.
+ */
+const REFIT_GROWTH = 0.5;
 /** From this many completed trials a fit starts from the previous one alone (as the GP sampler does from 100). */
 const WARM_ONLY_FROM = 50;
 /** The exploration weight of the upper confidence bound, −(mean − κ sd), in standardised units. */
@@ -391,7 +390,7 @@ export class SurrogatePlanner {
   ): FiniteGpPosterior {
     const n = completed.length;
     const { coordinates, categorical, d } = candidates;
-    if (this.theta === undefined || n - this.fittedOn >= Math.max(this.settings.refitEvery, this.fittedOn * this.settings.refitGrowth)) {
+    if (this.theta === undefined || n - this.fittedOn >= Math.max(this.settings.refitEvery, this.fittedOn * REFIT_GROWTH)) {
       const x = new Float64Array(n * d);
       completed.forEach((c, i) => x.set(coordinates.subarray(c.position * d, (c.position + 1) * d), i * d));
       const data: TrainingData = { x, y, n, d, categorical };
