@@ -86,16 +86,15 @@ export const VARIANTS: Record<string, Variant> = {
   "adaptive-steps50": reinforce({ surrogate: "ei+tpe-adaptive", surrogateSteps: 50 }),
   "adaptive-t03": reinforce({ surrogate: "ei+tpe-adaptive", surrogateTemperature: 0.3 }),
   // A sharper EI target, nearer the GP sampler's argmax (whose search leads from 100 trials on letter and diabetes).
-  // Wave 2, session 10: Thompson sampling's distribution (P(x is the posterior's argmin)) as the target, alone and in
-  // place of EI's in the adaptive mixture.
-  ts: reinforce({ surrogate: "ts" }),
-  "ts+tpe-adaptive": reinforce({ surrogate: "ts+tpe-adaptive" }),
   "adaptive-t003": reinforce({ surrogate: "ei+tpe-adaptive", surrogateTemperature: 0.03 }),
   // Wave 2, session 9, pre-screened on seeds 0-9 and gone (commits 6b183ce, 7487809 and e77175b): the
   // mixture's weight by GP-Hedge ("ei+tpe-hedge", bench/results/rl-levers-hedge-*.json), EI improving on the
   // lowest posterior mean at the completed trials ("adaptive-mean-incumbent", rl-levers-incumbent-*.json), and
   // the kernel refitted on the GP sampler's schedule, after 20% more trials ("adaptive-refit-gp",
   // rl-levers-refit-*.json).
+  // Wave 2, session 10, pre-screened on seeds 0-9 and gone (commit d09fbbb): Thompson sampling's distribution,
+  // P(x is the posterior's argmin) from 1024 joint draws, as the target alone ("ts") and in place of EI's in the
+  // adaptive mixture ("ts+tpe-adaptive"), bench/results/rl-levers-ts-*.json.
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {

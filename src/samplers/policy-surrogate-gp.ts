@@ -77,23 +77,6 @@ export class FiniteGpPosterior {
     observed.push(candidate);
   }
 
-  /** The posterior covariance of f at the candidates `at` (row-major, at.length²). */
-  covariance(at: ArrayLike<number>): Float64Array {
-    const { candidates, d, categorical, rows } = this;
-    const { lambda, signalVariance } = this.hyperparameters;
-    const k = at.length;
-    const out = new Float64Array(k * k);
-    for (let a = 0; a < k; a++) {
-      for (let b = 0; b <= a; b++) {
-        let sum = signalVariance * matern52(weightedSquaredDistance(candidates, at[a], candidates, at[b], d, lambda, categorical));
-        for (const row of rows) sum -= row[at[a]] * row[at[b]];
-        out[a * k + b] = sum;
-        out[b * k + a] = sum;
-      }
-    }
-    return out;
-  }
-
   /** The posterior mean and variance of every candidate, given the observations' values (in the order added). */
   predict(y: ArrayLike<number>, mean: Float64Array, variance: Float64Array): void {
     const n = this.observed.length;

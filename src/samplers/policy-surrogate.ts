@@ -29,14 +29,13 @@ import type { Policy } from "../rl/policy.ts";
 import { configurationCount, configurationKey, indicesOf, type PolicySpace } from "../rl/policy-space.ts";
 import type { Direction, FrozenTrial } from "../trial/types.ts";
 import { logExpectedImprovement } from "./gp/acquisition.ts";
-import { choleskyWithJitter } from "./gp/cholesky.ts";
 import { dimensionOf, encodeValue } from "./gp/encoding.ts";
 import { defaultTheta, fitHyperparameters, hyperparametersOf, type TrainingData } from "./gp/fit.ts";
 import { FiniteGpPosterior } from "./policy-surrogate-gp.ts";
 import { type MixtureState, MixtureWeight } from "./policy-surrogate-mixture.ts";
 import { tpeRatio } from "./policy-surrogate-tpe.ts";
 
-export const SURROGATE_ACQUISITIONS = ["ei", "ucb", "ei+tpe", "ei+tpe-adaptive", "ts", "ts+tpe-adaptive"] as const;
+export const SURROGATE_ACQUISITIONS = ["ei", "ucb", "ei+tpe", "ei+tpe-adaptive"] as const;
 export type SurrogateAcquisition = (typeof SURROGATE_ACQUISITIONS)[number];
 
 export interface SurrogateSettings {
@@ -166,10 +165,6 @@ const SAMPLED_CONFIGURATIONS = 4096;
 const REFIT_GROWTH = 0.5;
 /** From this many completed trials a fit starts from the previous one alone (as the GP sampler does from 100). */
 const WARM_ONLY_FROM = 50;
-/** Thompson sampling's target ("ts"): joint posterior draws, over this many candidates, with this share spread evenly. */
-const THOMPSON_DRAWS = 1024;
-const THOMPSON_CANDIDATES = 256;
-const THOMPSON_FLOOR = 0.01;
 /** The exploration weight of the upper confidence bound, −(mean − κ sd), in standardised units. */
 const UCB_KAPPA = 2;
 
@@ -255,7 +250,7 @@ export class SurrogatePlanner {
   ) {
     const rng = new Rng(seed);
     this.seedWord = rng.nextUint32();
-    this.mixture = settings.acquisition.endsWith("tpe-adaptive") ? new MixtureWeight() : undefined;
+    this.mixture = settings.acquisition === "ei+tpe-adaptive" ? new MixtureWeight() : undefined;
     if (configurationCount(space) <= SURROGATE_CONFIGURATION_LIMIT) this.whole = enumerated(space);
     else this.sample = sampled(space, rng, SAMPLED_CONFIGURATIONS);
   }
@@ -340,8 +335,8 @@ export class SurrogatePlanner {
     }
     this.mixture?.account(trials, direction);
     if (completed.length < Math.max(2, this.settings.startupTrials) || !unseen.includes(1)) return undefined;
-    const ei = this.acquisition(candidates, completed, unseen, trialNumber);
-    const mixesTpe = this.settings.acquisition.includes("+tpe");
+    const ei = this.acquisition(candidates, completed);
+    const mixesTpe = this.settings.acquisition === "ei+tpe" || this.settings.acquisition === "ei+tpe-adaptive";
     if (!mixesTpe) {
       this.ascend(policy, candidates, ei, unseen, trialNumber);
       return undefined;
@@ -365,12 +360,7 @@ export class SurrogatePlanner {
   }
 
   /** a(x) / T of every candidate, from the GP fitted to the completed trials (in trial order). */
-  private acquisition(
-    candidates: Candidates,
-    completed: readonly { position: number; value: number }[],
-    unseen: Uint8Array,
-    trialNumber: number,
-  ): Float64Array {
+  private acquisition(candidates: Candidates, completed: readonly { position: number; value: number }[]): Float64Array {
     const n = completed.length;
     const mean = completed.reduce((sum, c) => sum + c.value, 0) / n;
     const spread = Math.sqrt(completed.reduce((sum, c) => sum + (c.value - mean) ** 2, 0) / n);
@@ -381,7 +371,6 @@ export class SurrogatePlanner {
     const means = new Float64Array(count);
     const variances = new Float64Array(count);
     posterior.predict(y, means, variances);
-    if (this.settings.acquisition.startsWith("ts")) return this.thompson(posterior, means, variances, unseen, trialNumber);
     const best = y.reduce((a, b) => Math.min(a, b), Infinity);
     const { acquisition, temperature } = this.settings;
     const scores = new Float64Array(count);
@@ -390,50 +379,6 @@ export class SurrogatePlanner {
         acquisition !== "ucb" ? logExpectedImprovement(means[j], variances[j], best) : -(means[j] - UCB_KAPPA * Math.sqrt(variances[j]));
       scores[j] = a / temperature;
     }
-    return scores;
-  }
-
-  /**
-   * log P(x is the lowest f among the unseen configurations) under the posterior (Thompson sampling's
-   * distribution), estimated from THOMPSON_DRAWS joint draws over the THOMPSON_CANDIDATES unseen
-   * configurations with the lowest mean − 3 sd, plus THOMPSON_FLOOR of the mass spread evenly over the unseen.
-   */
-  private thompson(
-    posterior: FiniteGpPosterior,
-    means: Float64Array,
-    variances: Float64Array,
-    unseen: Uint8Array,
-    trialNumber: number,
-  ): Float64Array {
-    const open = Array.from(unseen.keys()).filter((j) => unseen[j] === 1);
-    const bound = (j: number) => means[j] - 3 * Math.sqrt(variances[j]);
-    const at = open.sort((a, b) => bound(a) - bound(b) || a - b).slice(0, THOMPSON_CANDIDATES);
-    const k = at.length;
-    const factor = new Float64Array(k * k);
-    choleskyWithJitter(posterior.covariance(at), k, factor);
-    const rng = new Rng((Math.imul(trialNumber + 1, 0x85ebca6b) ^ this.seedWord) >>> 0);
-    const wins = new Float64Array(k);
-    const z = new Float64Array(k);
-    for (let draw = 0; draw < THOMPSON_DRAWS; draw++) {
-      for (let a = 0; a < k; a++) z[a] = rng.normal();
-      let lowest = Infinity;
-      let winner = 0;
-      for (let a = 0; a < k; a++) {
-        let f = means[at[a]];
-        const row = a * k;
-        for (let b = 0; b <= a; b++) f += factor[row + b] * z[b];
-        if (f < lowest) {
-          lowest = f;
-          winner = a;
-        }
-      }
-      wins[winner] += 1;
-    }
-    const floor = THOMPSON_FLOOR / Math.max(1, open.length);
-    const scores = new Float64Array(unseen.length).fill(Math.log(floor));
-    at.forEach((j, a) => {
-      scores[j] = Math.log(floor + ((1 - THOMPSON_FLOOR) * wins[a]) / THOMPSON_DRAWS);
-    });
     return scores;
   }
 
