@@ -48,6 +48,12 @@ export function resolveSettings(preset: PresetSettings, options: PolicySamplerOp
   return settings;
 }
 
+/** The update rule's share of the settings (REINFORCE's whole options; PPO adds its own). */
+export function learningOptions(settings: PolicySettings): LearningOptions {
+  const { learningRate, gamma, baseline, standardize, movingAverageRate, entropy, entropyDecay, riskSeeking } = settings;
+  return { learningRate, gamma, baseline, standardize, movingAverageRate, entropy, entropyDecay, riskSeeking };
+}
+
 /** eliteSteps without eliteSize would be ignored: refused. */
 export function checkElite(sampler: string, options: PolicySamplerOptions): void {
   if (options.eliteSteps !== undefined && options.eliteSize === undefined)

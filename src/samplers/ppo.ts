@@ -8,7 +8,7 @@
  */
 import { Ppo } from "../rl/ppo.ts";
 import { PpoOptionsSchema, type PpoSamplerOptions, parseSamplerOptions } from "./options.ts";
-import { checkElite, PolicySampler, resolveSettings } from "./policy-sampler.ts";
+import { checkElite, learningOptions, PolicySampler, resolveSettings } from "./policy-sampler.ts";
 import { SURROGATE_DEFAULTS, SurrogatePlanner, splitSurrogateOptions, surrogatePlanning } from "./policy-surrogate.ts";
 
 export type { PpoSamplerOptions } from "./options.ts";
@@ -46,22 +46,7 @@ export function ppoSampler(given: PpoSamplerOptions = {}): PolicySampler {
   return new PolicySampler(
     "ppo",
     settings,
-    (policy, rng) =>
-      new Ppo(
-        policy,
-        {
-          learningRate: settings.learningRate,
-          gamma: settings.gamma,
-          baseline: settings.baseline,
-          standardize: settings.standardize,
-          movingAverageRate: settings.movingAverageRate,
-          entropy: settings.entropy,
-          entropyDecay: settings.entropyDecay,
-          riskSeeking: settings.riskSeeking,
-          ...ppo,
-        },
-        rng,
-      ),
+    (policy, rng) => new Ppo(policy, { ...learningOptions(settings), ...ppo }, rng),
     common.initialPolicy,
     planning === undefined ? undefined : (space) => new SurrogatePlanner(space, planning, settings.seed),
   );

@@ -15,7 +15,7 @@
  */
 import { Reinforce } from "../rl/reinforce.ts";
 import { parseSamplerOptions, ReinforceOptionsSchema, type ReinforcePreset, type ReinforceSamplerOptions } from "./options.ts";
-import { checkElite, PolicySampler, type PresetSettings, resolveSettings } from "./policy-sampler.ts";
+import { checkElite, learningOptions, PolicySampler, type PresetSettings, resolveSettings } from "./policy-sampler.ts";
 import {
   SURROGATE_DEFAULTS,
   SurrogatePlanner,
@@ -99,17 +99,7 @@ export function reinforceSampler(given: ReinforceSamplerOptions = {}): PolicySam
   return new PolicySampler(
     "reinforce",
     settings,
-    (policy) =>
-      new Reinforce(policy, {
-        learningRate: settings.learningRate,
-        gamma: settings.gamma,
-        baseline: settings.baseline,
-        standardize: settings.standardize,
-        movingAverageRate: settings.movingAverageRate,
-        entropy: settings.entropy,
-        entropyDecay: settings.entropyDecay,
-        riskSeeking: settings.riskSeeking,
-      }),
+    (policy) => new Reinforce(policy, learningOptions(settings)),
     options.initialPolicy,
     planning === undefined ? undefined : (space) => new SurrogatePlanner(space, planning, settings.seed),
   );
