@@ -82,7 +82,7 @@ function packageVersion(): string {
  */
 export async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command("hyperforce")
-    .description("Hyperparameter optimization: grid, random, TPE and deep-RL samplers, persistent studies, parallel trials")
+    .description("Hyperparameter optimization: grid, random, TPE, GP, evolution and deep-RL samplers, persistent studies, parallel trials")
     .version(packageVersion())
     .exitOverride();
   const words = argv.slice(2);
