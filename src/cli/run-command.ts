@@ -10,6 +10,7 @@ import { loadObjective } from "../objectives/spec.ts";
 import { roundForPeople } from "../report/labels.ts";
 import { formatParamValue } from "../report/scale.ts";
 import { SAMPLER_NAMES } from "../samplers/index.ts";
+import { presetNames } from "../space/presets.ts";
 import { StudyDefinitionError } from "../study/definition.ts";
 import { createStudy, type Study } from "../study/study.ts";
 import { prepareTask } from "../tasks/registry.ts";
@@ -20,6 +21,7 @@ import { configFromFlags, type RunConfig, readRunConfig } from "./run-config.ts"
 import { type AllFailed, allFailed, allFailedLine, gaveNoNumber } from "./run-failures.ts";
 import { createExecutor, DEFAULT_STORAGE, DEFAULT_TRIALS, planRun, type RunPlan } from "./run-setup.ts";
 import { studyDefinition } from "./study-definition.ts";
+import { addCsvTaskFlags, taskFlagHelp } from "./task-flags.ts";
 
 export interface RunSummary {
   study: string;
@@ -235,24 +237,20 @@ async function optimizeStudy(plan: RunPlan, study: Study, alreadyFinished: numbe
 }
 
 export function runCommand(): Command {
-  return new Command("run")
-    .description("run (or resume) a study: every finished trial is kept in the journal file, and the same command continues it")
+  const command = new Command("run")
+    .description("run (or resume) a study: every finished trial is kept in the storage, and the same command continues it")
     .option("--config <file>", "a YAML or JSON file giving any of these options (flags override it)")
-    .option("--task <name>", "wine, letter, csv:FILE (with --target) or table:FILE (a lookup table from `hyperforce table build`)")
+    .option("--task <name>", taskFlagHelp())
     .option("--objective <file#export>", "a JavaScript/TypeScript module exporting objective(trial) => number")
     .option(
       "--command <template>",
       'a program in any language, e.g. "python3 train.py --lr {learning_rate}"; it prints "hyperforce: value=<number>"',
+    );
+  return addCsvTaskFlags(command)
+    .option(
+      "--space <preset|file>",
+      `search space: a preset (${presetNames().join(", ")}) or a JSON file; default the task's (cnn for fashion, else paper)`,
     )
-    .option("--target <column>", "csv tasks: the column to predict")
-    .option("--kind <kind>", "csv tasks: regression or classification (inferred when omitted)")
-    .option("--separator <char>", "csv tasks: , ; or a tab (detected when omitted)")
-    .option("--header", "csv tasks: the first line names the columns (detected when omitted)")
-    .option("--no-header", "csv tasks: the first line is data (detected when omitted)")
-    .option("--exclude <columns>", "csv tasks: comma-separated columns to leave out of the inputs")
-    .option("--max-categories <n>", "csv tasks: most distinct values a text column may have (default 100)")
-    .option("--train-size <n>", "fashion: training images, 10..50000 (default 50000), for quick runs")
-    .option("--space <preset|file>", "search space: a preset (paper) or a JSON file; default paper for tasks")
     .option("--direction <direction>", "minimize or maximize (default minimize)")
     .option("--sampler <name>", `${SAMPLER_NAMES.join(", ")} (default tpe)`)
     .option("--policy <policy>", "reinforce/ppo: mlp or rnn")
@@ -268,7 +266,10 @@ export function runCommand(): Command {
     .option("--queue <name>", "queue executor: queue name shared with the workers (default hyperforce)")
     .option("--max-retries <n>", "queue executor: attempts after a failed trial before it is recorded as FAIL")
     .option("--study <name>", "study name (default <task>-<sampler>)")
-    .option("--storage <file>", `journal file (default ${DEFAULT_STORAGE}); in Optuna's journal format, loadable by Optuna`)
+    .option(
+      "--storage <file|url>",
+      `journal file (default ${DEFAULT_STORAGE}; in Optuna's journal format, loadable by Optuna), redis:// or postgresql:// URL`,
+    )
     .option("--seed <n>", "seed of the sampler and the training seeds (default 0)")
     .option("--split-seed <n>", "tasks: seed of the train/validation/test partition (default 0)")
     .option("--epochs <n>", "tasks: training epochs (default 15)")
