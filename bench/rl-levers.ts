@@ -95,10 +95,10 @@ export const VARIANTS: Record<string, Variant> = {
   // Wave 2, session 10, pre-screened on seeds 0-9 and gone (commit d09fbbb): Thompson sampling's distribution,
   // P(x is the posterior's argmin) from 1024 joint draws, as the target alone ("ts") and in place of EI's in the
   // adaptive mixture ("ts+tpe-adaptive"), bench/results/rl-levers-ts-*.json.
-  // Wave 2, session 12: the mixture for the first 100 completed trials, the two targets' product after.
-  "ei*tpe-late": reinforce({ surrogate: "ei*tpe-adaptive" }),
   // Wave 2, session 12, pre-screened on seeds 0-9 and gone (commit b578525): the weighted geometric mean of the
-  // two targets (a product of experts) instead of their mixture ("ei*tpe-adaptive"), rl-levers-product-*.json.
+  // two targets (a product of experts) instead of their mixture ("ei*tpe-adaptive"), rl-levers-product-*.json;
+  // and, measured on seeds 0-49 and gone (commit 7723313), the mixture for the first 100 completed trials and the
+  // product after ("ei*tpe-late"), rl-levers-late-product-*.json.
 };
 
 function makeSampler(variant: Variant, seed: number): Sampler {

@@ -172,7 +172,7 @@ export const PolicyOptionsSchema = z.strictObject({
   initialPolicy: shaped(z.custom<ExportedPolicy>(isObject), "a policy exported by exportPolicy()"),
 });
 
-export const SURROGATE_KINDS = ["none", "ei", "ucb", "ei+tpe", "ei+tpe-adaptive", "ei*tpe-adaptive"] as const;
+export const SURROGATE_KINDS = ["none", "ei", "ucb", "ei+tpe", "ei+tpe-adaptive"] as const;
 
 /** The surrogate-in-the-loop options the policy samplers share (src/samplers/policy-surrogate.ts). */
 const SURROGATE_FIELDS = {

@@ -35,7 +35,7 @@ import { FiniteGpPosterior } from "./policy-surrogate-gp.ts";
 import { type MixtureState, MixtureWeight } from "./policy-surrogate-mixture.ts";
 import { tpeRatio } from "./policy-surrogate-tpe.ts";
 
-export const SURROGATE_ACQUISITIONS = ["ei", "ucb", "ei+tpe", "ei+tpe-adaptive", "ei*tpe-adaptive"] as const;
+export const SURROGATE_ACQUISITIONS = ["ei", "ucb", "ei+tpe", "ei+tpe-adaptive"] as const;
 export type SurrogateAcquisition = (typeof SURROGATE_ACQUISITIONS)[number];
 
 export interface SurrogateSettings {
@@ -167,8 +167,6 @@ const REFIT_GROWTH = 0.5;
 const WARM_ONLY_FROM = 50;
 /** The exploration weight of the upper confidence bound, −(mean − κ sd), in standardised units. */
 const UCB_KAPPA = 2;
-/** Completed trials from which "ei*tpe-adaptive" takes the product of the two targets instead of their mixture. */
-const PRODUCT_FROM = 100;
 
 /** The configurations the surrogate scores: their head columns and their coordinates in the GP's input space. */
 interface Candidates {
@@ -252,7 +250,7 @@ export class SurrogatePlanner {
   ) {
     const rng = new Rng(seed);
     this.seedWord = rng.nextUint32();
-    this.mixture = settings.acquisition.endsWith("tpe-adaptive") ? new MixtureWeight() : undefined;
+    this.mixture = settings.acquisition === "ei+tpe-adaptive" ? new MixtureWeight() : undefined;
     if (configurationCount(space) <= SURROGATE_CONFIGURATION_LIMIT) this.whole = enumerated(space);
     else this.sample = sampled(space, rng, SAMPLED_CONFIGURATIONS);
   }
@@ -338,7 +336,7 @@ export class SurrogatePlanner {
     this.mixture?.account(trials, direction);
     if (completed.length < Math.max(2, this.settings.startupTrials) || !unseen.includes(1)) return undefined;
     const ei = this.acquisition(candidates, completed);
-    const mixesTpe = this.settings.acquisition.includes("tpe");
+    const mixesTpe = this.settings.acquisition === "ei+tpe" || this.settings.acquisition === "ei+tpe-adaptive";
     if (!mixesTpe) {
       this.ascend(policy, candidates, ei, unseen, trialNumber);
       return undefined;
@@ -348,11 +346,7 @@ export class SurrogatePlanner {
     this.ascend(
       policy,
       candidates,
-      (this.settings.acquisition === "ei*tpe-adaptive" && completed.length >= PRODUCT_FROM ? logProduct : logMixture)(
-        normalisedOver(ei, unseen),
-        normalisedOver(tpe.scores, unseen),
-        weight,
-      ),
+      logMixture(normalisedOver(ei, unseen), normalisedOver(tpe.scores, unseen), weight),
       unseen,
       trialNumber,
     );
@@ -490,11 +484,6 @@ export function logMixture(logA: Float64Array, logB: Float64Array, weight: numbe
     const top = Math.max(u, v);
     return top === -Infinity ? -Infinity : top + Math.log(Math.exp(u - top) + Math.exp(v - top));
   });
-}
-
-/** w log p_a(x) + (1 − w) log p_b(x): the Boltzmann target is the weighted geometric mean, the product of experts. */
-export function logProduct(logA: Float64Array, logB: Float64Array, weight: number): Float64Array {
-  return logA.map((x, j) => weight * x + (1 - weight) * logB[j]);
 }
 
 function logSumExpOver(values: Float64Array, mask: Uint8Array): number {
