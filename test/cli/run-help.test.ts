@@ -10,7 +10,7 @@ import { taskUsages } from "../../src/tasks/registry.ts";
 const help = runCommand().helpInformation().replace(/\s+/g, " ");
 
 test("run --help names every task and every space preset", () => {
-  assert.deepEqual(taskUsages().slice(0, 3), ["wine", "letter", "fashion"]);
+  for (const task of ["wine", "letter", "fashion"]) assert.ok(taskUsages().includes(task), `${task} is not a registered task`);
   for (const usage of taskUsages()) assert.ok(help.includes(usage), `--help does not name the task ${usage}`);
   for (const preset of presetNames()) assert.ok(help.includes(preset), `--help does not name the preset ${preset}`);
 });
