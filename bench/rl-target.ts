@@ -35,6 +35,11 @@ const sampler = judged[0];
 const out = flag("--out", "bench/results/rl-target.json");
 const dirs = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith("--") && !all[i - 1]?.startsWith("--"));
 
+/** "tables/wine.csv.gz" -> "wine". */
+function tableName(path: string): string {
+  return path.replace(/^.*\//, "").replace(/\.csv(\.gz)?$/, "");
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -90,8 +95,7 @@ for (const dir of dirs) {
     const reported = (label: string) => points(label).map((point) => point?.regret ?? Infinity);
     cells++;
     for (const label of judged) {
-      if (!judge(budget, reported, label).met)
-        missed.get(label)!.push(`${results.table.path.replace(/^.*\//, "").replace(/\.csv(\.gz)?$/, "")}@${budget}`);
+      if (!judge(budget, reported, label).met) missed.get(label)!.push(`${tableName(results.table.path)}@${budget}`);
     }
     const row: TargetRow = {
       table: results.table.path,
@@ -115,7 +119,7 @@ function print(title: string, judged: Array<{ table: string; budget: number; cel
   console.log(`| table | budget | ${title} | random (p lower) | best of tpe, gp (p higher) | target met |`);
   console.log("| --- | ---: | ---: | ---: | ---: | --- |");
   for (const { table, budget, cell, note } of judged) {
-    const name = table.replace(/^.*\//, "").replace(/\.csv(\.gz)?$/, "");
+    const name = tableName(table);
     const vsRandom = `${cell.random.toFixed(4)} (${cell.pLowerThanRandom.toFixed(4)})`;
     const vsBest = `${cell.bestOfTpeGp} ${cell.bestMedian.toFixed(4)} (${budget >= 100 ? cell.pHigherThanBest.toFixed(4) : "-"})`;
     console.log(

@@ -4,14 +4,16 @@
 
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import type { Command } from "commander";
 import { routeCommanderErrors } from "../../src/cli/errors.ts";
 import { buildProgram } from "../../src/cli/main.ts";
+import { ROOT } from "../helpers/cli.ts";
 
 const DOCUMENTS = [
   "README.md",
-  ...readdirSync("docs")
+  ...readdirSync(join(ROOT, "docs"))
     .filter((name) => name.endsWith(".md"))
     .map((name) => `docs/${name}`),
 ];
@@ -21,7 +23,7 @@ function documentedCommands(path: string): { line: number; text: string }[] {
   const found: { line: number; text: string }[] = [];
   let fenced = false;
   let pending: { line: number; text: string } | undefined;
-  readFileSync(path, "utf8")
+  readFileSync(join(ROOT, path), "utf8")
     .split("\n")
     .forEach((raw, i) => {
       if (raw.startsWith("```")) {
@@ -30,9 +32,11 @@ function documentedCommands(path: string): { line: number; text: string }[] {
       }
       if (!fenced) return;
       const text = raw.replace(/\s+#\s.*$/, "").trim();
-      if (pending !== undefined) pending.text += ` ${text.replace(/\\$/, "")}`;
-      else if (text.startsWith("hyperforce ")) pending = { line: i + 1, text: text.replace(/\\$/, "") };
-      if (pending !== undefined && !text.endsWith("\\")) {
+      const continues = text.endsWith("\\");
+      const body = continues ? text.slice(0, -1) : text;
+      if (pending !== undefined) pending.text += ` ${body}`;
+      else if (text.startsWith("hyperforce ")) pending = { line: i + 1, text: body };
+      if (pending !== undefined && !continues) {
         found.push(pending);
         pending = undefined;
       }

@@ -8,19 +8,30 @@ import { pathToFileURL } from "node:url";
 import { JournalFileStorage } from "../../src/storage/journal.ts";
 import { ROOT } from "../helpers/cli.ts";
 
-test("the README's quick start runs, finds the optimum's neighbourhood and keeps its trials", async () => {
-  const storage = join(mkdtempSync(join(tmpdir(), "hyperforce-quickstart-")), "q.jsonl");
-  const stdout = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, ["--import", "tsx", "examples/quickstart.ts", storage], { cwd: ROOT }, (error, out, err) =>
+/** Runs a TypeScript file with tsx (found in this checkout, whatever the folder) and returns its stdout. */
+function runScript(file: string, args: string[], cwd: string): Promise<string> {
+  const tsx = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
+  return new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, ["--import", tsx, file, ...args], { cwd }, (error, out, err) =>
       error ? reject(new Error(err)) : resolve(out),
     ),
   );
+}
+
+/** How many trials of the journal's study "quickstart" completed. */
+function completedTrials(storage: string): number {
+  const journal = new JournalFileStorage(storage);
+  return journal.getAllTrials(journal.findStudy("quickstart")!.studyId).filter((t) => t.state === "COMPLETE").length;
+}
+
+test("the README's quick start runs, finds the optimum's neighbourhood and keeps its trials", async () => {
+  const storage = join(mkdtempSync(join(tmpdir(), "hyperforce-quickstart-")), "q.jsonl");
+  const stdout = await runScript("examples/quickstart.ts", [storage], ROOT);
   const best = Number(stdout.trim().split(" ")[0]);
   assert.ok(best < 2.5, `best value ${best} (the minimum is 1)`);
   const journal = new JournalFileStorage(storage);
-  const trials = journal.getAllTrials(journal.findStudy("quickstart")!.studyId);
-  assert.equal(trials.length, 61);
-  assert.equal(trials.filter((t) => t.state === "COMPLETE").length, 61);
+  assert.equal(journal.getAllTrials(journal.findStudy("quickstart")!.studyId).length, 61);
+  assert.equal(completedTrials(storage), 61);
 });
 
 test("the README's TypeScript block runs as written (its import pointed at this checkout)", async () => {
@@ -31,14 +42,7 @@ test("the README's TypeScript block runs as written (its import pointed at this 
   assert.notEqual(code, block, 'the block imports from "hyperforce"');
   const dir = mkdtempSync(join(tmpdir(), "hyperforce-readme-"));
   writeFileSync(join(dir, "quickstart.mts"), code);
-  const tsx = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
-  const stdout = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, ["--import", tsx, "quickstart.mts"], { cwd: dir }, (error, out, err) =>
-      error ? reject(new Error(err)) : resolve(out),
-    ),
-  );
+  const stdout = await runScript("quickstart.mts", [], dir);
   assert.ok(Number(stdout.trim().split(" ")[0]) < 2.5, stdout);
-  const journal = new JournalFileStorage(join(dir, "runs/quickstart.jsonl"));
-  const trials = journal.getAllTrials(journal.findStudy("quickstart")!.studyId);
-  assert.equal(trials.filter((t) => t.state === "COMPLETE").length, 61, "60 trials of optimize and one of ask and tell");
+  assert.equal(completedTrials(join(dir, "runs/quickstart.jsonl")), 61, "60 trials of optimize and one of ask and tell");
 });
